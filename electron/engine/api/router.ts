@@ -1,0 +1,85 @@
+import { ApiError, describeValidationError } from '../../../shared/api/errors.js';
+import { isMethodName, isTopicName, methods, topics } from '../../../shared/api/contract.js';
+import type { MethodName, Params, Result, TopicMessage, TopicName, TopicParams } from '../../../shared/api/contract.js';
+import type { CallOutcome } from '../../../shared/api/transport.js';
+
+/** Who is calling; decided by the transport, never by the caller's own claims. */
+export interface Caller {
+  transport: 'ipc' | 'http' | 'ws' | 'internal';
+}
+
+export type Handler<M extends MethodName> = (params: Params<M>, caller: Caller) => Promise<Result<M>> | Result<M>;
+export type Handlers = { [M in MethodName]: Handler<M> };
+
+/** A subscription handler pushes messages until the returned function is called. */
+export type TopicHandler<T extends TopicName> = (
+  params: TopicParams<T>,
+  push: (message: TopicMessage<T>) => void,
+) => () => void;
+export type TopicHandlers = { [T in TopicName]: TopicHandler<T> };
+
+export interface RouterOptions {
+  handlers: Handlers;
+  topicHandlers: TopicHandlers;
+  readOnly: boolean;
+  /** Where unexpected failures are reported; the caller only learns that something failed. */
+  log: (message: string, error: unknown) => void;
+}
+
+export interface Router {
+  call(method: string, params: unknown, caller: Caller): Promise<CallOutcome>;
+  subscribe(
+    topic: string,
+    params: unknown,
+    push: (message: unknown) => void,
+  ): { ok: true; close: () => void } | { ok: false; error: ApiError };
+}
+
+/**
+ * Validates every request against the contract before any handler runs, refuses mutations
+ * on a read-only engine, and turns every failure into a structured error.
+ */
+export function createRouter(options: RouterOptions): Router {
+  const { handlers, topicHandlers, readOnly, log } = options;
+
+  async function dispatch(method: string, rawParams: unknown, caller: Caller): Promise<unknown> {
+    if (!isMethodName(method)) throw new ApiError('unknown_method', `There is no API method called "${method}".`);
+    const spec = methods[method];
+    if (spec.mutates && readOnly) {
+      throw new ApiError('forbidden', `${method} changes things, and this Daytwo was started read-only.`);
+    }
+    const parsed = spec.params.safeParse(rawParams ?? {});
+    if (!parsed.success) throw describeValidationError(parsed.error, `parameters for ${method}`);
+    const handler = handlers[method] as Handler<MethodName>;
+    const result = await handler(parsed.data as Params<MethodName>, caller);
+    const checked = spec.result.safeParse(result);
+    if (!checked.success) {
+      log(`${method} produced a result that breaks the contract`, checked.error);
+      throw new ApiError('internal', `${method} failed inside the engine.`);
+    }
+    return checked.data;
+  }
+
+  return {
+    async call(method, params, caller) {
+      try {
+        return { ok: true, result: await dispatch(method, params, caller) };
+      } catch (error) {
+        if (error instanceof ApiError) return { ok: false, error: error.toBody() };
+        log(`${method} failed`, error);
+        const message = error instanceof Error ? error.message : String(error);
+        return { ok: false, error: { code: 'internal', message: `${method} failed: ${message}` } };
+      }
+    },
+    subscribe(topic, rawParams, push) {
+      if (!isTopicName(topic)) {
+        return { ok: false, error: new ApiError('unknown_method', `There is no subscription called "${topic}".`) };
+      }
+      const parsed = topics[topic].params.safeParse(rawParams ?? {});
+      if (!parsed.success) return { ok: false, error: describeValidationError(parsed.error, `parameters for ${topic}`) };
+      const handler = topicHandlers[topic] as TopicHandler<TopicName>;
+      const close = handler(parsed.data as TopicParams<TopicName>, push as (m: TopicMessage<TopicName>) => void);
+      return { ok: true, close };
+    },
+  };
+}

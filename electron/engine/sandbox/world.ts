@@ -1,0 +1,108 @@
+/**
+ * The contract between the sandbox's Kubernetes side (world/, kube/) and its cloud and
+ * metrics side (load/, cloudwatch/, prometheus/, scenarios/). The Kubernetes side owns the
+ * objects; the load side owns traffic, latency, errors and resource use. Both read simulated
+ * time from here so CloudWatch, Prometheus and the Kubernetes API tell one story.
+ */
+
+export type Cloud = 'aws' | 'gcp' | 'onprem';
+
+export interface ClusterSpec {
+  /** Cluster name, e.g. "shop-prod-eks". */
+  name: string;
+  /** The admin context for it in the sandbox kubeconfig. */
+  context: string;
+  cloud: Cloud;
+  region: string;
+  /** AWS account id, GCP project id, or the datacenter name on-premises. */
+  account: string;
+}
+
+export type ServiceTier = 'frontend' | 'api' | 'worker' | 'database' | 'cache';
+
+export interface ServiceSpec {
+  /** `${cluster}/${namespace}/${name}` */
+  id: string;
+  cluster: string;
+  namespace: string;
+  /** Name of the workload, its Service and its app.kubernetes.io/name label. */
+  name: string;
+  team: string;
+  tier: ServiceTier;
+  workloadKind: 'Deployment' | 'StatefulSet';
+  /** Value of CloudWatch's LoadBalancer dimension for the ALB in front of it, e.g. "app/k8s-shop-web-1a2b3c/50dc6c495c0c9188". */
+  loadBalancer?: string;
+  /** RDS DBInstanceIdentifier when the service is (or is fronted by) a managed database. */
+  dbInstance?: string;
+  /** Requests per second at load factor 1, spread over ready pods. */
+  baseRps: number;
+  baseLatencyMs: number;
+  /** Fraction of requests that fail when healthy, e.g. 0.001. */
+  baseErrorRatio: number;
+  /** Ids of services this one calls; a saturated dependency slows and fails its callers. */
+  dependsOn: string[];
+}
+
+export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
+
+export interface PodView {
+  cluster: string;
+  namespace: string;
+  name: string;
+  /** The ServiceSpec id whose workload owns this pod. */
+  serviceId: string;
+  node: string | null;
+  phase: PodPhase;
+  ready: boolean;
+  restarts: number;
+  image: string;
+  /** True when the image is one the simulation treats as broken (crash-loops). */
+  crashing: boolean;
+  cpuRequestMilli: number;
+  memoryRequestMi: number;
+  /** Simulated epoch ms the pod started running, or null. */
+  startedAt: number | null;
+}
+
+export interface NodeView {
+  cluster: string;
+  name: string;
+  /** EKS node group / GKE node pool / on-prem rack. */
+  nodegroup: string;
+  zone: string;
+  ready: boolean;
+  cpuMilli: number;
+  memoryMi: number;
+}
+
+export interface ReplicaCounts {
+  desired: number;
+  ready: number;
+  updated: number;
+  available: number;
+}
+
+/** What the load model tells the Kubernetes side (metrics.k8s.io, HPA controller). */
+export interface LoadSignals {
+  podCpuMilli(pod: PodView): number;
+  podMemoryMi(pod: PodView): number;
+}
+
+export interface SandboxWorld {
+  readonly seed: number;
+  readonly clusters: readonly ClusterSpec[];
+  readonly services: readonly ServiceSpec[];
+  /** Simulated wall-clock time, epoch ms. */
+  now(): number;
+  pods(): Iterable<PodView>;
+  nodes(): Iterable<NodeView>;
+  replicas(serviceId: string): ReplicaCounts;
+  /** Attach the load model; until attached, pods use 10% of their CPU request. */
+  attachLoad(signals: LoadSignals): void;
+  /** A bad (or good) deploy: changes the workload's container image exactly as `kubectl set image` would. */
+  setImage(serviceId: string, image: string): void;
+  /** Node failure and recovery: the node's Ready condition, with eviction as a real cluster does. */
+  setNodeReady(cluster: string, node: string, ready: boolean): void;
+  /** Called after each simulation step with the simulated time. */
+  onTick(listener: (now: number) => void): () => void;
+}

@@ -1,0 +1,70 @@
+// Layers by what they may touch (docs/architecture.md, "Layers"): a wrong import fails `npm test`.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+import { builtinModules } from 'node:module';
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
+const onlyShellMayImportElectron = {
+  name: 'electron',
+  message: 'Only electron/main.ts, electron/preload.ts and electron/desktop/** may import electron.',
+};
+
+export default tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-imports': ['error', { paths: [onlyShellMayImportElectron] }],
+    },
+  },
+  {
+    files: ['electron/main.ts', 'electron/preload.ts', 'electron/desktop/**'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['test/electron/**'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            onlyShellMayImportElectron,
+            ...nodeBuiltins.map((name) => ({ name, message: 'The renderer runs in a sandbox: no Node built-ins.' })),
+          ],
+          patterns: [
+            { group: ['**/electron/**'], message: 'The renderer talks to the engine only through the API client.' },
+            { group: ['@kubernetes/*', '@aws-sdk/*'], message: 'Cloud SDKs belong in the engine.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            onlyShellMayImportElectron,
+            ...nodeBuiltins.map((name) => ({ name, message: 'shared/ is pure: no Node built-ins, no I/O.' })),
+          ],
+          patterns: [{ group: ['**/electron/**', '**/renderer/**'], message: 'shared/ imports nothing from either side.' }],
+        },
+      ],
+    },
+  },
+);

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { NoParams, mutation, query } from './define.js';
+
+export const AppInfo = z.object({
+  name: z.literal('Daytwo'),
+  version: z.string(),
+  /** desktop: Electron; host: served over loopback HTTP to a browser. */
+  mode: z.enum(['desktop', 'host']),
+  readOnly: z.boolean(),
+  dataDir: z.string(),
+  /** The engine started on its built-in sandbox because nothing real was configured. */
+  sandbox: z.boolean(),
+  startedAt: z.number(),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+export const Theme = z.enum(['system', 'light', 'dark']);
+
+/** Settings the user changes from the UI; persisted in the store. */
+export const Settings = z.object({
+  theme: Theme,
+  /** Contexts whose names match any of these (case-insensitive regex) count as production. */
+  productionPatterns: z.array(z.string().min(1).max(200)).max(50),
+  /** Source ids the user switched off. */
+  disabledSources: z.array(z.string().max(500)).max(1000),
+});
+export type Settings = z.infer<typeof Settings>;
+
+export const defaultSettings: Settings = {
+  theme: 'system',
+  productionPatterns: ['prod', 'production', 'prd'],
+  disabledSources: [],
+};
+
+export const appMethods = {
+  'app.info': query('What this engine is and how it was started.', NoParams, AppInfo),
+  'settings.get': query('The current settings.', NoParams, z.object({ settings: Settings })),
+  'settings.set': mutation(
+    'Change some settings; fields not given keep their value.',
+    z.object({ patch: Settings.partial().strict() }).strict(),
+    z.object({ settings: Settings }),
+  ),
+};

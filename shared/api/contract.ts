@@ -1,0 +1,35 @@
+import type { z } from 'zod';
+import { appMethods } from './app.js';
+import { sourceMethods, sourceTopics } from './sources.js';
+import type { MethodSpec, TopicSpec } from './define.js';
+
+/**
+ * The API, declared once. The engine's router validates against these schemas; the
+ * renderer's client is typed from them. Add a domain by spreading its methods here.
+ */
+export const methods = {
+  ...appMethods,
+  ...sourceMethods,
+} satisfies Record<string, MethodSpec>;
+
+export const topics = {
+  ...sourceTopics,
+} satisfies Record<string, TopicSpec>;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type Params<M extends MethodName> = z.input<Methods[M]['params']>;
+export type Result<M extends MethodName> = z.output<Methods[M]['result']>;
+
+export type Topics = typeof topics;
+export type TopicName = keyof Topics;
+export type TopicParams<T extends TopicName> = z.input<Topics[T]['params']>;
+export type TopicMessage<T extends TopicName> = z.output<Topics[T]['message']>;
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.hasOwn(methods, name);
+}
+
+export function isTopicName(name: string): name is TopicName {
+  return Object.hasOwn(topics, name);
+}
