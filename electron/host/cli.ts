@@ -1,0 +1,63 @@
+import { pathToFileURL } from 'node:url';
+import { createEngine } from '../engine/engine.js';
+import { StoreOpenError } from '../engine/store/database.js';
+import { passphraseSealer } from '../engine/connections/vault.js';
+import { defaultDataDir } from '../engine/data-dir.js';
+import { appVersion, rendererDir } from '../engine/app-paths.js';
+import { parseHostArgs } from './args.js';
+import { startHostServer } from './server.js';
+
+/**
+ * `npm run serve`: the engine and the built renderer on loopback, for a browser, a war-room
+ * screen (--read-only) or the end-to-end tests. Prints exactly one `Daytwo ready:` line.
+ */
+export async function runHost(argv: string[]): Promise<void> {
+  let args;
+  try {
+    args = parseHostArgs(argv);
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+  }
+  const dataDir = args.dataDir ?? defaultDataDir();
+  let engine;
+  try {
+    engine = createEngine({
+      mode: 'host',
+      version: appVersion(),
+      dataDir,
+      readOnly: args.readOnly,
+      sealer: passphraseSealer(process.env.DAYTWO_VAULT_PASSPHRASE),
+    });
+  } catch (error) {
+    if (error instanceof StoreOpenError) fail(error.message);
+    throw error;
+  }
+  const server = await startHostServer({
+    router: engine.router,
+    staticDir: rendererDir(),
+    port: args.port,
+    log: (line) => console.error(`[host] ${line}`),
+  });
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await server.close();
+    await engine.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+
+  console.log(`Daytwo ready: ${server.url}`);
+}
+
+function fail(message: string): never {
+  console.error(`daytwo: ${message}`);
+  process.exit(1);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  await runHost(process.argv.slice(2));
+}
