@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.ts', 'electron/**/*.test.ts', 'shared/**/*.test.ts'],
+          include: ['test/unit/**/*.test.ts', 'test/security/**/*.test.ts', 'electron/**/*.test.ts', 'shared/**/*.test.ts'],
           environment: 'node',
         },
       },

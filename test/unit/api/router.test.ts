@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { createRouter } from '../../../electron/engine/api/router.js';
 import type { Handlers, TopicHandlers } from '../../../electron/engine/api/router.js';
 import { defaultSettings } from '../../../shared/api/app.js';
+import type { Settings } from '../../../shared/api/app.js';
 
 function routerWith(readOnly: boolean, calls: string[] = []) {
   let settings = { ...defaultSettings };
-  const handlers: Handlers = {
+  const handlers = {
     'app.info': () => ({
       name: 'Daytwo',
       version: '1',
@@ -16,13 +17,13 @@ function routerWith(readOnly: boolean, calls: string[] = []) {
       startedAt: 0,
     }),
     'settings.get': () => ({ settings }),
-    'settings.set': ({ patch }) => {
+    'settings.set': ({ patch }: { patch: Partial<Settings> }) => {
       calls.push('settings.set');
       settings = { ...settings, ...patch };
       return { settings };
     },
     'sources.list': () => ({ sources: [] }),
-  } as Handlers;
+  } as unknown as Handlers;
   const topicHandlers = { 'sources.subscribe': (_p: unknown, push: (m: unknown) => void) => (push({ sources: [] }), () => {}) };
   return createRouter({ handlers, topicHandlers: topicHandlers as unknown as TopicHandlers, readOnly, log: () => {} });
 }
