@@ -1,0 +1,70 @@
+import { useEffect, useMemo, useRef } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { Sidebar } from './Sidebar.js';
+import { StatusBar } from './StatusBar.js';
+import { ConnectionBanner } from './ConnectionBanner.js';
+import { Notices } from './Notices.js';
+import { CommandPalette } from './palette/CommandPalette.js';
+import { availableCommands } from './palette/commands.js';
+import { usePaletteStore } from './palette/palette-store.js';
+import { useRouteStore } from './route.js';
+import { findView } from './views.js';
+import { useEngineStore } from './engine-store.js';
+import { useThemeOnDocument } from './theme.js';
+import { useGlobalKeys } from './use-global-keys.js';
+import { reconnectEngine } from './start.js';
+import { useSettingsStore } from '../features/settings/settings-store.js';
+
+export function App() {
+  useThemeOnDocument();
+  useGlobalKeys();
+  const route = useRouteStore((s) => s.route);
+  const moved = useRouteStore((s) => s.moved);
+  const view = findView(route.view);
+  const mainRef = useRef<HTMLElement>(null);
+
+  useEffect(() => {
+    document.title = view ? `${view.title} · Daytwo` : 'Daytwo';
+    // After an in-app move, put focus at the top of the new view so keyboard and screen
+    // reader users start there, not on a nav link that is no longer relevant.
+    // A view may name a more specific target (a deep link to a row or section).
+    if (!moved) return;
+    const target = mainRef.current?.querySelector<HTMLElement>('[data-autofocus]');
+    if (target) target.focus();
+    else mainRef.current?.querySelector<HTMLElement>('h1')?.focus({ preventScroll: true });
+  }, [view, moved, route]);
+
+  return (
+    <div className="app">
+      <a
+        className="skip-link"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          mainRef.current?.focus();
+        }}
+      >
+        Skip to main content
+      </a>
+      <Sidebar />
+      <main id="main" ref={mainRef} tabIndex={-1} className="main">
+        <ConnectionBanner />
+        {view ? <view.Component key={view.id} rest={route.rest} /> : null}
+      </main>
+      <StatusBar />
+      <Notices />
+      <PaletteHost />
+    </div>
+  );
+}
+
+function PaletteHost() {
+  const open = usePaletteStore((s) => s.open);
+  const theme = useSettingsStore((s) => s.settings?.theme ?? 'system');
+  const { status, kind } = useEngineStore(useShallow((s) => ({ status: s.link.status, kind: s.linkKind })));
+  const commands = useMemo(
+    () => availableCommands({ theme, canReconnect: kind === 'host' && status === 'reconnecting', reconnect: reconnectEngine }),
+    [theme, status, kind],
+  );
+  return open ? <CommandPalette commands={commands} /> : null;
+}

@@ -1,0 +1,86 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+
+export const repoRoot = path.resolve(import.meta.dirname, '../..');
+
+export interface RunningHost {
+  url: string;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the built host (`npm run build` ran first: the test command builds) on a free port
+ * and a fresh data directory, and waits for the one `Daytwo ready:` line.
+ */
+export async function startHost(extraArgs: string[] = []): Promise<RunningHost> {
+  const cli = path.join(repoRoot, 'out/electron/host/cli.js');
+  const page = path.join(repoRoot, 'dist/renderer/index.html');
+  for (const built of [cli, page]) {
+    if (!fs.existsSync(built)) throw new Error(`${path.relative(repoRoot, built)} is missing: run \`npm run build\` first.`);
+  }
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'daytwo-e2e-'));
+  const child = spawn(process.execPath, [cli, '--port', '0', '--data-dir', dataDir, ...extraArgs], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: isolatedEnv(dataDir),
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`host did not print its ready line within 20 s.\n${stderr}`)), 20_000);
+    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+      const match = /^Daytwo ready: (http:\/\/127\.0\.0\.1:\d+\/#token=\S+)$/.exec(line);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`host exited with code ${code} before it was ready.\n${stderr}`));
+    });
+  });
+
+  return {
+    url,
+    dataDir,
+    async stop() {
+      await stopChild(child);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The engine finds connections the way kubectl and the AWS CLI do (KUBECONFIG, ~/.kube,
+ * ~/.aws, AWS_*). The tests must not pick up whatever the machine running them has configured,
+ * so the host gets an empty home of its own and none of those variables.
+ */
+function isolatedEnv(dataDir: string): NodeJS.ProcessEnv {
+  const home = path.join(dataDir, 'home');
+  fs.mkdirSync(home, { recursive: true });
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (key === 'KUBECONFIG' || key.startsWith('AWS_')) continue;
+    env[key] = value;
+  }
+  return { ...env, HOME: home, USERPROFILE: home };
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
