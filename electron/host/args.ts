@@ -5,6 +5,10 @@ export interface HostArgs {
   dataDir: string | undefined;
   readOnly: boolean;
   prometheus: string[];
+  /** auto: the built-in sandbox only when nothing is configured (--sandbox / --no-sandbox force it). */
+  sandbox: 'auto' | 'always' | 'never';
+  sandboxPods: number | undefined;
+  sandboxScenario: string | undefined;
 }
 
 /** Parses `npm run serve` flags; throws an Error whose message is fit to print. */
@@ -16,6 +20,10 @@ export function parseHostArgs(argv: string[]): HostArgs {
       'data-dir': { type: 'string' },
       'read-only': { type: 'boolean', default: false },
       prometheus: { type: 'string', multiple: true },
+      sandbox: { type: 'boolean' },
+      'no-sandbox': { type: 'boolean' },
+      'sandbox-pods': { type: 'string' },
+      'sandbox-scenario': { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -36,5 +44,22 @@ export function parseHostArgs(argv: string[]): HostArgs {
       throw new Error(`--prometheus must be an http(s) URL; got "${url}".`);
     }
   }
-  return { port, dataDir: values['data-dir'], readOnly: values['read-only'] ?? false, prometheus };
+  if (values.sandbox && values['no-sandbox']) throw new Error('Give either --sandbox or --no-sandbox, not both.');
+  const sandbox = values.sandbox ? 'always' : values['no-sandbox'] ? 'never' : 'auto';
+  let sandboxPods: number | undefined;
+  if (values['sandbox-pods'] !== undefined) {
+    sandboxPods = Number(values['sandbox-pods']);
+    if (!Number.isInteger(sandboxPods) || sandboxPods < 1 || sandboxPods > 100_000) {
+      throw new Error(`--sandbox-pods must be a whole number from 1 to 100000; got "${values['sandbox-pods']}".`);
+    }
+  }
+  return {
+    port,
+    dataDir: values['data-dir'],
+    readOnly: values['read-only'] ?? false,
+    prometheus,
+    sandbox,
+    sandboxPods,
+    sandboxScenario: values['sandbox-scenario'],
+  };
 }

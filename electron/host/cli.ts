@@ -4,6 +4,7 @@ import { StoreOpenError } from '../engine/store/database.js';
 import { passphraseSealer } from '../engine/connections/vault.js';
 import { defaultDataDir } from '../engine/data-dir.js';
 import { appVersion, rendererDir } from '../engine/app-paths.js';
+import { chooseEstate } from '../engine/connections/default-estate.js';
 import { parseHostArgs } from './args.js';
 import { startHostServer } from './server.js';
 
@@ -19,6 +20,13 @@ export async function runHost(argv: string[]): Promise<void> {
     fail(error instanceof Error ? error.message : String(error));
   }
   const dataDir = args.dataDir ?? defaultDataDir();
+  const estate = await chooseEstate({
+    dataDir,
+    prometheusUrls: args.prometheus,
+    sandbox: args.sandbox,
+    ...(args.sandboxPods !== undefined ? { sandboxPods: args.sandboxPods } : {}),
+    ...(args.sandboxScenario !== undefined ? { sandboxScenario: args.sandboxScenario } : {}),
+  }).catch((error: unknown) => fail(`could not start the built-in sandbox: ${error instanceof Error ? error.message : String(error)}`));
   let engine;
   try {
     engine = createEngine({
@@ -27,8 +35,11 @@ export async function runHost(argv: string[]): Promise<void> {
       dataDir,
       readOnly: args.readOnly,
       sealer: passphraseSealer(process.env.DAYTWO_VAULT_PASSPHRASE),
+      sandbox: estate.sandbox !== null,
+      connections: estate.connections,
     });
   } catch (error) {
+    await estate.sandbox?.stop();
     if (error instanceof StoreOpenError) fail(error.message);
     throw error;
   }
@@ -45,6 +56,7 @@ export async function runHost(argv: string[]): Promise<void> {
     stopping = true;
     await server.close();
     await engine.close();
+    await estate.sandbox?.stop();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());
