@@ -1,4 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AlarmBook } from './cloudwatch/alarms.js';
+import { MetricCatalog } from './cloudwatch/catalog.js';
+import { CloudWatchEndpoint } from './cloudwatch/cloudwatch-endpoint.js';
+import { EstateLoad } from './load/estate-load.js';
+import { CONTENT_TYPE as EXPOSITION_CONTENT_TYPE } from './prometheus/exposition.js';
+import { PodTraffic } from './prometheus/pod-traffic.js';
+import { renderMetrics } from './prometheus/scrape.js';
+import { defaultScenarioDir } from './scenarios/scenario-dir.js';
+import { loadScenarios } from './scenarios/scenario-file.js';
+import { ScenarioDeck } from './scenarios/scenario-deck.js';
 import type { SandboxWorld } from './world.js';
 
 /**
@@ -16,17 +26,111 @@ export interface CloudSide {
 export interface CloudSideOptions {
   /** Scenario to start at launch, by name (file under resources/scenarios/ without extension). */
   scenario?: string;
+  /** Where scenario files are read from; resources/scenarios by default. */
+  scenarioDir?: string;
 }
 
-// Placeholder until the cloud side lands (it replaces this file): serves nothing.
-export function attachCloud(_world: SandboxWorld, _options: CloudSideOptions): CloudSide {
+/** What the cloud side exposes beyond CloudSide, for tests and the drills engine. */
+export interface CloudSideInternals extends CloudSide {
+  readonly load: EstateLoad;
+  readonly alarms: AlarmBook;
+  readonly catalog: MetricCatalog;
+  readonly cloudwatch: CloudWatchEndpoint;
+  readonly scenarios: ScenarioDeck;
+  metricsText(): string;
+  /** The /metrics body as served. */
+  metricsBody(): Buffer;
+}
+
+/** The load model's bookkeeping is cheap per pod but runs over every pod: not on every tick. */
+const OBSERVE_EVERY_MS = 500;
+const ADVANCE_TRAFFIC_EVERY_MS = 1000;
+
+export function attachCloud(world: SandboxWorld, options: CloudSideOptions): CloudSideInternals {
+  const load = new EstateLoad(world);
+  world.attachLoad(load);
+  const catalog = new MetricCatalog(load, world.clusters, world.seed);
+  const aws = world.clusters.find((c) => c.cloud === 'aws');
+  const alarms = new AlarmBook(catalog, load, aws?.region ?? 'us-east-1', aws?.account ?? '000000000000');
+  const cloudwatch = new CloudWatchEndpoint(catalog, alarms, () => world.now());
+  const traffic = new PodTraffic(world, load);
+  const scenarios = new ScenarioDeck(loadScenarios(options.scenarioDir ?? defaultScenarioDir()), world, load, alarms);
+
+  let lastObserved = world.now();
+  let lastAdvanced = world.now();
+  const unsubscribe = world.onTick((now) => {
+    if (now - lastObserved >= OBSERVE_EVERY_MS) {
+      lastObserved = now;
+      load.observe(now);
+      alarms.evaluate(now);
+      scenarios.tick(now);
+    }
+    if (now - lastAdvanced >= ADVANCE_TRAFFIC_EVERY_MS) {
+      lastAdvanced = now;
+      if (now !== lastObserved) {
+        lastObserved = now;
+        load.observe(now);
+      }
+      traffic.advance(now);
+    }
+  });
+
+  if (options.scenario) scenarios.start(options.scenario);
+
+  const scrape = () => {
+    load.observe(world.now());
+    return renderMetrics(world, load, traffic);
+  };
+
   return {
-    async handle() {
-      return false;
+    load,
+    alarms,
+    catalog,
+    cloudwatch,
+    scenarios,
+    metricsText: () => scrape().toString(),
+    metricsBody: () => scrape().toBuffer(),
+    async handle(req, res, url) {
+      if (await cloudwatch.handle(req, res, url)) return true;
+      if (url.pathname === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) {
+        const body = scrape().toBuffer();
+        res.writeHead(200, { 'content-type': EXPOSITION_CONTENT_TYPE, 'content-length': body.length });
+        res.end(req.method === 'HEAD' ? undefined : body);
+        return true;
+      }
+      if (url.pathname === '/sandbox/cloudwatch/throttle') return throttleRoute(req, res, cloudwatch);
+      return scenarios.handle(req, res, url);
     },
     startScenario(name) {
-      throw new Error(`Unknown scenario "${name}".`);
+      scenarios.start(name);
     },
-    stop() {},
+    stop() {
+      unsubscribe();
+      scenarios.stopAll();
+    },
   };
+}
+
+/** POST /sandbox/cloudwatch/throttle {"count": N}: the next N CloudWatch calls get Throttling. */
+async function throttleRoute(req: IncomingMessage, res: ServerResponse, cloudwatch: CloudWatchEndpoint): Promise<true> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const send = (status: number, body: object) => {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+    return true as const;
+  };
+  if (req.method !== 'POST') return send(405, { error: 'Use POST with {"count": N}.' });
+  let count: unknown;
+  try {
+    count = (JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { count?: unknown }).count;
+  } catch {
+    return send(400, { error: 'Body must be JSON: {"count": N}.' });
+  }
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > 1000) {
+    return send(400, { error: '"count" must be an integer from 0 to 1000.' });
+  }
+  cloudwatch.throttleNext(count);
+  return send(200, { throttleNext: count });
 }

@@ -1,0 +1,135 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AlarmBook } from '../cloudwatch/alarms.js';
+import type { EstateLoad } from '../load/estate-load.js';
+import type { SandboxWorld, ServiceSpec } from '../world.js';
+import type { ScenarioDefinition } from './scenario-file.js';
+import { ScenarioRun, type RunReport } from './scenario-run.js';
+
+export class UnknownScenarioError extends Error {}
+
+/**
+ * The scenarios the sandbox knows, the runs started from them, and the local admin endpoint:
+ *   GET  /sandbox/scenarios               every scenario, with its run's status and recovery
+ *   GET  /sandbox/scenarios/<name>
+ *   POST /sandbox/scenarios/<name>/start  starts it (restarts it if it already ran)
+ *   POST /sandbox/scenarios/<name>/stop   undoes what it injected
+ */
+export class ScenarioDeck {
+  private readonly runs = new Map<string, ScenarioRun>();
+  private readonly byName: Map<string, ScenarioDefinition>;
+
+  constructor(
+    definitions: readonly ScenarioDefinition[],
+    private readonly world: SandboxWorld,
+    private readonly load: EstateLoad,
+    private readonly alarms: AlarmBook,
+  ) {
+    this.byName = new Map(definitions.map((d) => [d.name, d]));
+  }
+
+  names(): string[] {
+    return [...this.byName.keys()];
+  }
+
+  start(name: string): ScenarioRun {
+    const definition = this.byName.get(name);
+    if (!definition) throw new UnknownScenarioError(`Unknown scenario "${name}". Known: ${this.names().join(', ') || 'none'}.`);
+    this.runs.get(name)?.stop();
+    const target = this.resolveTarget(definition);
+    const run = new ScenarioRun(definition, target, { world: this.world, load: this.load, alarms: this.alarms });
+    this.runs.set(name, run);
+    return run;
+  }
+
+  stop(name: string): ScenarioRun | undefined {
+    if (!this.byName.has(name)) throw new UnknownScenarioError(`Unknown scenario "${name}".`);
+    const run = this.runs.get(name);
+    run?.stop();
+    return run;
+  }
+
+  run(name: string): ScenarioRun | undefined {
+    return this.runs.get(name);
+  }
+
+  tick(now: number): void {
+    for (const run of this.runs.values()) run.tick(now);
+  }
+
+  stopAll(): void {
+    for (const run of this.runs.values()) run.stop();
+  }
+
+  describe(name: string): object {
+    const d = this.byName.get(name) as ScenarioDefinition;
+    const run = this.runs.get(name);
+    const report: RunReport | null = run ? run.report() : null;
+    return {
+      name: d.name,
+      summary: d.summary,
+      effects: d.effects,
+      recovery: { description: d.recovery.description, when: d.recovery.when, holdForMs: d.recovery.holdFor },
+      status: report?.status ?? 'idle',
+      run: report,
+    };
+  }
+
+  /** The explicit service, or the busiest one matching the filters (ties by id): deterministic per seed. */
+  resolveTarget(definition: ScenarioDefinition): ServiceSpec {
+    const t = definition.target;
+    const services = this.world.services;
+    if (t.service) {
+      const found = services.find((s) => s.id === t.service);
+      if (!found) throw new UnknownScenarioError(`Scenario "${definition.name}" targets service "${t.service}", which this estate does not have.`);
+      return found;
+    }
+    const cloudOf = new Map(this.world.clusters.map((c) => [c.name, c.cloud]));
+    const candidates = services.filter((s) => {
+      if (t.tier && !t.tier.includes(s.tier)) return false;
+      if (t.cloud && cloudOf.get(s.cluster) !== t.cloud) return false;
+      for (const need of t.with ?? []) {
+        if (need === 'loadBalancer' && !s.loadBalancer) return false;
+        if (need === 'dbInstance' && !s.dbInstance) return false;
+        if (need === 'callers' && this.load.callersOf(s.id).length === 0) return false;
+      }
+      return true;
+    });
+    const best = [...candidates].sort((a, b) => b.baseRps - a.baseRps || (a.id < b.id ? -1 : 1))[0];
+    if (!best) throw new UnknownScenarioError(`Scenario "${definition.name}" found no service matching its target in this estate.`);
+    return best;
+  }
+
+  /** Serves /sandbox/scenarios…; false for anything else. */
+  async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+    const m = /^\/sandbox\/scenarios(?:\/([^/]+)(?:\/(start|stop))?)?\/?$/.exec(url.pathname);
+    if (!m) return false;
+    const name = m[1] ? decodeURIComponent(m[1]) : undefined;
+    const verb = m[2];
+    // Drain any body so keep-alive connections stay usable.
+    for await (const _chunk of req) void _chunk;
+    try {
+      if (!name) {
+        if (req.method !== 'GET') return reply(res, 405, { error: 'Use GET.' });
+        return reply(res, 200, { scenarios: this.names().map((n) => this.describe(n)) });
+      }
+      if (!this.byName.has(name)) return reply(res, 404, { error: `Unknown scenario "${name}".`, known: this.names() });
+      if (!verb) {
+        if (req.method !== 'GET') return reply(res, 405, { error: 'Use GET.' });
+        return reply(res, 200, this.describe(name));
+      }
+      if (req.method !== 'POST') return reply(res, 405, { error: 'Use POST.' });
+      if (verb === 'start') this.start(name);
+      else this.stop(name);
+      return reply(res, 200, this.describe(name));
+    } catch (error) {
+      return reply(res, error instanceof UnknownScenarioError ? 409 : 500, { error: (error as Error).message });
+    }
+  }
+}
+
+function reply(res: ServerResponse, status: number, body: object): true {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+  return true;
+}

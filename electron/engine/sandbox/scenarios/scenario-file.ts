@@ -1,0 +1,104 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import yaml from 'js-yaml';
+import { z } from 'zod';
+
+/**
+ * A scenario file (resources/scenarios/<name>.yaml): which service it hits, what it injects
+ * and when, what that does to pods and metrics, and what counts as recovery. Parsed and
+ * validated here, once; a mistake names the file and the field.
+ */
+
+const durationMs = z.union([z.number().nonnegative(), z.string().regex(/^\d+(\.\d+)?(ms|s|m|h)$/, 'a duration like "30s", "5m" or "1h"')]).transform((v) => {
+  if (typeof v === 'number') return v * 1000;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(v) as RegExpExecArray;
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
+  return Number(m[1]) * unit;
+});
+
+const tier = z.enum(['frontend', 'api', 'worker', 'database', 'cache']);
+
+const target = z
+  .object({
+    /** An exact ServiceSpec id; otherwise the busiest service matching the rest. */
+    service: z.string().optional(),
+    tier: z.array(tier).min(1).optional(),
+    cloud: z.enum(['aws', 'gcp', 'onprem']).optional(),
+    /** Properties the service must have: an ALB in front, a managed database, callers. */
+    with: z.array(z.enum(['loadBalancer', 'dbInstance', 'callers'])).optional(),
+  })
+  .strict();
+
+const at = { after: durationMs.default(0) };
+const step = z.discriminatedUnion('action', [
+  z.object({ ...at, action: z.literal('set-image'), image: z.string().min(1) }).strict(),
+  z.object({ ...at, action: z.literal('load'), factor: z.number().positive().max(100) }).strict(),
+  z.object({ ...at, action: z.literal('saturate'), capacity: z.number().positive().max(1) }).strict(),
+  z.object({ ...at, action: z.literal('node-not-ready') }).strict(),
+  z.object({ ...at, action: z.literal('node-ready') }).strict(),
+  z.object({ ...at, action: z.literal('restore') }).strict(),
+]);
+
+const recovery = z
+  .object({
+    description: z.string().min(1),
+    /** Every condition listed must hold, for `holdFor`, after the impact was seen. */
+    when: z
+      .object({
+        targetReady: z.literal(true).optional(),
+        errorRatioBelow: z.number().positive().max(1).optional(),
+        /** p99 latency under this multiple of the service's healthy p99. */
+        latencyP99BelowBaseline: z.number().min(1).optional(),
+        cpuUtilizationBelow: z.number().positive().max(2).optional(),
+        clusterNodesReady: z.literal(true).optional(),
+        alarmsOk: z.literal(true).optional(),
+      })
+      .strict()
+      .refine((w) => Object.keys(w).length > 0, 'list at least one recovery condition'),
+    holdFor: durationMs.default(0),
+  })
+  .strict();
+
+export const scenarioFile = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes'),
+    summary: z.string().min(1),
+    target,
+    steps: z.array(step).min(1),
+    effects: z.object({ pods: z.string().min(1), metrics: z.string().min(1) }).strict(),
+    recovery,
+  })
+  .strict();
+
+export type ScenarioDefinition = z.infer<typeof scenarioFile>;
+export type ScenarioStep = ScenarioDefinition['steps'][number];
+export type RecoveryConditions = ScenarioDefinition['recovery']['when'];
+
+export class ScenarioFileError extends Error {}
+
+export function parseScenario(text: string, source: string): ScenarioDefinition {
+  let raw: unknown;
+  try {
+    raw = yaml.load(text, { filename: source });
+  } catch (error) {
+    throw new ScenarioFileError(`${source}: not valid YAML: ${(error as Error).message}`);
+  }
+  const result = scenarioFile.safeParse(raw);
+  if (!result.success) {
+    const detail = result.error.issues.map((i) => `  - ${i.path.join('.') || '(file)'}: ${i.message}`).join('\n');
+    throw new ScenarioFileError(`${source}: invalid scenario:\n${detail}`);
+  }
+  const expected = path.basename(source).replace(/\.(ya?ml|json)$/, '');
+  if (result.data.name !== expected) {
+    throw new ScenarioFileError(`${source}: name "${result.data.name}" must match the file name "${expected}".`);
+  }
+  return result.data;
+}
+
+/** Every scenario in a folder, sorted by name. */
+export function loadScenarios(dir: string): ScenarioDefinition[] {
+  return readdirSync(dir)
+    .filter((f) => /\.(ya?ml|json)$/.test(f))
+    .sort()
+    .map((f) => parseScenario(readFileSync(path.join(dir, f), 'utf8'), path.join(dir, f)));
+}

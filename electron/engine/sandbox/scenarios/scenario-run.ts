@@ -1,0 +1,217 @@
+import type { AlarmBook } from '../cloudwatch/alarms.js';
+import type { EstateLoad } from '../load/estate-load.js';
+import type { SandboxWorld, ServiceSpec } from '../world.js';
+import type { RecoveryConditions, ScenarioDefinition, ScenarioStep } from './scenario-file.js';
+
+export type RunStatus = 'running' | 'recovered' | 'stopped';
+
+export interface ConditionCheck {
+  name: keyof RecoveryConditions;
+  met: boolean;
+  detail: string;
+}
+
+export interface RunReport {
+  status: RunStatus;
+  target: string;
+  node: string | null;
+  /** The image the target ran before a bad deploy: what rolling back returns to. */
+  originalImage: string | null;
+  startedAt: string;
+  stepsApplied: number;
+  impactSeenAt: string | null;
+  recoveredAt: string | null;
+  recovery: { reached: boolean; conditions: ConditionCheck[] };
+}
+
+interface Context {
+  world: SandboxWorld;
+  load: EstateLoad;
+  alarms: AlarmBook;
+}
+
+/**
+ * One scenario playing out: applies its steps as simulated time reaches them, watches the
+ * recovery conditions, and records when the impact showed and when the estate recovered.
+ * Recovery counts only after impact was seen, so a fault that has not bitten yet is not
+ * mistaken for one already fixed.
+ */
+export class ScenarioRun {
+  status: RunStatus = 'running';
+  readonly startedAt: number;
+  private applied = 0;
+  private node: { cluster: string; name: string } | null = null;
+  private originalImage: string | null = null;
+  private impactSeenAt: number | null = null;
+  private holdingSince: number | null = null;
+  private recoveredAt: number | null = null;
+  private checks: ConditionCheck[] = [];
+
+  constructor(
+    readonly definition: ScenarioDefinition,
+    readonly target: ServiceSpec,
+    private readonly ctx: Context,
+  ) {
+    this.startedAt = ctx.world.now();
+    this.tick(this.startedAt);
+  }
+
+  tick(now: number): void {
+    if (this.status === 'stopped') return;
+    const steps = this.definition.steps;
+    while (this.applied < steps.length && this.startedAt + (steps[this.applied] as ScenarioStep).after <= now) {
+      this.apply(steps[this.applied] as ScenarioStep);
+      this.applied++;
+    }
+    this.checks = this.evaluate();
+    if (this.status !== 'running') return;
+    const allMet = this.checks.every((c) => c.met);
+    if (!allMet) {
+      this.impactSeenAt ??= now;
+      this.holdingSince = null;
+      return;
+    }
+    if (this.impactSeenAt === null) return;
+    this.holdingSince ??= now;
+    if (now - this.holdingSince >= this.definition.recovery.holdFor) {
+      this.status = 'recovered';
+      this.recoveredAt = now;
+    }
+  }
+
+  /** Undoes everything the scenario injected, the bad image included. */
+  stop(): void {
+    if (this.status === 'stopped') return;
+    this.restore();
+    if (this.originalImage) this.ctx.world.setImage(this.target.id, this.originalImage);
+    this.status = 'stopped';
+  }
+
+  report(): RunReport {
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+    return {
+      status: this.status,
+      target: this.target.id,
+      node: this.node ? `${this.node.cluster}/${this.node.name}` : null,
+      originalImage: this.originalImage,
+      startedAt: new Date(this.startedAt).toISOString(),
+      stepsApplied: this.applied,
+      impactSeenAt: iso(this.impactSeenAt),
+      recoveredAt: iso(this.recoveredAt),
+      recovery: { reached: this.recoveredAt !== null, conditions: this.checks },
+    };
+  }
+
+  private apply(step: ScenarioStep): void {
+    const { world, load } = this.ctx;
+    switch (step.action) {
+      case 'set-image': {
+        this.originalImage ??= this.currentImage();
+        world.setImage(this.target.id, expandImage(step.image, this.originalImage ?? `${this.target.name}:latest`));
+        break;
+      }
+      case 'load':
+        load.setEffects(this.target.id, { loadFactor: step.factor });
+        break;
+      case 'saturate':
+        load.setEffects(this.target.id, { capacityFactor: step.capacity });
+        break;
+      case 'node-not-ready': {
+        this.node ??= this.busiestNode();
+        if (this.node) world.setNodeReady(this.node.cluster, this.node.name, false);
+        break;
+      }
+      case 'node-ready':
+        if (this.node) world.setNodeReady(this.node.cluster, this.node.name, true);
+        break;
+      case 'restore':
+        this.restore();
+        break;
+    }
+  }
+
+  private restore(): void {
+    this.ctx.load.setEffects(this.target.id, { loadFactor: 1, capacityFactor: 1 });
+    if (this.node) this.ctx.world.setNodeReady(this.node.cluster, this.node.name, true);
+  }
+
+  /** The image most of the target's pods run. */
+  private currentImage(): string | null {
+    const counts = new Map<string, number>();
+    for (const pod of this.ctx.world.pods()) {
+      if (pod.serviceId === this.target.id && !pod.crashing) counts.set(pod.image, (counts.get(pod.image) ?? 0) + 1);
+    }
+    let best: string | null = null;
+    let most = 0;
+    for (const [image, n] of counts) {
+      if (n > most || (n === most && best !== null && image < best)) {
+        best = image;
+        most = n;
+      }
+    }
+    return best;
+  }
+
+  /** The Ready node running most of the target's pods (ties by name): the failure that hurts. */
+  private busiestNode(): { cluster: string; name: string } | null {
+    const ready = new Set<string>();
+    for (const node of this.ctx.world.nodes()) if (node.cluster === this.target.cluster && node.ready) ready.add(node.name);
+    const counts = new Map<string, number>();
+    for (const pod of this.ctx.world.pods()) {
+      if (pod.serviceId === this.target.id && pod.node && ready.has(pod.node)) counts.set(pod.node, (counts.get(pod.node) ?? 0) + 1);
+    }
+    const ranked = [...(counts.size > 0 ? counts : new Map([...ready].map((n) => [n, 0])))].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    const name = ranked[0]?.[0];
+    return name ? { cluster: this.target.cluster, name } : null;
+  }
+
+  private evaluate(): ConditionCheck[] {
+    const { world, load, alarms } = this.ctx;
+    const when = this.definition.recovery.when;
+    const now = world.now();
+    const id = this.target.id;
+    const current = load.serviceAt(id, now);
+    const checks: ConditionCheck[] = [];
+    const fmt = (v: number) => (Number.isFinite(v) ? String(Math.round(v * 1000) / 1000) : String(v));
+    if (when.targetReady) {
+      const r = world.replicas(id);
+      const crashing = load.timeline.latest(id)?.crashing ?? 0;
+      checks.push({ name: 'targetReady', met: r.ready >= r.desired && crashing === 0, detail: `${r.ready}/${r.desired} ready, ${crashing} crash-looping` });
+    }
+    if (when.errorRatioBelow !== undefined) {
+      const v = current?.errorRatio ?? 1;
+      checks.push({ name: 'errorRatioBelow', met: v < when.errorRatioBelow, detail: `error ratio ${fmt(v)} (limit ${when.errorRatioBelow})` });
+    }
+    if (when.latencyP99BelowBaseline !== undefined) {
+      const baseline = load.serviceAt(id, load.startedAt - 86_400_000)?.p99Ms ?? Infinity;
+      const v = current?.p99Ms ?? Infinity;
+      const limit = baseline * when.latencyP99BelowBaseline;
+      checks.push({ name: 'latencyP99BelowBaseline', met: v < limit, detail: `p99 ${fmt(v)} ms (limit ${fmt(limit)} ms)` });
+    }
+    if (when.cpuUtilizationBelow !== undefined) {
+      const u = current?.utilization ?? Infinity;
+      const cpu = Number.isFinite(u) ? 0.05 + 0.95 * u : Infinity;
+      checks.push({ name: 'cpuUtilizationBelow', met: cpu < when.cpuUtilizationBelow, detail: `CPU ${fmt(cpu)} of request (limit ${when.cpuUtilizationBelow})` });
+    }
+    if (when.clusterNodesReady) {
+      let notReady = 0;
+      for (const node of world.nodes()) if (node.cluster === this.target.cluster && !node.ready) notReady++;
+      checks.push({ name: 'clusterNodesReady', met: notReady === 0, detail: `${notReady} node(s) NotReady in ${this.target.cluster}` });
+    }
+    if (when.alarmsOk) {
+      const firing = alarms.definitions.filter((d) => d.serviceId === id && alarms.state(d.name)?.value === 'ALARM').map((d) => d.name);
+      checks.push({ name: 'alarmsOk', met: firing.length === 0, detail: firing.length ? `in ALARM: ${firing.join(', ')}` : 'all OK' });
+    }
+    return checks;
+  }
+}
+
+/** `{image}`, `{repository}` and `{tag}` refer to the image the target ran before. */
+export function expandImage(template: string, original: string): string {
+  const at = original.lastIndexOf(':');
+  const slash = original.lastIndexOf('/');
+  const hasTag = at > slash;
+  const repository = hasTag ? original.slice(0, at) : original;
+  const tag = hasTag ? original.slice(at + 1) : 'latest';
+  return template.replaceAll('{image}', original).replaceAll('{repository}', repository).replaceAll('{tag}', tag);
+}

@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { attachCloud } from '../../../electron/engine/sandbox/cloud.js';
+import { aggregate } from '../../../electron/engine/sandbox/cloudwatch/statistics.js';
+import { escapeHelp, escapeLabelValue, ExpositionWriter, labelPairs } from '../../../electron/engine/sandbox/prometheus/exposition.js';
+import { FakeWorld } from './fake-world.js';
+
+interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** A strict reader of the text format: HELP/TYPE before samples, escapes undone, families contiguous. */
+function parseExposition(text: string): { samples: Sample[]; types: Map<string, string> } {
+  const types = new Map<string, string>();
+  const samples: Sample[] = [];
+  const closed = new Set<string>();
+  let current = '';
+  expect(text.endsWith('\n')).toBe(true);
+  for (const line of text.slice(0, -1).split('\n')) {
+    const meta = /^# (HELP|TYPE) ([a-zA-Z_:][a-zA-Z0-9_:]*) (.*)$/.exec(line);
+    if (meta) {
+      const family = meta[2] as string;
+      if (meta[1] === 'TYPE') {
+        expect(types.has(family), `TYPE for ${family} twice`).toBe(false);
+        types.set(family, meta[3] as string);
+      }
+      if (current !== family) {
+        if (current) closed.add(current);
+        expect(closed.has(family), `${family} split in two`).toBe(false);
+        current = family;
+      }
+      continue;
+    }
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    expect(m, `bad line: ${line}`).not.toBeNull();
+    const name = m![1] as string;
+    const family = name.replace(/_(bucket|sum|count)$/, '');
+    expect(family === current || name === current, `${name} outside its family ${current}`).toBe(true);
+    const labels: Record<string, string> = {};
+    const pairRe = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)",?/g;
+    let rest = m![2] ?? '';
+    let pm: RegExpExecArray | null;
+    let consumed = 0;
+    while ((pm = pairRe.exec(rest))) {
+      labels[pm[1] as string] = (pm[2] as string).replace(/\\(["\\n])/g, (_, c: string) => (c === 'n' ? '\n' : c));
+      consumed += pm[0].length;
+    }
+    expect(consumed).toBe(rest.length);
+    rest = '';
+    samples.push({ name, labels, value: Number(m![3]) });
+  }
+  return { samples, types };
+}
+
+describe('the Prometheus exposition', () => {
+  it('escapes label values and help text as the format requires', () => {
+    expect(escapeLabelValue('a"b\\c\nd')).toBe('a\\"b\\\\c\\nd');
+    expect(escapeHelp('line\\one\nline "two"')).toBe('line\\\\one\\nline "two"');
+    const out = new ExpositionWriter();
+    out.family('odd_total', 'counter', 'Odd\nhelp');
+    out.sample('odd_total', labelPairs({ path: '/a"b' }), 3);
+    expect(out.toString()).toBe('# HELP odd_total Odd\\nhelp\n# TYPE odd_total counter\nodd_total{path="/a\\"b"} 3\n');
+    const parsed = parseExposition(out.toString());
+    expect(parsed.samples[0]?.labels.path).toBe('/a"b');
+  });
+
+  it('exposes per-pod request counters, latency histograms, container and kube-state series', () => {
+    const world = new FakeWorld();
+    const side = attachCloud(world, {});
+    world.advance(30_000);
+    const { samples, types } = parseExposition(side.metricsText());
+    expect(types.get('http_requests_total')).toBe('counter');
+    expect(types.get('http_request_duration_seconds')).toBe('histogram');
+    expect(types.get('container_memory_working_set_bytes')).toBe('gauge');
+    const requests = samples.filter((s) => s.name === 'http_requests_total');
+    expect(Object.keys(requests[0]!.labels).sort()).toEqual(['cluster', 'code', 'method', 'namespace', 'pod', 'service']);
+    // Only HTTP tiers are instrumented: the database and the worker are not.
+    expect(new Set(requests.map((s) => s.labels.service))).toEqual(new Set(['web', 'checkout']));
+
+    const pod = requests.find((s) => s.labels.service === 'checkout')!.labels.pod;
+    const buckets = samples.filter((s) => s.name === 'http_request_duration_seconds_bucket' && s.labels.pod === pod);
+    const values = buckets.map((b) => b.value);
+    expect(values).toEqual([...values].sort((a, b) => a - b));
+    expect(buckets[buckets.length - 1]!.labels.le).toBe('+Inf');
+    const count = samples.find((s) => s.name === 'http_request_duration_seconds_count' && s.labels.pod === pod)!.value;
+    expect(values[values.length - 1]).toBe(count);
+    expect(count).toBeGreaterThan(0);
+
+    const spec = samples.find((s) => s.name === 'kube_deployment_spec_replicas' && s.labels.deployment === 'checkout');
+    expect(spec?.value).toBe(4);
+    expect(samples.find((s) => s.name === 'kube_statefulset_replicas' && s.labels.statefulset === 'orders-db')?.value).toBe(2);
+    expect(samples.filter((s) => s.name === 'kube_pod_status_ready' && s.labels.condition === 'true' && s.value === 1)).toHaveLength(12);
+    side.stop();
+  });
+
+  it('keeps counters monotonic, and their rate matches the load model and CloudWatch', () => {
+    const world = new FakeWorld();
+    const side = attachCloud(world, {});
+    world.advance(10_000);
+    const total = (text: string, service: string) =>
+      parseExposition(text).samples.filter((s) => s.name === 'http_requests_total' && s.labels.service === service).reduce((a, s) => a + s.value, 0);
+    const first = side.metricsText();
+    world.advance(60_000);
+    const second = side.metricsText();
+    const firstSamples = parseExposition(first).samples.filter((s) => s.name.endsWith('_total'));
+    const secondByKey = new Map(parseExposition(second).samples.map((s) => [s.name + JSON.stringify(s.labels), s.value]));
+    for (const s of firstSamples) expect(secondByKey.get(s.name + JSON.stringify(s.labels))!).toBeGreaterThanOrEqual(s.value);
+
+    const rate = (total(second, 'checkout') - total(first, 'checkout')) / 60;
+    const model = side.load.serviceAt('shop-prod-eks/shop/checkout', world.now())!.rps;
+    expect(rate).toBeGreaterThan(model * 0.95);
+    expect(rate).toBeLessThan(model * 1.05);
+    const lb = side.catalog.find('AWS/ApplicationELB', 'RequestCount', [{ Name: 'LoadBalancer', Value: 'app/k8s-shop-checkout-4d5e6f/7a8b9c0d1e2f3a4b' }])!;
+    const cloudwatchSum = aggregate(lb, world.now() - 60_000, 60_000, world.now())!.sum;
+    expect(cloudwatchSum / 60).toBeGreaterThan(rate * 0.95);
+    expect(cloudwatchSum / 60).toBeLessThan(rate * 1.05);
+    side.stop();
+  });
+
+  it('shows a bad deploy as 5xx counters rising', () => {
+    const world = new FakeWorld();
+    const side = attachCloud(world, {});
+    const errors = () =>
+      parseExposition(side.metricsText()).samples.filter((s) => s.name === 'http_requests_total' && s.labels.service === 'checkout' && s.labels.code !== '200').reduce((a, s) => a + s.value, 0);
+    world.advance(1000);
+    const e0 = errors();
+    world.advance(60_000);
+    const calm = errors() - e0;
+    world.setImage('shop-prod-eks/shop/checkout', 'registry.example.com/shop/checkout:2.0.0-broken');
+    const e1 = errors();
+    world.advance(60_000);
+    const broken = errors() - e1;
+    expect(broken).toBeGreaterThan(calm * 10);
+    side.stop();
+  });
+});
