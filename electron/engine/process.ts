@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { createEngine } from './engine.js';
 import type { Engine, EngineOptions } from './engine.js';
 import type { SecretSealer } from './connections/vault.js';
+import { chooseEstate } from './connections/default-estate.js';
+import type { EstateChoice } from './connections/default-estate.js';
 import type { PortReply } from '../../shared/api/bridge.js';
 import type { CallOutcome } from '../../shared/api/transport.js';
 
@@ -68,6 +70,8 @@ const PortRequestFrame = z.discriminatedUnion('type', [
 
 export interface ServeOptions {
   create?: (options: EngineOptions) => Engine;
+  /** Which estate to connect to; default: the user's connections, or the built-in sandbox when there are none. */
+  chooseEstate?: (dataDir: string) => Promise<EstateChoice>;
   exit?: (code: number) => void;
   log?: (message: string, error?: unknown) => void;
 }
@@ -109,6 +113,12 @@ function memoryOnlySealer(reason: string): SecretSealer {
 
 export function serveEngine(parent: ParentPort, options: ServeOptions = {}): void {
   const create = options.create ?? createEngine;
+  const choose =
+    options.chooseEstate ?? ((dataDir: string) => chooseEstate({ dataDir, prometheusUrls: [], sandbox: 'auto' }));
+  let estate: EstateChoice | null = null;
+  let starting = false;
+  // Frames that arrive while the engine starts wait for it, in order, instead of failing.
+  let started: Promise<void> = Promise.resolve();
   const exit = options.exit ?? ((code: number) => process.exit(code));
   const log = options.log ?? ((message: string, error?: unknown) => console.error(`[engine] ${message}`, error ?? ''));
   let engine: Engine | null = null;
@@ -125,27 +135,9 @@ export function serveEngine(parent: ParentPort, options: ServeOptions = {}): voi
     const message = parsed.data;
     switch (message.type) {
       case 'start': {
-        if (engine) return;
-        try {
-          const sealer =
-            'key' in message.vault
-              ? dataKeySealer(Buffer.from(message.vault.key, 'base64'))
-              : memoryOnlySealer(message.vault.unavailableReason);
-          engine = create({
-            mode: 'desktop',
-            version: message.version,
-            dataDir: message.dataDir,
-            readOnly: message.readOnly,
-            sealer,
-            log,
-          });
-          status({ type: 'ready' });
-        } catch (error) {
-          // A corrupt or newer database lands here: every call then says why, nothing is wiped.
-          unavailable = `The engine could not start: ${error instanceof Error ? error.message : String(error)}`;
-          log('start failed', error);
-          status({ type: 'failed', message: unavailable });
-        }
+        if (engine || starting) return;
+        starting = true;
+        started = start(message);
         return;
       }
       case 'connect': {
@@ -154,7 +146,7 @@ export function serveEngine(parent: ParentPort, options: ServeOptions = {}): voi
         return;
       }
       case 'stop': {
-        const closing = engine?.close() ?? Promise.resolve();
+        const closing = (engine?.close() ?? Promise.resolve()).then(() => estate?.sandbox?.stop());
         engine = null;
         unavailable = 'The engine has stopped.';
         void closing.catch((error: unknown) => log('close failed', error)).finally(() => exit(0));
@@ -162,6 +154,33 @@ export function serveEngine(parent: ParentPort, options: ServeOptions = {}): voi
       }
     }
   });
+
+  async function start(message: StartMessage): Promise<void> {
+    try {
+      estate = await choose(message.dataDir);
+      const sealer =
+        'key' in message.vault
+          ? dataKeySealer(Buffer.from(message.vault.key, 'base64'))
+          : memoryOnlySealer(message.vault.unavailableReason);
+      engine = create({
+        mode: 'desktop',
+        version: message.version,
+        dataDir: message.dataDir,
+        readOnly: message.readOnly,
+        sealer,
+        log,
+        sandbox: estate.sandbox !== null,
+        connections: estate.connections,
+      });
+      status({ type: 'ready' });
+    } catch (error) {
+      // A corrupt or newer database lands here: every call then says why, nothing is wiped.
+      unavailable = `The engine could not start: ${error instanceof Error ? error.message : String(error)}`;
+      log('start failed', error);
+      await estate?.sandbox?.stop();
+      status({ type: 'failed', message: unavailable });
+    }
+  }
 
   /** One port per window page; its subscriptions end when the page goes away. */
   function attach(port: EnginePort): void {
@@ -181,6 +200,10 @@ export function serveEngine(parent: ParentPort, options: ServeOptions = {}): voi
         return;
       }
       const frame = parsed.data;
+      void started.then(() => serve(frame));
+    });
+
+    function serve(frame: z.infer<typeof PortRequestFrame>): void {
       switch (frame.type) {
         case 'call': {
           const answer: Promise<CallOutcome> = engine
@@ -211,7 +234,7 @@ export function serveEngine(parent: ParentPort, options: ServeOptions = {}): voi
           return;
         }
       }
-    });
+    }
     port.on('close', () => {
       open = false;
       for (const close of subscriptions.values()) close();

@@ -1,8 +1,5 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { awsFiles } from './aws-profiles.js';
-import { kubeconfigPaths } from './kubeconfig.js';
+import { hasConfiguredConnections } from './start-sources.js';
 import type { ConnectionSettings } from './start-sources.js';
 import { startSandbox } from '../sandbox/start.js';
 import type { RunningSandbox } from '../sandbox/start.js';
@@ -21,15 +18,6 @@ export interface EstateChoiceOptions {
   sandboxPods?: number;
   sandboxScenario?: string;
   env?: NodeJS.ProcessEnv;
-  home?: string;
-}
-
-/** True when the machine has no kubeconfig, no AWS configuration and no Prometheus was given. */
-export function nothingConfigured(env: NodeJS.ProcessEnv, home: string, prometheusUrls: string[]): boolean {
-  if (prometheusUrls.length > 0) return false;
-  const aws = awsFiles(env, home);
-  const candidates = [...kubeconfigPaths(env, home), aws.configFile, aws.credentialsFile];
-  return !candidates.some((file) => fs.existsSync(file));
 }
 
 /**
@@ -39,9 +27,8 @@ export function nothingConfigured(env: NodeJS.ProcessEnv, home: string, promethe
  */
 export async function chooseEstate(options: EstateChoiceOptions): Promise<EstateChoice> {
   const env = options.env ?? process.env;
-  const home = options.home ?? os.homedir();
-  const useSandbox =
-    options.sandbox === 'always' || (options.sandbox === 'auto' && nothingConfigured(env, home, options.prometheusUrls));
+  const nothingConfigured = options.prometheusUrls.length === 0 && !hasConfiguredConnections({ env });
+  const useSandbox = options.sandbox === 'always' || (options.sandbox === 'auto' && nothingConfigured);
   if (!useSandbox) {
     return { connections: { prometheusUrls: options.prometheusUrls, env }, sandbox: null };
   }
@@ -56,7 +43,7 @@ export async function chooseEstate(options: EstateChoiceOptions): Promise<Estate
       kubeconfigFiles: [sandbox.kubeconfigPath],
       aws: { configFile: sandbox.awsConfigPath, credentialsFile: sandbox.awsCredentialsPath },
       prometheusUrls: options.prometheusUrls,
-      env: { ...env, AWS_PROFILE: 'daytwo-sandbox' },
+      env,
     },
     sandbox,
   };

@@ -51,7 +51,11 @@ function engineProcess() {
   const parent = new FakeParent();
   const exits: number[] = [];
   const logged: string[] = [];
-  serveEngine(parent, { exit: (code) => exits.push(code), log: (message) => logged.push(message) });
+  serveEngine(parent, {
+    exit: (code) => exits.push(code),
+    log: (message) => logged.push(message),
+    chooseEstate: async () => ({ connections: {}, sandbox: null }),
+  });
   const connect = () => {
     const port = new FakePort();
     parent.send({ type: 'connect' }, [port]);
@@ -69,6 +73,7 @@ describe('the engine process', () => {
     const { parent, connect } = engineProcess();
     const start = startMessage();
     parent.send(start);
+    await settle();
     expect(parent.toMain).toEqual([{ type: 'ready' }]);
 
     const window = connect();
@@ -107,19 +112,24 @@ describe('the engine process', () => {
     ]);
   });
 
-  it('pushes subscription messages until the window unsubscribes or goes away', () => {
+  it('pushes subscription messages until the window unsubscribes or goes away', async () => {
     const { parent, connect } = engineProcess();
     parent.send(startMessage());
+    await settle();
     const window = connect();
     window.send({ type: 'subscribe', id: 's1', topic: 'sources.subscribe', params: {} });
+    await settle();
     expect(window.replies).toEqual([{ type: 'message', id: 's1', message: { sources: expect.any(Array) } }]);
     window.send({ type: 'subscribe', id: 's1', topic: 'sources.subscribe', params: {} });
+    await settle();
     expect(window.replies[1]).toMatchObject({ type: 'error', id: 's1', error: { code: 'conflict' } });
     window.send({ type: 'subscribe', id: 's2', topic: 'no.such.topic', params: {} });
+    await settle();
     expect(window.replies[2]).toMatchObject({ type: 'error', id: 's2', error: { code: 'unknown_method' } });
     window.send({ type: 'unsubscribe', id: 's1' });
     window.close();
     window.send({ type: 'call', id: 'c9', method: 'app.info', params: {} });
+    await settle();
     expect(window.replies).toHaveLength(3);
   });
 
@@ -129,6 +139,7 @@ describe('the engine process', () => {
     fs.writeFileSync(file, 'this is not a SQLite database, it is an operator’s notes');
     const { parent, connect } = engineProcess();
     parent.send(start);
+    await settle();
     expect(parent.toMain).toEqual([{ type: 'failed', message: expect.stringMatching(/could not start/) }]);
     const window = connect();
     window.send({ type: 'call', id: 'c1', method: 'app.info', params: {} });

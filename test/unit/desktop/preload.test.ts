@@ -157,11 +157,12 @@ describe('a page talking to a real engine through the preload', () => {
       on: (_event, listener) => (control = listener),
       postMessage: (message) => toMain.push(message),
     };
-    serveEngine(parent, { exit: () => {}, log: () => {} });
+    serveEngine(parent, { exit: () => {}, log: () => {}, chooseEstate: async () => ({ connections: {}, sandbox: null }) });
     control?.({
       data: { type: 'start', version: '9.9.9', dataDir, readOnly: false, vault: { unavailableReason: 'test' } },
       ports: [],
     });
+    await new Promise((resolve) => setImmediate(resolve));
     expect(toMain).toEqual([{ type: 'ready' }]);
     control?.({ data: { type: 'connect' }, ports: [asEnginePort(handPort())] });
 

@@ -1,0 +1,308 @@
+import fs from 'node:fs';
+import type { Source } from '../../../shared/api/sources.js';
+import type { EstateSink } from '../state/estate-sink.js';
+import type { SettingsStore } from '../store/settings.js';
+import { KubernetesSource } from '../providers/kubernetes/cluster-source.js';
+import type { BackoffOptions } from '../providers/kubernetes/reflector.js';
+import { CloudWatchTopology } from '../providers/aws/cloudwatch-topology.js';
+import { LoadBalancerLinks } from '../providers/aws/load-balancer-links.js';
+import { PrometheusReachability } from '../providers/prometheus/reachability.js';
+import { awsFiles, loadAwsProfiles } from './aws-profiles.js';
+import type { AwsFiles, AwsProfile } from './aws-profiles.js';
+import { kubeconfigPaths, loadKubeconfig } from './kubeconfig.js';
+import type { KubeContext } from './kubeconfig.js';
+import type { SourceRegistry } from './source-registry.js';
+import type { Vault } from './vault.js';
+
+/** Where connections come from. Every path is explicit so the embedded sandbox can point them at its files. */
+export interface ConnectionSettings {
+  /** Kubeconfig files in precedence order; default: KUBECONFIG, else ~/.kube/config. */
+  kubeconfigFiles?: string[];
+  /** AWS shared config and credentials files; default: AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/*. */
+  aws?: AwsFiles;
+  /** Prometheus base URLs (--prometheus, repeatable). */
+  prometheusUrls?: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Knobs for tests and benchmarks; production uses the defaults. */
+export interface SourceTuning {
+  inactivityMs?: number;
+  backoff?: BackoffOptions;
+  awsIntervalMs?: number;
+  prometheusIntervalMs?: number;
+  connectTimeoutMs?: number;
+  /** How often kubeconfig files are checked for changes (ms); 0 turns it off. */
+  kubeconfigPollMs?: number;
+}
+
+export interface StartSourcesOptions {
+  registry: SourceRegistry;
+  sink: EstateSink;
+  vault: Vault;
+  settings: Pick<SettingsStore, 'get' | 'update'>;
+  connections: ConnectionSettings;
+  /** Mark every source as part of the built-in sandbox estate. */
+  sandbox?: boolean;
+  tuning?: SourceTuning;
+  log?: (message: string) => void;
+}
+
+export interface RunningSources {
+  /** Switches a source on or off, persists the choice, and starts or stops its provider. */
+  setEnabled(id: string, enabled: boolean): Promise<Source>;
+  /** Stops every provider; nothing keeps a connection open afterwards. */
+  stop(): Promise<void>;
+}
+
+interface Provider {
+  start(): void;
+  stop(): Promise<void>;
+}
+
+interface Configured {
+  source: Source;
+  create: () => Provider;
+  provider: Provider | null;
+}
+
+/** The vault entry holding a Prometheus server's bearer token. */
+export function prometheusTokenName(url: string): string {
+  return `prometheus-token:${displayUrl(url)}`;
+}
+
+/** A URL without user:password, for ids, names and logs. */
+function displayUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString().replace(/\/$/, '');
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * True when the machine has any real connection configured: a kubeconfig file with a
+ * context, or an AWS config or credentials file. When false, the host starts the sandbox.
+ */
+export function hasConfiguredConnections(connections: ConnectionSettings = {}): boolean {
+  const env = connections.env ?? process.env;
+  const kube = loadKubeconfig(connections.kubeconfigFiles ?? kubeconfigPaths(env));
+  if (kube.contexts.length > 0) return true;
+  const files = connections.aws ?? awsFiles(env);
+  return fs.existsSync(files.configFile) || fs.existsSync(files.credentialsFile);
+}
+
+/**
+ * Loads every connection the user has (kubeconfig contexts, AWS profiles, Prometheus URLs),
+ * registers each as a Source, and starts a provider for each one that is not switched off in
+ * settings.disabledSources. Credentials stay inside the providers: a Source carries a name and
+ * a location, never a token, key or certificate.
+ */
+export function startSources(options: StartSourcesOptions): RunningSources {
+  const { registry, sink, settings, tuning = {} } = options;
+  const log = options.log ?? (() => {});
+  const env = options.connections.env ?? process.env;
+  const links = new LoadBalancerLinks();
+  const configured = new Map<string, Configured>();
+  const sandbox = options.sandbox ?? false;
+
+  const kubeFiles = options.connections.kubeconfigFiles ?? kubeconfigPaths(env);
+  const kube = loadKubeconfig(kubeFiles);
+  for (const problem of kube.problems) log(`kubeconfig ${problem.file}: ${problem.message}`);
+  /** Each context's definition (cluster + user), to tell which ones a file change touched. */
+  const kubeDefinitions = new Map<string, string>();
+  for (const context of kube.contexts) {
+    const id = `k8s:${context.name}`;
+    kubeDefinitions.set(id, definitionOf(context));
+    configured.set(id, {
+      source: baseSource(id, 'kubernetes', context.name, context.server, sandbox),
+      create: () => kubernetesProvider(id, context),
+      provider: null,
+    });
+  }
+
+  const awsFilesInUse = options.connections.aws ?? awsFiles(env);
+  const aws = loadAwsProfiles(awsFilesInUse, env);
+  for (const problem of aws.problems) log(problem);
+  for (const profile of aws.profiles) {
+    const id = `aws:${profile.name}/${profile.region}`;
+    const location = profile.endpointUrl ? `${profile.endpointUrl} (${profile.credentialKind})` : `CloudWatch ${profile.region} (${profile.credentialKind})`;
+    configured.set(id, {
+      source: baseSource(id, 'aws', `${profile.name} · ${profile.region}`, location, sandbox),
+      create: () => awsProvider(id, profile),
+      provider: null,
+    });
+  }
+
+  for (const url of options.connections.prometheusUrls ?? []) {
+    const shown = displayUrl(url);
+    const id = `prometheus:${shown}`;
+    configured.set(id, {
+      source: baseSource(id, 'prometheus', new URL(url).host, shown, sandbox),
+      create: () =>
+        new PrometheusReachability({
+          sourceId: id,
+          url: shown,
+          registry,
+          token: () => options.vault.get(prometheusTokenName(url)),
+          intervalMs: tuning.prometheusIntervalMs,
+        }),
+      provider: null,
+    });
+  }
+
+  function kubernetesProvider(id: string, context: KubeContext): Provider {
+    return new KubernetesSource({
+      sourceId: id,
+      context: context.name,
+      clusterName: context.clusterName,
+      server: context.server,
+      config: context.config,
+      sink,
+      registry,
+      inactivityMs: tuning.inactivityMs,
+      backoff: tuning.backoff,
+      client: tuning.connectTimeoutMs ? { connectTimeoutMs: tuning.connectTimeoutMs } : undefined,
+      onLoadBalancers: (sourceId, refs) => links.publish(sourceId, refs),
+    });
+  }
+
+  function awsProvider(id: string, profile: AwsProfile): Provider {
+    return new CloudWatchTopology({ sourceId: id, profile, files: awsFilesInUse, sink, registry, links, intervalMs: tuning.awsIntervalMs });
+  }
+
+  const disabled = new Set(settings.get().disabledSources);
+  for (const [id, entry] of configured) {
+    const off = disabled.has(id);
+    registry.upsert({
+      ...entry.source,
+      enabled: !off,
+      state: off ? 'disabled' : 'connecting',
+      reason: off ? 'Switched off in settings.' : 'Starting…',
+    });
+    if (!off) {
+      entry.provider = entry.create();
+      entry.provider.start();
+    }
+  }
+
+  /**
+   * kubectl reads its kubeconfig on every command; a console that runs for days must notice
+   * when it changes (a re-run `aws eks update-kubeconfig`, a rotated CA or token, a context
+   * added or deleted). Polling stat is enough and survives editors that replace the file.
+   */
+  let kubeSignature = filesSignature(kubeFiles);
+  let reloading: Promise<void> = Promise.resolve();
+  const pollMs = tuning.kubeconfigPollMs ?? 5_000;
+  const kubePoll = pollMs > 0 ? setInterval(() => {
+    const signature = filesSignature(kubeFiles);
+    if (signature === kubeSignature) return;
+    kubeSignature = signature;
+    reloading = reloading.then(() => reloadKubeconfig()).catch((error: unknown) => log(`kubeconfig reload failed: ${String(error)}`));
+  }, pollMs) : null;
+  kubePoll?.unref();
+
+  async function reloadKubeconfig(): Promise<void> {
+    const next = loadKubeconfig(kubeFiles);
+    if (next.problems.length > 0) {
+      // Half-written, or broken by an edit: keep what runs, and look again at the next poll
+      // rather than dropping contexts a moment's parse failure made disappear.
+      for (const problem of next.problems) log(`kubeconfig ${problem.file}: ${problem.message}`);
+      kubeSignature = '';
+      return;
+    }
+    const seen = new Set<string>();
+    for (const context of next.contexts) {
+      const id = `k8s:${context.name}`;
+      seen.add(id);
+      const definition = definitionOf(context);
+      if (kubeDefinitions.get(id) === definition) continue;
+      kubeDefinitions.set(id, definition);
+      const existing = configured.get(id);
+      const entry: Configured = {
+        source: baseSource(id, 'kubernetes', context.name, context.server, sandbox),
+        create: () => kubernetesProvider(id, context),
+        provider: null,
+      };
+      configured.set(id, entry);
+      const wasRunning = existing?.provider;
+      if (wasRunning) await wasRunning.stop();
+      const off = new Set(settings.get().disabledSources).has(id);
+      if (!existing) registry.upsert({ ...entry.source, enabled: !off, state: off ? 'disabled' : 'connecting', reason: off ? 'Switched off in settings.' : 'Starting…' });
+      else registry.update(id, { location: context.server });
+      if (!off) {
+        entry.provider = entry.create();
+        entry.provider.start();
+      }
+    }
+    for (const [id, entry] of configured) {
+      if (entry.source.kind !== 'kubernetes' || seen.has(id)) continue;
+      // The context was deleted from the kubeconfig: it leaves the estate.
+      configured.delete(id);
+      kubeDefinitions.delete(id);
+      await entry.provider?.stop();
+      links.forget(id);
+      sink.forgetSource(id);
+      registry.remove(id);
+    }
+  }
+
+  return {
+    async setEnabled(id, enabled) {
+      const entry = configured.get(id);
+      if (!entry) throw new Error(`There is no source "${id}".`);
+      const current = new Set(settings.get().disabledSources);
+      if (enabled) current.delete(id);
+      else current.add(id);
+      settings.update({ disabledSources: [...current] });
+      if (enabled && !entry.provider) {
+        registry.update(id, { enabled: true, state: 'connecting', reason: 'Starting…', remedy: undefined });
+        entry.provider = entry.create();
+        entry.provider.start();
+      } else if (!enabled && entry.provider) {
+        const provider = entry.provider;
+        entry.provider = null;
+        await provider.stop();
+        links.forget(id);
+        // A switched-off source's objects leave the estate; switching it on lists them afresh.
+        sink.forgetSource(id);
+        registry.update(id, { enabled: false, state: 'disabled', reason: 'Switched off in settings.', remedy: undefined });
+      }
+      return registry.get(id)!;
+    },
+    async stop() {
+      if (kubePoll) clearInterval(kubePoll);
+      await reloading;
+      const running = [...configured.values()].map((entry) => {
+        const provider = entry.provider;
+        entry.provider = null;
+        return provider?.stop();
+      });
+      await Promise.all(running);
+    },
+  };
+}
+
+function baseSource(id: string, kind: Source['kind'], name: string, location: string, sandbox: boolean): Source {
+  return { id, kind, name, location, state: 'connecting', reason: '', lastSyncAt: null, enabled: true, sandbox };
+}
+
+function definitionOf(context: KubeContext): string {
+  return JSON.stringify([context.config.getCurrentCluster(), context.config.getCurrentUser(), context.namespace]);
+}
+
+function filesSignature(files: string[]): string {
+  return files
+    .map((file) => {
+      try {
+        const stat = fs.statSync(file);
+        return `${file}:${stat.mtimeMs}:${stat.size}`;
+      } catch {
+        return `${file}:-`;
+      }
+    })
+    .join('|');
+}

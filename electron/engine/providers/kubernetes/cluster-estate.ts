@@ -1,0 +1,685 @@
+import type { Entity, EntityKind, Relation } from '../../../../shared/estate/model.js';
+import { relation } from '../../../../shared/estate/model.js';
+import type { EstateEvent } from '../../../../shared/estate/event.js';
+import { accountId, cloudId, regionId } from '../../../../shared/estate/ids.js';
+import type { CloudName } from '../../../../shared/estate/ids.js';
+import type { EntityFact, EstateSink } from '../../state/estate-sink.js';
+import type { WatchedKind } from './kinds.js';
+import type { ReflectorSink } from './reflector.js';
+import type {
+  EventRecord,
+  IngressRecord,
+  KubeRecord,
+  NamespaceRecord,
+  NodeRecord,
+  PdbRecord,
+  PodRecord,
+  ServiceRecord,
+  WorkloadRecord,
+} from './records.js';
+import { mapSelectorMatches, selectorMatches } from './records.js';
+import type { ProblemPods, Verdict } from './health.js';
+import { hpaVerdict, isProblemPod, nodeVerdict, pdbVerdict, podVerdict, workloadVerdict } from './health.js';
+
+/** What the kubeconfig says about where a cluster runs, before any node is seen. */
+export interface ClusterHints {
+  /** The context's cluster entry name and server URL. */
+  clusterName: string;
+  server: string;
+}
+
+/** A Kubernetes object fronted by a cloud load balancer, for the AWS provider to relate. */
+export interface LoadBalancerRef {
+  entityId: string;
+  kind: 'ingress' | 'service';
+  namespace: string;
+  name: string;
+  /** status.loadBalancer.ingress hostnames (ALB/NLB DNS names) and IPs. */
+  addresses: string[];
+  /** alb.ingress.kubernetes.io/load-balancer-name or service.beta.kubernetes.io/aws-load-balancer-name. */
+  explicitName: string | null;
+  /** alb.ingress.kubernetes.io/group.name: ingresses sharing one ALB. */
+  groupName: string | null;
+}
+
+export interface ClusterEstateOptions {
+  context: string;
+  sourceId: string;
+  sink: EstateSink;
+  hints: ClusterHints;
+  now?: () => number;
+  onLoadBalancers?: (refs: LoadBalancerRef[]) => void;
+}
+
+type WorkloadKind = WorkloadRecord['kind'];
+const rolledUpKinds: readonly WorkloadKind[] = ['Deployment', 'StatefulSet', 'DaemonSet'];
+
+const scopeOf: Record<WatchedKind | 'Cluster', string> = {
+  Cluster: 'cluster',
+  Namespace: 'namespaces',
+  Node: 'nodes',
+  Pod: 'pods',
+  Deployment: 'deployments',
+  StatefulSet: 'statefulsets',
+  DaemonSet: 'daemonsets',
+  ReplicaSet: 'replicasets',
+  Service: 'services',
+  Ingress: 'ingresses',
+  HorizontalPodAutoscaler: 'horizontalpodautoscalers',
+  PodDisruptionBudget: 'poddisruptionbudgets',
+  Event: 'events',
+};
+
+const entityKindOf: Record<Exclude<WatchedKind, 'Event'>, EntityKind> = {
+  Namespace: 'namespace',
+  Node: 'node',
+  Pod: 'pod',
+  Deployment: 'deployment',
+  StatefulSet: 'statefulset',
+  DaemonSet: 'daemonset',
+  ReplicaSet: 'replicaset',
+  Service: 'service',
+  Ingress: 'ingress',
+  HorizontalPodAutoscaler: 'hpa',
+  PodDisruptionBudget: 'pdb',
+};
+
+function key(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}
+
+/**
+ * One context's objects, slimmed, and the entities and relations they make. Reflectors push
+ * records in; this turns each change into the few entity facts it affects (the object itself,
+ * its workload's rollup, the services selecting a changed workload) and hands them to the
+ * estate sink under the kind's scope.
+ */
+export class ClusterEstate {
+  readonly clusterId: string;
+  private readonly records = new Map<WatchedKind, Map<string, KubeRecord>>();
+  /** Problem pods by their controller (`ReplicaSet/ns/name` …): pod name → reason. */
+  private readonly problemPods = new Map<string, Map<string, string>>();
+  /** ReplicaSets by owning Deployment key. */
+  private readonly replicaSetsOf = new Map<string, Set<string>>();
+  private readonly dirty = new Map<WatchedKind, Set<string>>();
+  private clusterDirty = false;
+  private lbDirty = false;
+  private readonly now: () => number;
+  private readonly sourceId: string;
+
+  constructor(private readonly options: ClusterEstateOptions) {
+    this.clusterId = `k8s:${options.context}`;
+    this.sourceId = options.sourceId;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The reflector sink for one kind. */
+  sinkFor(kind: WatchedKind): ReflectorSink<KubeRecord> {
+    return {
+      replace: (records) => this.replace(kind, records),
+      upsert: (record) => {
+        this.upsert(kind, record);
+        this.flush();
+      },
+      remove: (record) => {
+        this.remove(kind, record);
+        this.flush();
+      },
+    };
+  }
+
+  count(kind: WatchedKind): number {
+    return this.records.get(kind)?.size ?? 0;
+  }
+
+  // ── intake ──────────────────────────────────────────────────────────────────────────────
+
+  private table(kind: WatchedKind): Map<string, KubeRecord> {
+    let table = this.records.get(kind);
+    if (!table) {
+      table = new Map();
+      this.records.set(kind, table);
+    }
+    return table;
+  }
+
+  private replace(kind: WatchedKind, records: KubeRecord[]): void {
+    if (kind === 'Event') {
+      this.options.sink.recordEvents(this.sourceId, records.map((r) => this.event(r as EventRecord)));
+      return;
+    }
+    const table = this.table(kind);
+    const previous = [...table.values()];
+    table.clear();
+    for (const old of previous) this.unindex(old);
+    for (const record of records) {
+      table.set(key(record.namespace, record.name), record);
+      this.index(record);
+    }
+    this.options.sink.replace(
+      this.sourceId,
+      scopeOf[kind],
+      records.map((r) => this.fact(r)),
+    );
+    this.markDependents(kind, null);
+    this.flush();
+  }
+
+  private upsert(kind: WatchedKind, record: KubeRecord): void {
+    if (kind === 'Event') {
+      this.options.sink.recordEvents(this.sourceId, [this.event(record as EventRecord)]);
+      return;
+    }
+    const table = this.table(kind);
+    const k = key(record.namespace, record.name);
+    const old = table.get(k);
+    if (old) this.unindex(old);
+    table.set(k, record);
+    this.index(record);
+    this.mark(kind, k);
+    this.markDependents(kind, record, old);
+  }
+
+  private remove(kind: WatchedKind, record: KubeRecord): void {
+    if (kind === 'Event') return;
+    const table = this.table(kind);
+    const k = key(record.namespace, record.name);
+    const old = table.get(k);
+    if (old) this.unindex(old);
+    table.delete(k);
+    this.options.sink.apply(this.sourceId, scopeOf[kind], { remove: [this.idOf(kind, record.namespace, record.name)] });
+    // Without an `old`, a removal counts as a change of everything the object stated.
+    this.markDependents(kind, old ?? record);
+  }
+
+  /** Keeps the rollup indexes current; returns nothing, marks what the change touches. */
+  private index(record: KubeRecord): void {
+    if (record.kind === 'Pod') {
+      const owner = controllerKey(record);
+      if (!owner) return;
+      if (!isProblemPod(record)) return;
+      const verdict = podVerdict(record);
+      let problems = this.problemPods.get(owner);
+      if (!problems) this.problemPods.set(owner, (problems = new Map()));
+      problems.set(record.name, verdict.reason);
+    } else if (record.kind === 'ReplicaSet') {
+      const deployment = record.owners.find((o) => o.controller && o.kind === 'Deployment');
+      if (!deployment) return;
+      const dk = `Deployment/${key(record.namespace, deployment.name)}`;
+      let set = this.replicaSetsOf.get(dk);
+      if (!set) this.replicaSetsOf.set(dk, (set = new Set()));
+      set.add(record.name);
+    }
+  }
+
+  private unindex(record: KubeRecord): void {
+    if (record.kind === 'Pod') {
+      const owner = controllerKey(record);
+      const problems = owner ? this.problemPods.get(owner) : undefined;
+      if (!owner || !problems) return;
+      problems.delete(record.name);
+      if (problems.size === 0) this.problemPods.delete(owner);
+    } else if (record.kind === 'ReplicaSet') {
+      const deployment = record.owners.find((o) => o.controller && o.kind === 'Deployment');
+      if (!deployment) return;
+      this.replicaSetsOf.get(`Deployment/${key(record.namespace, deployment.name)}`)?.delete(record.name);
+    }
+  }
+
+  private mark(kind: WatchedKind, k: string): void {
+    let set = this.dirty.get(kind);
+    if (!set) this.dirty.set(kind, (set = new Set()));
+    set.add(k);
+  }
+
+  private markAll(kind: WatchedKind, namespace?: string): void {
+    for (const record of this.table(kind).values()) {
+      if (namespace === undefined || record.namespace === namespace) this.mark(kind, key(record.namespace, record.name));
+    }
+  }
+
+  /** Marks the entities whose health or relations a change of `record` (null: the whole kind) affects. */
+  private markDependents(kind: WatchedKind, record: KubeRecord | null, old?: KubeRecord): void {
+    switch (kind) {
+      case 'Pod': {
+        if (!record) {
+          for (const k of ['ReplicaSet', ...rolledUpKinds] as const) this.markAll(k);
+          return;
+        }
+        for (const r of [record, old]) {
+          if (r?.kind !== 'Pod') continue;
+          const owner = r.owners.find((o) => o.controller);
+          if (!owner) continue;
+          this.markOwner(owner.kind, r.namespace, owner.name);
+        }
+        return;
+      }
+      case 'ReplicaSet':
+        if (!record) return this.markAll('Deployment');
+        for (const r of [record, old]) {
+          const owner = r?.owners.find((o) => o.controller && o.kind === 'Deployment');
+          if (r && owner) this.mark('Deployment', key(r.namespace, owner.name));
+        }
+        return;
+      case 'Deployment':
+      case 'StatefulSet':
+      case 'DaemonSet': {
+        // Services and PDBs select workloads by their pod template labels.
+        const changed =
+          !record || !old || JSON.stringify((old as WorkloadRecord).templateLabels) !== JSON.stringify((record as WorkloadRecord).templateLabels);
+        if (!changed) return;
+        this.markAll('Service', record?.namespace);
+        this.markAll('PodDisruptionBudget', record?.namespace);
+        return;
+      }
+      case 'Node':
+        this.clusterDirty = true;
+        return;
+      case 'Service':
+      case 'Ingress':
+        this.lbDirty = true;
+        return;
+      default:
+        return;
+    }
+  }
+
+  private markOwner(kind: string, namespace: string, name: string): void {
+    if (kind === 'ReplicaSet') {
+      this.mark('ReplicaSet', key(namespace, name));
+      const rs = this.table('ReplicaSet').get(key(namespace, name));
+      const deployment = rs?.owners.find((o) => o.controller && o.kind === 'Deployment');
+      if (deployment) this.mark('Deployment', key(namespace, deployment.name));
+    } else if (kind === 'StatefulSet' || kind === 'DaemonSet') {
+      this.mark(kind, key(namespace, name));
+    }
+  }
+
+  /** Turns everything marked into entity facts, one apply per scope. */
+  private flush(): void {
+    for (const [kind, keys] of this.dirty) {
+      if (keys.size === 0) continue;
+      const table = this.table(kind);
+      const upsert: EntityFact[] = [];
+      for (const k of keys) {
+        const record = table.get(k);
+        if (record) upsert.push(this.fact(record));
+      }
+      keys.clear();
+      if (upsert.length > 0) this.options.sink.apply(this.sourceId, scopeOf[kind], { upsert });
+    }
+    if (this.clusterDirty) {
+      this.clusterDirty = false;
+      this.options.sink.replace(this.sourceId, scopeOf.Cluster, [{ entity: this.clusterEntity() }]);
+    }
+    if (this.lbDirty) {
+      this.lbDirty = false;
+      this.options.onLoadBalancers?.(this.loadBalancerRefs());
+    }
+  }
+
+  // ── mapping ─────────────────────────────────────────────────────────────────────────────
+
+  private idOf(kind: string, namespace: string, name: string): string {
+    if (kind === 'Namespace') return `${this.clusterId}/${name}`;
+    if (!namespace) return `${this.clusterId}/${kind}/${name}`;
+    return `${this.clusterId}/${namespace}/${kind}/${name}`;
+  }
+
+  private entity(record: Exclude<KubeRecord, EventRecord>, parentId: string, verdict: Verdict, status: Entity['status']): Entity {
+    return {
+      id: this.idOf(record.kind, record.namespace, record.name),
+      kind: entityKindOf[record.kind],
+      name: record.name,
+      parentId,
+      sourceId: this.sourceId,
+      labels: record.labels,
+      annotations: record.annotations,
+      health: verdict.health,
+      healthReason: verdict.reason,
+      status,
+      observedAt: this.now(),
+    };
+  }
+
+  private fact(record: KubeRecord): EntityFact {
+    const nsId = `${this.clusterId}/${record.namespace}`;
+    switch (record.kind) {
+      case 'Namespace':
+        return { entity: this.entity(record, this.clusterId, namespaceVerdict(record), { phase: record.phase }) };
+      case 'Node': {
+        const n = record;
+        return {
+          entity: this.entity(n, this.clusterId, nodeVerdict(n), {
+            ready: n.ready?.status === 'True',
+            unschedulable: n.unschedulable,
+            zone: n.labels['topology.kubernetes.io/zone'] ?? null,
+            instanceType: n.labels['node.kubernetes.io/instance-type'] ?? null,
+            nodegroup: nodegroupOf(n),
+            providerID: n.providerID || null,
+            kubeletVersion: n.kubeletVersion || null,
+          }),
+        };
+      }
+      case 'Pod':
+        return this.podFact(record);
+      case 'Deployment':
+      case 'StatefulSet':
+      case 'DaemonSet':
+      case 'ReplicaSet':
+        return this.workloadFact(record, nsId);
+      case 'Service':
+        return this.serviceFact(record, nsId);
+      case 'Ingress': {
+        const i = record;
+        return {
+          entity: this.entity(i, nsId, ingressVerdict(i), {
+            className: i.className || null,
+            hosts: i.hosts.join(', '),
+            loadBalancer: i.loadBalancers.join(', ') || null,
+          }),
+          relations: i.backends.map((svc) => relation('routes-to', this.entityIdOf(i), this.idOf('Service', i.namespace, svc), this.sourceId)),
+        };
+      }
+      case 'HorizontalPodAutoscaler': {
+        const h = record;
+        const target = this.idOf(h.targetKind, h.namespace, h.targetName);
+        return {
+          entity: this.entity(h, nsId, hpaVerdict(h), {
+            target: `${h.targetKind}/${h.targetName}`,
+            minReplicas: h.min,
+            maxReplicas: h.max,
+            currentReplicas: h.current,
+            desiredReplicas: h.desired,
+          }),
+          // An HPA scales its target; `selects` is the closest relation the model has.
+          relations: h.targetName ? [relation('selects', this.entityIdOf(h), target, this.sourceId)] : [],
+        };
+      }
+      case 'PodDisruptionBudget':
+        return this.pdbFact(record, nsId);
+      case 'Event':
+        throw new Error('Events are not entities.');
+    }
+  }
+
+  private entityIdOf(record: KubeRecord): string {
+    return this.idOf(record.kind, record.namespace, record.name);
+  }
+
+  private podFact(p: PodRecord): EntityFact {
+    const owner = p.owners.find((o) => o.controller);
+    const parentId = owner ? this.idOf(owner.kind, p.namespace, owner.name) : `${this.clusterId}/${p.namespace}`;
+    const id = this.entityIdOf(p);
+    const relations: Relation[] = [];
+    if (owner) relations.push(relation('owns', parentId, id, this.sourceId));
+    if (p.nodeName) relations.push(relation('runs-on', id, this.idOf('Node', '', p.nodeName), this.sourceId));
+    return {
+      entity: this.entity(p, parentId, podVerdict(p), {
+        phase: p.phase,
+        ready: p.ready,
+        restarts: p.restarts,
+        nodeName: p.nodeName || null,
+        image: p.image || null,
+        reason: p.containerReason || null,
+      }),
+      relations,
+    };
+  }
+
+  private workloadFact(w: WorkloadRecord, nsId: string): EntityFact {
+    const owner = w.owners.find((o) => o.controller);
+    const parentId = owner ? this.idOf(owner.kind, w.namespace, owner.name) : nsId;
+    const problems = this.problemsUnder(w);
+    return {
+      entity: this.entity(w, parentId, workloadVerdict(w, problems), {
+        replicas: w.desired,
+        readyReplicas: w.ready,
+        availableReplicas: w.available,
+        updatedReplicas: w.updated,
+        image: w.image || null,
+        revision: w.annotations['deployment.kubernetes.io/revision'] ?? null,
+        failingPods: problems.count,
+      }),
+      relations: owner ? [relation('owns', parentId, this.entityIdOf(w), this.sourceId)] : [],
+    };
+  }
+
+  private problemsUnder(w: WorkloadRecord): ProblemPods {
+    const owners =
+      w.kind === 'Deployment'
+        ? [...(this.replicaSetsOf.get(`Deployment/${key(w.namespace, w.name)}`) ?? [])].map((rs) => `ReplicaSet/${key(w.namespace, rs)}`)
+        : [`${w.kind}/${key(w.namespace, w.name)}`];
+    let count = 0;
+    let example: ProblemPods['example'] = null;
+    for (const owner of owners) {
+      const problems = this.problemPods.get(owner);
+      if (!problems) continue;
+      count += problems.size;
+      if (!example) {
+        const first = problems.entries().next().value;
+        if (first) example = { name: first[0], reason: first[1] };
+      }
+    }
+    return { count, example };
+  }
+
+  private workloadsIn(namespace: string): WorkloadRecord[] {
+    const out: WorkloadRecord[] = [];
+    for (const kind of rolledUpKinds) {
+      for (const r of this.table(kind).values()) if (r.namespace === namespace) out.push(r as WorkloadRecord);
+    }
+    return out;
+  }
+
+  private serviceFact(s: ServiceRecord, nsId: string): EntityFact {
+    const id = this.entityIdOf(s);
+    const selected = this.workloadsIn(s.namespace).filter((w) => mapSelectorMatches(s.selector, w.templateLabels));
+    let verdict: Verdict;
+    if (s.selector && Object.keys(s.selector).length > 0 && selected.length === 0) {
+      verdict = { health: 'unknown', reason: 'its selector matches no workload' };
+    } else if (s.type === 'LoadBalancer' && s.loadBalancers.length === 0) {
+      verdict = { health: 'degraded', reason: 'waiting for a load balancer address' };
+    } else {
+      const ready = selected.reduce((sum, w) => sum + w.ready, 0);
+      verdict =
+        selected.length > 0 && ready === 0
+          ? { health: 'failing', reason: 'no ready endpoints behind it' }
+          : { health: 'healthy', reason: selected.length > 0 ? `${ready} ready endpoints` : `${s.type}` };
+    }
+    return {
+      entity: this.entity(s, nsId, verdict, {
+        type: s.type,
+        loadBalancer: s.loadBalancers.join(', ') || null,
+        selector: s.selector ? Object.entries(s.selector).map(([k, v]) => `${k}=${v}`).join(',') : null,
+      }),
+      relations: selected.map((w) => relation('selects', id, this.entityIdOf(w), this.sourceId)),
+    };
+  }
+
+  private pdbFact(p: PdbRecord, nsId: string): EntityFact {
+    const id = this.entityIdOf(p);
+    const selected = p.selector ? this.workloadsIn(p.namespace).filter((w) => selectorMatches(p.selector!, w.templateLabels)) : [];
+    return {
+      entity: this.entity(p, nsId, pdbVerdict(p), {
+        disruptionsAllowed: p.disruptionsAllowed,
+        currentHealthy: p.currentHealthy,
+        desiredHealthy: p.desiredHealthy,
+        expectedPods: p.expectedPods,
+      }),
+      relations: selected.map((w) => relation('selects', id, this.entityIdOf(w), this.sourceId)),
+    };
+  }
+
+  private event(e: EventRecord): EstateEvent {
+    const involved = e.involvedName ? this.idOf(e.involvedKind, e.involvedNamespace, e.involvedName) : null;
+    const lastAt = Date.parse(e.lastSeen) || this.now();
+    return {
+      id: `${this.clusterId}/${e.namespace}/Event/${e.name}`,
+      sourceId: this.sourceId,
+      entityId: involved,
+      type: e.type === 'Warning' ? 'warning' : 'normal',
+      reason: e.reason,
+      message: e.message,
+      count: Math.max(0, Math.floor(e.count)),
+      firstAt: Math.min(Date.parse(e.createdAt) || lastAt, lastAt),
+      lastAt,
+    };
+  }
+
+  /** The cluster itself: where it runs (from the kubeconfig and its nodes) and how its nodes are. */
+  clusterEntity(): Entity {
+    const nodes = [...this.table('Node').values()] as NodeRecord[];
+    const ready = nodes.filter((n) => n.ready?.status === 'True').length;
+    const location = clusterLocation(this.options.hints, nodes);
+    let health: Entity['health'] = 'healthy';
+    let reason = `${ready} of ${nodes.length} nodes ready`;
+    if (nodes.length === 0) {
+      health = 'unknown';
+      reason = 'no nodes seen';
+    } else if (ready === 0) health = 'failing';
+    else if (ready < nodes.length) health = 'degraded';
+    return {
+      id: this.clusterId,
+      kind: 'cluster',
+      name: this.options.context,
+      parentId: location.parentId,
+      sourceId: this.sourceId,
+      labels: {},
+      annotations: {},
+      health,
+      healthReason: reason,
+      status: {
+        server: this.options.hints.server,
+        cluster: this.options.hints.clusterName,
+        cloud: location.cloud,
+        account: location.account,
+        region: location.region,
+        nodes: nodes.length,
+        readyNodes: ready,
+      },
+      observedAt: this.now(),
+    };
+  }
+
+  loadBalancerRefs(): LoadBalancerRef[] {
+    const refs: LoadBalancerRef[] = [];
+    for (const r of this.table('Ingress').values()) {
+      const i = r as IngressRecord;
+      refs.push({
+        entityId: this.entityIdOf(i),
+        kind: 'ingress',
+        namespace: i.namespace,
+        name: i.name,
+        addresses: i.loadBalancers,
+        explicitName: i.annotations['alb.ingress.kubernetes.io/load-balancer-name'] ?? null,
+        groupName: i.annotations['alb.ingress.kubernetes.io/group.name'] ?? null,
+      });
+    }
+    for (const r of this.table('Service').values()) {
+      const s = r as ServiceRecord;
+      if (s.type !== 'LoadBalancer') continue;
+      refs.push({
+        entityId: this.entityIdOf(s),
+        kind: 'service',
+        namespace: s.namespace,
+        name: s.name,
+        addresses: s.loadBalancers,
+        explicitName: s.annotations['service.beta.kubernetes.io/aws-load-balancer-name'] ?? null,
+        groupName: null,
+      });
+    }
+    return refs;
+  }
+}
+
+function controllerKey(pod: PodRecord): string | null {
+  const owner = pod.owners.find((o) => o.controller);
+  return owner ? `${owner.kind}/${key(pod.namespace, owner.name)}` : null;
+}
+
+function namespaceVerdict(ns: NamespaceRecord): Verdict {
+  if (ns.phase === 'Terminating' || ns.deleting) return { health: 'degraded', reason: 'terminating' };
+  return { health: 'healthy', reason: ns.phase || 'Active' };
+}
+
+function ingressVerdict(i: IngressRecord): Verdict {
+  if (i.backends.length === 0) return { health: 'unknown', reason: 'routes to no service' };
+  if (i.loadBalancers.length === 0) return { health: 'degraded', reason: 'no load balancer address yet' };
+  return { health: 'healthy', reason: `served at ${i.loadBalancers[0]}` };
+}
+
+/** EKS node group, GKE node pool, or an on-premises pool label. */
+export function nodegroupOf(n: NodeRecord): string | null {
+  return (
+    n.labels['eks.amazonaws.com/nodegroup'] ??
+    n.labels['alpha.eksctl.io/nodegroup-name'] ??
+    n.labels['cloud.google.com/gke-nodepool'] ??
+    n.labels['node.kubernetes.io/pool'] ??
+    null
+  );
+}
+
+export interface ClusterLocation {
+  cloud: CloudName | null;
+  account: string | null;
+  region: string | null;
+  parentId: string | null;
+}
+
+/**
+ * Where a cluster runs, from what the kubeconfig and nodes say:
+ * - an EKS context or cluster named by its ARN (`arn:aws:eks:<region>:<account>:cluster/<name>`,
+ *   what `aws eks update-kubeconfig` writes) gives cloud, account and region;
+ * - a GKE context `gke_<project>_<location>_<cluster>` (what `gcloud container clusters
+ *   get-credentials` writes) gives project and location;
+ * - node `spec.providerID` (`aws:///<zone>/<instance>`, `gce://<project>/<zone>/<instance>`,
+ *   `azure://…`) gives the cloud (and the GCP project), and the well-known label
+ *   `topology.kubernetes.io/region` the region
+ *   (https://kubernetes.io/docs/reference/labels-annotations-taints/#topologykubernetesioregion).
+ * Anything else with nodes is on-premises.
+ */
+export function clusterLocation(hints: ClusterHints, nodes: readonly NodeRecord[]): ClusterLocation {
+  let cloud: CloudName | null = null;
+  let account: string | null = null;
+  let region: string | null = null;
+  const arn = /^arn:aws[\w-]*:eks:([\w-]+):(\d{12}):cluster\//.exec(hints.clusterName);
+  const gke = /^gke_([\w-]+)_([\w-]+)_/.exec(hints.clusterName);
+  const eksHost = /\.([a-z]{2}(?:-[a-z]+)+-\d)\.eks\.amazonaws\.com/.exec(hints.server);
+  if (arn) {
+    cloud = 'aws';
+    region = arn[1] ?? null;
+    account = arn[2] ?? null;
+  } else if (gke) {
+    cloud = 'gcp';
+    account = gke[1] ?? null;
+  } else if (eksHost) {
+    cloud = 'aws';
+    region = eksHost[1] ?? null;
+  }
+  for (const n of nodes) {
+    const provider = n.providerID;
+    if (!cloud) {
+      if (provider.startsWith('aws://')) cloud = 'aws';
+      else if (provider.startsWith('gce://')) cloud = 'gcp';
+      else if (provider.startsWith('azure://')) cloud = 'azure';
+    }
+    if (cloud === 'gcp' && !account) account = /^gce:\/\/([^/]+)\//.exec(provider)?.[1] ?? null;
+    region ??= n.labels['topology.kubernetes.io/region'] ?? n.labels['failure-domain.beta.kubernetes.io/region'] ?? null;
+    if (cloud && region && account) break;
+  }
+  if (!cloud && nodes.length > 0) cloud = 'onprem';
+  if (cloud === 'onprem' && !account) {
+    // On-premises, the datacenter plays the account's part; nodes name it by their region.
+    account = region;
+    region = null;
+  }
+  const parentId = cloud
+    ? account && region
+      ? regionId(cloud, account, region)
+      : account
+        ? accountId(cloud, account)
+        : cloudId(cloud)
+    : null;
+  return { cloud, account, region, parentId };
+}

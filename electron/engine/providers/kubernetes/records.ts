@@ -1,0 +1,458 @@
+import type { WatchedKind } from './kinds.js';
+
+/**
+ * The few fields of each Kubernetes object that Daytwo shows or relates, copied out of the
+ * parsed JSON at once so the raw object can be dropped: a 10,000-pod estate must stay well
+ * under 300 MB of heap, and a full pod is several kilobytes.
+ */
+export interface OwnerRef {
+  kind: string;
+  name: string;
+  controller: boolean;
+}
+
+export interface Condition {
+  type: string;
+  status: string;
+  reason: string;
+  message: string;
+}
+
+interface RecordBase {
+  namespace: string;
+  name: string;
+  uid: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  owners: OwnerRef[];
+  createdAt: string;
+  deleting: boolean;
+}
+
+export interface NamespaceRecord extends RecordBase {
+  kind: 'Namespace';
+  phase: string;
+}
+
+export interface NodeRecord extends RecordBase {
+  kind: 'Node';
+  ready: Condition | null;
+  /** Memory/Disk/PID pressure and NetworkUnavailable conditions that are True. */
+  problems: Condition[];
+  unschedulable: boolean;
+  providerID: string;
+  kubeletVersion: string;
+}
+
+export interface PodRecord extends RecordBase {
+  kind: 'Pod';
+  phase: string;
+  nodeName: string;
+  ready: boolean;
+  restarts: number;
+  containers: number;
+  readyContainers: number;
+  /** The worst reason a container is waiting or was last terminated for (CrashLoopBackOff, OOMKilled …). */
+  containerReason: string;
+  containerMessage: string;
+  /** PodScheduled=False (Unschedulable) message, when the scheduler cannot place it. */
+  unschedulable: string;
+  image: string;
+}
+
+export interface WorkloadRecord extends RecordBase {
+  kind: 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet';
+  desired: number;
+  ready: number;
+  available: number;
+  updated: number;
+  generation: number;
+  observedGeneration: number;
+  conditions: Condition[];
+  templateLabels: Record<string, string>;
+  image: string;
+}
+
+export interface ServiceRecord extends RecordBase {
+  kind: 'Service';
+  type: string;
+  selector: Record<string, string> | null;
+  loadBalancers: string[];
+}
+
+export interface IngressRecord extends RecordBase {
+  kind: 'Ingress';
+  className: string;
+  hosts: string[];
+  backends: string[];
+  loadBalancers: string[];
+}
+
+export interface HpaRecord extends RecordBase {
+  kind: 'HorizontalPodAutoscaler';
+  targetKind: string;
+  targetName: string;
+  min: number;
+  max: number;
+  current: number;
+  desired: number;
+  conditions: Condition[];
+}
+
+export interface PdbRecord extends RecordBase {
+  kind: 'PodDisruptionBudget';
+  selector: Selector | null;
+  disruptionsAllowed: number;
+  currentHealthy: number;
+  desiredHealthy: number;
+  expectedPods: number;
+}
+
+export interface EventRecord extends RecordBase {
+  kind: 'Event';
+  type: string;
+  reason: string;
+  message: string;
+  involvedKind: string;
+  involvedNamespace: string;
+  involvedName: string;
+  count: number;
+  lastSeen: string;
+}
+
+export interface Selector {
+  matchLabels: Record<string, string>;
+  matchExpressions: { key: string; operator: string; values: string[] }[];
+}
+
+export type KubeRecord =
+  | NamespaceRecord
+  | NodeRecord
+  | PodRecord
+  | WorkloadRecord
+  | ServiceRecord
+  | IngressRecord
+  | HpaRecord
+  | PdbRecord
+  | EventRecord;
+
+/** Annotations an operator needs on screen; everything else (last-applied-configuration …) is dropped. */
+const keptAnnotations = [
+  'kubernetes.io/change-cause',
+  'deployment.kubernetes.io/revision',
+  'owner',
+  'team',
+  'kubernetes.io/ingress.class',
+  'service.beta.kubernetes.io/aws-load-balancer-type',
+  'service.beta.kubernetes.io/aws-load-balancer-name',
+  'alb.ingress.kubernetes.io/load-balancer-name',
+  'alb.ingress.kubernetes.io/group.name',
+  'alb.ingress.kubernetes.io/scheme',
+];
+const keptAnnotationPrefixes = ['app.kubernetes.io/', 'daytwo.io/'];
+
+type Json = Record<string, unknown>;
+
+function obj(value: unknown): Json {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {};
+}
+function arr(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+function str(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+function num(value: unknown, fallback = 0): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+}
+function stringMap(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, v] of Object.entries(obj(value))) if (typeof v === 'string') out[key] = v;
+  return out;
+}
+
+function conditions(value: unknown): Condition[] {
+  return arr(value).map((c) => {
+    const o = obj(c);
+    return { type: str(o.type), status: str(o.status), reason: str(o.reason), message: str(o.message).slice(0, 300) };
+  });
+}
+
+function selector(value: unknown): Selector | null {
+  if (value === undefined || value === null) return null;
+  const o = obj(value);
+  return {
+    matchLabels: stringMap(o.matchLabels),
+    matchExpressions: arr(o.matchExpressions).map((e) => {
+      const x = obj(e);
+      return { key: str(x.key), operator: str(x.operator), values: arr(x.values).map(str) };
+    }),
+  };
+}
+
+function base(raw: Json): RecordBase {
+  const meta = obj(raw.metadata);
+  const allAnnotations = stringMap(meta.annotations);
+  const annotations: Record<string, string> = {};
+  for (const [key, value] of Object.entries(allAnnotations)) {
+    if (keptAnnotations.includes(key) || keptAnnotationPrefixes.some((p) => key.startsWith(p))) {
+      annotations[key] = value.slice(0, 500);
+    }
+  }
+  return {
+    namespace: str(meta.namespace),
+    name: str(meta.name),
+    uid: str(meta.uid),
+    labels: stringMap(meta.labels),
+    annotations,
+    owners: arr(meta.ownerReferences).map((r) => {
+      const o = obj(r);
+      return { kind: str(o.kind), name: str(o.name), controller: o.controller === true };
+    }),
+    createdAt: str(meta.creationTimestamp),
+    deleting: typeof meta.deletionTimestamp === 'string',
+  };
+}
+
+function firstImage(podSpec: Json): string {
+  return str(obj(arr(podSpec.containers)[0]).image);
+}
+
+function loadBalancerAddresses(status: Json): string[] {
+  return arr(obj(status.loadBalancer).ingress)
+    .map((i) => str(obj(i).hostname) || str(obj(i).ip))
+    .filter(Boolean);
+}
+
+/** Container states worth naming, worst first. */
+const containerReasonRank: Record<string, number> = {
+  CrashLoopBackOff: 9,
+  ImagePullBackOff: 8,
+  ErrImagePull: 8,
+  InvalidImageName: 8,
+  CreateContainerConfigError: 8,
+  CreateContainerError: 7,
+  RunContainerError: 7,
+  OOMKilled: 6,
+  Error: 5,
+  ContainerCreating: 1,
+  PodInitializing: 1,
+};
+
+function pod(raw: Json, b: RecordBase): PodRecord {
+  const spec = obj(raw.spec);
+  const status = obj(raw.status);
+  const statuses = arr(status.containerStatuses).map(obj);
+  let restarts = 0;
+  let readyContainers = 0;
+  let containerReason = '';
+  let containerMessage = '';
+  let rank = -1;
+  for (const cs of statuses) {
+    restarts += num(cs.restartCount);
+    if (cs.ready === true) readyContainers += 1;
+    const state = obj(cs.state);
+    const waiting = obj(state.waiting);
+    const terminated = obj(state.terminated);
+    const lastTerminated = obj(obj(cs.lastState).terminated);
+    const consider = (reason: string, message: string) => {
+      const r = containerReasonRank[reason] ?? (reason && reason !== 'Completed' ? 2 : -1);
+      if (r > rank) {
+        rank = r;
+        containerReason = reason;
+        containerMessage = message.slice(0, 300);
+      }
+    };
+    consider(str(waiting.reason), str(waiting.message));
+    consider(str(terminated.reason), str(terminated.message));
+    if (str(lastTerminated.reason) === 'OOMKilled') consider('OOMKilled', '');
+  }
+  const conds = conditions(status.conditions);
+  const scheduled = conds.find((c) => c.type === 'PodScheduled');
+  const readyCond = conds.find((c) => c.type === 'Ready');
+  return {
+    ...b,
+    kind: 'Pod',
+    phase: str(status.phase) || 'Pending',
+    nodeName: str(spec.nodeName),
+    ready: readyCond?.status === 'True',
+    restarts,
+    containers: arr(spec.containers).length,
+    readyContainers,
+    containerReason,
+    containerMessage,
+    unschedulable: scheduled?.status === 'False' ? scheduled.message || scheduled.reason || 'Unschedulable' : '',
+    image: firstImage(spec),
+  };
+}
+
+function workload(kind: WorkloadRecord['kind'], raw: Json, b: RecordBase): WorkloadRecord {
+  const spec = obj(raw.spec);
+  const status = obj(raw.status);
+  const template = obj(spec.template);
+  const templateSpec = obj(template.spec);
+  const meta = obj(raw.metadata);
+  const common = {
+    ...b,
+    kind,
+    generation: num(meta.generation),
+    observedGeneration: num(status.observedGeneration),
+    conditions: conditions(status.conditions),
+    templateLabels: kind === 'ReplicaSet' ? {} : stringMap(obj(template.metadata).labels),
+    image: firstImage(templateSpec),
+  };
+  if (kind === 'DaemonSet') {
+    return {
+      ...common,
+      desired: num(status.desiredNumberScheduled),
+      ready: num(status.numberReady),
+      available: num(status.numberAvailable),
+      updated: num(status.updatedNumberScheduled),
+    };
+  }
+  return {
+    ...common,
+    // spec.replicas defaults to 1 when unset (https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/deployment-v1/).
+    desired: num(spec.replicas, 1),
+    ready: num(status.readyReplicas),
+    available: num(status.availableReplicas, kind === 'StatefulSet' ? num(status.readyReplicas) : 0),
+    updated: num(kind === 'StatefulSet' ? status.updatedReplicas : status.updatedReplicas),
+  };
+}
+
+/** Slims a raw object of the given kind; null for something that is not one. */
+export function toRecord(kind: WatchedKind, value: unknown): KubeRecord | null {
+  const raw = obj(value);
+  const b = base(raw);
+  if (!b.name) return null;
+  const spec = obj(raw.spec);
+  const status = obj(raw.status);
+  switch (kind) {
+    case 'Namespace':
+      return { ...b, kind, phase: str(status.phase) };
+    case 'Node': {
+      const conds = conditions(status.conditions);
+      return {
+        ...b,
+        kind,
+        ready: conds.find((c) => c.type === 'Ready') ?? null,
+        problems: conds.filter((c) => c.type !== 'Ready' && c.status === 'True'),
+        unschedulable: spec.unschedulable === true,
+        providerID: str(spec.providerID),
+        kubeletVersion: str(obj(status.nodeInfo).kubeletVersion),
+      };
+    }
+    case 'Pod':
+      return pod(raw, b);
+    case 'Deployment':
+    case 'StatefulSet':
+    case 'DaemonSet':
+    case 'ReplicaSet':
+      return workload(kind, raw, b);
+    case 'Service':
+      return {
+        ...b,
+        kind,
+        type: str(spec.type) || 'ClusterIP',
+        selector: spec.selector === undefined ? null : stringMap(spec.selector),
+        loadBalancers: loadBalancerAddresses(status),
+      };
+    case 'Ingress': {
+      const backends = new Set<string>();
+      const hosts: string[] = [];
+      const addBackend = (backend: unknown) => {
+        const name = str(obj(obj(backend).service).name);
+        if (name) backends.add(name);
+      };
+      addBackend(spec.defaultBackend);
+      for (const rule of arr(spec.rules).map(obj)) {
+        if (str(rule.host)) hosts.push(str(rule.host));
+        for (const path of arr(obj(rule.http).paths)) addBackend(obj(path).backend);
+      }
+      return {
+        ...b,
+        kind,
+        className: str(spec.ingressClassName) || (b.annotations['kubernetes.io/ingress.class'] ?? ''),
+        hosts,
+        backends: [...backends],
+        loadBalancers: loadBalancerAddresses(status),
+      };
+    }
+    case 'HorizontalPodAutoscaler': {
+      const target = obj(spec.scaleTargetRef);
+      return {
+        ...b,
+        kind,
+        targetKind: str(target.kind),
+        targetName: str(target.name),
+        min: num(spec.minReplicas, 1),
+        max: num(spec.maxReplicas),
+        current: num(status.currentReplicas),
+        desired: num(status.desiredReplicas),
+        conditions: conditions(status.conditions),
+      };
+    }
+    case 'PodDisruptionBudget':
+      return {
+        ...b,
+        kind,
+        selector: selector(spec.selector),
+        disruptionsAllowed: num(status.disruptionsAllowed),
+        currentHealthy: num(status.currentHealthy),
+        desiredHealthy: num(status.desiredHealthy),
+        expectedPods: num(status.expectedPods),
+      };
+    case 'Event': {
+      const involved = obj(raw.involvedObject);
+      return {
+        ...b,
+        // Events repeat most labels of nothing; keep them lean.
+        labels: {},
+        annotations: {},
+        kind,
+        type: str(raw.type),
+        reason: str(raw.reason),
+        message: str(raw.message).slice(0, 500),
+        involvedKind: str(involved.kind),
+        involvedNamespace: str(involved.namespace),
+        involvedName: str(involved.name),
+        count: num(raw.count, 1),
+        lastSeen: str(raw.lastTimestamp) || str(raw.eventTime) || b.createdAt,
+      };
+    }
+  }
+}
+
+/** Label selector semantics: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors */
+export function selectorMatches(sel: Selector, labels: Record<string, string>): boolean {
+  for (const [key, value] of Object.entries(sel.matchLabels)) if (labels[key] !== value) return false;
+  for (const e of sel.matchExpressions) {
+    const value = labels[e.key];
+    switch (e.operator) {
+      case 'In':
+        if (value === undefined || !e.values.includes(value)) return false;
+        break;
+      case 'NotIn':
+        if (value !== undefined && e.values.includes(value)) return false;
+        break;
+      case 'Exists':
+        if (value === undefined) return false;
+        break;
+      case 'DoesNotExist':
+        if (value !== undefined) return false;
+        break;
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+
+/** A Service's selector is a plain map; an empty or absent one selects nothing by itself. */
+export function mapSelectorMatches(sel: Record<string, string> | null, labels: Record<string, string>): boolean {
+  if (!sel) return false;
+  const entries = Object.entries(sel);
+  if (entries.length === 0) return false;
+  for (const [key, value] of entries) if (labels[key] !== value) return false;
+  return true;
+}

@@ -1,0 +1,275 @@
+import type { KubeClient } from './kube-client.js';
+import { KubeApiError } from './kube-client.js';
+import type { ResourceType } from './kinds.js';
+
+/** What a reflector hands on: whole lists and single changes, each already slimmed by `toRecord`. */
+export interface ReflectorSink<R> {
+  /** A full list finished: these records are now everything of this kind. */
+  replace(records: R[]): void;
+  upsert(record: R): void;
+  remove(record: R): void;
+}
+
+export type ReflectorPhase = 'listing' | 'watching' | 'failing';
+
+export interface ReflectorStatus {
+  phase: ReflectorPhase;
+  /** True once a full list has been delivered. */
+  synced: boolean;
+  error: KubeApiError | null;
+  /** Epoch ms of the last moment the reflector knew it was current (list done, event or bookmark). */
+  lastGoodAt: number | null;
+}
+
+export interface ReflectorOptions<R> {
+  client: KubeClient;
+  resource: ResourceType;
+  toRecord: (raw: unknown) => R | null;
+  sink: ReflectorSink<R>;
+  onStatus: (status: ReflectorStatus) => void;
+  /** Items per list page; the API server honours `limit` + `continue`. */
+  pageSize?: number;
+  /** A watch that has said nothing (not even a bookmark) for this long is presumed dead. */
+  inactivityMs?: number;
+  backoff?: BackoffOptions;
+  /** Epoch ms; injectable for tests. */
+  now?: () => number;
+  random?: () => number;
+}
+
+export interface BackoffOptions {
+  initialMs: number;
+  maxMs: number;
+  /** After a watch has run this long without error, the backoff starts from the beginning again. */
+  resetAfterMs: number;
+}
+
+const defaultBackoff: BackoffOptions = { initialMs: 800, maxMs: 30_000, resetAfterMs: 60_000 };
+
+/**
+ * Exponential backoff with full jitter, capped, as client-go's reflector uses between
+ * list/watch attempts (https://pkg.go.dev/k8s.io/client-go/tools/cache#Reflector).
+ */
+export function backoffDelay(attempt: number, options: BackoffOptions, random: () => number): number {
+  const ceiling = Math.min(options.maxMs, options.initialMs * 2 ** Math.min(attempt, 20));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+/**
+ * One resource kind of one cluster, kept current: list (paged) → watch from the list's
+ * resourceVersion with bookmarks → on disconnect resume from the last resourceVersion seen →
+ * on 410 Gone list again. Every error leads to another attempt after a jittered backoff; only
+ * `stop()` ends it. Semantics: https://kubernetes.io/docs/reference/using-api/api-concepts/#efficient-detection-of-changes
+ */
+export class Reflector<R> {
+  private readonly controller = new AbortController();
+  private resourceVersion: string | null = null;
+  private status: ReflectorStatus = { phase: 'listing', synced: false, error: null, lastGoodAt: null };
+  private done: Promise<void> | null = null;
+  private readonly pageSize: number;
+  private readonly inactivityMs: number;
+  private readonly backoff: BackoffOptions;
+  private readonly now: () => number;
+  private readonly random: () => number;
+
+  constructor(private readonly options: ReflectorOptions<R>) {
+    this.pageSize = options.pageSize ?? 500;
+    this.inactivityMs = options.inactivityMs ?? 120_000;
+    this.backoff = options.backoff ?? defaultBackoff;
+    this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
+  }
+
+  start(): void {
+    this.done ??= this.run();
+  }
+
+  /** Aborts the open list or watch and ends the loop; resolves when nothing is left running. */
+  async stop(): Promise<void> {
+    this.controller.abort();
+    await this.done;
+  }
+
+  get current(): ReflectorStatus {
+    return this.status;
+  }
+
+  private setStatus(change: Partial<ReflectorStatus>): void {
+    this.status = { ...this.status, ...change };
+    this.options.onStatus(this.status);
+  }
+
+  private async run(): Promise<void> {
+    const signal = this.controller.signal;
+    let attempt = 0;
+    while (!signal.aborted) {
+      const startedAt = this.now();
+      try {
+        if (this.resourceVersion === null) await this.list(signal);
+        await this.watch(signal);
+        // The server closed the watch (its timeout): resume at once from where it left off.
+        attempt = 0;
+        continue;
+      } catch (error) {
+        if (signal.aborted) break;
+        const apiError = asApiError(error);
+        if (apiError.status === 410 || apiError.reason === 'Expired' || apiError.reason === 'Gone') {
+          // Our resourceVersion is older than the server keeps: start over with a fresh list.
+          this.resourceVersion = null;
+          continue;
+        }
+        if (this.now() - startedAt > this.backoff.resetAfterMs) attempt = 0;
+        // A watch that was working and got cut is retried once straight away before the source
+        // is called failing: API servers and load balancers close long connections routinely.
+        if (attempt === 0 && this.status.phase === 'watching' && apiError.status === 0) {
+          attempt = 1;
+          continue;
+        }
+        this.setStatus({ phase: 'failing', error: apiError });
+        await sleep(backoffDelay(attempt, this.backoff, this.random), signal);
+        attempt += 1;
+      }
+    }
+  }
+
+  private async list(signal: AbortSignal): Promise<void> {
+    if (this.status.phase !== 'failing') this.setStatus({ phase: 'listing' });
+    const records: R[] = [];
+    let continueToken: string | undefined;
+    let resourceVersion = '';
+    do {
+      const query: Record<string, string> = { limit: String(this.pageSize) };
+      if (continueToken) query.continue = continueToken;
+      const page = (await this.options.client.getJson(this.options.resource.path, query, signal)) as ListPage;
+      if (signal.aborted) return;
+      for (const item of page.items ?? []) {
+        const record = this.options.toRecord(item);
+        if (record !== null) records.push(record);
+      }
+      continueToken = page.metadata?.continue || undefined;
+      resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
+    } while (continueToken);
+    this.options.sink.replace(records);
+    this.resourceVersion = resourceVersion;
+    this.setStatus({ phase: 'watching', synced: true, error: null, lastGoodAt: this.now() });
+  }
+
+  private async watch(signal: AbortSignal): Promise<void> {
+    const watchController = new AbortController();
+    const onAbort = () => watchController.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    let lastActivity = this.now();
+    let inactive = false;
+    const watchdog = setInterval(
+      () => {
+        if (this.now() - lastActivity > this.inactivityMs) {
+          inactive = true;
+          watchController.abort();
+        }
+      },
+      Math.max(50, Math.min(5_000, this.inactivityMs / 4)),
+    );
+    // Bytes of an event line not yet ended by its newline (a line can span chunks).
+    let partial: Buffer | null = null;
+    let gone: KubeApiError | null = null;
+    try {
+      const query: Record<string, string> = {
+        watch: '1',
+        allowWatchBookmarks: 'true',
+        resourceVersion: this.resourceVersion ?? '',
+        // Like client-go: a random server-side timeout between 5 and 10 minutes, so watches of
+        // many clients do not all reconnect at once.
+        timeoutSeconds: String(Math.round(300 + this.random() * 300)),
+      };
+      await this.options.client.stream(this.options.resource.path, query, watchController.signal, (chunk) => {
+        lastActivity = this.now();
+        // Watch events are newline-delimited JSON. Lines are cut from the Buffer and decoded
+        // one at a time, so a long stream never builds (and re-flattens) one big string.
+        let data = chunk;
+        if (partial) {
+          data = Buffer.concat([partial, chunk]);
+          partial = null;
+        }
+        let start = 0;
+        let newline = data.indexOf(10, start);
+        while (newline >= 0) {
+          // Skip blank lines (keep-alive newlines some proxies insert).
+          if (newline > start && !(newline === start + 1 && data[start] === 13)) {
+            const error = this.handleEvent(data.toString('utf8', start, newline));
+            if (error) {
+              gone = error;
+              watchController.abort();
+              return;
+            }
+          }
+          start = newline + 1;
+          newline = data.indexOf(10, start);
+        }
+        if (start < data.length) partial = data.subarray(start);
+      });
+    } catch (error) {
+      if (gone) throw gone;
+      if (inactive) throw new KubeApiError(`The watch said nothing for ${Math.round(this.inactivityMs / 1000)} s.`, 0, 'EINACTIVE');
+      throw error;
+    } finally {
+      clearInterval(watchdog);
+      signal.removeEventListener('abort', onAbort);
+    }
+    if (gone) throw gone;
+  }
+
+  /** Applies one watch event; returns an error when the server ended the watch with one. */
+  private handleEvent(line: string): KubeApiError | null {
+    const event = JSON.parse(line) as WatchEvent;
+    const object = event.object;
+    if (event.type === 'ERROR') {
+      const status = object as StatusBody;
+      return new KubeApiError(status.message ?? 'The watch failed.', status.code ?? 500, undefined, status.reason);
+    }
+    const rv = object?.metadata?.resourceVersion;
+    if (rv) this.resourceVersion = rv;
+    this.status.lastGoodAt = this.now();
+    if (event.type === 'BOOKMARK') return null;
+    const record = this.options.toRecord(object);
+    if (record === null) return null;
+    if (event.type === 'DELETED') this.options.sink.remove(record);
+    else this.options.sink.upsert(record);
+    return null;
+  }
+}
+
+interface ListPage {
+  items?: unknown[];
+  metadata?: { continue?: string; resourceVersion?: string };
+}
+
+interface WatchEvent {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+  object?: { metadata?: { resourceVersion?: string } };
+}
+
+interface StatusBody {
+  code?: number;
+  reason?: string;
+  message?: string;
+}
+
+function asApiError(error: unknown): KubeApiError {
+  if (error instanceof KubeApiError) return error;
+  if (error instanceof SyntaxError) return new KubeApiError(`The API server sent something that is not JSON: ${error.message}`, 0, 'EPARSE');
+  const code = (error as NodeJS.ErrnoException).code;
+  return new KubeApiError(error instanceof Error ? error.message : String(error), 0, code);
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

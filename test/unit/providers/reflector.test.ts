@@ -1,0 +1,169 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { KubeClient } from '../../../electron/engine/providers/kubernetes/kube-client.js';
+import { Reflector, backoffDelay } from '../../../electron/engine/providers/kubernetes/reflector.js';
+import type { ReflectorStatus } from '../../../electron/engine/providers/kubernetes/reflector.js';
+import { FakeKubeApi, eventually } from './fake-kube-api.js';
+
+interface Item {
+  name: string;
+  rv: string;
+  replicas: number;
+}
+
+const podsPath = '/api/v1/pods';
+const resource = { kind: 'Pod' as const, path: podsPath, namespaced: true };
+
+function pod(name: string, replicas = 1) {
+  return { metadata: { name, namespace: 'shop' }, spec: { replicas } };
+}
+
+describe('a reflector keeping one kind of one cluster current', () => {
+  let api: FakeKubeApi;
+  let items: Map<string, Item>;
+  let statuses: ReflectorStatus[];
+  let reflector: Reflector<Item> | null;
+
+  beforeEach(async () => {
+    api = new FakeKubeApi();
+    await api.start();
+    items = new Map();
+    statuses = [];
+    reflector = null;
+  });
+
+  afterEach(async () => {
+    await reflector?.stop();
+    await api.stop();
+  });
+
+  function startReflector(options: { token?: string; pageSize?: number; inactivityMs?: number } = {}) {
+    const client = new KubeClient(api.kubeConfig(options.token));
+    reflector = new Reflector<Item>({
+      client,
+      resource,
+      pageSize: options.pageSize ?? 2,
+      inactivityMs: options.inactivityMs,
+      backoff: { initialMs: 20, maxMs: 100, resetAfterMs: 60_000 },
+      toRecord: (raw) => {
+        const o = raw as { metadata: { name: string; resourceVersion: string }; spec: { replicas: number } };
+        return { name: o.metadata.name, rv: o.metadata.resourceVersion, replicas: o.spec.replicas };
+      },
+      sink: {
+        replace: (records) => {
+          items = new Map(records.map((r) => [r.name, r]));
+        },
+        upsert: (r) => items.set(r.name, r),
+        remove: (r) => items.delete(r.name),
+      },
+      onStatus: (s) => statuses.push({ ...s }),
+    });
+    reflector.start();
+    return reflector;
+  }
+
+  it('lists in pages, then watches from the list’s resourceVersion with bookmarks', async () => {
+    for (const name of ['a', 'b', 'c', 'd', 'e']) api.put(podsPath, pod(name));
+    startReflector({ pageSize: 2 });
+    await eventually(() => expect(items.size).toBe(5));
+    expect(api.listRequests.map((r) => r.query.get('limit'))).toEqual(['2', '2', '2']);
+    expect(api.listRequests.map((r) => r.query.get('continue'))).toEqual([null, '2', '4']);
+    await eventually(() => expect(api.openWatches).toBe(1));
+    const watch = api.watchRequests[0]!;
+    expect(watch.query.get('resourceVersion')).toBe('105');
+    expect(watch.query.get('allowWatchBookmarks')).toBe('true');
+    expect(reflector!.current.phase).toBe('watching');
+
+    api.put(podsPath, pod('f'));
+    api.put(podsPath, pod('a', 3));
+    api.delete(podsPath, 'shop', 'b');
+    await eventually(() => {
+      expect(items.has('f')).toBe(true);
+      expect(items.get('a')?.replicas).toBe(3);
+      expect(items.has('b')).toBe(false);
+    });
+  });
+
+  it('resumes from the last resourceVersion it saw after the connection is cut, without listing again', async () => {
+    api.put(podsPath, pod('a'));
+    startReflector();
+    await eventually(() => expect(api.openWatches).toBe(1));
+    api.put(podsPath, pod('b'));
+    await eventually(() => expect(items.has('b')).toBe(true));
+    api.bookmark();
+    api.cutWatches();
+    api.put(podsPath, pod('c'));
+    await eventually(() => expect(items.has('c')).toBe(true));
+    expect(api.listRequests).toHaveLength(1);
+    expect(api.watchRequests.map((w) => w.query.get('resourceVersion'))).toEqual(['101', '102']);
+  });
+
+  it('lists afresh on 410 Gone and drops what was deleted meanwhile', async () => {
+    api.put(podsPath, pod('a'));
+    api.put(podsPath, pod('b'));
+    startReflector();
+    await eventually(() => expect(api.openWatches).toBe(1));
+    api.compact();
+    api.expireWatches();
+    // Deleted while our watch was gone; a relist is the only way to learn of it.
+    api.delete(podsPath, 'shop', 'a');
+    await eventually(() => {
+      expect(api.listRequests.length).toBeGreaterThanOrEqual(2);
+      expect([...items.keys()]).toEqual(['b']);
+    });
+  });
+
+  it('restarts a watch that has gone silent (inactivity watchdog)', async () => {
+    api.put(podsPath, pod('a'));
+    startReflector({ inactivityMs: 200 });
+    await eventually(() => expect(api.watchRequests.length).toBeGreaterThanOrEqual(2), 5_000);
+    expect(api.listRequests).toHaveLength(1);
+  });
+
+  it('reports 401 as a failure with the status, and keeps retrying with backoff', async () => {
+    startReflector({ token: 'wrong' });
+    await eventually(() => {
+      const last = statuses.at(-1);
+      expect(last?.phase).toBe('failing');
+      expect(last?.error?.status).toBe(401);
+    });
+    const failuresBefore = statuses.filter((s) => s.phase === 'failing').length;
+    await eventually(() => expect(statuses.filter((s) => s.phase === 'failing').length).toBeGreaterThan(failuresBefore));
+    // The credentials are fixed (rotated on the server side here): the next attempt succeeds.
+    api.token = 'wrong';
+    await eventually(() => expect(reflector!.current.phase).toBe('watching'));
+  });
+
+  it('leaves no watch open once stopped', async () => {
+    api.put(podsPath, pod('a'));
+    const r = startReflector();
+    await eventually(() => expect(api.openWatches).toBe(1));
+    await r.stop();
+    await eventually(() => expect(api.openWatches).toBe(0));
+    api.put(podsPath, pod('late'));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(items.has('late')).toBe(false);
+  });
+
+  it('reports an unreachable server as a network failure', async () => {
+    await api.stop();
+    startReflector();
+    await eventually(() => {
+      expect(reflector!.current.phase).toBe('failing');
+      expect(reflector!.current.error?.status).toBe(0);
+      expect(reflector!.current.error?.code).toBe('ECONNREFUSED');
+    });
+    api = new FakeKubeApi();
+    await api.start();
+  });
+});
+
+describe('backoff between attempts', () => {
+  it('grows exponentially, is capped, and is jittered within the upper half', () => {
+    const options = { initialMs: 100, maxMs: 1_000, resetAfterMs: 0 };
+    expect(backoffDelay(0, options, () => 0)).toBe(50);
+    expect(backoffDelay(0, options, () => 1)).toBe(100);
+    expect(backoffDelay(3, options, () => 1)).toBe(800);
+    expect(backoffDelay(10, options, () => 1)).toBe(1_000);
+    expect(backoffDelay(10, options, () => 0)).toBe(500);
+  });
+});
