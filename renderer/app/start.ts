@@ -7,6 +7,7 @@ import { startRouting } from './route.js';
 import { defaultViewId, findView } from './views.js';
 import { watchSources } from '../features/sources/sources-store.js';
 import { loadSettings } from '../features/settings/settings-store.js';
+import { startEstate } from '../features/estate/register.js';
 
 let engineLink: EngineLink | null = null;
 
@@ -28,6 +29,7 @@ export function startConsole(link: EngineLink): void {
   startRouting((view) => findView(view) !== undefined, defaultViewId);
   startClock();
   watchSources();
+  startEstate();
   void refreshEngineFacts();
 }
 

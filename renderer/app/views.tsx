@@ -3,6 +3,7 @@ import type { IconName } from './icons.js';
 import { SourcesView } from '../features/sources/SourcesView.js';
 import { SettingsView } from '../features/settings/SettingsView.js';
 import { AboutView } from '../features/about/AboutView.js';
+import { estateViews } from '../features/estate/register.js';
 
 /**
  * Every main view, in navigation order. A later feature (estate overview, topology, entity
@@ -22,6 +23,7 @@ export interface ViewSpec {
 }
 
 export const views: readonly ViewSpec[] = [
+  ...estateViews,
   {
     id: 'sources',
     title: 'Sources',
@@ -51,7 +53,7 @@ export const views: readonly ViewSpec[] = [
   },
 ];
 
-export const defaultViewId = 'sources';
+export const defaultViewId = 'overview';
 
 export function findView(id: string): ViewSpec | undefined {
   return views.find((v) => v.id === id);

@@ -7,8 +7,8 @@ test.describe('an engine with nothing configured', () => {
   }) => {
     await page.goto(hostUrl);
 
-    await expect(page.getByRole('heading', { level: 1, name: 'Sources' })).toBeVisible();
-    await expect(page).toHaveURL(/#\/sources$/);
+    await expect(page.getByRole('heading', { level: 1, name: 'Estate overview' })).toBeVisible();
+    await expect(page).toHaveURL(/#\/overview$/);
     expect(page.url()).not.toContain('token=');
 
     const firstRun = page.getByRole('region', { name: 'No sources configured' });

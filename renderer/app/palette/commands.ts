@@ -1,5 +1,6 @@
 import type { IconName } from '../icons.js';
 import { views } from '../views.js';
+import { estateCommands } from '../../features/estate/register.js';
 import { navigate } from '../route.js';
 import { setTheme, toggleTheme } from '../theme.js';
 import type { ThemePreference } from '../theme.js';
@@ -70,5 +71,5 @@ export function availableCommands(context: CommandContext): Command[] {
         },
       ]
     : [];
-  return [...goTo, ...appearance, ...connection];
+  return [...goTo, ...estateCommands(), ...appearance, ...connection];
 }

@@ -1,0 +1,137 @@
+import type { Entity, EstateDelta, Relation } from '../../../shared/estate/model.js';
+
+/**
+ * The renderer's copy of the estate, kept outside React. Deltas arrive many times a second on a
+ * busy estate (pods restarting, rollouts); applying them here costs a few map writes, and the
+ * store publishes a version number at a steady cadence so views re-derive at most that often
+ * (STYLE.md: fast data stays out of React).
+ *
+ * Two counters tell views what kind of change happened: `structureVersion` moves only when
+ * containment changes (an entity appears, disappears, is renamed or re-parented), which is
+ * what forces the topology to lay out again; `dataVersion` moves on every change, which is
+ * enough for a repaint or a rollup.
+ */
+export class EstateIndex {
+  readonly entities = new Map<string, Entity>();
+  readonly relations = new Map<string, Relation>();
+  /** parentId → child ids. Children whose parent is not (yet) known are still indexed under it. */
+  private readonly childIds = new Map<string, Set<string>>();
+  /** entity id → ids of relations touching it (either end). */
+  private readonly relationIds = new Map<string, Set<string>>();
+  structureVersion = 0;
+  dataVersion = 0;
+
+  clear(): void {
+    this.entities.clear();
+    this.relations.clear();
+    this.childIds.clear();
+    this.relationIds.clear();
+    this.structureVersion++;
+    this.dataVersion++;
+  }
+
+  /** Replaces everything with a snapshot. */
+  load(entities: readonly Entity[], relations: readonly Relation[]): void {
+    this.clear();
+    for (const entity of entities) this.upsertEntity(entity);
+    for (const rel of relations) this.upsertRelation(rel);
+  }
+
+  apply(delta: EstateDelta): void {
+    for (const id of delta.removed) this.removeEntity(id);
+    for (const entity of delta.upserted) this.upsertEntity(entity);
+    for (const id of delta.relationsRemoved) this.removeRelation(id);
+    for (const rel of delta.relationsUpserted) this.upsertRelation(rel);
+    this.dataVersion++;
+  }
+
+  get(id: string): Entity | undefined {
+    return this.entities.get(id);
+  }
+
+  children(id: string): Entity[] {
+    const ids = this.childIds.get(id);
+    if (!ids) return [];
+    const out: Entity[] = [];
+    for (const childId of ids) {
+      const child = this.entities.get(childId);
+      if (child) out.push(child);
+    }
+    return out;
+  }
+
+  relationsOf(id: string): Relation[] {
+    const ids = this.relationIds.get(id);
+    if (!ids) return [];
+    const out: Relation[] = [];
+    for (const relId of ids) {
+      const rel = this.relations.get(relId);
+      if (rel) out.push(rel);
+    }
+    return out;
+  }
+
+  /** Ancestors from the parent up to the root. Guards against cycles a broken source could send. */
+  ancestors(id: string): Entity[] {
+    const out: Entity[] = [];
+    const seen = new Set<string>([id]);
+    let parentId = this.entities.get(id)?.parentId ?? null;
+    while (parentId !== null && !seen.has(parentId)) {
+      seen.add(parentId);
+      const parent = this.entities.get(parentId);
+      if (!parent) break;
+      out.push(parent);
+      parentId = parent.parentId;
+    }
+    return out;
+  }
+
+  private upsertEntity(entity: Entity): void {
+    const previous = this.entities.get(entity.id);
+    this.entities.set(entity.id, entity);
+    if (!previous || previous.parentId !== entity.parentId || previous.name !== entity.name) {
+      if (previous?.parentId != null) this.childIds.get(previous.parentId)?.delete(entity.id);
+      if (entity.parentId !== null) {
+        let set = this.childIds.get(entity.parentId);
+        if (!set) this.childIds.set(entity.parentId, (set = new Set()));
+        set.add(entity.id);
+      }
+      this.structureVersion++;
+    }
+    this.dataVersion++;
+  }
+
+  private removeEntity(id: string): void {
+    const previous = this.entities.get(id);
+    if (!previous) return;
+    this.entities.delete(id);
+    if (previous.parentId !== null) this.childIds.get(previous.parentId)?.delete(id);
+    this.structureVersion++;
+    this.dataVersion++;
+  }
+
+  private upsertRelation(rel: Relation): void {
+    const previous = this.relations.get(rel.id);
+    if (previous) this.unlinkRelation(previous);
+    this.relations.set(rel.id, rel);
+    for (const end of [rel.from, rel.to]) {
+      let set = this.relationIds.get(end);
+      if (!set) this.relationIds.set(end, (set = new Set()));
+      set.add(rel.id);
+    }
+    this.dataVersion++;
+  }
+
+  private removeRelation(id: string): void {
+    const previous = this.relations.get(id);
+    if (!previous) return;
+    this.relations.delete(id);
+    this.unlinkRelation(previous);
+    this.dataVersion++;
+  }
+
+  private unlinkRelation(rel: Relation): void {
+    this.relationIds.get(rel.from)?.delete(rel.id);
+    this.relationIds.get(rel.to)?.delete(rel.id);
+  }
+}

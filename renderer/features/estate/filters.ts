@@ -1,0 +1,119 @@
+import { healthSeverity } from '../../../shared/estate/model.js';
+import type { Entity, EntityKind, Health } from '../../../shared/estate/model.js';
+import { firstLabel, ownerLabels, teamLabels } from '../../../shared/estate/apps.js';
+
+/**
+ * Filters and search over entities, shared by the overview's finder and the topology. Pure, so
+ * the ranking is unit-tested.
+ */
+
+export interface EntityFilter {
+  /** Empty: every health. */
+  health: ReadonlySet<Health>;
+  /** Empty: every kind. */
+  kinds: ReadonlySet<EntityKind>;
+  /** "key", "key=value" or "key=val*"; empty for none. Matched case-insensitively. */
+  label: string;
+  /** An owner/team as ownerOf() reads it; empty for any. */
+  owner: string;
+}
+
+export const noFilter: EntityFilter = { health: new Set(), kinds: new Set(), label: '', owner: '' };
+
+export function isFilterActive(filter: EntityFilter): boolean {
+  return filter.health.size > 0 || filter.kinds.size > 0 || filter.label.trim() !== '' || filter.owner !== '';
+}
+
+/** Who owns a thing: its team, else its owner, read from the label keys the engine uses for apps. */
+export function ownerOf(entity: Entity): string | null {
+  return (
+    firstLabel(entity.labels, teamLabels) ??
+    firstLabel(entity.labels, ownerLabels) ??
+    firstLabel(entity.annotations, ownerLabels)
+  );
+}
+
+export interface LabelQuery {
+  key: string;
+  /** null: the key only has to be present. A trailing * makes it a prefix. */
+  value: string | null;
+}
+
+export function parseLabelQuery(text: string): LabelQuery | null {
+  const trimmed = text.trim();
+  if (trimmed === '') return null;
+  const eq = trimmed.indexOf('=');
+  if (eq < 0) return { key: trimmed.toLowerCase(), value: null };
+  return { key: trimmed.slice(0, eq).trim().toLowerCase(), value: trimmed.slice(eq + 1).trim().toLowerCase() };
+}
+
+export function matchesLabel(entity: Entity, query: LabelQuery): boolean {
+  for (const [key, value] of Object.entries(entity.labels)) {
+    if (key.toLowerCase() !== query.key) continue;
+    if (query.value === null) return true;
+    const v = value.toLowerCase();
+    if (query.value.endsWith('*') ? v.startsWith(query.value.slice(0, -1)) : v === query.value) return true;
+  }
+  return false;
+}
+
+/** A compiled filter: parse the label query once, not once per entity. */
+export function compileFilter(filter: EntityFilter): (entity: Entity) => boolean {
+  const label = parseLabelQuery(filter.label);
+  const owner = filter.owner.toLowerCase();
+  return (entity) =>
+    (filter.health.size === 0 || filter.health.has(entity.health)) &&
+    (filter.kinds.size === 0 || filter.kinds.has(entity.kind)) &&
+    (label === null || matchesLabel(entity, label)) &&
+    (owner === '' || (ownerOf(entity)?.toLowerCase() ?? '') === owner);
+}
+
+/** Every owner seen, for the owner filter's choices. */
+export function ownersIn(entities: Iterable<Entity>): string[] {
+  const owners = new Set<string>();
+  for (const entity of entities) {
+    const owner = ownerOf(entity);
+    if (owner) owners.add(owner);
+  }
+  return [...owners].sort((a, b) => a.localeCompare(b));
+}
+
+/**
+ * Find entities by name, as an operator types it: an exact name first, then names that start
+ * with the text, then names that contain it, then ids and label values that contain it. Terms
+ * `kind:pod` and `health:failing` narrow the results. Worse health breaks ties, because an
+ * operator searching mid-incident is usually looking for the broken one.
+ */
+export function searchEntities(entities: Iterable<Entity>, query: string, limit = 50): Entity[] {
+  const words: string[] = [];
+  let kind: string | null = null;
+  let health: string | null = null;
+  for (const term of query.trim().toLowerCase().split(/\s+/)) {
+    if (term === '') continue;
+    if (term.startsWith('kind:')) kind = term.slice(5);
+    else if (term.startsWith('health:')) health = term.slice(7);
+    else words.push(term);
+  }
+  if (words.length === 0 && kind === null && health === null) return [];
+  const text = words.join(' ');
+  const scored: { entity: Entity; score: number }[] = [];
+  for (const entity of entities) {
+    if (kind !== null && entity.kind !== kind) continue;
+    if (health !== null && entity.health !== health) continue;
+    let score = 1;
+    if (text !== '') {
+      const name = entity.name.toLowerCase();
+      if (name === text) score = 100;
+      else if (name.startsWith(text)) score = 80;
+      else if (name.includes(text)) score = 60;
+      else if (entity.id.toLowerCase().includes(text)) score = 40;
+      else if (Object.values(entity.labels).some((v) => v.toLowerCase().includes(text))) score = 20;
+      else continue;
+    }
+    scored.push({ entity, score: score * 10 + healthSeverity[entity.health] });
+  }
+  scored.sort(
+    (a, b) => b.score - a.score || a.entity.name.length - b.entity.name.length || a.entity.id.localeCompare(b.entity.id),
+  );
+  return scored.slice(0, limit).map((s) => s.entity);
+}

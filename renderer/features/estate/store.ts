@@ -1,0 +1,159 @@
+import { create } from 'zustand';
+import type { EntityDetail, EstateFrame, EstateSnapshot } from '../../../shared/api/estate.js';
+import type { Source } from '../../../shared/api/sources.js';
+import type { EstateEvent } from '../../../shared/estate/event.js';
+import { api, errorMessage } from '../../api/api-client.js';
+import { useSourcesStore } from '../sources/sources-store.js';
+import { EstateIndex } from './estate-index.js';
+
+/**
+ * The estate as the renderer holds it. The entities live in one EstateIndex outside React;
+ * frames from `estate.subscribe` are applied to it as they arrive, and this store publishes
+ * the index's version at a steady cadence (PUBLISH_MS), so a burst of a hundred frames costs
+ * views one re-render, not a hundred (STYLE.md, "fast data stays out of React").
+ *
+ * Protocol (shared/api/estate.ts): subscribe first, then snapshot, then apply frames numbered
+ * after the snapshot's; a gap in the numbering (missed frames, an engine restart) re-snapshots.
+ */
+
+export const estateIndex = new EstateIndex();
+
+/** How often views learn about changes. Four times a second reads as live without churn. */
+export const PUBLISH_MS = 250;
+const RECENT_EVENTS = 500;
+
+export type EstatePhase = 'loading' | 'ready' | 'error';
+
+export interface EstateState {
+  phase: EstatePhase;
+  error: string | null;
+  /** estateIndex.dataVersion as last published: select it to re-derive on any change. */
+  version: number;
+  /** estateIndex.structureVersion as last published: select it to re-layout. */
+  structureVersion: number;
+  /** When the engine cut the last snapshot or frame we applied. */
+  asOf: number | null;
+  sources: ReadonlyMap<string, Source>;
+}
+
+export const useEstateStore = create<EstateState>()(() => ({
+  phase: 'loading',
+  error: null,
+  version: 0,
+  structureVersion: 0,
+  asOf: null,
+  sources: new Map(),
+}));
+
+/** Recent events from frames, newest last, for detail panels that show events live. */
+const recentEvents: EstateEvent[] = [];
+
+export function recentEventsFor(entityId: string): EstateEvent[] {
+  return recentEvents.filter((e) => e.entityId === entityId);
+}
+
+export function fetchEntityDetail(id: string): Promise<EntityDetail> {
+  return api().call('estate.entity', { id });
+}
+
+let lastFrame = -1;
+let snapshotPending: Promise<void> | null = null;
+let buffered: EstateFrame[] = [];
+let publishTimer: ReturnType<typeof setInterval> | null = null;
+let lastAsOf: number | null = null;
+
+function publish(): void {
+  const state = useEstateStore.getState();
+  if (state.version === estateIndex.dataVersion && state.asOf === lastAsOf) return;
+  useEstateStore.setState({
+    version: estateIndex.dataVersion,
+    structureVersion: estateIndex.structureVersion,
+    asOf: lastAsOf,
+  });
+}
+
+function applyFrame(frame: EstateFrame): void {
+  estateIndex.apply(frame);
+  lastFrame = frame.frame;
+  lastAsOf = frame.asOf;
+  if (frame.events.length > 0) {
+    recentEvents.push(...frame.events);
+    if (recentEvents.length > RECENT_EVENTS) recentEvents.splice(0, recentEvents.length - RECENT_EVENTS);
+  }
+}
+
+function onFrame(frame: EstateFrame): void {
+  if (snapshotPending) {
+    buffered.push(frame);
+    return;
+  }
+  if (frame.frame === lastFrame + 1) {
+    applyFrame(frame);
+    return;
+  }
+  // The subscription's first message repeats the frame the engine is at: nothing missed.
+  if (frame.frame === lastFrame) return;
+  // A gap (frames lost while the link was down) or a restarted engine counting from zero.
+  buffered = [frame];
+  void resnapshot();
+}
+
+async function resnapshot(): Promise<void> {
+  if (snapshotPending) return snapshotPending;
+  snapshotPending = (async () => {
+    try {
+      const snapshot = await api().call('estate.snapshot', {});
+      estateIndex.load(snapshot.entities, snapshot.relations);
+      lastFrame = snapshot.frame;
+      lastAsOf = snapshot.asOf;
+      const pending = buffered.filter((f) => f.frame > snapshot.frame).sort((a, b) => a.frame - b.frame);
+      buffered = [];
+      snapshotPending = null;
+      for (const frame of pending) onFrame(frame);
+      useEstateStore.setState({ phase: 'ready', error: null, sources: mergeSources(snapshot.sources) });
+      publish();
+    } catch (error) {
+      snapshotPending = null;
+      useEstateStore.setState({ phase: estateIndex.entities.size > 0 ? 'ready' : 'error', error: errorMessage(error) });
+      // The link may be reconnecting; try again shortly rather than leave the views empty.
+      setTimeout(() => void resnapshot(), 2_000);
+    }
+  })();
+  return snapshotPending;
+}
+
+/** The live source list (sources.subscribe) wins over the snapshot's copy, which can be older. */
+function mergeSources(fromSnapshot: readonly Source[]): Map<string, Source> {
+  const merged = new Map(fromSnapshot.map((s) => [s.id, s]));
+  for (const source of useSourcesStore.getState().sources ?? []) merged.set(source.id, source);
+  return merged;
+}
+
+/** Opens the feed for the life of the window; returns a function that closes it (tests, hot reload). */
+export function startEstate(): () => void {
+  const unsubscribe = api().subscribe(
+    'estate.subscribe',
+    {},
+    onFrame,
+    (error) => useEstateStore.setState({ error: error.message }),
+  );
+  const unwatchSources = useSourcesStore.subscribe((state) => {
+    if (state.sources) useEstateStore.setState({ sources: mergeSources([...useEstateStore.getState().sources.values()]) });
+  });
+  publishTimer = setInterval(publish, PUBLISH_MS);
+  void resnapshot();
+  return () => {
+    unsubscribe();
+    unwatchSources();
+    if (publishTimer) clearInterval(publishTimer);
+    publishTimer = null;
+  };
+}
+
+/** Loads a fixed estate with no engine behind it (unit tests, the layout benchmark). */
+export function loadEstate(snapshot: Pick<EstateSnapshot, 'entities' | 'relations' | 'sources' | 'asOf'>): void {
+  estateIndex.load(snapshot.entities, snapshot.relations);
+  lastAsOf = snapshot.asOf;
+  useEstateStore.setState({ phase: 'ready', error: null, sources: new Map(snapshot.sources.map((s) => [s.id, s])) });
+  publish();
+}

@@ -1,0 +1,90 @@
+import type { Page } from '@playwright/test';
+import { expect, saveScreenshot } from './fixtures.js';
+
+/**
+ * The story both estate specs tell, as an operator would: open the overview, see what is wrong
+ * worst first, switch to the topology, find the degraded workload, open it, and follow it to
+ * its pods. Screenshots of each step go to test-results/screenshots/<prefix>-*.png.
+ */
+
+export async function openOverview(page: Page): Promise<void> {
+  await page.getByRole('link', { name: /^Overview/ }).first().click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Estate overview' })).toBeVisible();
+}
+
+/** Waits until the estate has arrived and a degraded or failing workload is listed; returns its name. */
+export async function degradedWorkload(page: Page, timeout = 60_000): Promise<string> {
+  const problems = page.getByRole('table', { name: 'Degraded and failing resources, worst first' });
+  const workloadRow = problems
+    .getByRole('row')
+    .filter({ has: page.getByRole('cell', { name: /^(Deployment|StatefulSet|DaemonSet)$/ }) })
+    .first();
+  await expect(workloadRow).toBeVisible({ timeout });
+  const name = (await workloadRow.getByRole('cell').nth(2).innerText()).trim();
+  expect(name.length).toBeGreaterThan(0);
+  return name;
+}
+
+export async function clickThroughEstate(page: Page, prefix: string, options: { timeout?: number } = {}): Promise<void> {
+  await openOverview(page);
+  const workload = await degradedWorkload(page, options.timeout);
+  // Rows carry their freshness: live, or when their source was last seen.
+  await expect(page.getByRole('table', { name: /Clusters by health/ }).getByText(/^(live|last seen .+|derived)$/).first()).toBeVisible();
+  await saveScreenshot(page, `${prefix}-overview`);
+
+  // Overview → topology, from the keyboard as the nav shows it: g then t.
+  await page.getByRole('heading', { level: 1, name: 'Estate overview' }).focus();
+  await page.keyboard.press('g');
+  await page.keyboard.press('t');
+  const canvas = page.getByTestId('topology-canvas');
+  await expect(canvas).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Topology' })).toBeVisible();
+  await page.waitForTimeout(300);
+  await saveScreenshot(page, `${prefix}-topology`);
+
+  // Find the degraded workload by name, as typed, and open it.
+  const finder = page.getByRole('combobox', { name: /Find entity/ });
+  await finder.fill(workload);
+  const option = page
+    .getByRole('option')
+    .filter({ hasText: /Deployment|StatefulSet|DaemonSet/ })
+    .filter({ hasText: workload })
+    .first();
+  await option.click();
+  const detail = page.getByRole('complementary', { name: /(Deployment|StatefulSet|DaemonSet) detail/ });
+  await expect(detail.getByTestId('entity-title')).toHaveText(workload);
+  await expect(detail.getByText(/Degraded|Failing/).first()).toBeVisible();
+
+  // The graph centred on it: a click in the middle of the canvas lands on the workload or one of its pods.
+  await page.waitForTimeout(300);
+  const box = await canvas.boundingBox();
+  if (!box) throw new Error('the topology canvas has no box');
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await expect(page.getByTestId('entity-title')).toHaveText(new RegExp(`^${escapeRegExp(workload)}`));
+  if ((await page.getByTestId('entity-title').innerText()) !== workload) await page.goBack();
+  await expect(detail.getByTestId('entity-title')).toHaveText(workload);
+
+  // Expand it (Space on the focused graph) so its pods are drawn, then keep the picture.
+  await canvas.focus();
+  await page.keyboard.press('Space');
+  await page.waitForTimeout(300);
+  await saveScreenshot(page, `${prefix}-workload`);
+
+  // Its pods, worst first; follow the first one.
+  const pods = detail.getByTestId('detail-pods');
+  await expect(pods).toBeVisible();
+  const firstPod = pods.getByRole('button').first();
+  const podName = (await firstPod.getAttribute('title'))?.replace(/^Pod /, '') ?? '';
+  expect(podName.startsWith(workload)).toBe(true);
+  await firstPod.click();
+  const podDetail = page.getByRole('complementary', { name: 'Pod detail' });
+  await expect(podDetail.getByTestId('entity-title')).toHaveText(podName);
+  // A pod's relations lead back to where it runs and what owns it.
+  await expect(podDetail.getByRole('region', { name: 'Relations' })).toBeVisible();
+  await page.waitForTimeout(300);
+  await saveScreenshot(page, `${prefix}-pod`);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

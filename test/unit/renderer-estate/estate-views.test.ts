@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { EstateIndex } from '../../../renderer/features/estate/estate-index.js';
+import { fixtureEstate } from '../../../renderer/features/estate/fixture.js';
+import { entityFreshness, groupFreshness } from '../../../renderer/features/estate/freshness.js';
+import { compileFilter, noFilter, ownerOf, searchEntities } from '../../../renderer/features/estate/filters.js';
+import { groupKey, locationOf, overviewOf, placementOf } from '../../../renderer/features/estate/rollup.js';
+import type { Entity } from '../../../shared/estate/model.js';
+
+function estate(pods = 200) {
+  const fixture = fixtureEstate({ pods, now: 1_700_000_000_000 });
+  const index = new EstateIndex();
+  index.load(fixture.entities, fixture.relations);
+  return { fixture, index, sources: new Map(fixture.sources.map((s) => [s.id, s])) };
+}
+
+describe('given an estate with a crash-looping checkout in production', () => {
+  it('the overview lists the node and alarm before the degraded workload, and pods last', () => {
+    const { index } = estate();
+    const { problems } = overviewOf(index).summary;
+    const failing = problems.filter((p) => p.health === 'failing');
+    const degraded = problems.filter((p) => p.health === 'degraded');
+    expect(problems.indexOf(failing.at(-1)!)).toBeLessThan(problems.indexOf(degraded[0]!));
+    expect(failing[0]!.kind).toBe('node');
+    expect(failing.at(-1)!.kind).toBe('pod');
+    expect(degraded.map((e) => e.kind)).toContain('deployment');
+    expect(problems.some((p) => p.kind === 'alarm')).toBe(true);
+  });
+
+  it('rolls health up by cloud, cluster and namespace with the sources and pods behind each', () => {
+    const { index } = estate();
+    const { summary, extras } = overviewOf(index);
+    expect(summary.clusters[0]!.name).toBe('shop-prod-eks');
+    expect(summary.clusters[0]!.health).toBe('failing');
+    const checkout = summary.namespaces.find((n) => n.id === 'k8s:shop-prod-eks/checkout')!;
+    expect(checkout.problems[0]!.reason).toMatch(/CrashLoopBackOff|ready/);
+    expect(extras.get(groupKey('namespace', checkout.id))!.pods.failing).toBeGreaterThan(0);
+    expect(summary.clouds.map((c) => c.id).sort()).toEqual(['cloud:aws', 'cloud:gcp', 'cloud:onprem']);
+    const aws = extras.get(groupKey('cloud', 'cloud:aws'))!;
+    expect([...aws.sourceIds].sort()).toEqual(['aws:sandbox', 'kubernetes:shop-prod-eks', 'kubernetes:shop-staging-eks']);
+  });
+
+  it('places an entity by the cloud, cluster and namespace above it', () => {
+    const { index } = estate();
+    const ns = index.get('k8s:shop-prod-eks/checkout')!;
+    expect(placementOf(index, ns)).toEqual({ cloud: 'cloud:aws', cluster: 'k8s:shop-prod-eks', namespace: 'k8s:shop-prod-eks/checkout' });
+  });
+
+  it('says where an entity lives in one line', () => {
+    const { index } = estate();
+    const pod = [...index.entities.values()].find((e) => e.kind === 'pod' && e.id.includes('/checkout/'))!;
+    expect(locationOf(index, pod)).toMatch(/^us-east-1 \/ shop-prod-eks \/ checkout \/ (checkout-api|payments|cart)$/);
+  });
+});
+
+describe('freshness', () => {
+  it('is live while the source is live, and "last seen N min ago" once it is offline', () => {
+    const { index, sources } = estate();
+    const now = 1_700_000_000_000;
+    const live = index.get('k8s:shop-prod-eks')!;
+    const offline = index.get('k8s:edge-dc1')!;
+    expect(entityFreshness(live, sources, now).label).toBe('live');
+    const stale = entityFreshness(offline, sources, now);
+    expect(stale.live).toBe(false);
+    expect(stale.label).toBe('last seen 12 min ago');
+    expect(stale.detail).toMatch(/ECONNREFUSED/);
+  });
+
+  it('makes a group as stale as its stalest source', () => {
+    const { sources } = estate();
+    const f = groupFreshness(['kubernetes:shop-prod-eks', 'kubernetes:edge-dc1'], sources, 1_700_000_000_000);
+    expect(f.live).toBe(false);
+    expect(groupFreshness(['kubernetes:shop-prod-eks', 'derived'], sources, 1_700_000_000_000).label).toBe('live');
+  });
+});
+
+describe('applying deltas', () => {
+  it('moves the structure version only when containment changes', () => {
+    const { index } = estate();
+    const pod = [...index.entities.values()].find((e) => e.kind === 'pod')!;
+    const structure = index.structureVersion;
+    index.apply({ upserted: [{ ...pod, health: 'failing' }], removed: [], relationsUpserted: [], relationsRemoved: [] });
+    expect(index.structureVersion).toBe(structure);
+    expect(index.get(pod.id)!.health).toBe('failing');
+    index.apply({ upserted: [], removed: [pod.id], relationsUpserted: [], relationsRemoved: [] });
+    expect(index.structureVersion).toBeGreaterThan(structure);
+    expect(index.children(pod.parentId!).some((c) => c.id === pod.id)).toBe(false);
+  });
+
+  it('does not loop on a parent cycle a broken source could send', () => {
+    const index = new EstateIndex();
+    const base = { labels: {}, annotations: {}, health: 'healthy' as const, healthReason: '', status: {}, observedAt: 0, sourceId: 's', kind: 'namespace' as const };
+    index.load([{ ...base, id: 'a', name: 'a', parentId: 'b' }, { ...base, id: 'b', name: 'b', parentId: 'a' }], []);
+    expect(index.ancestors('a').map((e) => e.id)).toEqual(['b']);
+  });
+});
+
+describe('finding entities', () => {
+  it('ranks an exact name over a prefix over a substring, worse health breaking ties', () => {
+    const { index } = estate();
+    const hits = searchEntities(index.entities.values(), 'checkout-api', 10);
+    expect(hits[0]!.name).toBe('checkout-api');
+    expect(hits[0]!.health).toBe('degraded');
+    expect(searchEntities(index.entities.values(), 'kind:node health:failing')).toHaveLength(1);
+    expect(searchEntities(index.entities.values(), '   ')).toEqual([]);
+  });
+
+  it('filters by health, kind, label and owner', () => {
+    const { index } = estate();
+    const all = [...index.entities.values()];
+    const byTeam = all.filter(compileFilter({ ...noFilter, owner: 'payments', kinds: new Set(['deployment']) }));
+    expect(byTeam.map((e) => e.name).sort()).toEqual(Array(4).fill(['cart', 'checkout-api', 'payments']).flat().sort());
+    const labelled = all.filter(compileFilter({ ...noFilter, label: 'app.kubernetes.io/name=check*', kinds: new Set(['service']) }));
+    expect(labelled).toHaveLength(4);
+    expect(all.filter(compileFilter({ ...noFilter, health: new Set(['failing']) })).every((e) => e.health === 'failing')).toBe(true);
+    expect(ownerOf(index.get('k8s:shop-prod-eks/checkout/Deployment/payments') as Entity)).toBe('payments');
+  });
+});
+
+describe('what is wrong, worst first', () => {
+  it('folds a workload\'s broken pods into its row and ranks it by its worst pod', () => {
+    const { index } = estate();
+    const { problems, summary } = overviewOf(index);
+    const checkout = problems.find((r) => r.problem.id === 'k8s:shop-prod-eks/checkout/Deployment/checkout-api')!;
+    expect(checkout.problem.health).toBe('degraded');
+    expect(checkout.effective).toBe('failing');
+    expect(checkout.pods!.failing).toBeGreaterThan(0);
+    // No row for a pod whose workload has one; the count of rows drops by exactly those pods.
+    expect(problems.some((r) => r.problem.kind === 'pod')).toBe(false);
+    expect(problems.length).toBe(summary.problems.length - checkout.pods!.failing);
+    // Failing rows (the node, the alarm, the folded deployment) before degraded ones.
+    const firstDegraded = problems.findIndex((r) => r.effective === 'degraded');
+    expect(problems.slice(firstDegraded).every((r) => r.effective !== 'failing')).toBe(true);
+  });
+});
