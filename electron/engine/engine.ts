@@ -7,6 +7,17 @@ import { SettingsStore } from './store/settings.js';
 import { SourceRegistry } from './connections/source-registry.js';
 import { Vault } from './connections/vault.js';
 import type { SecretSealer } from './connections/vault.js';
+import { EstateState } from './state/estate-state.js';
+import { ApiError } from '../../shared/api/errors.js';
+import { startSources } from './connections/start-sources.js';
+import type { ConnectionSettings, SourceTuning } from './connections/start-sources.js';
+import { kubeconfigPaths, loadKubeconfig } from './connections/kubeconfig.js';
+import { AuditLog } from './store/audit-log.js';
+import { OperationsService } from './operations/service.js';
+import type { ClusterAccess } from './operations/cluster-access.js';
+import { clusterAccessFromConnections } from './operations/connections-access.js';
+import { operationHandlers, operationTopicHandlers } from './operations/handlers.js';
+import { operationEstateEvent } from './operations/timeline.js';
 
 export interface EngineOptions {
   mode: AppInfo['mode'];
@@ -17,6 +28,16 @@ export interface EngineOptions {
   /** True when the engine runs on its built-in sandbox estate. */
   sandbox?: boolean;
   log?: (message: string, error?: unknown) => void;
+  /**
+   * Where connections come from (kubeconfig files, AWS files, Prometheus URLs); the engine loads
+   * them and starts a provider per source. Omitted: no provider starts (tests of other parts).
+   */
+  connections?: ConnectionSettings;
+  sourceTuning?: SourceTuning;
+  /** Credentials and liveness for operations; default: the kubeconfig contexts in `connections` and their source status. */
+  clusterAccess?: ClusterAccess;
+  /** Operations tuning for tests: how often verification re-reads, and its default deadline. */
+  operationTuning?: { pollIntervalMs?: number; verifyTimeoutMs?: number };
 }
 
 /**
@@ -28,6 +49,11 @@ export interface Engine {
   readonly sources: SourceRegistry;
   readonly db: StoreDatabase;
   readonly vault: Vault;
+  /** The live estate; providers write to it as an EstateSink (state/estate-sink.ts). */
+  readonly estate: EstateState;
+  /** Plan → confirm → execute → verify → record (operations/service.ts). */
+  readonly operations: OperationsService;
+  readonly audit: AuditLog;
   readonly info: AppInfo;
   close(): Promise<void>;
 }
@@ -38,6 +64,38 @@ export function createEngine(options: EngineOptions): Engine {
   const settings = new SettingsStore(db);
   const sources = new SourceRegistry();
   const vault = new Vault(db, options.sealer);
+  // Loads the cached estate now, before any provider starts, so the first snapshot has it.
+  const estate = new EstateState({ db, sources, log });
+  const running = options.connections
+    ? startSources({
+        registry: sources,
+        sink: estate,
+        vault,
+        settings,
+        connections: options.connections,
+        sandbox: options.sandbox ?? false,
+        tuning: options.sourceTuning,
+        log: (message) => log(message),
+      })
+    : null;
+  const audit = new AuditLog(db);
+  const operations = new OperationsService({
+    db,
+    audit,
+    clusters:
+      options.clusterAccess ??
+      clusterAccessFromConnections(
+        options.connections ? loadKubeconfig(options.connections.kubeconfigFiles ?? kubeconfigPaths(options.connections.env)).contexts : [],
+        sources,
+      ),
+    productionPatterns: () => settings.get().productionPatterns,
+    onTimelineEvent: (ended) => {
+      const { sourceId, event } = operationEstateEvent(ended);
+      estate.recordEvents(sourceId, [event]);
+    },
+    log,
+    ...options.operationTuning,
+  });
   const info: AppInfo = {
     name: 'Daytwo',
     version: options.version,
@@ -56,11 +114,30 @@ export function createEngine(options: EngineOptions): Engine {
       'settings.get': () => ({ settings: settings.get() }),
       'settings.set': ({ patch }) => ({ settings: settings.update(patch) }),
       'sources.list': () => ({ sources: sources.list() }),
+      'sources.setEnabled': async ({ id, enabled }) => {
+        if (!running || !sources.get(id)) throw new ApiError('not_found', `There is no source "${id}".`);
+        return { source: await running.setEnabled(id, enabled) };
+      },
+      'estate.snapshot': () => estate.snapshot(),
+      'estate.entity': ({ id }) => {
+        const detail = estate.detail(id);
+        if (!detail) throw new ApiError('not_found', `No entity "${id}" is known: it was deleted, or its source has not listed it yet.`);
+        return detail;
+      },
+      ...operationHandlers(operations, audit),
     },
     topicHandlers: {
+      ...operationTopicHandlers(operations),
       'sources.subscribe': (_params, push) => {
         push({ sources: sources.list() });
         return sources.subscribe((list) => push({ sources: list }));
+      },
+      'estate.subscribe': (_params, push) => {
+        // An empty first frame tells the client the subscription is live and where the engine is,
+        // so it can take the snapshot and drop frames the snapshot already holds.
+        const empty = { upserted: [], removed: [], relationsUpserted: [], relationsRemoved: [], events: [] };
+        push({ frame: estate.currentFrame, asOf: Date.now(), ...empty });
+        return estate.subscribe(push);
       },
     },
   });
@@ -70,8 +147,14 @@ export function createEngine(options: EngineOptions): Engine {
     sources,
     db,
     vault,
+    estate,
+    operations,
+    audit,
     info,
     async close() {
+      await operations.close();
+      await running?.stop();
+      estate.close();
       db.close();
     },
   };

@@ -14,6 +14,8 @@ import { useThemeOnDocument } from './theme.js';
 import { useGlobalKeys } from './use-global-keys.js';
 import { reconnectEngine } from './start.js';
 import { useSettingsStore } from '../features/settings/settings-store.js';
+import { OperationDialog, operationCommands } from '../features/operations/register.js';
+import { estateIndex } from '../features/estate/store.js';
 
 export function App() {
   useThemeOnDocument();
@@ -54,6 +56,7 @@ export function App() {
       <StatusBar />
       <Notices />
       <PaletteHost />
+      <OperationDialog />
     </div>
   );
 }
@@ -61,10 +64,17 @@ export function App() {
 function PaletteHost() {
   const open = usePaletteStore((s) => s.open);
   const theme = useSettingsStore((s) => s.settings?.theme ?? 'system');
-  const { status, kind } = useEngineStore(useShallow((s) => ({ status: s.link.status, kind: s.linkKind })));
+  const { status, kind, readOnly } = useEngineStore(
+    useShallow((s) => ({ status: s.link.status, kind: s.linkKind, readOnly: s.info?.readOnly ?? true })),
+  );
+  // The entity whose detail panel is open (#/overview/<id>, #/topology/<id>) gets its operations offered.
+  const focusedId = useRouteStore((s) => (s.route.view === 'overview' || s.route.view === 'topology' ? s.route.rest[0] : undefined));
   const commands = useMemo(
-    () => availableCommands({ theme, canReconnect: kind === 'host' && status === 'reconnecting', reconnect: reconnectEngine }),
-    [theme, status, kind],
+    () => [
+      ...availableCommands({ theme, canReconnect: kind === 'host' && status === 'reconnecting', reconnect: reconnectEngine }),
+      ...operationCommands(focusedId ? (estateIndex.get(focusedId) ?? null) : null, readOnly),
+    ],
+    [theme, status, kind, readOnly, focusedId],
   );
   return open ? <CommandPalette commands={commands} /> : null;
 }

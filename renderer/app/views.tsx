@@ -3,6 +3,7 @@ import type { IconName } from './icons.js';
 import { SourcesView } from '../features/sources/SourcesView.js';
 import { SettingsView } from '../features/settings/SettingsView.js';
 import { AboutView } from '../features/about/AboutView.js';
+import { auditViews } from '../features/audit/register.js';
 import { estateViews } from '../features/estate/register.js';
 
 /**
@@ -24,6 +25,7 @@ export interface ViewSpec {
 
 export const views: readonly ViewSpec[] = [
   ...estateViews,
+  ...auditViews,
   {
     id: 'sources',
     title: 'Sources',

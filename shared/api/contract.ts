@@ -1,6 +1,9 @@
 import type { z } from 'zod';
 import { appMethods } from './app.js';
 import { sourceMethods, sourceTopics } from './sources.js';
+import { estateMethods, estateTopics } from './estate.js';
+import { operationMethods, operationTopics } from './operations.js';
+import { auditMethods } from './audit.js';
 import type { MethodSpec, TopicSpec } from './define.js';
 
 /**
@@ -10,10 +13,15 @@ import type { MethodSpec, TopicSpec } from './define.js';
 export const methods = {
   ...appMethods,
   ...sourceMethods,
+  ...estateMethods,
+  ...operationMethods,
+  ...auditMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const topics = {
   ...sourceTopics,
+  ...estateTopics,
+  ...operationTopics,
 } satisfies Record<string, TopicSpec>;
 
 export type Methods = typeof methods;

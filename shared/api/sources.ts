@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NoParams, query, topic } from './define.js';
+import { NoParams, mutation, query, topic } from './define.js';
 
 export const SourceKind = z.enum(['kubernetes', 'aws', 'prometheus', 'alertmanager']);
 export type SourceKind = z.infer<typeof SourceKind>;
@@ -28,6 +28,11 @@ export type Source = z.infer<typeof Source>;
 
 export const sourceMethods = {
   'sources.list': query('Every configured source with its status.', NoParams, z.object({ sources: z.array(Source) })),
+  'sources.setEnabled': mutation(
+    'Switch a source on or off; the choice is kept in settings.disabledSources. Off stops its watches and drops its objects.',
+    z.object({ id: z.string().min(1).max(500), enabled: z.boolean() }).strict(),
+    z.object({ source: Source }),
+  ),
 };
 
 export const sourceTopics = {

@@ -15,6 +15,83 @@ export const migrations: readonly string[] = [
     updated_at INTEGER NOT NULL
   ) STRICT;
   `,
+  // 2: the estate cache: what providers last reported, so views render before any network answers
+  `
+  CREATE TABLE estate_entities (
+    id        TEXT PRIMARY KEY,
+    source_id TEXT NOT NULL,
+    -- the unit the provider lists in one go (a resource kind, a region); a relist replaces it
+    scope     TEXT NOT NULL,
+    body      TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX estate_entities_by_scope ON estate_entities (source_id, scope);
+  -- relations as the entity that states them reported them; they go when it goes
+  CREATE TABLE estate_relations (
+    stated_by TEXT NOT NULL REFERENCES estate_entities (id) ON DELETE CASCADE,
+    id        TEXT NOT NULL,
+    kind      TEXT NOT NULL,
+    from_id   TEXT NOT NULL,
+    to_id     TEXT NOT NULL,
+    source_id TEXT NOT NULL,
+    PRIMARY KEY (stated_by, id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE TABLE estate_sources (
+    id           TEXT PRIMARY KEY,
+    body         TEXT NOT NULL,
+    last_state   TEXT NOT NULL,
+    last_sync_at INTEGER,
+    updated_at   INTEGER NOT NULL
+  ) STRICT;
+  CREATE TABLE estate_events (
+    source_id TEXT NOT NULL,
+    id        TEXT NOT NULL,
+    entity_id TEXT,
+    last_at   INTEGER NOT NULL,
+    body      TEXT NOT NULL,
+    PRIMARY KEY (source_id, id)
+  ) STRICT;
+  CREATE INDEX estate_events_by_entity ON estate_events (entity_id, last_at);
+  CREATE INDEX estate_events_by_time ON estate_events (last_at);
+  `,
+  // 3: the audit log (hash-chained, append-only: store/audit-log.ts) and operation plans and runs
+  `
+  CREATE TABLE audit_log (
+    seq       INTEGER PRIMARY KEY,
+    at        INTEGER NOT NULL,
+    target    TEXT NOT NULL,
+    kind      TEXT NOT NULL,
+    outcome   TEXT NOT NULL,
+    record    TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash      TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX audit_log_by_target ON audit_log (target, seq);
+  CREATE INDEX audit_log_by_time ON audit_log (at);
+  CREATE TABLE audit_head (
+    id    INTEGER PRIMARY KEY CHECK (id = 1),
+    count INTEGER NOT NULL,
+    hash  TEXT NOT NULL
+  ) STRICT;
+  CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+  CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+  CREATE TABLE operation_plans (
+    id         TEXT PRIMARY KEY,
+    created_at INTEGER NOT NULL,
+    state      TEXT NOT NULL,
+    body       TEXT NOT NULL
+  ) STRICT;
+  -- plan_id UNIQUE: the plan id is the idempotency key, so a plan can start at most one run
+  CREATE TABLE operations (
+    id         TEXT PRIMARY KEY,
+    plan_id    TEXT NOT NULL UNIQUE REFERENCES operation_plans (id),
+    started_at INTEGER NOT NULL,
+    state      TEXT NOT NULL,
+    body       TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX operations_by_start ON operations (started_at);
+  `,
 ];
 
 export const latestSchemaVersion = migrations.length;

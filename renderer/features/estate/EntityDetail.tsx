@@ -11,6 +11,7 @@ import { FreshnessTag, HealthIcon, Untrusted } from './parts.js';
 import { kindLabel, workloadKinds } from './rollup.js';
 import { estateIndex, fetchEntityDetail, recentEventsFor, useEstateStore } from './store.js';
 import { displayChildren } from '../topology/layout.js';
+import { EntityActions } from '../operations/register.js';
 
 /**
  * One entity, as an operator asks about it mid-incident: is it healthy and why not, which of
@@ -176,6 +177,7 @@ export function EntityDetail({
         </div>
         <CloseButton onClose={onClose} />
       </header>
+      <EntityActions entity={entity} />
       <div className="entity-detail-body">
         <section className="entity-section" aria-label="Summary">
           <p className={`entity-reason ${entity.health === 'healthy' ? '' : 'is-problem'}`}>

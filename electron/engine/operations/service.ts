@@ -1,0 +1,465 @@
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import type { AuditOutcome, AuditRecord } from '../../../shared/api/audit.js';
+import { ApiError } from '../../../shared/api/errors.js';
+import { operationTitles, terminalOperationStates } from '../../../shared/api/operations.js';
+import type { Operation, OperationKind, OperationState, Plan, PlanRequest, Revision } from '../../../shared/api/operations.js';
+import { KubeApiError } from '../providers/kubernetes/kube-client.js';
+import type { AuditLog } from '../store/audit-log.js';
+import type { StoreDatabase } from '../store/database.js';
+import type { ClusterAccess } from './cluster-access.js';
+import { ClusterCalls } from './cluster-calls.js';
+import { confirmationFor, confirmationProblem } from './guardrail.js';
+import { OperationJournal } from './journal.js';
+import type { StoredPlan } from './journal.js';
+import { describeRevisions, revisionsOf } from './kinds/revisions.js';
+import type { Workload } from './kube-objects.js';
+import { operationModules } from './modules.js';
+import { DeadlinePassed, readLive, workloadPath } from './operation.js';
+import type { RunContext, Verdict } from './operation.js';
+import { requirePermissions } from './permission.js';
+import { productionRisk } from './risks.js';
+import { describeTarget, parseTarget } from './target.js';
+import type { Target } from './target.js';
+
+/** What lands on the estate's timeline when an operation ends. */
+export interface OperationTimelineEvent {
+  at: number;
+  entityId: string;
+  context: string;
+  kind: OperationKind;
+  summary: string;
+  outcome: AuditOutcome;
+  message: string;
+  operationId: string;
+  auditSeq: number;
+}
+
+export interface OperationsServiceOptions {
+  db: StoreDatabase;
+  audit: AuditLog;
+  clusters: ClusterAccess;
+  /** Settings' productionPatterns, read at each plan so a change applies at once. */
+  productionPatterns(): readonly string[];
+  onTimelineEvent?(event: OperationTimelineEvent): void;
+  log?(message: string, error?: unknown): void;
+  osUser?(): string;
+  now?(): number;
+  /** How often verification re-reads the target (and drain retries refused evictions). */
+  pollIntervalMs?: number;
+  /** A plan older than this must be re-planned: live state may have moved on. */
+  planTtlMs?: number;
+  /** Default deadline for verification. */
+  verifyTimeoutMs?: number;
+}
+
+const maxSteps = 200;
+
+/**
+ * The operations lifecycle (docs/architecture.md, "Operations"): plan against live state,
+ * confirm through the guardrail, execute once per plan, verify until converged or a
+ * deadline, and record a hash-chained audit entry and a timeline event.
+ */
+export class OperationsService {
+  private readonly journal: OperationJournal;
+  private readonly watchers = new Map<string, Set<(operation: Operation) => void>>();
+  private readonly settledWaiters = new Map<string, Set<(operation: Operation) => void>>();
+  /** Executions being admitted, by plan id, so concurrent calls for one plan share one answer. */
+  private readonly admitting = new Map<string, Promise<Operation>>();
+  private readonly running = new Set<Promise<void>>();
+  private readonly closing = new AbortController();
+  private readonly now: () => number;
+  private readonly pollMs: number;
+  private readonly planTtlMs: number;
+  private readonly verifyTimeoutMs: number;
+
+  constructor(private readonly options: OperationsServiceOptions) {
+    this.journal = new OperationJournal(options.db);
+    this.now = options.now ?? Date.now;
+    this.pollMs = options.pollIntervalMs ?? 1000;
+    this.planTtlMs = options.planTtlMs ?? 10 * 60_000;
+    this.verifyTimeoutMs = options.verifyTimeoutMs ?? 5 * 60_000;
+    this.recoverInterrupted();
+  }
+
+  // ── plan ──────────────────────────────────────────────────────────────────────────────
+
+  async plan(request: PlanRequest): Promise<Plan> {
+    const target = parseTarget(request.target);
+    const module = operationModules[request.kind];
+    if (!module.targets.includes(target.kind)) {
+      throw new ApiError('bad_request', `${operationTitles[request.kind]} acts on ${module.targets.join(' or ')}, and ${describeTarget(target)} is not one.`, 'target');
+    }
+    const params = request.params as Record<string, unknown>;
+    const createdAt = this.now();
+    const base = {
+      id: `plan-${randomUUID()}`,
+      kind: request.kind,
+      target: target.id,
+      targetName: target.name,
+      context: target.context,
+      namespace: target.namespace,
+      params,
+      createdAt,
+      expiresAt: createdAt + this.planTtlMs,
+    };
+
+    // Nothing is planned from cached state: with the source not live, say why and, if asked, keep a draft.
+    if (!this.options.clusters.isLive(target.context)) {
+      const reason = this.notLiveReason(target.context);
+      if (!request.keepDraft) {
+        throw new ApiError('unavailable', `${reason} Operations are planned against live state only; ask to keep this plan as a draft and re-plan it when the source is live.`);
+      }
+      const risks = productionRisk(target.context, this.options.productionPatterns());
+      const plan: Plan = {
+        ...base,
+        state: 'draft',
+        draftReason: reason,
+        diff: { summary: `Draft: ${operationTitles[request.kind].toLowerCase()} ${describeTarget(target)}. Not planned yet: ${reason}`, changes: [] },
+        risks,
+        confirmation: confirmationFor(target.name, `${request.kind} ${target.name}`, risks),
+        actingAs: this.options.clusters.kubeConfigFor(target.context)?.getCurrentUser()?.name ?? null,
+        dryRunPassed: false,
+        expiresAt: Number.MAX_SAFE_INTEGER,
+      };
+      this.journal.savePlan({ plan, action: null, fingerprint: '', kubeUser: plan.actingAs });
+      return plan;
+    }
+
+    const calls = this.callsFor(target);
+    const drafted = await kubeErrors(target, async () => {
+      await requirePermissions(calls, module.permissions(target, params as never));
+      return module.plan(calls, target, params as never);
+    });
+    const risks = [...productionRisk(target.context, this.options.productionPatterns()), ...drafted.risks];
+    const plan: Plan = {
+      ...base,
+      state: 'ready',
+      draftReason: null,
+      diff: { summary: drafted.summary, changes: drafted.changes },
+      risks,
+      confirmation: confirmationFor(target.name, drafted.verb, risks),
+      actingAs: calls.kubeUser,
+      dryRunPassed: true,
+    };
+    this.journal.savePlan({ plan, action: drafted.action, fingerprint: drafted.fingerprint, kubeUser: calls.kubeUser });
+    return plan;
+  }
+
+  /** Plans the same request again against live state; the old plan can no longer be executed. */
+  async replan(planId: string): Promise<Plan> {
+    const stored = this.requirePlan(planId);
+    const { kind, target, params } = stored.plan;
+    const plan = await this.plan({ kind, target, params } as PlanRequest);
+    if (stored.plan.state !== 'executed') this.journal.setPlanState(planId, 'replanned');
+    return plan;
+  }
+
+  getPlan(id: string): Plan {
+    return this.requirePlan(id).plan;
+  }
+
+  // ── confirm + execute ─────────────────────────────────────────────────────────────────
+
+  /**
+   * Idempotent by plan id: a second call (a double click, a retry after the connection
+   * dropped) gets the operation the first one started and acts no further.
+   */
+  async execute(planId: string, confirmation: string, wait = false): Promise<Operation> {
+    const stored = this.requirePlan(planId);
+    const refusal = confirmationProblem(stored.plan.confirmation, confirmation);
+    if (refusal) throw new ApiError('forbidden', refusal);
+    let admitted = this.admitting.get(planId);
+    if (!admitted) {
+      admitted = this.admit(stored).finally(() => this.admitting.delete(planId));
+      this.admitting.set(planId, admitted);
+    }
+    const operation = await admitted;
+    return wait ? this.settled(operation.id) : operation;
+  }
+
+  private async admit(stored: StoredPlan): Promise<Operation> {
+    const existing = this.journal.operationForPlan(stored.plan.id);
+    if (existing) return existing;
+    const { plan } = stored;
+    if (plan.state === 'draft') {
+      throw new ApiError('conflict', `This plan is a draft made while its source was not live (${plan.draftReason ?? 'offline'}). Re-plan it against live state before confirming.`);
+    }
+    if (plan.state !== 'ready') throw new ApiError('conflict', `This plan was ${plan.state}; re-plan it to act.`);
+    if (this.now() > plan.expiresAt) {
+      this.journal.setPlanState(plan.id, 'expired');
+      throw new ApiError('conflict', 'This plan is too old to trust: live state may have moved on. Re-plan it.');
+    }
+    const target = parseTarget(plan.target);
+    if (!this.options.clusters.isLive(target.context)) {
+      throw new ApiError('unavailable', `${this.notLiveReason(target.context)} Nothing runs against stale state; re-plan when the source is live.`);
+    }
+    const module = operationModules[plan.kind];
+    const calls = this.callsFor(target);
+    const fingerprint = await kubeErrors(target, () => module.fingerprint(calls, target));
+    if (fingerprint !== stored.fingerprint) {
+      this.journal.setPlanState(plan.id, 'expired');
+      throw new ApiError('conflict', `${describeTarget(target)} changed since this plan was made (${stored.fingerprint} → ${fingerprint}). Re-plan it to see the change against what is live now.`);
+    }
+    const startedAt = this.now();
+    const timeout = module.timeoutMs?.(plan.params as never) ?? this.verifyTimeoutMs;
+    const operation: Operation = {
+      id: `op-${randomUUID()}`,
+      planId: plan.id,
+      kind: plan.kind,
+      target: plan.target,
+      state: 'executing',
+      progress: 'Starting…',
+      fraction: null,
+      steps: [{ at: startedAt, message: `Confirmed (${plan.confirmation.level}); executing as ${calls.kubeUser ?? 'the context user'}.` }],
+      outcome: null,
+      startedAt,
+      executedAt: null,
+      finishedAt: null,
+      deadline: startedAt + timeout,
+      auditSeq: null,
+    };
+    // The store's UNIQUE plan_id decides, synchronously, whether this call is the one that acts.
+    if (!this.journal.claim(operation)) return this.journal.operationForPlan(plan.id)!;
+    const run = this.run(stored, operation, calls, target).catch((error) => this.options.log?.('operation run failed', error));
+    this.running.add(run);
+    void run.finally(() => this.running.delete(run));
+    return operation;
+  }
+
+  private async run(stored: StoredPlan, operation: Operation, calls: ClusterCalls, target: Target): Promise<void> {
+    const module = operationModules[stored.plan.kind];
+    let current = operation;
+    const update = (change: Partial<Operation>, step?: string) => {
+      const steps = step ? [...current.steps, { at: this.now(), message: step }].slice(-maxSteps) : current.steps;
+      current = { ...current, ...change, steps };
+      this.journal.saveOperation(current);
+      this.notify(current);
+    };
+    const context: RunContext = {
+      calls,
+      target,
+      deadline: operation.deadline,
+      pollMs: this.pollMs,
+      now: this.now,
+      closing: () => this.closing.signal.aborted,
+      sleep: (ms) => sleep(ms, this.closing.signal),
+      report: (message, fraction) => update({ progress: message, fraction: fraction ?? current.fraction }, message),
+    };
+    let verdict: Verdict;
+    let result: AuditOutcome;
+    try {
+      await module.execute(context, stored.action);
+      update({ state: 'verifying', executedAt: this.now() }, 'Change made; verifying…');
+      verdict = await module.verify(context, stored.action);
+      result = verdict.state;
+    } catch (error) {
+      if (error instanceof DeadlinePassed) {
+        verdict = { state: 'timed-out', message: error.message };
+        result = 'timed-out';
+      } else {
+        const refused = error instanceof KubeApiError && error.status === 403;
+        verdict = { state: 'failed', message: describeFailure(error) };
+        result = refused ? 'refused' : 'failed';
+      }
+    }
+    this.finish(stored, current, verdict.state, result, verdict.message, update);
+  }
+
+  private finish(
+    stored: StoredPlan,
+    operation: Operation,
+    state: OperationState,
+    result: AuditOutcome,
+    message: string,
+    update: (change: Partial<Operation>, step?: string) => void,
+  ): void {
+    const finishedAt = this.now();
+    const entry = this.options.audit.append(this.auditRecord(stored, operation, result, message, finishedAt));
+    update(
+      { state, outcome: message, finishedAt, auditSeq: entry.seq, progress: message, fraction: state === 'succeeded' ? 1 : operation.fraction },
+      `${state === 'succeeded' ? 'Converged' : state === 'timed-out' ? 'Timed out' : 'Failed'}: ${message}`,
+    );
+    const final = this.journal.getOperation(operation.id);
+    if (final) for (const resolve of this.settledWaiters.get(final.id) ?? []) resolve(final);
+    this.settledWaiters.delete(operation.id);
+    this.options.onTimelineEvent?.({
+      at: finishedAt,
+      entityId: stored.plan.target,
+      context: stored.plan.context,
+      kind: stored.plan.kind,
+      summary: stored.plan.diff.summary,
+      outcome: result,
+      message,
+      operationId: operation.id,
+      auditSeq: entry.seq,
+    });
+  }
+
+  private auditRecord(stored: StoredPlan, operation: Operation, result: AuditOutcome, message: string, finishedAt: number): Omit<AuditRecord, 'seq'> {
+    const { plan } = stored;
+    return {
+      at: finishedAt,
+      who: { osUser: this.osUser(), kubeUser: stored.kubeUser, context: plan.context },
+      what: { kind: plan.kind, summary: plan.diff.summary },
+      target: plan.target,
+      plan: { id: plan.id, params: plan.params, diff: plan.diff, risks: plan.risks, confirmation: plan.confirmation.level },
+      operationId: operation.id,
+      outcome: { result, message },
+      timings: {
+        plannedAt: plan.createdAt,
+        executedAt: operation.executedAt,
+        finishedAt,
+        durationMs: finishedAt - operation.startedAt,
+      },
+    };
+  }
+
+  /** A run the engine was in the middle of when it stopped: record that nobody saw how it ended. */
+  private recoverInterrupted(): void {
+    for (const operation of this.journal.unfinished()) {
+      const stored = this.journal.getPlan(operation.planId);
+      if (!stored) continue;
+      let current = operation;
+      const update = (change: Partial<Operation>, step?: string) => {
+        current = { ...current, ...change, steps: step ? [...current.steps, { at: this.now(), message: step }] : current.steps };
+        this.journal.saveOperation(current);
+      };
+      this.finish(stored, current, 'failed', 'failed', `Daytwo stopped while this operation was ${operation.state}; check ${operation.target} before acting again.`, update);
+    }
+  }
+
+  // ── read ──────────────────────────────────────────────────────────────────────────────
+
+  get(id: string): Operation {
+    const operation = this.journal.getOperation(id);
+    if (!operation) throw new ApiError('not_found', `There is no operation ${id}.`);
+    return operation;
+  }
+
+  list(): { drafts: Plan[]; operations: Operation[] } {
+    return { drafts: this.journal.drafts(), operations: this.journal.recentOperations() };
+  }
+
+  /** A Deployment's revisions, read live, for choosing a rollback target. */
+  async history(entityId: string): Promise<Revision[]> {
+    const target = parseTarget(entityId);
+    if (target.kind !== 'Deployment') throw new ApiError('bad_request', 'Revision history is kept for Deployments.', 'target');
+    if (!this.options.clusters.isLive(target.context)) throw new ApiError('unavailable', this.notLiveReason(target.context));
+    const calls = this.callsFor(target);
+    return kubeErrors(target, async () => {
+      const deployment = await readLive<Workload>(calls, workloadPath(target), describeTarget(target));
+      return describeRevisions(deployment, await revisionsOf(calls, target, deployment));
+    });
+  }
+
+  /** Pushes the operation now and on every change until it ends; returns the unsubscribe. */
+  watch(id: string, push: (operation: Operation) => void): () => void {
+    const operation = this.get(id);
+    push(operation);
+    if (terminalOperationStates.includes(operation.state)) return () => {};
+    const set = this.watchers.get(id) ?? new Set();
+    set.add(push);
+    this.watchers.set(id, set);
+    return () => {
+      set.delete(push);
+      if (set.size === 0) this.watchers.delete(id);
+    };
+  }
+
+  /** Resolves when the operation has succeeded, failed or timed out. */
+  settled(id: string): Promise<Operation> {
+    const operation = this.get(id);
+    if (terminalOperationStates.includes(operation.state)) return Promise.resolve(operation);
+    return new Promise((resolve) => {
+      const set = this.settledWaiters.get(id) ?? new Set();
+      set.add(resolve);
+      this.settledWaiters.set(id, set);
+    });
+  }
+
+  /** Stops watching; runs under way end as failed with what was seen, and are recorded. */
+  async close(): Promise<void> {
+    this.closing.abort();
+    await Promise.allSettled([...this.running]);
+  }
+
+  // ── helpers ───────────────────────────────────────────────────────────────────────────
+
+  private notify(operation: Operation): void {
+    for (const push of this.watchers.get(operation.id) ?? []) push(operation);
+    if (terminalOperationStates.includes(operation.state)) this.watchers.delete(operation.id);
+  }
+
+  private requirePlan(id: string): StoredPlan {
+    const stored = this.journal.getPlan(id);
+    if (!stored) throw new ApiError('not_found', `There is no plan ${id}. Plan the operation first.`);
+    return stored;
+  }
+
+  private callsFor(target: Target): ClusterCalls {
+    const config = this.options.clusters.kubeConfigFor(target.context);
+    if (!config) throw new ApiError('not_found', `No connection is configured for context "${target.context}".`);
+    return new ClusterCalls(target.context, config);
+  }
+
+  private notLiveReason(context: string): string {
+    const why = this.options.clusters.notLiveReason?.(context);
+    return `The source for context "${context}" is not live${why ? `: ${why}` : ''}.`;
+  }
+
+  private osUser(): string {
+    if (this.options.osUser) return this.options.osUser();
+    try {
+      return os.userInfo().username;
+    } catch {
+      // os.userInfo throws where the uid has no passwd entry (some containers).
+      return process.env['USER'] ?? process.env['USERNAME'] ?? `uid ${process.getuid?.() ?? '?'}`;
+    }
+  }
+}
+
+/** Kubernetes failures during planning, as API errors a person can act on. */
+async function kubeErrors<T>(target: Target, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof ApiError || !(error instanceof KubeApiError)) throw error;
+    const where = `context "${target.context}"`;
+    switch (error.status) {
+      case 0:
+        throw new ApiError('unavailable', `Cannot reach the API server of ${where}: ${error.message}`);
+      case 401:
+        throw new ApiError('unauthorized', `The API server of ${where} did not accept the credentials: ${error.message}`);
+      case 403:
+        throw new ApiError('forbidden', `The API server of ${where} refused: ${error.message}. Nothing was changed.`);
+      case 404:
+        throw new ApiError('not_found', `${describeTarget(target)} was not found on ${where}: ${error.message}`);
+      case 409:
+        throw new ApiError('conflict', `The API server of ${where} reported a conflict: ${error.message}`);
+      case 400:
+      case 422:
+        throw new ApiError('bad_request', `The server-side dry run refused the change: ${error.message}`);
+      default:
+        throw new ApiError('unavailable', `The API server of ${where} answered ${error.status}: ${error.message}`);
+    }
+  }
+}
+
+function describeFailure(error: unknown): string {
+  if (error instanceof KubeApiError) return error.status ? `The API server answered ${error.status}: ${error.message}` : `Lost the API server: ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,261 @@
+import { z } from 'zod';
+import { NoParams, mutation, query, topic } from './define.js';
+
+/**
+ * Operations with guardrails: plan → confirm → execute → verify → record
+ * (docs/architecture.md, "Operations"). Every method that can change a cluster, or that
+ * records a plan, is a `mutation`, so a host started --read-only refuses all of them.
+ */
+
+/** An entity id as the estate spells it: k8s:<context>/<namespace>/<Kind>/<name> or k8s:<context>/Node/<name>. */
+const EntityId = z.string().min(5).max(600).startsWith('k8s:', 'Operations act on Kubernetes entities (ids start with "k8s:").');
+
+const replicas = z.number().int().min(0).max(10_000);
+const seconds = (max: number) => z.number().int().min(0).max(max);
+
+export const OperationKind = z.enum([
+  'scale',
+  'hpa-range',
+  'rollback',
+  'restart',
+  'pause',
+  'resume',
+  'cordon',
+  'uncordon',
+  'drain',
+  'delete-pod',
+]);
+export type OperationKind = z.infer<typeof OperationKind>;
+
+/** Parameters each kind takes; unknown keys are refused so a typo never silently does nothing. */
+export const operationParams = {
+  scale: z.object({ replicas }).strict(),
+  'hpa-range': z
+    .object({ minReplicas: replicas.min(1), maxReplicas: replicas.min(1) })
+    .strict()
+    .refine((p) => p.minReplicas <= p.maxReplicas, { message: 'minReplicas must not exceed maxReplicas.', path: ['minReplicas'] }),
+  rollback: z.object({ revision: z.number().int().min(1) }).strict(),
+  restart: z.object({}).strict(),
+  pause: z.object({}).strict(),
+  resume: z.object({}).strict(),
+  cordon: z.object({}).strict(),
+  uncordon: z.object({}).strict(),
+  drain: z
+    .object({
+      /** Passed to each eviction; omitted means each pod's own terminationGracePeriodSeconds. */
+      gracePeriodSeconds: seconds(3600).optional(),
+      /** How long to keep retrying evictions a PodDisruptionBudget refuses (429). */
+      timeoutSeconds: seconds(3600).optional(),
+    })
+    .strict(),
+  'delete-pod': z.object({}).strict(),
+} satisfies Record<OperationKind, z.ZodType>;
+
+export type OperationParams<K extends OperationKind> = z.infer<(typeof operationParams)[K]>;
+
+const request = <K extends OperationKind, S extends z.ZodType>(kind: K, params: S) =>
+  z
+    .object({
+      kind: z.literal(kind),
+      target: EntityId,
+      params,
+      /** When the target's source is not live: keep the plan as a draft instead of failing. */
+      keepDraft: z.boolean().optional(),
+    })
+    .strict();
+
+const none = <S extends z.ZodObject>(schema: S) => schema.optional().transform((value) => value ?? ({} as z.output<S>));
+
+export const PlanRequest = z.discriminatedUnion('kind', [
+  request('scale', operationParams.scale),
+  request('hpa-range', operationParams['hpa-range']),
+  request('rollback', operationParams.rollback),
+  request('restart', none(operationParams.restart)),
+  request('pause', none(operationParams.pause)),
+  request('resume', none(operationParams.resume)),
+  request('cordon', none(operationParams.cordon)),
+  request('uncordon', none(operationParams.uncordon)),
+  request('drain', none(operationParams.drain)),
+  request('delete-pod', none(operationParams['delete-pod'])),
+]);
+export type PlanRequest = z.infer<typeof PlanRequest>;
+
+/** One line of the before → after diff, already in words a person reads. */
+export const DiffLine = z.object({
+  field: z.string(),
+  before: z.string().nullable(),
+  after: z.string().nullable(),
+});
+export type DiffLine = z.infer<typeof DiffLine>;
+
+export const Diff = z.object({
+  /** One sentence: "Scale Deployment shop/web from 3 to 5 replicas." */
+  summary: z.string(),
+  changes: z.array(DiffLine),
+});
+export type Diff = z.infer<typeof Diff>;
+
+export const RiskCode = z.enum([
+  'production',
+  'scale-to-zero',
+  'last-replica',
+  'pdb-violation',
+  'rollout-in-progress',
+  'hpa-override',
+  'rollout-paused',
+  'unmanaged-pod',
+  'no-change',
+]);
+export type RiskCode = z.infer<typeof RiskCode>;
+
+export const RiskSeverity = z.enum(['info', 'warning', 'danger']);
+export type RiskSeverity = z.infer<typeof RiskSeverity>;
+
+export const Risk = z.object({ code: RiskCode, severity: RiskSeverity, message: z.string() });
+export type Risk = z.infer<typeof Risk>;
+
+/**
+ * What a person must do before the plan runs. Guardrails grow with blast radius: most plans
+ * need an acknowledgement (send `expected`, which is "confirm"); production contexts and
+ * dangerous plans need the target's name typed.
+ */
+export const Confirmation = z.object({
+  level: z.enum(['acknowledge', 'type-name']),
+  prompt: z.string(),
+  expected: z.string(),
+});
+export type Confirmation = z.infer<typeof Confirmation>;
+
+export const PlanState = z.enum(['ready', 'draft', 'executed', 'replanned', 'expired']);
+export type PlanState = z.infer<typeof PlanState>;
+
+export const Plan = z.object({
+  id: z.string(),
+  kind: OperationKind,
+  target: z.string(),
+  /** The target's name alone, for prompts ("web", "node-3"). */
+  targetName: z.string(),
+  context: z.string(),
+  namespace: z.string().nullable(),
+  params: z.record(z.string(), z.unknown()),
+  state: PlanState,
+  /** For a draft: why it could not be planned against live state. */
+  draftReason: z.string().nullable(),
+  diff: Diff,
+  risks: z.array(Risk),
+  confirmation: Confirmation,
+  /** The Kubernetes user (kubeconfig user name) the operation will act as. */
+  actingAs: z.string().nullable(),
+  /** The server-side dry run accepted the change (false for drafts). */
+  dryRunPassed: z.boolean(),
+  createdAt: z.number(),
+  /** After this, the plan must be re-planned: live state may have moved on. */
+  expiresAt: z.number(),
+});
+export type Plan = z.infer<typeof Plan>;
+
+export const OperationState = z.enum(['executing', 'verifying', 'succeeded', 'failed', 'timed-out']);
+export type OperationState = z.infer<typeof OperationState>;
+export const terminalOperationStates: readonly OperationState[] = ['succeeded', 'failed', 'timed-out'];
+
+export const ProgressStep = z.object({ at: z.number(), message: z.string() });
+
+export const Operation = z.object({
+  id: z.string(),
+  planId: z.string(),
+  kind: OperationKind,
+  target: z.string(),
+  state: OperationState,
+  /** The latest word on progress: "2 of 5 replicas ready", "evicted 3 of 7 pods". */
+  progress: z.string(),
+  /** 0..1 when it can be measured. */
+  fraction: z.number().min(0).max(1).nullable(),
+  steps: z.array(ProgressStep),
+  /** Why it failed or timed out; how it converged when it succeeded. */
+  outcome: z.string().nullable(),
+  startedAt: z.number(),
+  executedAt: z.number().nullable(),
+  finishedAt: z.number().nullable(),
+  /** When verification gives up and reports timed-out. */
+  deadline: z.number(),
+  /** Sequence number of its audit entry, once recorded. */
+  auditSeq: z.number().nullable(),
+});
+export type Operation = z.infer<typeof Operation>;
+
+export const Revision = z.object({
+  revision: z.number(),
+  images: z.array(z.string()),
+  changeCause: z.string().nullable(),
+  createdAt: z.number().nullable(),
+  current: z.boolean(),
+  replicaSet: z.string(),
+});
+export type Revision = z.infer<typeof Revision>;
+
+/** Which operations apply to an estate entity kind (the UI offers exactly these). */
+export const operationsForEntityKind: Record<string, readonly OperationKind[]> = {
+  deployment: ['scale', 'rollback', 'restart', 'pause', 'resume'],
+  statefulset: ['scale', 'restart'],
+  hpa: ['hpa-range'],
+  node: ['cordon', 'uncordon', 'drain'],
+  pod: ['delete-pod'],
+};
+
+export const operationTitles: Record<OperationKind, string> = {
+  scale: 'Scale',
+  'hpa-range': 'Change autoscaler range',
+  rollback: 'Roll back',
+  restart: 'Rollout restart',
+  pause: 'Pause rollout',
+  resume: 'Resume rollout',
+  cordon: 'Cordon',
+  uncordon: 'Uncordon',
+  drain: 'Drain',
+  'delete-pod': 'Delete pod',
+};
+
+export const operationMethods = {
+  'operations.plan': mutation(
+    'Plan an operation against live state: permission, dry run, diff, risks and the confirmation it needs.',
+    PlanRequest,
+    z.object({ plan: Plan }),
+  ),
+  'operations.replan': mutation(
+    'Plan again against live state (a draft, or a plan that expired); returns a new plan.',
+    z.object({ planId: z.string().min(1).max(100) }).strict(),
+    z.object({ plan: Plan }),
+  ),
+  'operations.execute': mutation(
+    'Execute a confirmed plan. The plan id is the idempotency key: executing it again returns the same operation.',
+    z
+      .object({
+        planId: z.string().min(1).max(100),
+        confirmation: z.string().max(300),
+        /** Answer only when the operation has converged, failed or timed out. */
+        wait: z.boolean().optional(),
+      })
+      .strict(),
+    z.object({ operation: Operation }),
+  ),
+  'operations.get': query('One operation and its progress.', z.object({ id: z.string().min(1).max(100) }).strict(), z.object({ operation: Operation })),
+  'operations.getPlan': query('One plan.', z.object({ id: z.string().min(1).max(100) }).strict(), z.object({ plan: Plan })),
+  'operations.list': query(
+    'Drafts waiting for their source, and recent operations.',
+    NoParams,
+    z.object({ drafts: z.array(Plan), operations: z.array(Operation) }),
+  ),
+  'operations.history': query(
+    "A Deployment's revisions (read live), newest first, for choosing what to roll back to.",
+    z.object({ target: EntityId }).strict(),
+    z.object({ revisions: z.array(Revision) }),
+  ),
+};
+
+export const operationTopics = {
+  'operations.watch': topic(
+    'An operation, pushed on every progress step until it ends.',
+    z.object({ id: z.string().min(1).max(100) }).strict(),
+    z.object({ operation: Operation }),
+  ),
+};
