@@ -21,6 +21,7 @@ import { requirePermissions } from './permission.js';
 import { productionRisk } from './risks.js';
 import { describeTarget, parseTarget } from './target.js';
 import type { Target } from './target.js';
+import { sleep } from '../abortable-sleep.js';
 
 /** What lands on the estate's timeline when an operation ends. */
 export interface OperationTimelineEvent {
@@ -449,17 +450,4 @@ async function kubeErrors<T>(target: Target, work: () => Promise<T>): Promise<T>
 function describeFailure(error: unknown): string {
   if (error instanceof KubeApiError) return error.status ? `The API server answered ${error.status}: ${error.message}` : `Lost the API server: ${error.message}`;
   return error instanceof Error ? error.message : String(error);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

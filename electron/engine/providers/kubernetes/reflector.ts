@@ -1,6 +1,7 @@
 import type { KubeClient } from './kube-client.js';
 import { KubeApiError } from './kube-client.js';
 import type { ResourceType } from './kinds.js';
+import { sleep } from '../../abortable-sleep.js';
 
 /** What a reflector hands on: whole lists and single changes, each already slimmed by `toRecord`. */
 export interface ReflectorSink<R> {
@@ -259,17 +260,4 @@ function asApiError(error: unknown): KubeApiError {
   if (error instanceof SyntaxError) return new KubeApiError(`The API server sent something that is not JSON: ${error.message}`, 0, 'EPARSE');
   const code = (error as NodeJS.ErrnoException).code;
   return new KubeApiError(error instanceof Error ? error.message : String(error), 0, code);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
