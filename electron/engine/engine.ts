@@ -18,6 +18,9 @@ import type { ClusterAccess } from './operations/cluster-access.js';
 import { clusterAccessFromConnections } from './operations/connections-access.js';
 import { operationHandlers, operationTopicHandlers } from './operations/handlers.js';
 import { operationEstateEvent } from './operations/timeline.js';
+import { MetricsService } from './metrics/metrics-service.js';
+import type { MetricsServiceOptions } from './metrics/metrics-service.js';
+import { metricsHandlers } from './metrics/handlers.js';
 
 export interface EngineOptions {
   mode: AppInfo['mode'];
@@ -38,6 +41,8 @@ export interface EngineOptions {
   clusterAccess?: ClusterAccess;
   /** Operations tuning for tests: how often verification re-reads, and its default deadline. */
   operationTuning?: { pollIntervalMs?: number; verifyTimeoutMs?: number };
+  /** Metrics tuning for tests: sampling interval, alert polling, CloudWatch retry, cache limits. */
+  metricsTuning?: Pick<MetricsServiceOptions, 'kubeSampleMs' | 'kubeIdleMs' | 'alertIntervalMs' | 'cloudWatchRetry' | 'cache'>;
 }
 
 /**
@@ -54,6 +59,8 @@ export interface Engine {
   /** Plan → confirm → execute → verify → record (operations/service.ts). */
   readonly operations: OperationsService;
   readonly audit: AuditLog;
+  /** Queries, panels, the series cache, alarms and alerts (metrics/metrics-service.ts). */
+  readonly metrics: MetricsService;
   readonly info: AppInfo;
   close(): Promise<void>;
 }
@@ -96,6 +103,21 @@ export function createEngine(options: EngineOptions): Engine {
     log,
     ...options.operationTuning,
   });
+  const metrics = new MetricsService({
+    db,
+    sources,
+    estate: {
+      get: (id) => estate.get(id),
+      relationsOf: (id) => estate.detail(id)?.relations ?? [],
+      sources: () => sources.list(),
+      recordEvents: (sourceId, events) => estate.recordEvents(sourceId, events),
+      alarms: () => estate.snapshot().entities.filter((e) => e.kind === 'alarm'),
+    },
+    connection: (id) => running?.connection(id),
+    log: (message) => log(message),
+    ...options.metricsTuning,
+  });
+  if (running) metrics.start();
   const info: AppInfo = {
     name: 'Daytwo',
     version: options.version,
@@ -125,6 +147,7 @@ export function createEngine(options: EngineOptions): Engine {
         return detail;
       },
       ...operationHandlers(operations, audit),
+      ...metricsHandlers(metrics),
     },
     topicHandlers: {
       ...operationTopicHandlers(operations),
@@ -150,8 +173,10 @@ export function createEngine(options: EngineOptions): Engine {
     estate,
     operations,
     audit,
+    metrics,
     info,
     async close() {
+      await metrics.close();
       await operations.close();
       await running?.stop();
       estate.close();

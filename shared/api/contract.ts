@@ -4,6 +4,7 @@ import { sourceMethods, sourceTopics } from './sources.js';
 import { estateMethods, estateTopics } from './estate.js';
 import { operationMethods, operationTopics } from './operations.js';
 import { auditMethods } from './audit.js';
+import { metricsMethods } from './metrics.js';
 import type { MethodSpec, TopicSpec } from './define.js';
 
 /**
@@ -16,6 +17,7 @@ export const methods = {
   ...estateMethods,
   ...operationMethods,
   ...auditMethods,
+  ...metricsMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const topics = {

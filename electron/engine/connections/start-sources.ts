@@ -11,6 +11,7 @@ import { awsFiles, loadAwsProfiles } from './aws-profiles.js';
 import type { AwsFiles, AwsProfile } from './aws-profiles.js';
 import { kubeconfigPaths, loadKubeconfig } from './kubeconfig.js';
 import type { KubeContext } from './kubeconfig.js';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { SourceRegistry } from './source-registry.js';
 import type { Vault } from './vault.js';
 
@@ -53,7 +54,15 @@ export interface RunningSources {
   setEnabled(id: string, enabled: boolean): Promise<Source>;
   /** Stops every provider; nothing keeps a connection open afterwards. */
   stop(): Promise<void>;
+  /** How the metrics layer reaches a source (engine-internal: it holds credentials, never crosses the API). */
+  connection(id: string): SourceConnection | undefined;
 }
+
+/** A source's way in, for the metrics layer: what a provider of its kind would use. */
+export type SourceConnection =
+  | { kind: 'kubernetes'; config: KubeConfig; clusterName: string }
+  | { kind: 'aws'; profile: AwsProfile; files: AwsFiles }
+  | { kind: 'prometheus'; url: string; token: () => string | undefined };
 
 interface Provider {
   start(): void;
@@ -64,6 +73,7 @@ interface Configured {
   source: Source;
   create: () => Provider;
   provider: Provider | null;
+  connection?: SourceConnection;
 }
 
 /** The vault entry holding a Prometheus server's bearer token. */
@@ -121,6 +131,7 @@ export function startSources(options: StartSourcesOptions): RunningSources {
       source: baseSource(id, 'kubernetes', context.name, context.server, sandbox),
       create: () => kubernetesProvider(id, context),
       provider: null,
+      connection: { kind: 'kubernetes', config: context.config, clusterName: context.clusterName },
     });
   }
 
@@ -134,6 +145,7 @@ export function startSources(options: StartSourcesOptions): RunningSources {
       source: baseSource(id, 'aws', `${profile.name} · ${profile.region}`, location, sandbox),
       create: () => awsProvider(id, profile),
       provider: null,
+      connection: { kind: 'aws', profile, files: awsFilesInUse },
     });
   }
 
@@ -151,6 +163,7 @@ export function startSources(options: StartSourcesOptions): RunningSources {
           intervalMs: tuning.prometheusIntervalMs,
         }),
       provider: null,
+      connection: { kind: 'prometheus', url: shown, token: () => options.vault.get(prometheusTokenName(url)) },
     });
   }
 
@@ -226,6 +239,7 @@ export function startSources(options: StartSourcesOptions): RunningSources {
         source: baseSource(id, 'kubernetes', context.name, context.server, sandbox),
         create: () => kubernetesProvider(id, context),
         provider: null,
+        connection: { kind: 'kubernetes', config: context.config, clusterName: context.clusterName },
       };
       configured.set(id, entry);
       const wasRunning = existing?.provider;
@@ -272,6 +286,9 @@ export function startSources(options: StartSourcesOptions): RunningSources {
         registry.update(id, { enabled: false, state: 'disabled', reason: 'Switched off in settings.', remedy: undefined });
       }
       return registry.get(id)!;
+    },
+    connection(id) {
+      return configured.get(id)?.connection;
     },
     async stop() {
       if (kubePoll) clearInterval(kubePoll);

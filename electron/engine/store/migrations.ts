@@ -92,6 +92,30 @@ export const migrations: readonly string[] = [
   ) STRICT;
   CREATE INDEX operations_by_start ON operations (started_at);
   `,
+  // Metrics: series as fetched, in chunks (one per fetch and query, deflated Float64 pairs),
+  // trimmed where a newer fetch overlaps; and the user's own panels per entity.
+  `
+  CREATE TABLE metric_chunks (
+    id          INTEGER PRIMARY KEY,
+    query_key   TEXT NOT NULL,
+    start_ms    INTEGER NOT NULL,
+    end_ms      INTEGER NOT NULL,
+    step_ms     INTEGER NOT NULL,
+    fetched_at  INTEGER NOT NULL,
+    unit        TEXT NOT NULL,
+    bytes       INTEGER NOT NULL,
+    payload     BLOB NOT NULL
+  ) STRICT;
+  CREATE INDEX metric_chunks_by_query ON metric_chunks (query_key, start_ms);
+  CREATE INDEX metric_chunks_by_fetch ON metric_chunks (fetched_at);
+  CREATE TABLE metric_panels (
+    id         TEXT PRIMARY KEY,
+    entity_id  TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    body       TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX metric_panels_by_entity ON metric_panels (entity_id, created_at);
+  `,
 ];
 
 export const latestSchemaVersion = migrations.length;
