@@ -28,8 +28,12 @@ export async function degradedWorkload(page: Page, timeout = 60_000): Promise<st
 export async function clickThroughEstate(page: Page, prefix: string, options: { timeout?: number } = {}): Promise<void> {
   await openOverview(page);
   const workload = await degradedWorkload(page, options.timeout);
-  // Rows carry their freshness: live, or when their source was last seen.
-  await expect(page.getByRole('table', { name: /Clusters by health/ }).getByText(/^(live|last seen .+|derived)$/).first()).toBeVisible();
+  // Rows carry their freshness: live, or when their source was last seen. Entities stream in
+  // while a source is still on its first full list (its clusters say "never synced" until it
+  // ends), so allow the source as long to finish syncing as the estate had to arrive.
+  await expect(page.getByRole('table', { name: /Clusters by health/ }).getByText(/^(live|last seen .+|derived)$/).first()).toBeVisible({
+    timeout: options.timeout ?? 60_000,
+  });
   await saveScreenshot(page, `${prefix}-overview`);
 
   // Overview → topology, from the keyboard as the nav shows it: g then t.

@@ -1,16 +1,32 @@
 import { expect, test } from './fixtures.js';
 import { clickThroughEstate, degradedWorkload, openOverview } from './estate-flow.js';
+import { startHost } from './host.js';
+import type { RunningHost } from './host.js';
+
+/**
+ * The shared host from the global setup is a true first run (--no-sandbox, nothing to show), so
+ * these specs start their own host on the embedded sandbox estate.
+ */
+let host: RunningHost;
+
+test.beforeAll(async () => {
+  host = await startHost(['--sandbox']);
+});
+
+test.afterAll(async () => {
+  await host?.stop();
+});
 
 test.describe('the estate on the embedded sandbox', () => {
-  test('overview → topology → a degraded workload → its pods', async ({ page, hostUrl }) => {
+  test('overview → topology → a degraded workload → its pods', async ({ page }) => {
     test.setTimeout(120_000);
-    await page.goto(hostUrl);
+    await page.goto(host.url);
     await clickThroughEstate(page, 'estate');
   });
 
-  test('the overview says what is wrong, worst first, and opens it from the keyboard', async ({ page, hostUrl }) => {
+  test('the overview says what is wrong, worst first, and opens it from the keyboard', async ({ page }) => {
     test.setTimeout(90_000);
-    await page.goto(hostUrl);
+    await page.goto(host.url);
     await openOverview(page);
     await degradedWorkload(page);
     const rows = page.getByRole('table', { name: 'Degraded and failing resources, worst first' }).locator('[data-row]');
@@ -26,8 +42,8 @@ test.describe('the estate on the embedded sandbox', () => {
     await expect(page.getByRole('complementary', { name: / detail$/ })).toHaveCount(0);
   });
 
-  test('the topology zooms and pans from the keyboard and filters by health', async ({ page, hostUrl }) => {
-    await page.goto(hostUrl);
+  test('the topology zooms and pans from the keyboard and filters by health', async ({ page }) => {
+    await page.goto(host.url);
     await page.getByRole('link', { name: /^Topology/ }).first().click();
     const canvas = page.getByTestId('topology-canvas');
     await canvas.focus();
@@ -44,8 +60,8 @@ test.describe('the estate on the embedded sandbox', () => {
     await page.getByRole('button', { name: 'Clear' }).click();
   });
 
-  test('"Find entity…" in the command palette jumps to an entity', async ({ page, hostUrl }) => {
-    await page.goto(hostUrl);
+  test('"Find entity…" in the command palette jumps to an entity', async ({ page }) => {
+    await page.goto(host.url);
     await openOverview(page);
     const name = await degradedWorkload(page);
     await page.keyboard.press('Control+k');

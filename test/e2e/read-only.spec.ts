@@ -2,10 +2,13 @@ import { expect, saveScreenshot, statusBar, test } from './fixtures.js';
 import { startHost } from './host.js';
 import type { RunningHost } from './host.js';
 
-/** A war-room screen: started with --read-only, it shows everything and changes nothing. */
+/**
+ * A war-room screen: started with --read-only, it shows everything and changes nothing. Nothing
+ * here needs an estate, so the built-in sandbox stays off (as in the global setup).
+ */
 let host: RunningHost;
 test.beforeAll(async () => {
-  host = await startHost(['--read-only']);
+  host = await startHost(['--read-only', '--no-sandbox']);
 });
 test.afterAll(async () => {
   await host?.stop();

@@ -71,6 +71,14 @@ function fakeSources(now: number) {
   ];
 }
 
+/** The console lands on the estate overview; these tests are about the Sources view, so go there. */
+async function openSources(page: Page, hostUrl: string) {
+  await page.goto(hostUrl);
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: /^Sources/ }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Sources' })).toBeVisible();
+  await expect(page).toHaveURL(/#\/sources$/);
+}
+
 /** Passes every frame through, replacing the source list the engine pushes. */
 async function rewriteSources(page: Page, sockets: WebSocketRoute[] = []) {
   await page.routeWebSocket(/\/api\/ws$/, (ws) => {
@@ -92,7 +100,7 @@ test('sources are listed worst first with reason, remedy and freshness, and host
   hostUrl,
 }) => {
   await rewriteSources(page);
-  await page.goto(hostUrl);
+  await openSources(page, hostUrl);
 
   const rows = page.getByRole('table').getByRole('row');
   await expect(rows).toHaveCount(6);
@@ -142,7 +150,7 @@ test('when the engine connection drops, the console says so, keeps the last stat
   hostUrl,
 }) => {
   const sockets = await rewriteSources(page);
-  await page.goto(hostUrl);
+  await openSources(page, hostUrl);
   await expect(page.getByRole('table')).toBeVisible();
   await expect(statusBar(page).getByTestId('engine-link')).toHaveText('Engine connected');
 
