@@ -16,6 +16,7 @@ import { reconnectEngine } from './start.js';
 import { useSettingsStore } from '../features/settings/settings-store.js';
 import { OperationDialog, operationCommands } from '../features/operations/register.js';
 import { estateIndex } from '../features/estate/store.js';
+import { metricsCommands } from '../features/metrics/register.js';
 
 export function App() {
   useThemeOnDocument();
@@ -68,11 +69,14 @@ function PaletteHost() {
     useShallow((s) => ({ status: s.link.status, kind: s.linkKind, readOnly: s.info?.readOnly ?? true })),
   );
   // The entity whose detail panel is open (#/overview/<id>, #/topology/<id>) gets its operations offered.
-  const focusedId = useRouteStore((s) => (s.route.view === 'overview' || s.route.view === 'topology' ? s.route.rest[0] : undefined));
+  const focusedId = useRouteStore((s) =>
+    s.route.view === 'overview' || s.route.view === 'topology' || s.route.view === 'metrics' ? s.route.rest[0] : undefined,
+  );
   const commands = useMemo(
     () => [
       ...availableCommands({ theme, canReconnect: kind === 'host' && status === 'reconnecting', reconnect: reconnectEngine }),
       ...operationCommands(focusedId ? (estateIndex.get(focusedId) ?? null) : null, readOnly),
+      ...metricsCommands(focusedId ? (estateIndex.get(focusedId) ?? null) : null),
     ],
     [theme, status, kind, readOnly, focusedId],
   );

@@ -4,6 +4,8 @@ import { SourcesView } from '../features/sources/SourcesView.js';
 import { SettingsView } from '../features/settings/SettingsView.js';
 import { AboutView } from '../features/about/AboutView.js';
 import { auditViews } from '../features/audit/register.js';
+import { metricsViews } from '../features/metrics/register.js';
+import { alertsViews } from '../features/alerts/register.js';
 import { estateViews } from '../features/estate/register.js';
 
 /**
@@ -25,6 +27,8 @@ export interface ViewSpec {
 
 export const views: readonly ViewSpec[] = [
   ...estateViews,
+  ...metricsViews,
+  ...alertsViews,
   ...auditViews,
   {
     id: 'sources',

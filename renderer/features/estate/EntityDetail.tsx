@@ -12,6 +12,7 @@ import { kindLabel, workloadKinds } from './rollup.js';
 import { estateIndex, fetchEntityDetail, recentEventsFor, useEstateStore } from './store.js';
 import { displayChildren } from '../topology/layout.js';
 import { EntityActions } from '../operations/register.js';
+import { EntityMetricsLink } from '../metrics/register.js';
 
 /**
  * One entity, as an operator asks about it mid-incident: is it healthy and why not, which of
@@ -177,6 +178,7 @@ export function EntityDetail({
         </div>
         <CloseButton onClose={onClose} />
       </header>
+      <EntityMetricsLink entity={entity} />
       <EntityActions entity={entity} />
       <div className="entity-detail-body">
         <section className="entity-section" aria-label="Summary">
