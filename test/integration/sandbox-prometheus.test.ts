@@ -1,35 +1,21 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../electron/engine/sandbox/start.js';
+import { PROMETHEUS_BINARY, eventually, prometheusAvailable as available, startPrometheus } from './helpers/prometheus.js';
+import type { RunningPrometheus } from './helpers/prometheus.js';
 
 /**
  * Debian's Prometheus scraping the sandbox's /metrics every second, then answering PromQL over
  * what it stored: the exposition has to be right for a parser nobody here wrote.
  */
-const PROMETHEUS = '/usr/bin/prometheus';
-const available = existsSync(PROMETHEUS);
-if (!available) console.log(`Skipping the Prometheus scrape test: ${PROMETHEUS} is not installed (apt-get install prometheus).`);
+if (!available) console.log(`Skipping the Prometheus scrape test: ${PROMETHEUS_BINARY} is not installed (apt-get install prometheus).`);
 
 let sandbox: RunningSandbox;
-let prometheus: ChildProcess | undefined;
+let prometheus: RunningPrometheus | undefined;
 let prometheusUrl: string;
 let workDir: string;
-let prometheusLog = '';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface VectorSample {
   metric: Record<string, string>;
@@ -43,56 +29,16 @@ async function query(promql: string): Promise<VectorSample[]> {
   return body.data?.result ?? [];
 }
 
-/** Polls until `probe` returns a value, or fails with the last thing seen. */
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, attempts = 120): Promise<T> {
-  let last: unknown;
-  for (let i = 0; i < attempts; i++) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`Gave up waiting for ${what}. Last error: ${String(last)}\nPrometheus log:\n${prometheusLog.slice(-3000)}`);
-}
-
 beforeAll(async () => {
   if (!available) return;
   workDir = mkdtempSync(path.join(os.tmpdir(), 'daytwo-prom-'));
   sandbox = await startSandbox({ outDir: path.join(workDir, 'sandbox'), seed: 42 });
-  const port = await freePort();
-  prometheusUrl = `http://127.0.0.1:${port}`;
-  const config = path.join(workDir, 'prometheus.yml');
-  writeFileSync(
-    config,
-    [
-      'global:',
-      '  scrape_interval: 1s',
-      '  evaluation_interval: 1s',
-      'scrape_configs:',
-      '  - job_name: daytwo-sandbox',
-      '    metrics_path: /metrics',
-      '    static_configs:',
-      `      - targets: ['127.0.0.1:${sandbox.port}']`,
-      '',
-    ].join('\n'),
-  );
-  prometheus = spawn(PROMETHEUS, [`--config.file=${config}`, `--storage.tsdb.path=${path.join(workDir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  prometheus.stdout?.on('data', (d: Buffer) => (prometheusLog += d.toString()));
-  prometheus.stderr?.on('data', (d: Buffer) => (prometheusLog += d.toString()));
-  await eventually('Prometheus to be ready', async () => ((await fetch(`${prometheusUrl}/-/ready`)).ok ? true : undefined));
+  prometheus = await startPrometheus(path.join(workDir, 'prometheus'), [`127.0.0.1:${sandbox.port}`]);
+  prometheusUrl = prometheus.url;
 });
 
 afterAll(async () => {
-  if (prometheus && prometheus.exitCode === null) {
-    const exited = new Promise((r) => prometheus!.once('exit', r));
-    prometheus.kill('SIGTERM');
-    await exited;
-  }
+  await prometheus?.stop();
   await sandbox?.stop();
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
