@@ -177,6 +177,26 @@ describe.skipIf(!prometheusAvailable)('metrics for a sandbox service', () => {
     for (let i = 1; i < alerts.length; i++) expect(rank[alerts[i]!.state]).toBeGreaterThanOrEqual(rank[alerts[i - 1]!.state]);
   });
 
+  it('refuses a panel whose PromQL Prometheus cannot parse, naming the field, and keeps a good one', async () => {
+    const source = sourceOf('prometheus', panels)[0]!.source;
+    const bad = await engine.router.call(
+      'metrics.addPanel',
+      { entityId: SERVICE, title: 'Typo', unit: 'rate', queries: [{ source, query: { kind: 'promql', expr: 'sum(rate(http_requests_total[1m]' } }] },
+      { transport: 'internal' },
+    );
+    expect(bad).toMatchObject({ ok: false, error: { code: 'bad_request', field: 'queries.0.query.expr' } });
+    const before = (await call('metrics.panels', { entityId: SERVICE })).panels.filter((p) => p.origin === 'user').length;
+    expect(before).toBe(0);
+    const { panel } = await call('metrics.addPanel', {
+      entityId: SERVICE,
+      title: 'Requests by code',
+      unit: 'rate',
+      queries: [{ source, query: { kind: 'promql', expr: 'sum by (code) (rate(http_requests_total[1m]))' } }],
+    });
+    expect((await call('metrics.panels', { entityId: SERVICE })).panels.map((p) => p.id)).toContain(panel.id);
+    expect(await call('metrics.removePanel', { entityId: SERVICE, panelId: panel.id })).toEqual({ removed: true });
+  });
+
   it('with the sources gone, serves the same queries from the cache, marked stale, saying what is missing', async () => {
     const chosen = [
       sourceOf('prometheus', panels.filter((p) => p.signal === 'traffic'))[0]!,

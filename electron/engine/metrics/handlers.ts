@@ -9,7 +9,9 @@ export function metricsHandlers(metrics: MetricsService): MetricsHandlers {
     'metrics.panels': ({ entityId }) => ({ panels: metrics.panels(entityId) }),
     // The router hands handlers the schema's parsed output (defaults applied), typed as its input.
     'metrics.query': (params) => metrics.query(params as QueryParams),
-    'metrics.addPanel': ({ entityId, title, unit, queries }) => ({ panel: metrics.addPanel(entityId, title, unit ?? '', queries as SourcedQuery[]) }),
+    'metrics.addPanel': async ({ entityId, title, unit, queries }) => ({
+      panel: await metrics.addPanel(entityId, title, unit ?? '', queries as SourcedQuery[]),
+    }),
     'metrics.removePanel': ({ entityId, panelId }) => ({ removed: metrics.removePanel(entityId, panelId) }),
     'metrics.events': ({ entityIds, start, end, limit }) => ({ events: metrics.events(entityIds, start, end, limit ?? 200) }),
     'alerts.list': () => ({ alerts: metrics.alertList(), asOf: Date.now() }),

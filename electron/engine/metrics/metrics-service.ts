@@ -14,7 +14,8 @@ import { alignRange, cloudWatchPeriodSeconds, prometheusStepMs, refreshIntervalM
 import type { SourceConnection } from '../connections/start-sources.js';
 import type { SourceRegistry } from '../connections/source-registry.js';
 import type { StoreDatabase } from '../store/database.js';
-import { PrometheusError, queryRange } from '../providers/prometheus/http-api.js';
+import { PrometheusError, queryInstant, queryRange } from '../providers/prometheus/http-api.js';
+import type { Source } from '../../../shared/api/sources.js';
 import { AlertWatch } from './alerts.js';
 import { CloudWatchData, CloudWatchQueryError } from './cloudwatch-data.js';
 import { sampleKubeResource } from './kube-resource.js';
@@ -115,11 +116,32 @@ export class MetricsService {
     return [...derived, ...this.userPanels(entityId)];
   }
 
-  addPanel(entityId: string, title: string, unit: MetricUnit, queries: SourcedQuery[]): Panel {
-    for (const q of queries) this.checkSource(q.source, q.query);
+  async addPanel(entityId: string, title: string, unit: MetricUnit, queries: SourcedQuery[]): Promise<Panel> {
+    for (const [index, q] of queries.entries()) {
+      const source = this.checkSource(q.source, q.query);
+      await this.checkPromql(source, q, index);
+    }
     const panel: Panel = { id: `user:${randomUUID()}`, title, unit, signal: 'custom', origin: 'user', queries };
     this.options.db.prepare('INSERT INTO metric_panels (id, entity_id, created_at, body) VALUES (?, ?, ?, ?)').run(panel.id, entityId, this.now(), JSON.stringify(panel));
     return panel;
+  }
+
+  /**
+   * Asks a live Prometheus to evaluate the expression once, so a typo is refused when the panel
+   * is added rather than discovered mid-incident. An unreachable server does not block saving:
+   * the panel then says why it has no data.
+   */
+  private async checkPromql(source: Source, q: SourcedQuery, index: number): Promise<void> {
+    if (q.query.kind !== 'promql' || !source.enabled || source.state !== 'live') return;
+    const connection = this.options.connection(q.source);
+    if (connection?.kind !== 'prometheus') return;
+    try {
+      await queryInstant(connection, q.query.expr, this.now(), this.controller.signal);
+    } catch (error) {
+      if (error instanceof PrometheusError && error.kind === 'query') {
+        throw new ApiError('bad_request', `Prometheus refused this PromQL: ${error.message}`, `queries.${index}.query.expr`);
+      }
+    }
   }
 
   removePanel(entityId: string, panelId: string): boolean {
