@@ -62,7 +62,9 @@ export function issueCertificate(now = Date.now()): SandboxCertificate {
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const ecdsaWithSha256 = seq(oid('1.2.840.10045.4.3.2'));
   const serial = randomBytes(16);
-  serial[0] = (serial[0] as number) & 0x7f;
+  // DER INTEGERs are minimal and signed: a first byte of 0x40–0x7f keeps the serial positive and
+  // never a redundant leading zero, which OpenSSL refuses as "illegal padding" (1 launch in 128).
+  serial[0] = ((serial[0] as number) & 0x3f) | 0x40;
   const subject = name('daytwo-sandbox');
   const extensions = seq(
     extension('2.5.29.19', true, seq(bool(true))),
