@@ -20,22 +20,22 @@ test.afterAll(async () => {
 });
 
 /**
- * Opens a Deployment's detail panel through the topology's finder, as typed. The sandbox
- * kubeconfig has a read-only `-viewer` context per cluster, which lists the same objects:
- * pick the admin context's.
+ * Opens a Deployment's detail panel in the topology by its entity id. The sandbox kubeconfig has
+ * a read-only `-viewer` context per cluster listing the same objects, so a search by name may
+ * land on the viewer's copy, where every operation is refused; the admin context's id is
+ * unambiguous. (Finding entities by typing is covered in estate.spec.ts.)
  */
-async function openDeployment(page: Page, name: string): Promise<void> {
-  await page.getByRole('link', { name: /^Topology/ }).first().click();
-  const finder = page.getByRole('combobox', { name: /Find entity/ });
-  await finder.fill(name);
-  await page.getByRole('option').filter({ hasText: /Deployment/ }).filter({ hasText: name }).filter({ hasNotText: 'viewer' }).first().click({ timeout: 60_000 });
-  await expect(page.getByRole('complementary', { name: 'Deployment detail' }).getByTestId('entity-title')).toHaveText(name);
+async function openDeployment(page: Page, id: string, name: string): Promise<void> {
+  await page.goto(`${host.url.replace(/#.*$/, '')}#/topology/${encodeURIComponent(id)}`);
+  await expect(page.getByRole('complementary', { name: 'Deployment detail' }).getByTestId('entity-title')).toHaveText(name, {
+    timeout: 60_000,
+  });
 }
 
 test('scale a service from its detail panel, confirm, and watch it converge', async ({ page }) => {
   test.setTimeout(120_000);
   await page.goto(host.url);
-  await openDeployment(page, 'warehouse-ui');
+  await openDeployment(page, 'k8s:dc1-onprem/erp/Deployment/warehouse-ui', 'warehouse-ui');
   await page.getByRole('group', { name: 'Operations' }).getByRole('button', { name: 'Scale…' }).click();
 
   const dialog = page.getByRole('dialog', { name: /Scale Deployment erp\/warehouse-ui/ });
@@ -62,7 +62,7 @@ test('roll back a broken deploy on production, typing its name to confirm', asyn
   test.setTimeout(120_000);
   await page.goto(host.url);
   // recommendations runs 2.8.0-broken in shop-prod-eks; 2.7.3 is in its history.
-  await openDeployment(page, 'recommendations');
+  await openDeployment(page, 'k8s:shop-prod-eks/shop/Deployment/recommendations', 'recommendations');
   await page.getByRole('group', { name: 'Operations' }).getByRole('button', { name: 'Roll back…' }).click();
 
   const dialog = page.getByRole('dialog', { name: /Roll back Deployment shop\/recommendations/ });
