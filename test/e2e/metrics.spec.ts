@@ -192,6 +192,7 @@ test.describe('metrics during a traffic surge', () => {
   test('an operator adds a panel of their own, sees the engine refuse a bad one, and removes it', async ({ page, console: pageConsole }) => {
     // The refusal is an HTTP 400 from the engine, which Chromium logs; it is the point of the step.
     pageConsole.allow(/status of 400/);
+    if (!hasPrometheus) console.log(`[metrics] skipped: ${PROMETHEUS} is not installed (apt-get install prometheus).`);
     test.skip(!hasPrometheus, `${PROMETHEUS} is not installed`);
     test.setTimeout(90_000);
     // The first load takes the token from the URL and keeps it for the tab; the route follows.
