@@ -26,6 +26,22 @@ test.afterAll(async () => {
  * unambiguous. (Finding entities by typing is covered in estate.spec.ts.)
  */
 async function openDeployment(page: Page, id: string, name: string): Promise<void> {
+  // Ask the engine directly (not the page) until the estate has synced this object, so the
+  // panel never asks for an id the engine has not seen yet.
+  const [origin, token] = host.url.split('/#token=') as [string, string];
+  await expect
+    .poll(
+      async () =>
+        (
+          await fetch(`${origin}/api/estate.entity`, {
+            method: 'POST',
+            headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+            body: JSON.stringify({ id }),
+          })
+        ).status,
+      { timeout: 60_000 },
+    )
+    .toBe(200);
   await page.goto(`${host.url.replace(/#.*$/, '')}#/topology/${encodeURIComponent(id)}`);
   await expect(page.getByRole('complementary', { name: 'Deployment detail' }).getByTestId('entity-title')).toHaveText(name, {
     timeout: 60_000,
