@@ -38,6 +38,8 @@ export interface HostServer {
 }
 
 const maxBodyBytes = 1024 * 1024;
+/** How much of an over-size body is read and dropped before the connection is cut. */
+const discardLimitBytes = 64 * maxBodyBytes;
 
 const ClientFrameSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('subscribe'), id: z.string().min(1).max(64), topic: z.string().max(200), params: z.unknown() }),
@@ -113,7 +115,7 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
     }
     const body = await readBody(req);
     if (body === 'too_large') {
-      sendError(res, { code: 'bad_request', message: `The request body is larger than ${maxBodyBytes} bytes.` });
+      sendJson(res, 413, { error: { code: 'bad_request', message: `The request body is larger than ${maxBodyBytes} bytes.` } });
       return;
     }
     let params: unknown = {};
@@ -158,10 +160,26 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
     const send = (frame: ServerFrame) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
     };
+    // ws reports a frame over maxPayload (close 1009) or a text frame that is not UTF-8
+    // (close 1007) as an 'error' on this socket after it has sent the close frame. An
+    // EventEmitter 'error' with no listener is thrown, which would end the process, the
+    // engine and every operation in flight: so listen, log, and let this connection go.
+    ws.on('error', (error) => {
+      options.log?.(`websocket closed after a bad frame: ${error.message}`);
+    });
     ws.on('message', (data) => {
+      try {
+        serveFrame(String(data));
+      } catch (error) {
+        // Whatever a frame does, it fails that frame, never the server.
+        options.log?.(`websocket frame failed: ${String(error)}`);
+        send({ type: 'error', id: '', error: { code: 'internal', message: 'The frame failed inside Daytwo.' } });
+      }
+    });
+    function serveFrame(text: string): void {
       let frame: z.infer<typeof ClientFrameSchema>;
       try {
-        frame = ClientFrameSchema.parse(JSON.parse(String(data)));
+        frame = ClientFrameSchema.parse(JSON.parse(text));
       } catch {
         send({ type: 'error', id: '', error: { code: 'bad_request', message: 'Malformed subscription frame.' } });
         return;
@@ -178,7 +196,7 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
       const opened = router.subscribe(frame.topic, frame.params, (message) => send({ type: 'message', id: frame.id, message }));
       if (opened.ok) open.set(frame.id, opened.close);
       else send({ type: 'error', id: frame.id, error: opened.error.toBody() });
-    });
+    }
     ws.on('close', () => {
       for (const close of open.values()) close();
       open.clear();
@@ -207,20 +225,31 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
   };
 }
 
+/**
+ * The body as text, or 'too_large' past maxBodyBytes. Past the limit the rest is read and
+ * dropped rather than the request destroyed: a reset before the client has finished sending
+ * loses the 413 we are about to write. A sender that goes on past discardLimitBytes is cut off.
+ */
 function readBody(req: http.IncomingMessage): Promise<string | 'too_large'> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > maxBodyBytes) {
-        resolve('too_large');
+      if (size > discardLimitBytes) {
         req.destroy();
+        return;
+      }
+      if (size > maxBodyBytes) {
+        chunks.length = 0;
         return;
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(size > maxBodyBytes ? 'too_large' : Buffer.concat(chunks).toString('utf8')));
+    req.on('close', () => {
+      if (size > discardLimitBytes) resolve('too_large');
+    });
     req.on('error', reject);
   });
 }

@@ -78,8 +78,17 @@ export function createRouter(options: RouterOptions): Router {
       const parsed = topics[topic].params.safeParse(rawParams ?? {});
       if (!parsed.success) return { ok: false, error: describeValidationError(parsed.error, `parameters for ${topic}`) };
       const handler = topicHandlers[topic] as TopicHandler<TopicName>;
-      const close = handler(parsed.data as TopicParams<TopicName>, push as (m: TopicMessage<TopicName>) => void);
-      return { ok: true, close };
+      // A handler that throws (an unknown operation id, say) must fail this subscription, not
+      // the process: on the desktop an uncaught throw here ends the engine for every window.
+      try {
+        const close = handler(parsed.data as TopicParams<TopicName>, push as (m: TopicMessage<TopicName>) => void);
+        return { ok: true, close };
+      } catch (error) {
+        if (error instanceof ApiError) return { ok: false, error };
+        log(`${topic} failed`, error);
+        const message = error instanceof Error ? error.message : String(error);
+        return { ok: false, error: new ApiError('internal', `${topic} failed: ${message}`) };
+      }
     },
   };
 }

@@ -70,3 +70,19 @@ describe('the API router', () => {
     expect(opened.ok).toBe(false);
   });
 });
+
+describe('a subscription whose handler throws', () => {
+  it('fails that subscription with a structured error instead of throwing into the transport', () => {
+    const logged: string[] = [];
+    const topicHandlers = {
+      'operations.watch': () => {
+        throw new Error('boom');
+      },
+    } as unknown as TopicHandlers;
+    const router = createRouter({ handlers: {} as Handlers, topicHandlers, readOnly: false, log: (m) => logged.push(m) });
+    const opened = router.subscribe('operations.watch', { id: 'op-x' }, () => {});
+    expect(opened.ok).toBe(false);
+    if (!opened.ok) expect(opened.error.toBody()).toEqual({ code: 'internal', message: 'operations.watch failed: boom' });
+    expect(logged).toEqual(['operations.watch failed']);
+  });
+});

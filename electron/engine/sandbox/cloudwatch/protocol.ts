@@ -60,12 +60,13 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   const chunks: Buffer[] = [];
   let size = 0;
+  // Past the limit, read on and drop: leaving the loop destroys the socket before the error is read.
   for await (const chunk of req) {
     const buf = chunk as Buffer;
     size += buf.length;
-    if (size > MAX_BODY_BYTES) throw errors.serialization('Request body is too large.');
-    chunks.push(buf);
+    if (size <= MAX_BODY_BYTES) chunks.push(buf);
   }
+  if (size > MAX_BODY_BYTES) throw errors.serialization(`Request body is larger than ${MAX_BODY_BYTES} bytes.`);
   if (contentType !== CONTENT_TYPE && contentType !== 'application/x-amz-json-1.1') {
     throw errors.serialization(`Content-Type must be ${CONTENT_TYPE}.`);
   }

@@ -48,7 +48,8 @@ interface Target {
   watchPath: boolean;
 }
 
-const MAX_BODY_BYTES = 8 * 1024 * 1024;
+// kube-apiserver's own limit on a request body (3 MiB), as its 413 message names it.
+const MAX_BODY_BYTES = 3 * 1024 * 1024;
 const PUBLIC_PATHS = new Set(['/version', '/healthz', '/livez', '/readyz']);
 
 function send(res: ServerResponse, code: number, body: unknown): void {
@@ -60,11 +61,12 @@ function send(res: ServerResponse, code: number, body: unknown): void {
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
+  // Past the limit, read on and drop: leaving the loop destroys the socket before the 413 is read.
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new StatusError(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728');
-    chunks.push(chunk as Buffer);
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
   }
+  if (size > MAX_BODY_BYTES) throw new StatusError(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${MAX_BODY_BYTES}`);
   return Buffer.concat(chunks).toString('utf8');
 }
 
