@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { NoParams, mutation, query } from './define.js';
+import { maxPatternLength, maxPatterns, patternProblem } from '../settings/production-patterns.js';
 
 export const AppInfo = z.object({
   name: z.literal('Daytwo'),
@@ -19,8 +20,22 @@ export const Theme = z.enum(['system', 'light', 'dark']);
 /** Settings the user changes from the UI; persisted in the store. */
 export const Settings = z.object({
   theme: Theme,
-  /** Contexts whose names match any of these (case-insensitive regex) count as production. */
-  productionPatterns: z.array(z.string().min(1).max(200)).max(50),
+  /**
+   * Contexts whose names match any of these count as production: case-insensitive globs over
+   * the whole name (shared/settings/production-patterns.ts), never regexes from settings.
+   */
+  productionPatterns: z
+    .array(
+      z
+        .string()
+        .min(1)
+        .max(maxPatternLength)
+        .superRefine((pattern, ctx) => {
+          const problem = patternProblem(pattern);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        }),
+    )
+    .max(maxPatterns),
   /** Source ids the user switched off. */
   disabledSources: z.array(z.string().max(500)).max(1000),
 });
@@ -28,7 +43,7 @@ export type Settings = z.infer<typeof Settings>;
 
 export const defaultSettings: Settings = {
   theme: 'system',
-  productionPatterns: ['prod', 'production', 'prd'],
+  productionPatterns: ['*prod*', '*production*', '*prd*'],
   disabledSources: [],
 };
 

@@ -2,22 +2,12 @@ import type { Risk } from '../../../shared/api/operations.js';
 import type { Hpa, Pdb, Pod } from './kube-objects.js';
 import { selectorMatches } from './kube-objects.js';
 import type { RolloutStatus } from './rollout-status.js';
+import { isProductionContext } from '../../../shared/settings/production-patterns.js';
 
 /**
  * The risks a plan names before anyone confirms it. Pure: each takes what the plan read live
  * and says what could go wrong, in words an operator at 3 a.m. acts on.
  */
-
-/** Settings' productionPatterns are case-insensitive regexes; one that does not compile is matched as plain text. */
-export function isProductionContext(context: string, patterns: readonly string[]): boolean {
-  return patterns.some((pattern) => {
-    try {
-      return new RegExp(pattern, 'i').test(context);
-    } catch {
-      return context.toLowerCase().includes(pattern.toLowerCase());
-    }
-  });
-}
 
 export function productionRisk(context: string, patterns: readonly string[]): Risk[] {
   return isProductionContext(context, patterns)

@@ -43,7 +43,7 @@ export function ProductionPatterns({ saved }: { saved: string[] }) {
     <fieldset className="setting" aria-describedby="prod-help">
       <legend>Production contexts</legend>
       <p id="prod-help" className="help">
-        Contexts whose names match any of these case-insensitive regular expressions count as production.
+        Contexts whose names match any of these patterns count as production. A pattern covers the whole name, ignoring case: * matches any run of characters, ? one character (*prod* is any name containing prod).
         {contexts.length === 0 ? ' No Kubernetes context is configured yet, so none matches today.' : ''}
       </p>
       {patterns.length === 0 ? (
@@ -88,7 +88,7 @@ export function ProductionPatterns({ saved }: { saved: string[] }) {
         <input
           id={inputId}
           className="text-input mono"
-          placeholder="e.g. ^prod-|-live$"
+          placeholder="e.g. prod-* or *-live"
           value={candidate}
           spellCheck={false}
           aria-invalid={problem ? true : undefined}

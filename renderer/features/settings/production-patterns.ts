@@ -1,29 +1,16 @@
-/** Mirrors the contract's limits (shared/api/app.ts) so a mistake is caught while typing. */
-export const maxPatterns = 50;
-export const maxPatternLength = 200;
+import { globMatches, maxPatterns, patternProblem } from '../../../shared/settings/production-patterns.js';
 
-/** Why a new pattern cannot be added, or null if it can. */
+/** Why a new pattern cannot be added, or null if it can; the contract's own rule, caught while typing. */
 export function checkPattern(pattern: string, existing: readonly string[]): string | null {
   const trimmed = pattern.trim();
-  if (trimmed === '') return 'Type a pattern first.';
-  if (trimmed.length > maxPatternLength) return `A pattern can be at most ${maxPatternLength} characters.`;
+  const problem = patternProblem(trimmed);
+  if (problem) return problem;
   if (existing.includes(trimmed)) return `“${trimmed}” is already in the list.`;
   if (existing.length >= maxPatterns) return `At most ${maxPatterns} patterns.`;
-  try {
-    new RegExp(trimmed, 'i');
-  } catch (error) {
-    return `Not a valid regular expression: ${error instanceof Error ? error.message : String(error)}`;
-  }
   return null;
 }
 
-/** Which of these names a pattern marks as production (case-insensitive, as the engine reads it). */
+/** Which of these names a pattern marks as production, with the engine's own matcher. */
 export function namesMatching(pattern: string, names: readonly string[]): string[] {
-  let re: RegExp;
-  try {
-    re = new RegExp(pattern, 'i');
-  } catch {
-    return [];
-  }
-  return names.filter((name) => re.test(name));
+  return names.filter((name) => globMatches(pattern, name));
 }

@@ -75,7 +75,7 @@ describe('the store', () => {
     );
     const settings = new SettingsStore(db).get();
     expect(settings.theme).toBe('system');
-    expect(settings.productionPatterns).toEqual(['live']);
+    expect(settings.productionPatterns).toEqual(['*live*']); // a pre-glob regex, migrated
     db.close();
   });
 });
