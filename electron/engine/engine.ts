@@ -28,6 +28,12 @@ export interface EngineOptions {
   dataDir: string;
   readOnly: boolean;
   sealer: SecretSealer;
+  /**
+   * Seals the audit log's checkpoint file (store/audit-checkpoint.ts): on the desktop derived
+   * from the safeStorage-sealed data key, in host mode from DAYTWO_VAULT_PASSPHRASE. Absent:
+   * checkpoints are an unkeyed chain.
+   */
+  auditKey?: Buffer | null;
   /** True when the engine runs on its built-in sandbox estate. */
   sandbox?: boolean;
   log?: (message: string, error?: unknown) => void;
@@ -85,7 +91,7 @@ export function createEngine(options: EngineOptions): Engine {
         log: (message) => log(message),
       })
     : null;
-  const audit = new AuditLog(db);
+  const audit = new AuditLog(db, { key: options.auditKey ?? null, log: (message) => log(message) });
   const operations = new OperationsService({
     db,
     audit,

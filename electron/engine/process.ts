@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import { createEngine } from './engine.js';
 import type { Engine, EngineOptions } from './engine.js';
+import { auditKeyFromDataKey } from './store/audit-checkpoint.js';
 import type { SecretSealer } from './connections/vault.js';
 import { chooseEstate } from './connections/default-estate.js';
 import type { EstateChoice } from './connections/default-estate.js';
@@ -158,16 +159,17 @@ export function serveEngine(parent: ParentPort, options: ServeOptions = {}): voi
   async function start(message: StartMessage): Promise<void> {
     try {
       estate = await choose(message.dataDir);
-      const sealer =
-        'key' in message.vault
-          ? dataKeySealer(Buffer.from(message.vault.key, 'base64'))
-          : memoryOnlySealer(message.vault.unavailableReason);
+      const dataKey = 'key' in message.vault ? Buffer.from(message.vault.key, 'base64') : null;
+      const sealer = 'key' in message.vault ? dataKeySealer(dataKey!) : memoryOnlySealer(message.vault.unavailableReason);
+      // The audit checkpoints are sealed with a key derived from the same safeStorage-held data key.
+      const auditKey = dataKey ? auditKeyFromDataKey(dataKey) : null;
       engine = create({
         mode: 'desktop',
         version: message.version,
         dataDir: message.dataDir,
         readOnly: message.readOnly,
         sealer,
+        auditKey,
         log,
         sandbox: estate.sandbox !== null,
         connections: estate.connections,

@@ -1,3 +1,4 @@
+import { auditKeyFromPassphrase } from '../engine/store/audit-checkpoint.js';
 import { pathToFileURL } from 'node:url';
 import { createEngine } from '../engine/engine.js';
 import { StoreOpenError } from '../engine/store/database.js';
@@ -35,6 +36,8 @@ export async function runHost(argv: string[]): Promise<void> {
       dataDir,
       readOnly: args.readOnly,
       sealer: passphraseSealer(process.env.DAYTWO_VAULT_PASSPHRASE),
+      // Without a passphrase there is no secret to seal checkpoints with: they are an unkeyed chain.
+      auditKey: process.env.DAYTWO_VAULT_PASSPHRASE ? auditKeyFromPassphrase(process.env.DAYTWO_VAULT_PASSPHRASE) : null,
       sandbox: estate.sandbox !== null,
       connections: estate.connections,
     });

@@ -69,14 +69,23 @@ export const AuditVerification = z.object({
   brokenAt: z.number().nullable(),
   /** How many entries were checked. */
   checked: z.number(),
-  /** What was wrong, in words. */
+  /** What was wrong, in words: every finding, in one paragraph. */
   reason: z.string().nullable(),
+  /**
+   * Each thing found, one sentence each: a broken link, an edited filter column, a head row or
+   * checkpoint file (outside the database) that disagrees with the log, truncation, a wipe.
+   */
+  findings: z.array(z.string()),
 });
 export type AuditVerification = z.infer<typeof AuditVerification>;
 
 export const auditMethods = {
   'audit.list': query('Audit entries, newest first, optionally filtered.', AuditFilter.default({}), z.object({ entries: z.array(AuditEntry) })),
-  'audit.verify': query('Recompute the hash chain and say where it breaks, if anywhere.', NoParams, AuditVerification),
+  'audit.verify': query(
+    'Recompute the hash chain, check the filter columns, the head row and the checkpoint file outside the database, and say what disagrees.',
+    NoParams,
+    AuditVerification,
+  ),
   'audit.export': query(
     'Audit entries (oldest first) as JSON Lines, one entry per line, with their hashes.',
     AuditFilter.default({}),

@@ -60,8 +60,12 @@ export function verifyChain(rows: Iterable<ChainedRow>, head?: { count: number; 
   for (const row of rows) {
     checked++;
     const recordSeq = (row.record as { seq?: unknown } | null)?.seq;
-    if (row.seq !== expectedSeq || recordSeq !== row.seq) {
-      return broken(row.seq, checked, `Entry ${row.seq} is out of place: expected entry ${expectedSeq} here (an entry was removed or the log reordered).`);
+    if (row.seq !== expectedSeq) {
+      const gone = row.seq - 1 === expectedSeq ? `entry ${expectedSeq} was` : `entries ${expectedSeq} to ${row.seq - 1} were`;
+      return broken(row.seq, checked, `Entry ${row.seq} comes where entry ${expectedSeq} should: ${gone} removed.`);
+    }
+    if (recordSeq !== row.seq) {
+      return broken(row.seq, checked, `Row ${row.seq} holds the record of entry ${String(recordSeq)}: entries were reordered or renumbered.`);
     }
     if (row.prevHash !== prev) {
       return broken(row.seq, checked, `Entry ${row.seq} does not follow the entry before it (an entry before it was removed, edited or reordered).`);
@@ -72,9 +76,11 @@ export function verifyChain(rows: Iterable<ChainedRow>, head?: { count: number; 
     prev = row.hash;
     expectedSeq++;
   }
+  if (head && head.count > checked) {
+    return broken(checked + 1, checked, `The log ends at entry ${checked}, but its head row records ${head.count} entries: entries were removed from the end.`);
+  }
   if (head && (head.count !== checked || head.hash !== prev)) {
-    const at = Math.min(head.count, checked + 1);
-    return broken(at, checked, `The log ends at entry ${checked}, but ${head.count} entries were recorded: entries were removed from the end.`);
+    return broken(Math.max(1, head.count), checked, `The head row records ${head.count} entries ending in ${head.hash.slice(0, 12)}…, which is not how the log ends: the head row was rewritten.`);
   }
   return { ok: true, brokenAt: null, checked, reason: null };
 }

@@ -116,6 +116,37 @@ export const migrations: readonly string[] = [
   ) STRICT;
   CREATE INDEX metric_panels_by_entity ON metric_panels (entity_id, created_at);
   `,
+  // 5: the audit log keeps only what is hashed. The filter columns were written beside the
+  // record and could be edited without breaking the chain (issue 10); now they are generated
+  // from the hashed record, so they cannot say anything it does not. audit_anchor marks a log
+  // that existed before its checkpoint file did (store/audit-checkpoint.ts), to adopt it once.
+  `
+  CREATE TABLE audit_entries (
+    seq       INTEGER PRIMARY KEY,
+    record    TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash      TEXT NOT NULL,
+    at        ANY  GENERATED ALWAYS AS (json_extract(record, '$.at')) VIRTUAL,
+    target    TEXT GENERATED ALWAYS AS (json_extract(record, '$.target')) VIRTUAL,
+    kind      TEXT GENERATED ALWAYS AS (json_extract(record, '$.what.kind')) VIRTUAL,
+    outcome   TEXT GENERATED ALWAYS AS (json_extract(record, '$.outcome.result')) VIRTUAL
+  ) STRICT;
+  INSERT INTO audit_entries (seq, record, prev_hash, hash) SELECT seq, record, prev_hash, hash FROM audit_log ORDER BY seq;
+  CREATE TABLE audit_anchor (
+    id               INTEGER PRIMARY KEY CHECK (id = 1),
+    pending_adoption INTEGER NOT NULL
+  ) STRICT;
+  INSERT INTO audit_anchor (id, pending_adoption) SELECT 1, EXISTS (SELECT 1 FROM audit_log);
+  DROP TABLE audit_log;
+  ALTER TABLE audit_entries RENAME TO audit_log;
+  CREATE INDEX audit_log_by_target ON audit_log (target, seq);
+  CREATE INDEX audit_log_by_time ON audit_log (at);
+  CREATE INDEX audit_log_by_outcome ON audit_log (outcome, seq);
+  CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+  CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+  `,
 ];
 
 export const latestSchemaVersion = migrations.length;

@@ -66,13 +66,13 @@ describe('the audit log', () => {
     expect(second.prevHash).toBe(first.hash);
     const { prevHash: _p, hash: _h, ...body } = second;
     expect(chainHash(first.hash, body)).toBe(second.hash);
-    expect(log.verify()).toEqual({ ok: true, brokenAt: null, checked: 2, reason: null });
+    expect(log.verify()).toEqual({ ok: true, brokenAt: null, checked: 2, reason: null, findings: [] });
   });
 
   it('refuses UPDATE and DELETE through SQL: it is append-only', () => {
     const { db, log } = freshLog();
     log.append(record(1));
-    expect(() => db.prepare("UPDATE audit_log SET outcome = 'failed'").run()).toThrow(/append-only/);
+    expect(() => db.prepare('UPDATE audit_log SET record = record').run()).toThrow(/append-only/);
     expect(() => db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
   });
 
@@ -89,7 +89,11 @@ describe('the audit log', () => {
     const { db, log } = freshLog();
     for (let n = 1; n <= 5; n++) log.append(record(n));
     tamper(db, 'DELETE FROM audit_log WHERE seq = 2');
-    expect(log.verify()).toMatchObject({ ok: false, brokenAt: 3 });
+    const verdict = log.verify();
+    // The chain breaks at 3; the checkpoint file knows entry 2 itself was there.
+    expect(verdict).toMatchObject({ ok: false, brokenAt: 2 });
+    expect(verdict.findings).toContain('Entry 3 comes where entry 2 should: entry 2 was removed.');
+    expect(verdict.findings).toContain('Entry 2 was checkpointed when it was written and is gone from the log.');
   });
 
   it('finds entries cut from the end, which leave the chain itself intact', () => {
