@@ -8,7 +8,8 @@ import { Confirmation, Diff, OperationKind, Risk } from './operations.js';
  * removed or reordered entry is found by `audit.verify`.
  */
 
-export const AuditOutcome = z.enum(['succeeded', 'failed', 'timed-out', 'refused']);
+/** 'unverified': applied, but not verified (Daytwo stopped, and could not verify on restart). */
+export const AuditOutcome = z.enum(['succeeded', 'failed', 'timed-out', 'refused', 'unverified']);
 export type AuditOutcome = z.infer<typeof AuditOutcome>;
 
 /** What is hashed: everything about the attempt, nothing derived from the chain. */

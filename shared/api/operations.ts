@@ -154,9 +154,13 @@ export const Plan = z.object({
 });
 export type Plan = z.infer<typeof Plan>;
 
-export const OperationState = z.enum(['executing', 'verifying', 'succeeded', 'failed', 'timed-out']);
+/**
+ * 'unverified': the change was applied, but Daytwo stopped before verifying it and could not
+ * verify it when it started again (issue 10): what is known, neither success nor failure.
+ */
+export const OperationState = z.enum(['executing', 'verifying', 'succeeded', 'failed', 'timed-out', 'unverified']);
 export type OperationState = z.infer<typeof OperationState>;
-export const terminalOperationStates: readonly OperationState[] = ['succeeded', 'failed', 'timed-out'];
+export const terminalOperationStates: readonly OperationState[] = ['succeeded', 'failed', 'timed-out', 'unverified'];
 
 export const ProgressStep = z.object({ at: z.number(), message: z.string() });
 

@@ -56,6 +56,16 @@ export interface OperationsServiceOptions {
 
 const maxSteps = 200;
 
+/** How the last step of a run starts, by the state it ended in. */
+const stateStepWords: Record<OperationState, string> = {
+  executing: 'Executing',
+  verifying: 'Verifying',
+  succeeded: 'Converged',
+  failed: 'Failed',
+  'timed-out': 'Timed out',
+  unverified: 'Applied, not verified',
+};
+
 /**
  * The operations lifecycle (docs/architecture.md, "Operations"): plan against live state,
  * confirm through the guardrail, execute once per plan, verify until converged or a
@@ -279,7 +289,7 @@ export class OperationsService {
     const entry = this.options.audit.append(this.auditRecord(stored, operation, result, message, finishedAt));
     update(
       { state, outcome: message, finishedAt, auditSeq: entry.seq, progress: message, fraction: state === 'succeeded' ? 1 : operation.fraction },
-      `${state === 'succeeded' ? 'Converged' : state === 'timed-out' ? 'Timed out' : 'Failed'}: ${message}`,
+      `${stateStepWords[state]}: ${message}`,
     );
     const final = this.journal.getOperation(operation.id);
     if (final) for (const resolve of this.settledWaiters.get(final.id) ?? []) resolve(final);
@@ -316,18 +326,67 @@ export class OperationsService {
     };
   }
 
-  /** A run the engine was in the middle of when it stopped: record that nobody saw how it ended. */
+  /**
+   * Runs the engine was in the middle of when it stopped (a crash, kill -9, a power cut), told
+   * as what is known. Stopped while executing: whether the change was made is unknown, and it
+   * is recorded as failed with that said. Stopped while verifying: the change was applied
+   * (executedAt is set), so verification starts again now with a fresh deadline and the entry
+   * records what it finds; if it cannot run at all, the run is recorded as applied, not verified.
+   */
   private recoverInterrupted(): void {
     for (const operation of this.journal.unfinished()) {
       const stored = this.journal.getPlan(operation.planId);
       if (!stored) continue;
       let current = operation;
       const update = (change: Partial<Operation>, step?: string) => {
-        current = { ...current, ...change, steps: step ? [...current.steps, { at: this.now(), message: step }] : current.steps };
+        current = { ...current, ...change, steps: step ? [...current.steps, { at: this.now(), message: step }].slice(-maxSteps) : current.steps };
         this.journal.saveOperation(current);
+        this.notify(current);
       };
-      this.finish(stored, current, 'failed', 'failed', `Daytwo stopped while this operation was ${operation.state}; check ${operation.target} before acting again.`, update);
+      if (operation.executedAt === null) {
+        this.finish(stored, current, 'failed', 'failed', `Daytwo stopped while this operation was ${operation.state}, before the change was confirmed made; check ${operation.target} before acting again.`, update);
+        continue;
+      }
+      const run = this.reverify(stored, () => current, update).catch((error) => this.options.log?.('verification after restart failed', error));
+      this.running.add(run);
+      void run.finally(() => this.running.delete(run));
     }
+  }
+
+  private async reverify(stored: StoredPlan, current: () => Operation, update: (change: Partial<Operation>, step?: string) => void): Promise<void> {
+    const module = operationModules[stored.plan.kind];
+    const applied = 'Applied before Daytwo stopped';
+    const deadline = this.now() + (module.timeoutMs?.(stored.plan.params as never) ?? this.verifyTimeoutMs);
+    update({ state: 'verifying', deadline, progress: `${applied}; verifying now…` }, `${applied}, not verified; verifying again after the restart.`);
+    let verdict: Verdict;
+    try {
+      const target = parseTarget(stored.plan.target);
+      const calls = this.callsFor(target);
+      verdict = await module.verify(
+        {
+          calls,
+          target,
+          deadline,
+          pollMs: this.pollMs,
+          now: this.now,
+          closing: () => this.closing.signal.aborted,
+          sleep: (ms) => sleep(ms, this.closing.signal),
+          report: (message, fraction) => update({ progress: message, fraction: fraction ?? current().fraction }, message),
+        },
+        stored.action,
+      );
+    } catch (error) {
+      // Closing again: leave the run as it is, and the next start verifies it again.
+      if (this.closing.signal.aborted) return;
+      if (error instanceof DeadlinePassed) verdict = { state: 'timed-out', message: error.message };
+      else {
+        const why = describeFailure(error).replace(/\.$/, '');
+        this.finish(stored, current(), 'unverified', 'unverified', `${applied}, and it could not be verified after the restart: ${why}. Check ${stored.plan.target}.`, update);
+        return;
+      }
+    }
+    if (this.closing.signal.aborted) return;
+    this.finish(stored, current(), verdict.state, verdict.state, `${applied}; verified after the restart: ${verdict.message}`, update);
   }
 
   // ── read ──────────────────────────────────────────────────────────────────────────────

@@ -10,6 +10,7 @@ const outcomeTone: Record<AuditEntry['outcome']['result'], string> = {
   failed: 'tone-bad',
   'timed-out': 'tone-warn',
   refused: 'tone-bad',
+  unverified: 'tone-warn',
 };
 
 /**

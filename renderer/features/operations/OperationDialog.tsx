@@ -268,6 +268,7 @@ const stateWords: Record<Operation['state'], { label: string; tone: string }> = 
   succeeded: { label: 'Converged', tone: 'tone-ok' },
   failed: { label: 'Failed', tone: 'tone-bad' },
   'timed-out': { label: 'Timed out', tone: 'tone-warn' },
+  unverified: { label: 'Applied, not verified', tone: 'tone-warn' },
 };
 
 function RunStep({ operation, plan }: { operation: Operation; plan: Plan | null }) {

@@ -56,16 +56,20 @@ function operation(planId: string): Operation {
   };
 }
 
+function stoppedWith(dir: string, run: Operation): void {
+  const before = openStore(dir);
+  const journal = new OperationJournal(before);
+  journal.savePlan({ plan: plan('plan-1'), action: { restartedAt: 'x' }, fingerprint: 'generation=1', kubeUser: 'admin' });
+  expect(journal.claim(run)).toBe(true);
+  expect(journal.claim({ ...run, id: 'op-2' })).toBe(false); // one plan, one run
+  before.close();
+}
+
 describe('an engine that stopped mid-operation', () => {
-  it('on the next start, records the run as failed, says nobody saw how it ended, and puts it on the timeline', async () => {
+  it('stopped while applying: records the run as failed, says whether the change was made is unknown, and puts it on the timeline', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daytwo-ops-'));
     dirs.push(dir);
-    const before = openStore(dir);
-    const journal = new OperationJournal(before);
-    journal.savePlan({ plan: plan('plan-1'), action: { restartedAt: 'x' }, fingerprint: 'generation=1', kubeUser: 'admin' });
-    expect(journal.claim(operation('plan-1'))).toBe(true);
-    expect(journal.claim({ ...operation('plan-1'), id: 'op-2' })).toBe(false); // one plan, one run
-    before.close();
+    stoppedWith(dir, { ...operation('plan-1'), state: 'executing', executedAt: null });
 
     const db = openStore(dir);
     const audit = new AuditLog(db);
@@ -73,11 +77,31 @@ describe('an engine that stopped mid-operation', () => {
     const service = new OperationsService({ db, audit, clusters: nowhere, productionPatterns: () => [], onTimelineEvent: (e) => timeline.push(e), osUser: () => 'sre' });
     const recovered = service.get('op-1');
     expect(recovered).toMatchObject({ state: 'failed', auditSeq: 1 });
-    expect(recovered.outcome).toMatch(/stopped while this operation was verifying/);
+    expect(recovered.outcome).toMatch(/stopped while this operation was executing, before the change was confirmed made/);
     expect(audit.list()).toMatchObject([{ seq: 1, who: { osUser: 'sre', kubeUser: 'admin' }, outcome: { result: 'failed' } }]);
     expect(timeline).toMatchObject([{ operationId: 'op-1', outcome: 'failed' }]);
     // Executing the plan again returns the recorded run; nothing acts.
     await expect(service.execute('plan-1', 'confirm')).resolves.toMatchObject({ id: 'op-1', state: 'failed' });
+    await service.close();
+    db.close();
+  });
+
+  it('stopped after applying: verifies again on restart, and where it cannot, records "applied, not verified", not failed', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daytwo-ops-'));
+    dirs.push(dir);
+    stoppedWith(dir, operation('plan-1')); // verifying, executedAt set: the change was made
+
+    const db = openStore(dir);
+    const audit = new AuditLog(db);
+    const timeline: OperationTimelineEvent[] = [];
+    const service = new OperationsService({ db, audit, clusters: nowhere, productionPatterns: () => [], onTimelineEvent: (e) => timeline.push(e), osUser: () => 'sre' });
+    const recovered = await service.settled('op-1');
+    expect(recovered).toMatchObject({ state: 'unverified', auditSeq: 1, executedAt: 3 });
+    expect(recovered.outcome).toBe(
+      'Applied before Daytwo stopped, and it could not be verified after the restart: No connection is configured for context "dc1". Check k8s:dc1/erp/Deployment/web.',
+    );
+    expect(audit.list()).toMatchObject([{ seq: 1, outcome: { result: 'unverified' }, timings: { executedAt: 3 } }]);
+    expect(timeline).toMatchObject([{ operationId: 'op-1', outcome: 'unverified' }]);
     await service.close();
     db.close();
   });
