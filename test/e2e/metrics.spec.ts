@@ -82,7 +82,8 @@ test.beforeAll(async () => {
   }
   // A quiet stretch first, so the chart has a before to compare the surge with.
   await new Promise((r) => setTimeout(r, 25_000));
-  const started = await fetch(`${sandboxOrigin}/sandbox/scenarios/traffic-surge/start`, { method: 'POST' });
+  const adminToken = fs.readFileSync(path.join(host.dataDir, 'sandbox', 'admin-token'), 'utf8').trim();
+  const started = await fetch(`${sandboxOrigin}/sandbox/scenarios/traffic-surge/start`, { method: 'POST', headers: { Authorization: `Bearer ${adminToken}` } });
   expect(started.ok).toBe(true);
   surgeStartedAt = Date.now();
 });

@@ -160,7 +160,11 @@ describe.skipIf(!prometheusAvailable)('metrics for a sandbox service', () => {
     const alb = sourceOf('aws', panels.filter((p) => p.signal === 'errors'))[0]!;
     const before = engine.metrics.cloudWatchStats(alb.source)?.throttled ?? 0;
     // More throttled calls than the SDK's own two attempts absorb (the estate's pollers may take a few of them too).
-    await fetch(`http://127.0.0.1:${sandbox.port}/sandbox/cloudwatch/throttle`, { method: 'POST', body: JSON.stringify({ count: 8 }), headers: { 'Content-Type': 'application/json' } });
+    await fetch(`http://127.0.0.1:${sandbox.port}/sandbox/cloudwatch/throttle`, {
+      method: 'POST',
+      body: JSON.stringify({ count: 8 }),
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${sandbox.adminToken}` },
+    });
     const result = await call('metrics.query', { source: alb.source, query: alb.query, ...window });
     expect(result.stale).toBe(false);
     expect(result.series[0]!.points.length).toBeGreaterThan(0);

@@ -149,7 +149,11 @@ describe('CloudWatch through the profile the sandbox wrote', () => {
   });
 
   it('retries a throttled call and then succeeds', async () => {
-    const admin = await fetch(`http://127.0.0.1:${sandbox.port}/sandbox/cloudwatch/throttle`, { method: 'POST', body: JSON.stringify({ count: 2 }) });
+    const admin = await fetch(`http://127.0.0.1:${sandbox.port}/sandbox/cloudwatch/throttle`, {
+      method: 'POST',
+      body: JSON.stringify({ count: 2 }),
+      headers: { Authorization: `Bearer ${sandbox.adminToken}` },
+    });
     expect(admin.status).toBe(200);
     const out = await client.send(new DescribeAlarmsCommand({ MaxRecords: 1 }));
     expect(out.MetricAlarms).toHaveLength(1);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,7 +31,7 @@ interface ScenarioView {
 }
 
 async function admin(method: 'GET' | 'POST', suffix: string): Promise<{ status: number; body: ScenarioView & { scenarios?: ScenarioView[] } }> {
-  const res = await fetch(`${base}/sandbox/scenarios${suffix}`, { method });
+  const res = await fetch(`${base}/sandbox/scenarios${suffix}`, { method, headers: { Authorization: `Bearer ${sandbox.adminToken}` } });
   return { status: res.status, body: (await res.json()) as ScenarioView & { scenarios?: ScenarioView[] } };
 }
 
@@ -56,13 +56,18 @@ async function ratePerSecond(service: string, failuresOnly: boolean, windowMs = 
   return (b - a) / ((Date.now() - t) / 1000);
 }
 
+function accessKeyId(): string {
+  return /aws_access_key_id = (\S+)/.exec(readFileSync(sandbox.awsCredentialsPath, 'utf8'))?.[1] ?? '';
+}
+
 async function alarmState(name: string): Promise<string | undefined> {
   const res = await fetch(`${base}/`, {
     method: 'POST',
     headers: {
       'content-type': 'application/x-amz-json-1.0',
       'x-amz-target': 'GraniteServiceVersion20100801.DescribeAlarms',
-      authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/monitoring/aws4_request, SignedHeaders=host, Signature=0',
+      // The sandbox checks the access key id is this launch's (the one in the profile it wrote).
+      authorization: `AWS4-HMAC-SHA256 Credential=${accessKeyId()}/20260101/us-east-1/monitoring/aws4_request, SignedHeaders=host, Signature=0`,
     },
     body: JSON.stringify({ AlarmNames: [name] }),
   });

@@ -3,6 +3,8 @@ import { AlarmBook } from './cloudwatch/alarms.js';
 import { MetricCatalog } from './cloudwatch/catalog.js';
 import { CloudWatchEndpoint } from './cloudwatch/cloudwatch-endpoint.js';
 import { EstateLoad } from './load/estate-load.js';
+import { targetOperation } from './cloudwatch/protocol.js';
+import type { CloudRoute, PlainHttpGuard } from './plain-http-guard.js';
 import { CONTENT_TYPE as EXPOSITION_CONTENT_TYPE } from './prometheus/exposition.js';
 import { PodTraffic } from './prometheus/pod-traffic.js';
 import { renderMetrics } from './prometheus/scrape.js';
@@ -28,6 +30,8 @@ export interface CloudSideOptions {
   scenario?: string;
   /** Where scenario files are read from; resources/scenarios by default. */
   scenarioDir?: string;
+  /** Host and credential checks (plain-http-guard.ts); startSandbox always sets one. */
+  guard?: PlainHttpGuard;
 }
 
 /** What the cloud side exposes beyond CloudSide, for tests and the drills engine. */
@@ -91,6 +95,9 @@ export function attachCloud(world: SandboxWorld, options: CloudSideOptions): Clo
     metricsText: () => scrape().toString(),
     metricsBody: () => scrape().toBuffer(),
     async handle(req, res, url) {
+      const route = cloudRoute(req, url);
+      if (route === null) return false;
+      if (options.guard && !options.guard(route, req, res)) return true;
       if (await cloudwatch.handle(req, res, url)) return true;
       if (url.pathname === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) {
         const body = scrape().toBuffer();
@@ -109,6 +116,14 @@ export function attachCloud(world: SandboxWorld, options: CloudSideOptions): Clo
       scenarios.stopAll();
     },
   };
+}
+
+/** Which of the cloud side's endpoints a request is for; null for everything else (Kubernetes). */
+function cloudRoute(req: IncomingMessage, url: URL): CloudRoute | null {
+  if (targetOperation(req, url) !== null) return 'cloudwatch';
+  if (url.pathname === '/metrics') return 'metrics';
+  if (url.pathname === '/sandbox' || url.pathname.startsWith('/sandbox/')) return 'admin';
+  return null;
 }
 
 /** POST /sandbox/cloudwatch/throttle {"count": N}: the next N CloudWatch calls get Throttling. */

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import type { User } from './kube/auth.js';
 import type { ClusterSpec } from './world.js';
-import { SeededRandom } from './world/random.js';
 
 /**
  * The files a sandbox hands to clients, in the formats their own tools read: a kubeconfig
@@ -19,6 +18,8 @@ export interface SandboxFiles {
   kubeconfigPath: string;
   awsConfigPath: string;
   awsCredentialsPath: string;
+  /** The admin endpoints' bearer token (`curl -H "Authorization: Bearer $(cat …)"`). */
+  adminTokenPath: string;
 }
 
 export interface FileInputs {
@@ -32,7 +33,10 @@ export interface FileInputs {
   clusters: readonly ClusterSpec[];
   admin: User;
   viewer: User;
-  seed: number;
+  /** This launch's AWS key pair (sandbox/credentials.ts). */
+  aws: { accessKeyId: string; secretAccessKey: string };
+  /** This launch's token for the admin endpoints, written for people and scripts to read. */
+  adminToken: string;
 }
 
 export function kubeconfig(input: Omit<FileInputs, 'outDir'>): string {
@@ -73,15 +77,17 @@ export async function writeSandboxFiles(input: FileInputs): Promise<SandboxFiles
     kubeconfigPath: join(input.outDir, 'kubeconfig'),
     awsConfigPath: join(input.outDir, 'aws-config'),
     awsCredentialsPath: join(input.outDir, 'aws-credentials'),
+    adminTokenPath: join(input.outDir, 'admin-token'),
   };
-  const random = new SeededRandom(input.seed).fork('aws-credentials');
-  const accessKey = `AKIA${random.hex(16).toUpperCase()}`;
-  const secret = Buffer.from(random.hex(30), 'hex').toString('base64');
   await writePrivate(files.kubeconfigPath, kubeconfig(input));
   await writePrivate(
     files.awsConfigPath,
     `[profile ${AWS_PROFILE}]\nregion = ${awsRegion(input.clusters)}\nendpoint_url = ${input.baseUrl}\noutput = json\n`,
   );
-  await writePrivate(files.awsCredentialsPath, `[${AWS_PROFILE}]\naws_access_key_id = ${accessKey}\naws_secret_access_key = ${secret}\n`);
+  await writePrivate(
+    files.awsCredentialsPath,
+    `[${AWS_PROFILE}]\naws_access_key_id = ${input.aws.accessKeyId}\naws_secret_access_key = ${input.aws.secretAccessKey}\n`,
+  );
+  await writePrivate(files.adminTokenPath, `${input.adminToken}\n`);
   return files;
 }

@@ -3,7 +3,9 @@ import { createServer as createTlsServer } from 'node:https';
 import { type AddressInfo, type Socket, createServer as createTcpServer } from 'node:net';
 import { issueCertificate } from './certificate.js';
 import { type CloudSide, attachCloud } from './cloud.js';
+import { launchCredentials } from './credentials.js';
 import { writeSandboxFiles } from './files.js';
+import { plainHttpGuard } from './plain-http-guard.js';
 import { Authenticator, sandboxUsers } from './kube/auth.js';
 import { KubeApiServer } from './kube/server.js';
 import type { SandboxWorld } from './world.js';
@@ -27,7 +29,10 @@ export interface RunningSandbox {
   kubeconfigPath: string;
   awsConfigPath: string;
   awsCredentialsPath: string;
+  adminTokenPath: string;
   metricsUrl: string;
+  /** Bearer token for the /sandbox/ admin endpoints (also in the file at adminTokenPath). */
+  adminToken: string;
   port: number;
   world: SandboxWorld;
   cloud: CloudSide;
@@ -39,9 +44,11 @@ export const DEFAULT_SEED = 42;
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
   const seed = options.seed ?? DEFAULT_SEED;
   const estate = new Estate({ seed, ...(options.pods !== undefined ? { pods: options.pods } : {}) });
-  const cloud = attachCloud(estate, options.scenario !== undefined ? { scenario: options.scenario } : {});
-  const users = sandboxUsers(seed);
+  const credentials = launchCredentials();
   let port = options.port ?? 0;
+  const guard = plainHttpGuard({ port: () => port, adminToken: credentials.adminToken, awsAccessKeyId: credentials.aws.accessKeyId });
+  const cloud = attachCloud(estate, { guard, ...(options.scenario !== undefined ? { scenario: options.scenario } : {}) });
+  const users = sandboxUsers(credentials.kube);
   const kube = new KubeApiServer(
     { cluster: (name) => estate.simulated.get(name), usage: (pod, cluster) => estate.usage(pod, cluster), serviceNetwork: (cluster) => estate.serviceNetwork(cluster) },
     new Authenticator([users.admin, users.viewer]),
@@ -92,7 +99,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const kubeUrl = `https://127.0.0.1:${port}`;
   let files;
   try {
-    files = await writeSandboxFiles({ outDir: options.outDir, baseUrl, kubeUrl, caPem: certificate.certPem, clusters: estate.clusters, admin: users.admin, viewer: users.viewer, seed });
+    files = await writeSandboxFiles({ outDir: options.outDir, baseUrl, kubeUrl, caPem: certificate.certPem, clusters: estate.clusters, admin: users.admin, viewer: users.viewer, aws: credentials.aws, adminToken: credentials.adminToken });
   } catch (e) {
     server.close();
     throw e;
@@ -103,6 +110,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   return {
     ...files,
     metricsUrl: `${baseUrl}/metrics`,
+    adminToken: credentials.adminToken,
     port,
     world: estate,
     cloud,

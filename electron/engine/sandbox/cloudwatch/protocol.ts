@@ -43,6 +43,8 @@ export const errors = {
     new AwsError('UnknownOperation', 'com.amazon.coral.service#UnknownOperationException', `Operation ${operation} is not supported by this endpoint.`),
   missingAuthentication: () =>
     new AwsError('MissingAuthenticationToken', 'com.amazon.coral.service#MissingAuthenticationTokenException', 'Request is missing Authentication Token', 403),
+  invalidClientTokenId: () =>
+    new AwsError('InvalidClientTokenId', 'com.amazon.coral.service#UnrecognizedClientException', 'The security token included in the request is invalid.', 403),
   throttling: () => new AwsError('Throttling', 'com.amazon.coral.availability#ThrottlingException', 'Rate exceeded'),
 };
 

@@ -1,5 +1,4 @@
 import type { IncomingMessage } from 'node:http';
-import { fnv32a } from '../world/random.js';
 import { StatusError } from './status.js';
 
 /**
@@ -32,11 +31,11 @@ const SELF_REVIEWS = new Set(['selfsubjectaccessreviews', 'selfsubjectrulesrevie
 /** Subresources that read but reach into a workload; `view` does not grant them. */
 const PRIVILEGED_READS = new Set(['exec', 'attach', 'portforward', 'proxy']);
 
-export function sandboxUsers(seed: number): { admin: User; viewer: User } {
-  const token = (who: string) => `${who}-${fnv32a(`${seed}:${who}:a`).toString(16)}${fnv32a(`${seed}:${who}:b`).toString(16)}`;
+/** The two users, with the launch's random tokens (sandbox/credentials.ts). */
+export function sandboxUsers(tokens: { admin: string; viewer: string }): { admin: User; viewer: User } {
   return {
-    admin: { username: 'sandbox-admin', uid: 'a1b2c3d4-0000-4000-8000-00000000ad01', groups: ['system:masters', 'system:authenticated'], token: token('admin'), readOnly: false },
-    viewer: { username: 'sandbox-viewer', uid: 'a1b2c3d4-0000-4000-8000-00000000fe01', groups: ['sandbox:viewers', 'system:authenticated'], token: token('viewer'), readOnly: true },
+    admin: { username: 'sandbox-admin', uid: 'a1b2c3d4-0000-4000-8000-00000000ad01', groups: ['system:masters', 'system:authenticated'], token: tokens.admin, readOnly: false },
+    viewer: { username: 'sandbox-viewer', uid: 'a1b2c3d4-0000-4000-8000-00000000fe01', groups: ['sandbox:viewers', 'system:authenticated'], token: tokens.viewer, readOnly: true },
   };
 }
 
