@@ -48,10 +48,21 @@ export function AuditView({ rest }: { rest: string[] }) {
       </header>
 
       {verification ? (
-        <p className={`audit-verdict ${verification.ok ? 'tone-ok' : 'tone-bad'}`} role="status" data-testid="audit-verdict">
+        <div className={`audit-verdict ${verification.ok ? 'tone-ok' : 'tone-bad'}`} role="status" data-testid="audit-verdict">
           <strong>{verification.ok ? 'Intact.' : `Broken at entry #${verification.brokenAt}.`}</strong>{' '}
-          {verification.ok ? `All ${verification.checked} entries verify.` : verification.reason}
-        </p>
+          {verification.ok ? (
+            `All ${verification.checked} entries verify against the chain and the checkpoint file.`
+          ) : verification.findings.length > 1 ? (
+            // Each tampering found is its own sentence; a list keeps them apart.
+            <ul>
+              {verification.findings.map((finding) => (
+                <li key={finding}>{finding}</li>
+              ))}
+            </ul>
+          ) : (
+            verification.reason
+          )}
+        </div>
       ) : null}
 
       <div className="audit-filters" role="search">
