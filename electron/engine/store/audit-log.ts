@@ -182,14 +182,16 @@ export class AuditLog {
     if (stored === 0 && checkpointed > 0) {
       found.push({ seq: 1, message: `The audit table is empty, but the checkpoint file records ${checkpointed} entries: the log was wiped.` });
     } else if (stored < checkpointed) {
+      // The checkpoint is fsynced before the entry's commit, so a crash in between leaves it one ahead.
+      const crash = checkpointed - stored === 1 ? ' If Daytwo crashed while recording an operation, it may instead be that entry, checkpointed but never committed.' : '';
       found.push({
         seq: stored + 1,
-        message: `The log ends at entry ${stored}, but the checkpoint file records ${checkpointed} entries: entries were cut from the end (truncation, or an older copy of the database put back).`,
+        message: `The log ends at entry ${stored}, but the checkpoint file records ${checkpointed} entries: entries were cut from the end (truncation, or an older copy of the database put back).${crash}`,
       });
     } else if (stored > checkpointed) {
       found.push({
         seq: checkpointed + 1,
-        message: `Entries ${checkpointed + 1} to ${stored} have no checkpoint: they were not written by Daytwo (or Daytwo stopped between writing an entry and its checkpoint).`,
+        message: `Entries ${checkpointed + 1} to ${stored} have no checkpoint: Daytwo did not write them.`,
       });
     }
     return found;

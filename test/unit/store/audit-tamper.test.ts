@@ -143,7 +143,8 @@ describe('an audit log that a file writer cannot quietly rewrite', () => {
     fs.copyFileSync(`${file}.old`, file);
     const rolledBack = logIn(dir);
     expect(rolledBack.audit.verify().findings).toEqual([
-      'The log ends at entry 2, but the checkpoint file records 3 entries: entries were cut from the end (truncation, or an older copy of the database put back).',
+      'The log ends at entry 2, but the checkpoint file records 3 entries: entries were cut from the end (truncation, or an older copy of the database put back).' +
+        ' If Daytwo crashed while recording an operation, it may instead be that entry, checkpointed but never committed.',
     ]);
   });
 
@@ -178,6 +179,18 @@ describe('an audit log that a file writer cannot quietly rewrite', () => {
     expect(audit.verify().findings).toEqual([
       `The checkpoint file ${path.join(dir, checkpointFileName)} is missing, so the log cannot be checked against what was written: it was deleted or moved.`,
     ]);
+  });
+
+  it('records no entry whose checkpoint cannot be written', () => {
+    const dir = freshDir();
+    const db = openStore(dir);
+    open.push(db);
+    const unwritable = path.join(dir, 'a-directory');
+    fs.mkdirSync(unwritable);
+    const audit = new AuditLog(db, { checkpointFile: unwritable });
+    expect(() => audit.append(record(1))).toThrow(/EISDIR/);
+    expect(audit.list()).toEqual([]);
+    expect(db.prepare('SELECT count FROM audit_head').get()).toBeUndefined();
   });
 
   it('says which entries were swapped, in words that make sense', () => {
