@@ -133,6 +133,21 @@ describe('the engine process', () => {
     expect(window.replies).toHaveLength(3);
   });
 
+  it('answers a subscription to an unknown operation with not_found and goes on serving (issue 10)', async () => {
+    const { parent, connect, exits } = engineProcess();
+    parent.send(startMessage({ vault: { key: Buffer.alloc(32, 3).toString('base64') } }));
+    await settle();
+    const window = connect();
+    window.send({ type: 'subscribe', id: 's1', topic: 'operations.watch', params: { id: 'op-nobody-started' } });
+    window.send({ type: 'call', id: 'c1', method: 'app.info', params: {} });
+    await settle();
+    expect(window.replies).toEqual([
+      { type: 'error', id: 's1', error: { code: 'not_found', message: 'There is no operation op-nobody-started.' } },
+      { type: 'result', id: 'c1', outcome: expect.objectContaining({ ok: true }) },
+    ]);
+    expect(exits).toEqual([]);
+  });
+
   it('says why on every call when the store cannot be opened, and leaves the file alone', async () => {
     const start = startMessage();
     const file = path.join(start.dataDir, databaseFileName);
