@@ -10,6 +10,8 @@ import { AuditLog } from '../../../electron/engine/store/audit-log.js';
 import { openStore } from '../../../electron/engine/store/database.js';
 import type { StoreDatabase } from '../../../electron/engine/store/database.js';
 import { migrations } from '../../../electron/engine/store/migrations.js';
+import { createEngine } from '../../../electron/engine/engine.js';
+import { passphraseSealer } from '../../../electron/engine/connections/vault.js';
 
 /**
  * Someone who can write the database file (sqlite3 on the file, Daytwo stopped) tries to make
@@ -191,6 +193,19 @@ describe('an audit log that a file writer cannot quietly rewrite', () => {
     expect(() => audit.append(record(1))).toThrow(/EISDIR/);
     expect(audit.list()).toEqual([]);
     expect(db.prepare('SELECT count FROM audit_head').get()).toBeUndefined();
+  });
+
+  it('is sealed with the key the engine is given (on the desktop, derived from the safeStorage data key)', async () => {
+    const dir = freshDir();
+    const key = auditKeyFromDataKey(Buffer.alloc(32, 5));
+    const engine = createEngine({ mode: 'desktop', version: 't', dataDir: dir, readOnly: false, sealer: passphraseSealer(undefined), auditKey: key, log: () => {} });
+    engine.audit.append(record(1));
+    await engine.close();
+    const [line] = fs.readFileSync(path.join(dir, checkpointFileName), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { sealed: boolean });
+    expect(line).toMatchObject({ sealed: true });
+    // Read back with the key it was sealed with, it verifies; with another, every line is refused.
+    expect(logIn(dir, key).audit.verify().ok).toBe(true);
+    expect(logIn(dir, auditKeyFromDataKey(Buffer.alloc(32, 6))).audit.verify().findings).toEqual(['The checkpoint line 1 (entry 1) was edited, reordered, or follows a removed line.']);
   });
 
   it('says which entries were swapped, in words that make sense', () => {
