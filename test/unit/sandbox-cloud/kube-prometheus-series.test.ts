@@ -78,6 +78,20 @@ describe('kube-prometheus series from the sandbox', () => {
     side.stop();
   });
 
+  it('agrees with metrics.k8s.io: cAdvisor CPU seconds grow at the rate the metrics API reports', () => {
+    const { estate, side, advance } = sandbox();
+    const cpu = () => parseExposition(side.targetText(CLUSTER, 'cadvisor')).samples.filter((s) => s.name === 'container_cpu_usage_seconds_total' && s.labels.container === 'fraud-worker');
+    const before = cpu();
+    advance(60_000);
+    const after = cpu();
+    const rate = after.reduce((n, s) => n + s.value, 0) - before.reduce((n, s) => n + s.value, 0);
+    const metricsApi = [...estate.pods()].filter((p) => p.serviceId === `${CLUSTER}/payments/fraud-worker`).reduce((n, p) => n + side.load.podCpuMilli(p), 0) / 1000;
+    expect(after).toHaveLength(before.length);
+    expect(rate / 60).toBeGreaterThan(metricsApi * 0.8);
+    expect(rate / 60).toBeLessThan(metricsApi * 1.2);
+    side.stop();
+  });
+
   it('shows a bad deploy as containers waiting in CrashLoopBackOff and a rollout that stops updating', () => {
     const { estate, side, advance } = sandbox();
     const service = estate.services.find((s) => s.cluster === CLUSTER && s.name === 'catalog-api')!;
