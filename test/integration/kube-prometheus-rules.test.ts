@@ -151,6 +151,12 @@ describe.skipIf(!available)('kube-prometheus rules over the sandbox', () => {
     expect(Object.keys(cpu[0]!.metric)).toEqual(expect.arrayContaining(['namespace', 'pod', 'container', 'image', 'node', 'instance']));
   });
 
+  it('writes Prometheus configurations for the sandbox that promtool accepts', async () => {
+    const files = fs.readdirSync(sandbox.prometheusConfigDir).sort();
+    expect(files).toEqual([...sandbox.world.clusters.map((c) => `${c.name}.yml`), 'all-clusters.yml'].sort());
+    for (const file of files) await run('promtool', ['check', 'config', path.join(sandbox.prometheusConfigDir, file)]);
+  });
+
   it('loads the three rule files unchanged, and every rule evaluates without error', async () => {
     // A group with its own longer interval (kube-apiserver-availability.rules: 3m) first runs
     // somewhere within that interval; every other group runs each second.

@@ -2,6 +2,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import type { User } from './kube/auth.js';
+import { sandboxScrapeConfigs } from './prometheus/scrape-config.js';
 import type { ClusterSpec } from './world.js';
 import { SeededRandom } from './world/random.js';
 
@@ -11,6 +12,9 @@ import { SeededRandom } from './world/random.js';
  * and an AWS shared config and credentials pair whose profile's `endpoint_url` points at the
  * sandbox, so the SDK's standard configuration chain reaches it with no special code
  * (https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html).
+ * And Prometheus configurations: `prometheus/<cluster>.yml` scrapes one cluster as
+ * kube-prometheus-stack does (no `cluster` label), `prometheus/all-clusters.yml` every cluster
+ * with a `cluster` label (see prometheus/scrape-config.ts).
  */
 
 export const AWS_PROFILE = 'daytwo-sandbox';
@@ -19,6 +23,8 @@ export interface SandboxFiles {
   kubeconfigPath: string;
   awsConfigPath: string;
   awsCredentialsPath: string;
+  /** Ready-to-run Prometheus configurations, one per cluster and one for all. */
+  prometheusConfigDir: string;
 }
 
 export interface FileInputs {
@@ -73,6 +79,7 @@ export async function writeSandboxFiles(input: FileInputs): Promise<SandboxFiles
     kubeconfigPath: join(input.outDir, 'kubeconfig'),
     awsConfigPath: join(input.outDir, 'aws-config'),
     awsCredentialsPath: join(input.outDir, 'aws-credentials'),
+    prometheusConfigDir: join(input.outDir, 'prometheus'),
   };
   const random = new SeededRandom(input.seed).fork('aws-credentials');
   const accessKey = `AKIA${random.hex(16).toUpperCase()}`;
@@ -83,5 +90,11 @@ export async function writeSandboxFiles(input: FileInputs): Promise<SandboxFiles
     `[profile ${AWS_PROFILE}]\nregion = ${awsRegion(input.clusters)}\nendpoint_url = ${input.baseUrl}\noutput = json\n`,
   );
   await writePrivate(files.awsCredentialsPath, `[${AWS_PROFILE}]\naws_access_key_id = ${accessKey}\naws_secret_access_key = ${secret}\n`);
+  await mkdir(files.prometheusConfigDir, { recursive: true, mode: 0o700 });
+  const address = new URL(input.baseUrl).host;
+  const prometheusConfig = (clusters: string[], clusterLabel: boolean) =>
+    yaml.dump({ global: { scrape_interval: '15s', evaluation_interval: '15s' }, scrape_configs: sandboxScrapeConfigs(address, clusters, { clusterLabel }) }, { lineWidth: -1 });
+  for (const c of input.clusters) await writeFile(join(files.prometheusConfigDir, `${c.name}.yml`), prometheusConfig([c.name], false));
+  await writeFile(join(files.prometheusConfigDir, 'all-clusters.yml'), prometheusConfig(input.clusters.map((c) => c.name), true));
   return files;
 }

@@ -27,6 +27,8 @@ export interface RunningSandbox {
   kubeconfigPath: string;
   awsConfigPath: string;
   awsCredentialsPath: string;
+  /** Prometheus configurations for the sandbox: `<cluster>.yml` per cluster, `all-clusters.yml`. */
+  prometheusConfigDir: string;
   metricsUrl: string;
   port: number;
   world: SandboxWorld;
