@@ -9,6 +9,7 @@ import type { CloudSideInternals } from '../../electron/engine/sandbox/cloud.js'
 import { sandboxScrapeConfigs } from '../../electron/engine/sandbox/prometheus/scrape-config.js';
 import { startSandbox, type RunningSandbox } from '../../electron/engine/sandbox/start.js';
 import { alertmanagerAvailable, startAlertmanager, type RunningAlertmanager } from './helpers/alertmanager.js';
+import { type FixtureGroup, writeKubePrometheusRules } from './helpers/kube-prometheus-rules.js';
 import { eventually, prometheusAvailable, startPrometheus, type RunningPrometheus } from './helpers/prometheus.js';
 
 /**
@@ -28,7 +29,6 @@ import { eventually, prometheusAvailable, startPrometheus, type RunningPrometheu
 const available = prometheusAvailable && alertmanagerAvailable;
 if (!available) console.log('Skipping the kube-prometheus rules test: it needs Debian’s prometheus and prometheus-alertmanager (apt-get install prometheus prometheus-alertmanager).');
 
-const FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures/kube-prometheus');
 const CLUSTER = 'shop-prod-eks';
 const run = promisify(execFile);
 
@@ -45,17 +45,6 @@ interface RuleGroup {
   file: string;
   rules: Rule[];
 }
-interface FixtureRule {
-  alert?: string;
-  record?: string;
-  for?: string;
-  [key: string]: unknown;
-}
-interface FixtureGroup {
-  name: string;
-  rules: FixtureRule[];
-}
-
 let dir: string;
 let sandbox: RunningSandbox;
 let prometheus: RunningPrometheus;
@@ -84,15 +73,9 @@ async function alertsNamed(name: string, group?: string): Promise<NonNullable<Ru
 beforeAll(async () => {
   if (!available) return;
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daytwo-kube-prometheus-'));
-  // Each PrometheusRule's spec is a Prometheus rules file as it stands.
-  const ruleFiles: string[] = [];
-  for (const file of fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.yaml')).sort()) {
-    const rule = yaml.load(fs.readFileSync(path.join(FIXTURES, file), 'utf8')) as { spec: { groups: FixtureGroup[] } };
-    fixtureGroups.push(...rule.spec.groups);
-    const out = path.join(dir, file);
-    fs.writeFileSync(out, yaml.dump(rule.spec));
-    ruleFiles.push(out);
-  }
+  const written = writeKubePrometheusRules(path.join(dir, 'rules'));
+  fixtureGroups.push(...written.groups);
+  const ruleFiles = [...written.files];
   const crashLooping = fixtureGroups.flatMap((g) => g.rules).find((r) => r.alert === 'KubePodCrashLooping');
   if (!crashLooping) throw new Error('The fixture no longer has KubePodCrashLooping.');
   const immediate = path.join(dir, 'crashlooping-for-0s.yaml');
@@ -160,7 +143,7 @@ describe.skipIf(!available)('kube-prometheus rules over the sandbox', () => {
   it('loads the three rule files unchanged, and every rule evaluates without error', async () => {
     // A group with its own longer interval (kube-apiserver-availability.rules: 3m) first runs
     // somewhere within that interval; every other group runs each second.
-    const slow = new Set(fixtureGroups.filter((g) => typeof (g as { interval?: string }).interval === 'string').map((g) => g.name));
+    const slow = new Set(fixtureGroups.filter((g) => g.interval !== undefined).map((g) => g.name));
     const groups = await eventually('every group to be evaluated', async () => {
       const g = await ruleGroups();
       return g.length === fixtureGroups.length + 1 && g.every((x) => slow.has(x.name) || x.rules.every((r) => r.health !== 'unknown')) ? g : undefined;

@@ -6,6 +6,7 @@ import { createEngine, type Engine } from '../../electron/engine/engine.js';
 import { sandboxScrapeConfigs } from '../../electron/engine/sandbox/prometheus/scrape-config.js';
 import { startSandbox, type RunningSandbox } from '../../electron/engine/sandbox/start.js';
 import type { MethodName, Params, Result } from '../../shared/api/contract.js';
+import { writeKubePrometheusRules } from './helpers/kube-prometheus-rules.js';
 import { eventually, prometheusAvailable, startPrometheus, type RunningPrometheus } from './helpers/prometheus.js';
 
 /**
@@ -15,7 +16,8 @@ import { eventually, prometheusAvailable, startPrometheus, type RunningPrometheu
  * Prometheus URL; it learns which cluster that is from the pods in its series. Every panel it
  * then offers for a service answers with data, a worker that serves no HTTP gets a sentence
  * saying it has no request metrics instead of empty charts, and a service in a cluster this
- * Prometheus does not watch gets no Prometheus queries at all.
+ * Prometheus does not watch gets no Prometheus queries at all. Its alerts (kube-prometheus's own
+ * rules) carry no cluster label either, and still land on the right cluster's objects.
  */
 if (!prometheusAvailable) console.log('Skipping the kube-prometheus metrics test: /usr/bin/prometheus is not installed (apt-get install prometheus).');
 
@@ -47,7 +49,10 @@ beforeAll(async () => {
   if (!prometheusAvailable) return;
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daytwo-metrics-kp-'));
   sandbox = await startSandbox({ port: 0, outDir: path.join(dir, 'sandbox'), seed: 42 });
-  prometheus = await startPrometheus(path.join(dir, 'prometheus'), { scrapeConfigs: sandboxScrapeConfigs(`127.0.0.1:${sandbox.port}`, [CLUSTER]) });
+  prometheus = await startPrometheus(path.join(dir, 'prometheus'), {
+    scrapeConfigs: sandboxScrapeConfigs(`127.0.0.1:${sandbox.port}`, [CLUSTER]),
+    ruleFiles: writeKubePrometheusRules(path.join(dir, 'rules')).files,
+  });
   engine = createEngine({
     mode: 'host',
     version: 'test',
@@ -142,5 +147,18 @@ describe.skipIf(!prometheusAvailable)('metrics on a kube-prometheus-stack Promet
     const { panels, missing } = await call('metrics.panels', { entityId: `k8s:shop-prod-gke/${gke.namespace}/Service/${gke.name}` });
     expect(panels.flatMap((p) => p.queries).filter((q) => q.source.startsWith('prometheus:'))).toEqual([]);
     expect(missing.map((m) => m.reason)).toContainEqual(expect.stringMatching(/^No Prometheus source has series from shop-prod-gke/));
+  });
+
+  it('ties a kube-prometheus alert without a cluster label to the pod in the cluster this Prometheus covers', async () => {
+    // The sandbox seeds a stuck rollout of recommendations in shop-prod-eks, whose new pod crash-loops.
+    const alert = await eventually('KubePodCrashLooping in alerts.list', async () => {
+      const { alerts } = await call('alerts.list', {});
+      return alerts.find((a) => a.name === 'KubePodCrashLooping' && a.labels.container === 'recommendations' && a.entityIds.length > 0);
+    }, 60);
+    expect(alert.state).toBe('pending');
+    expect(alert.labels.cluster).toBeUndefined();
+    expect(alert.summary).toBe('Pod is crash looping.');
+    expect(alert.entityIds.length).toBeGreaterThan(0);
+    for (const id of alert.entityIds) expect(id).toMatch(new RegExp(`^k8s:${CLUSTER}(-viewer)?/shop/Pod/recommendations-`));
   });
 });

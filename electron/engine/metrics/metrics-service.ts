@@ -92,6 +92,12 @@ export class MetricsService {
       connection: options.connection,
       intervalMs: options.alertIntervalMs,
       now: this.now,
+      coveredContexts: (sourceId, clusterLabel) => {
+        void this.coverage.refresh([sourceId]);
+        const learned = this.coverage.get(sourceId);
+        if (!learned) return undefined;
+        return new Set([...learned.byContext].filter(([, c]) => (c.clusterLabel ?? undefined) === clusterLabel).map(([context]) => context));
+      },
       ...(options.log ? { log: options.log } : {}),
     });
     const estate = options.estate;
