@@ -48,7 +48,8 @@ function render(out: ExpositionWriter, world: SandboxWorld, load: EstateLoad, tr
 
 /** One cluster's target for one exporter: no cluster label, the job left to the scrape configuration. */
 export function renderTarget(world: SandboxWorld, load: EstateLoad, traffic: PodTraffic, cluster: string, exporter: Exporter): ExpositionWriter {
-  traffic.advance(world.now());
+  // kube-state-metrics reads objects only; the other two read the per-pod counters, brought up to now.
+  if (exporter !== 'kube-state-metrics') traffic.advance(world.now());
   const out = new ExpositionWriter();
   render(out, world, load, traffic, cluster, exporter, {});
   return out;
