@@ -9,7 +9,8 @@ import { EstateEvent } from '../estate/event.js';
  *
  * How a chart uses it:
  *   1. `metrics.panels {entityId}` → the panels to draw (derived from the sources the estate
- *      really has for that entity, then the user's own panels).
+ *      really has for that entity, then the user's own panels), and `missing`: the signals no
+ *      source has for it, each with why, to say instead of drawing empty charts.
  *   2. For each query of each panel: `metrics.query {source, query, start, end, maxPoints}`,
  *      maxPoints = the chart's plot width in pixels. The answer never holds more points than
  *      that, per series.
