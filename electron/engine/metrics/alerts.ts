@@ -15,6 +15,11 @@ export interface AlertWatchOptions {
   intervalMs?: number;
   now?: () => number;
   log?: (message: string) => void;
+  /**
+   * The Kubernetes contexts a Prometheus source's alert with this `cluster` label (or none) can
+   * concern, from what the source is learned to cover; undefined when that is not known.
+   */
+  coveredContexts?: (sourceId: string, clusterLabel: string | undefined) => ReadonlySet<string> | undefined;
 }
 
 const COMPARISON: Record<string, AlarmDefinition['comparison']> = {
@@ -219,13 +224,13 @@ export class AlertWatch {
       const was = before.get(key);
       if (was?.state === alert.state) continue;
       const at = alert.activeAt ? Date.parse(alert.activeAt) || now : now;
-      for (const entityId of this.entitiesForLabels(alert.labels)) {
+      for (const entityId of this.entitiesForLabels(sourceId, alert.labels)) {
         events.push(this.promEvent(sourceId, alert, entityId, alert.state === 'firing' ? 'AlertFiring' : 'AlertPending', at));
       }
     }
     for (const [key, alert] of before) {
       if (after.has(key)) continue;
-      for (const entityId of this.entitiesForLabels(alert.labels)) events.push(this.promEvent(sourceId, alert, entityId, 'AlertResolved', now));
+      for (const entityId of this.entitiesForLabels(sourceId, alert.labels)) events.push(this.promEvent(sourceId, alert, entityId, 'AlertResolved', now));
     }
     this.promAlerts.set(sourceId, { alerts: active, at: now });
     if (events.length > 0) this.options.estate.recordEvents(sourceId, events);
@@ -256,7 +261,7 @@ export class AlertWatch {
       state: alert.state === 'firing' ? 'firing' : 'pending',
       severity: severity === 'critical' || severity === 'warning' || severity === 'info' ? severity : 'warning',
       summary: (alert.annotations.summary ?? alert.annotations.description ?? '').slice(0, 500),
-      entityIds: this.entitiesForLabels(alert.labels).filter((id): id is string => id !== null),
+      entityIds: this.entitiesForLabels(sourceId, alert.labels).filter((id): id is string => id !== null),
       since: alert.activeAt ? Date.parse(alert.activeAt) || null : null,
       labels: alert.labels,
     };
@@ -265,14 +270,19 @@ export class AlertWatch {
   /**
    * Kubernetes objects an alert's labels name (namespace with service / deployment / pod,
    * optionally cluster), in every context whose cluster matches; [null] when none is known.
+   * A kube-prometheus-stack Prometheus's alerts carry no `cluster` label: the contexts the
+   * source covers say which cluster they come from, so a same-named object elsewhere is not
+   * blamed.
    */
-  private entitiesForLabels(labels: Record<string, string>): (string | null)[] {
+  private entitiesForLabels(sourceId: string, labels: Record<string, string>): (string | null)[] {
     const { estate } = this.options;
     const out: string[] = [];
     const namespace = labels.namespace;
+    const covered = this.options.coveredContexts?.(sourceId, labels.cluster);
     for (const source of estate.sources()) {
       if (source.kind !== 'kubernetes') continue;
       const context = source.id.slice('k8s:'.length);
+      if (covered && covered.size > 0 && !covered.has(context)) continue;
       const cluster = estate.get(source.id);
       const clusterName = typeof cluster?.status.cluster === 'string' ? cluster.status.cluster : context;
       if (labels.cluster && labels.cluster !== clusterName && labels.cluster !== context) continue;

@@ -2,6 +2,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import type { User } from './kube/auth.js';
+import { sandboxScrapeConfigs } from './prometheus/scrape-config.js';
 import type { ClusterSpec } from './world.js';
 
 /**
@@ -10,6 +11,9 @@ import type { ClusterSpec } from './world.js';
  * and an AWS shared config and credentials pair whose profile's `endpoint_url` points at the
  * sandbox, so the SDK's standard configuration chain reaches it with no special code
  * (https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html).
+ * And Prometheus configurations: `prometheus/<cluster>.yml` scrapes one cluster as
+ * kube-prometheus-stack does (no `cluster` label), `prometheus/all-clusters.yml` every cluster
+ * with a `cluster` label (see prometheus/scrape-config.ts).
  */
 
 export const AWS_PROFILE = 'daytwo-sandbox';
@@ -20,6 +24,8 @@ export interface SandboxFiles {
   awsCredentialsPath: string;
   /** The admin endpoints' bearer token (`curl -H "Authorization: Bearer $(cat …)"`). */
   adminTokenPath: string;
+  /** Ready-to-run Prometheus configurations, one per cluster and one for all. */
+  prometheusConfigDir: string;
 }
 
 export interface FileInputs {
@@ -78,6 +84,7 @@ export async function writeSandboxFiles(input: FileInputs): Promise<SandboxFiles
     awsConfigPath: join(input.outDir, 'aws-config'),
     awsCredentialsPath: join(input.outDir, 'aws-credentials'),
     adminTokenPath: join(input.outDir, 'admin-token'),
+    prometheusConfigDir: join(input.outDir, 'prometheus'),
   };
   await writePrivate(files.kubeconfigPath, kubeconfig(input));
   await writePrivate(
@@ -89,5 +96,11 @@ export async function writeSandboxFiles(input: FileInputs): Promise<SandboxFiles
     `[${AWS_PROFILE}]\naws_access_key_id = ${input.aws.accessKeyId}\naws_secret_access_key = ${input.aws.secretAccessKey}\n`,
   );
   await writePrivate(files.adminTokenPath, `${input.adminToken}\n`);
+  await mkdir(files.prometheusConfigDir, { recursive: true, mode: 0o700 });
+  const address = new URL(input.baseUrl).host;
+  const prometheusConfig = (clusters: string[], clusterLabel: boolean) =>
+    yaml.dump({ global: { scrape_interval: '15s', evaluation_interval: '15s' }, scrape_configs: sandboxScrapeConfigs(address, clusters, { clusterLabel }) }, { lineWidth: -1 });
+  for (const c of input.clusters) await writeFile(join(files.prometheusConfigDir, `${c.name}.yml`), prometheusConfig([c.name], false));
+  await writeFile(join(files.prometheusConfigDir, 'all-clusters.yml'), prometheusConfig(input.clusters.map((c) => c.name), true));
   return files;
 }

@@ -30,6 +30,8 @@ export interface RunningSandbox {
   awsConfigPath: string;
   awsCredentialsPath: string;
   adminTokenPath: string;
+  /** Prometheus configurations for the sandbox: `<cluster>.yml` per cluster, `all-clusters.yml`. */
+  prometheusConfigDir: string;
   metricsUrl: string;
   /** Bearer token for the /sandbox/ admin endpoints (also in the file at adminTokenPath). */
   adminToken: string;

@@ -5,6 +5,8 @@
  * time from here so CloudWatch, Prometheus and the Kubernetes API tell one story.
  */
 
+import type { KubeObject } from './kube/types.js';
+
 export type Cloud = 'aws' | 'gcp' | 'onprem';
 
 export interface ClusterSpec {
@@ -97,6 +99,8 @@ export interface SandboxWorld {
   pods(): Iterable<PodView>;
   nodes(): Iterable<NodeView>;
   replicas(serviceId: string): ReplicaCounts;
+  /** A cluster's objects of one resource (e.g. "pods", "deployments.apps"), as its API serves them; read-only. */
+  objects(cluster: string, resource: string): readonly KubeObject[];
   /** Attach the load model; until attached, pods use 10% of their CPU request. */
   attachLoad(signals: LoadSignals): void;
   /** A bad (or good) deploy: changes the workload's container image exactly as `kubectl set image` would. */
