@@ -10,7 +10,7 @@ import type { SandboxWorld } from '../world.js';
 /**
  * The part of PagerDuty's REST API v2 Daytwo uses, under /pagerduty/ on the sandbox's port
  * (https://developer.pagerduty.com/api-reference/):
- *   GET  /services, /users                      classic offset/limit pagination
+ *   GET  /services, /users                      classic offset/limit pagination; GET /users/{id}
  *   GET  /incidents                             statuses[], service_ids[], team_ids[], since, until, incident_key
  *   GET  /incidents/{id}, PUT /incidents/{id}   status acknowledged/resolved, assignments (From required)
  *   GET  /incidents/{id}/log_entries            paginated, newest first
@@ -114,6 +114,12 @@ export class PagerDutyApi {
       const query = q.get('query')?.toLowerCase();
       const found = this.directory.users.filter((u) => (teams.length === 0 || u.teamIds.some((t) => teams.includes(t))) && (!query || u.name.toLowerCase().includes(query) || u.email.includes(query)));
       return [200, page(q, 'users', found.map((u) => userObject(urls, this.directory, u)))];
+    }
+    const userPath = /^\/users\/([A-Z0-9]+)$/.exec(path);
+    if (method === 'GET' && userPath) {
+      const user = this.directory.users.find((u) => u.id === userPath[1]);
+      if (!user) throw new IncidentRefusal(404, codes.notFound, 'Not Found', [`User ${userPath[1]} not found.`]);
+      return [200, { user: userObject(urls, this.directory, user) }];
     }
     if (method === 'GET' && path === '/incidents') return [200, page(q, 'incidents', this.findIncidents(q).map((i) => incidentObject(urls, this.directory, i)))];
     const m = /^\/incidents\/([A-Z0-9]+)(\/log_entries|\/notes)?$/.exec(path);
