@@ -116,6 +116,26 @@ export const migrations: readonly string[] = [
   ) STRICT;
   CREATE INDEX metric_panels_by_entity ON metric_panels (entity_id, created_at);
   `,
+  // PagerDuty: notes waiting to be mirrored to a PagerDuty incident, in the order written, with
+  // their original time. attempts counts sends begun: above zero, a send may have landed, so the
+  // incident's notes are checked before sending again.
+  `
+  CREATE TABLE pagerduty_note_outbox (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    source_id    TEXT NOT NULL,
+    incident_id  TEXT NOT NULL,
+    content      TEXT NOT NULL,
+    occurred_at  INTEGER NOT NULL,
+    author       TEXT NOT NULL,
+    enqueued_at  INTEGER NOT NULL,
+    state        TEXT NOT NULL CHECK (state IN ('queued', 'sent', 'failed')),
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    last_error   TEXT,
+    sent_at      INTEGER,
+    note_id      TEXT
+  ) STRICT;
+  CREATE INDEX pagerduty_note_outbox_queue ON pagerduty_note_outbox (source_id, state, id);
+  `,
 ];
 
 export const latestSchemaVersion = migrations.length;
