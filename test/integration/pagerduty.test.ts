@@ -254,4 +254,20 @@ describe('Daytwo and a PagerDuty incident', () => {
     expect(note.recordedAt).toBeGreaterThan(writtenAt);
     expect(items.map((i) => i.entryType)).toEqual(expect.arrayContaining(['trigger_log_entry', 'acknowledge_log_entry', 'assign_log_entry', 'annotate_log_entry']));
   });
+
+  it('sends a note whose answer was lost exactly once: it reads the incident\'s notes before sending again', { timeout: 60_000 }, async () => {
+    const sourceId = incident.sourceId;
+    await eventually('the source to be live', () => (engine.sources.get(sourceId)?.state === 'live' ? true : undefined), 60, 500);
+    await admin('lose-answers', { count: 1 });
+    const queued = engine.pagerduty.enqueueNote(incident.target, { text: 'Error budget burn back under 1x.', occurredAt: Date.now(), author: 'Sam' });
+    await engine.pagerduty.flush(sourceId);
+    const afterLoss = (await call('pagerduty.outbox', {})).notes.find((n) => n.id === queued.id)!;
+    expect(afterLoss.state).toBe('queued');
+    expect(afterLoss.attempts).toBe(1);
+    // The next flush (on the next good read) finds the note already there and marks it sent.
+    await eventually('the note to be marked sent', async () => ((await call('pagerduty.outbox', {})).notes.find((n) => n.id === queued.id)?.state === 'sent' ? true : undefined), 60, 500);
+    const notes = (await pd().get(`/incidents/${incident.id}/notes`)).data.notes as { content: string }[];
+    expect(notes.filter((n) => n.content.includes('Error budget burn back under 1x.'))).toHaveLength(1);
+    expect((await call('pagerduty.outbox', {})).notes.find((n) => n.id === queued.id)?.attempts).toBe(1);
+  });
 });

@@ -82,6 +82,11 @@ export class NoteOutbox {
     return running;
   }
 
+  /** Resolves when no flush is running (the engine waits for this before closing the store). */
+  async idle(): Promise<void> {
+    await Promise.allSettled([...this.flushing.values()]);
+  }
+
   private async drain(sourceId: string, client: PagerDutyClient): Promise<void> {
     for (;;) {
       const row = this.db.prepare("SELECT * FROM pagerduty_note_outbox WHERE source_id = ? AND state = 'queued' ORDER BY id LIMIT 1").get(sourceId) as Row | undefined;

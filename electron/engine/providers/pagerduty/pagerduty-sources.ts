@@ -47,6 +47,7 @@ export class PagerDutySources {
 
   async stop(): Promise<void> {
     await Promise.all([...this.sources.values()].map((s) => s.stop()));
+    await this.outbox.idle();
   }
 
   source(id: string): PagerDutySource | undefined {

@@ -16,8 +16,9 @@ import type { SandboxWorld } from '../world.js';
  *   GET  /incidents/{id}/log_entries            paginated, newest first
  *   GET  /incidents/{id}/notes, POST (From required)
  * Every call needs `Authorization: Token token=<key>`; a token over its rate limit gets 429 with
- * Retry-After. Admin switches for tests live under /sandbox/pagerduty/: `rate-limit` and
- * `outage` (connections dropped without an answer, as when the network is gone).
+ * Retry-After. Admin switches for tests live under /sandbox/pagerduty/: `rate-limit`,
+ * `outage` (connections dropped without an answer, as when the network is gone) and
+ * `lose-answers` (the next N changes are applied, then the connection drops unanswered).
  */
 
 const PREFIX = '/pagerduty';
@@ -42,6 +43,8 @@ export class PagerDutyApi {
   readonly incidents: IncidentBook;
   readonly rateLimit = new TokenRateLimit();
   private down = false;
+  /** Changes still to apply whose answer is then lost: the ambiguous failure a client must survive. */
+  private loseAnswers = 0;
   /** Calls answered, 429s included: lets a test see that a client retried. */
   calls = 0;
 
@@ -92,7 +95,14 @@ export class PagerDutyApi {
     if (version !== undefined && version !== '2') return send(406, { error: { message: `API version ${version} is not served here; use version=2.`, code: codes.invalidInput } });
     const body = await readBody(req);
     try {
-      return send(...this.route(req.method ?? 'GET', url, body, req.headers.from));
+      const answer = this.route(req.method ?? 'GET', url, body, req.headers.from);
+      if (this.loseAnswers > 0 && (req.method === 'PUT' || req.method === 'POST')) {
+        // Applied, but the connection drops before the answer: the client cannot tell whether it landed.
+        this.loseAnswers--;
+        req.socket.destroy();
+        return true;
+      }
+      return send(...answer);
     } catch (error) {
       if (error instanceof IncidentRefusal) return send(error.status, { error: { message: error.message, code: error.code, errors: error.details } });
       throw error;
@@ -211,7 +221,13 @@ export class PagerDutyApi {
       this.down = input['down'];
       return reply(res, 200, { down: this.down });
     }
-    return reply(res, 404, { error: 'Known: /sandbox/pagerduty/rate-limit, /sandbox/pagerduty/outage.' });
+    if (url.pathname === '/sandbox/pagerduty/lose-answers') {
+      const count = input['count'];
+      if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > 100) return reply(res, 400, { error: '"count" must be an integer from 0 to 100.' });
+      this.loseAnswers = count;
+      return reply(res, 200, { loseAnswers: count });
+    }
+    return reply(res, 404, { error: 'Known: /sandbox/pagerduty/rate-limit, /sandbox/pagerduty/outage, /sandbox/pagerduty/lose-answers.' });
   }
 }
 
