@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NoParams, query } from './define.js';
+import { NoParams, mutation, query } from './define.js';
 import { PagerDutyIncidentTarget } from './operations.js';
 
 /**
@@ -66,7 +66,38 @@ export const OutboxNote = z.object({
 });
 export type OutboxNote = z.infer<typeof OutboxNote>;
 
+export const IncidentLink = z.object({
+  /** The Daytwo incident. */
+  incidentId: z.string(),
+  /** The PagerDuty incident it follows. */
+  pagerduty: z.string(),
+  linkedAt: z.number(),
+});
+export type IncidentLink = z.infer<typeof IncidentLink>;
+
+const DaytwoIncidentId = z.string().min(1).max(200);
+
 export const pagerdutyMethods = {
+  'pagerduty.link': mutation(
+    "Link a Daytwo incident to a PagerDuty incident: the Daytwo incident's notes are mirrored to it and its log entries join the timeline.",
+    z.object({ incidentId: DaytwoIncidentId, pagerduty: PagerDutyIncidentTarget }).strict(),
+    z.object({ link: IncidentLink }),
+  ),
+  'pagerduty.unlink': mutation(
+    'Stop following a PagerDuty incident from a Daytwo incident; notes already queued are still sent.',
+    z.object({ incidentId: DaytwoIncidentId, pagerduty: PagerDutyIncidentTarget }).strict(),
+    z.object({ removed: z.boolean() }),
+  ),
+  'pagerduty.links': query(
+    'The PagerDuty incidents a Daytwo incident follows.',
+    z.object({ incidentId: DaytwoIncidentId }).strict(),
+    z.object({ links: z.array(IncidentLink) }),
+  ),
+  'pagerduty.timeline': query(
+    'The log entries of every PagerDuty incident linked to a Daytwo incident, read live, as timeline items in time order.',
+    z.object({ incidentId: DaytwoIncidentId }).strict(),
+    z.object({ items: z.array(PagerDutyTimelineItem) }),
+  ),
   'pagerduty.incidents': query(
     "Incidents of the user's PagerDuty services (open, and resolved in the last week), as last read; stale when a source is not live.",
     z.object({ statuses: z.array(PagerDutyStatus).max(3).optional() }).strict().optional().transform((p) => p ?? {}),

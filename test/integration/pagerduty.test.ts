@@ -8,6 +8,7 @@ import type { MethodName, Params, Result } from '../../shared/api/contract.js';
 import type { PagerDutyIncident } from '../../shared/api/pagerduty.js';
 import { createEngine, type Engine } from '../../electron/engine/engine.js';
 import { passphraseSealer } from '../../electron/engine/connections/vault.js';
+import { PagerDutyClient } from '../../electron/engine/providers/pagerduty/pagerduty-client.js';
 import type { PagerDutyConnectionFile } from '../../electron/engine/sandbox/files.js';
 import { startSandbox, type RunningSandbox } from '../../electron/engine/sandbox/start.js';
 
@@ -119,6 +120,13 @@ describe('the sandbox speaks PagerDuty REST API v2 to @pagerduty/pdjs', () => {
       expect(Number.isInteger(retryAfter) && retryAfter >= 1).toBe(true);
       await new Promise((r) => setTimeout(r, retryAfter * 1000));
       expect((await pd().get('/users', { data: { limit: 1 } })).status).toBe(200);
+
+      // Daytwo's client waits out each 429 for its Retry-After, so every call gets its answer.
+      const client = new PagerDutyClient({ sourceId: 'pagerduty:test', server: file.server, from: file.from, certificateAuthority: file.certificateAuthority!, token: () => file.token });
+      const before = sandbox.pagerduty.calls;
+      for (let i = 0; i < 7; i++) expect((await client.get<{ users: unknown[] }>('/users', { limit: '1' })).users).toHaveLength(1);
+      expect(sandbox.pagerduty.calls - before).toBeGreaterThan(7);
+      client.close();
     } finally {
       await admin('rate-limit', { requests: 960, windowSeconds: 60 });
     }
@@ -128,6 +136,8 @@ describe('the sandbox speaks PagerDuty REST API v2 to @pagerduty/pdjs', () => {
 describe('Daytwo and a PagerDuty incident', () => {
   let engine: Engine;
   let incident: PagerDutyIncident;
+  /** A Daytwo incident's id, as the incidents feature would hand it over. */
+  const daytwoIncident = 'incident-2026-11-30-checkout';
 
   async function call<M extends MethodName>(method: M, params: Params<M>): Promise<Result<M>> {
     const outcome = await engine.router.call(method, params, { transport: 'internal' });
@@ -181,6 +191,14 @@ describe('Daytwo and a PagerDuty incident', () => {
     expect(entries.items.map((i) => i.entryType)).toEqual(['trigger_log_entry', 'assign_log_entry']);
   });
 
+  it('links it to a Daytwo incident, once however often it is asked', async () => {
+    const first = await call('pagerduty.link', { incidentId: daytwoIncident, pagerduty: incident.target });
+    const again = await call('pagerduty.link', { incidentId: daytwoIncident, pagerduty: incident.target });
+    expect(again.link).toEqual(first.link);
+    expect((await call('pagerduty.links', { incidentId: daytwoIncident })).links.map((l) => l.pagerduty)).toEqual([incident.target]);
+    await expect(call('pagerduty.link', { incidentId: daytwoIncident, pagerduty: 'pagerduty:elsewhere.example/incidents/PABCDEF' })).rejects.toMatchObject({ code: 'not_found' });
+  });
+
   it('acknowledges it from Daytwo through plan, confirm, execute, verify, and the audit log', { timeout: 60_000 }, async () => {
     const { plan } = await call('operations.plan', { kind: 'pagerduty-acknowledge', target: incident.target, params: {} });
     expect(plan.state).toBe('ready');
@@ -228,7 +246,9 @@ describe('Daytwo and a PagerDuty incident', () => {
     // Written five minutes ago, on a plane; PagerDuty will stamp it with the time it arrives.
     const writtenAt = Math.floor((Date.now() - 5 * 60_000) / 1000) * 1000;
     const stamp = new Date(writtenAt).toISOString().replace('.000Z', 'Z');
-    const queued = engine.pagerduty.enqueueNote(incident.target, { text: 'Rolled back catalog-api; 5xx falling.', occurredAt: writtenAt, author: 'Sam' });
+    // Written on the Daytwo incident; mirrored to every PagerDuty incident linked to it.
+    const [queued] = engine.pagerduty.mirrorNote(daytwoIncident, { text: 'Rolled back catalog-api; 5xx falling.', occurredAt: writtenAt, author: 'Sam' });
+    if (!queued) throw new Error('The note was not queued for the linked PagerDuty incident.');
     expect(queued.state).toBe('queued');
     await engine.pagerduty.flush(sourceId);
     expect((await call('pagerduty.outbox', {})).notes.find((n) => n.id === queued.id)?.state).toBe('queued');
@@ -247,7 +267,7 @@ describe('Daytwo and a PagerDuty incident', () => {
     expect(mine).toHaveLength(1);
     expect(mine[0]!.content.startsWith(`[${stamp}, written offline by Sam] Rolled back catalog-api; 5xx falling.`)).toBe(true);
 
-    const { items } = await call('pagerduty.logEntries', { incident: incident.target });
+    const { items } = await call('pagerduty.timeline', { incidentId: daytwoIncident });
     const note = items.find((i) => i.entryType === 'annotate_log_entry')!;
     expect(note.occurredAt).toBe(writtenAt);
     expect(note.late).toBe(true);
@@ -269,5 +289,15 @@ describe('Daytwo and a PagerDuty incident', () => {
     const notes = (await pd().get(`/incidents/${incident.id}/notes`)).data.notes as { content: string }[];
     expect(notes.filter((n) => n.content.includes('Error budget burn back under 1x.'))).toHaveLength(1);
     expect((await call('pagerduty.outbox', {})).notes.find((n) => n.id === queued.id)?.attempts).toBe(1);
+  });
+
+  it('resolves it from Daytwo, and refuses to plan anything more on a resolved incident', { timeout: 60_000 }, async () => {
+    const { plan } = await call('operations.plan', { kind: 'pagerduty-resolve', target: incident.target, params: {} });
+    expect(plan.diff.changes).toEqual([{ field: 'status', before: 'triggered', after: 'resolved' }]);
+    const { operation } = await call('operations.execute', { planId: plan.id, confirmation: plan.confirmation.expected, wait: true });
+    expect(operation.state).toBe('succeeded');
+    expect((await pd().get(`/incidents/${incident.id}`)).data.incident.status).toBe('resolved');
+    await expect(call('operations.plan', { kind: 'pagerduty-acknowledge', target: incident.target, params: {} })).rejects.toMatchObject({ code: 'conflict' });
+    await expect(call('operations.plan', { kind: 'pagerduty-acknowledge', target: 'k8s:ctx/ns/Deployment/web', params: {} } as never)).rejects.toMatchObject({ code: 'bad_request' });
   });
 });

@@ -135,6 +135,15 @@ export const migrations: readonly string[] = [
     note_id      TEXT
   ) STRICT;
   CREATE INDEX pagerduty_note_outbox_queue ON pagerduty_note_outbox (source_id, state, id);
+  -- Which PagerDuty incidents a Daytwo incident follows: its notes are mirrored to them, and
+  -- their log entries join its timeline.
+  CREATE TABLE pagerduty_links (
+    incident_id   TEXT NOT NULL,
+    pagerduty     TEXT NOT NULL,
+    linked_at     INTEGER NOT NULL,
+    PRIMARY KEY (incident_id, pagerduty)
+  ) STRICT;
+  CREATE INDEX pagerduty_links_by_pagerduty ON pagerduty_links (pagerduty);
   `,
 ];
 

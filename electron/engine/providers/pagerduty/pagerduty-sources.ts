@@ -5,6 +5,7 @@ import type { ExternalSystem, ExternalTarget } from '../../operations/external-o
 import type { StoreDatabase } from '../../store/database.js';
 import { PagerDutyError, type PagerDutyClient, type PagerDutyConnection } from './pagerduty-client.js';
 import { RawUser } from './incident-shapes.js';
+import { IncidentLinks, type IncidentLink } from './incident-links.js';
 import { logEntryTimeline } from './log-entry-timeline.js';
 import { NoteOutbox, type NoteInput } from './note-outbox.js';
 import { PagerDutySource } from './pagerduty-source.js';
@@ -25,10 +26,12 @@ export interface PagerDutySourcesOptions {
  */
 export class PagerDutySources {
   readonly outbox: NoteOutbox;
+  readonly links: IncidentLinks;
   private readonly sources = new Map<string, PagerDutySource>();
 
   constructor(private readonly options: PagerDutySourcesOptions) {
     this.outbox = new NoteOutbox(options.db);
+    this.links = new IncidentLinks(options.db);
     for (const connection of options.connections) {
       const source = new PagerDutySource(connection, {
         registry: options.registry,
@@ -92,6 +95,26 @@ export class PagerDutySources {
     const queued = this.outbox.enqueue(source.id, target.name, note, !source.live);
     if (source.live) this.flush(source.id);
     return queued;
+  }
+
+  /** Links a Daytwo incident to a PagerDuty incident of a configured source. */
+  link(incidentId: string, incident: string): IncidentLink {
+    const { target } = this.resolve(incident);
+    return this.links.link(incidentId, target.id);
+  }
+
+  /**
+   * A note written on a Daytwo incident, queued for every PagerDuty incident linked to it:
+   * the one call the incidents feature makes per note.
+   */
+  mirrorNote(incidentId: string, note: NoteInput): OutboxNote[] {
+    return this.links.of(incidentId).map((link) => this.enqueueNote(link.pagerduty, note));
+  }
+
+  /** The log entries of every PagerDuty incident linked to a Daytwo incident, merged in time order. */
+  async timelineOf(incidentId: string): Promise<PagerDutyTimelineItem[]> {
+    const lists = await Promise.all(this.links.of(incidentId).map((link) => this.logEntries(link.pagerduty)));
+    return lists.flat().sort((a, b) => a.occurredAt - b.occurredAt || a.recordedAt - b.recordedAt);
   }
 
   /** Sends what waits for the source; resolves when the queue is empty or stopped at a failure. */
