@@ -29,7 +29,11 @@ test('a PagerDuty incident from a bad deploy is listed beside the alerts and ack
   const port = /:(\d+)\//.exec(server)?.[1];
   expect((await fetch(`http://127.0.0.1:${port}/sandbox/scenarios/bad-deploy/start`, { method: 'POST' })).status).toBe(200);
 
+  // The first visit hands the page its token (in the fragment); then go to the alerts.
+  await page.goto(host.url);
+  await expect(page.getByRole('heading', { level: 1, name: 'Estate overview' })).toBeVisible();
   await page.goto(`${host.url.replace(/#.*$/, '')}#/alerts`);
+  await expect(page.getByRole('heading', { level: 1, name: 'Alerts' })).toBeVisible();
   const table = page.getByRole('table', { name: 'PagerDuty incidents' });
   const row = table.getByRole('row').filter({ hasText: 'catalog-api-5xx-high' });
   await expect(row).toContainText('Triggered', { timeout: 240_000 });

@@ -46,4 +46,6 @@ export interface ExternalSystem<C> {
   actingAs(target: ExternalTarget): string | null;
   /** The system's failure as an API error a person can act on; undefined when it is not the system's. */
   explain(error: unknown): ApiError | undefined;
+  /** An operation on the target ended: what the feature shows of it should be read again now. */
+  changed?(target: ExternalTarget): void;
 }

@@ -298,7 +298,15 @@ export class OperationsService {
     if (final) for (const resolve of this.settledWaiters.get(final.id) ?? []) resolve(final);
     this.settledWaiters.delete(operation.id);
     // A PagerDuty change lands on the incident's own log (and so on the incident timeline), not on an estate entity.
-    if (isPagerDutyKind(stored.plan.kind)) return;
+    if (isPagerDutyKind(stored.plan.kind)) {
+      try {
+        const system = this.options.pagerduty;
+        system?.changed?.(system.parseTarget(stored.plan.target));
+      } catch {
+        // The source is no longer configured (a run recovered at start): nothing to read again.
+      }
+      return;
+    }
     this.options.onTimelineEvent?.({
       at: finishedAt,
       entityId: stored.plan.target,

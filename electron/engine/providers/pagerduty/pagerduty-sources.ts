@@ -133,6 +133,7 @@ export class PagerDutySources {
       notLiveReason: (target) => this.sources.get(target.sourceId)?.notLiveReason() ?? `PagerDuty source ${target.sourceId} is not configured.`,
       actingAs: (target) => this.sources.get(target.sourceId)?.connection.from ?? null,
       explain: (error) => (error instanceof PagerDutyError ? explain(error) : undefined),
+      changed: (target) => void this.sources.get(target.sourceId)?.refresh(),
     };
   }
 
