@@ -108,7 +108,15 @@ export class PagerDutySources {
    * the one call the incidents feature makes per note.
    */
   mirrorNote(incidentId: string, note: NoteInput): OutboxNote[] {
-    return this.links.of(incidentId).map((link) => this.enqueueNote(link.pagerduty, note));
+    return this.links.of(incidentId).flatMap((link) => {
+      try {
+        return [this.enqueueNote(link.pagerduty, note)];
+      } catch (error) {
+        // A link to a PagerDuty account no longer configured: the note stays on the Daytwo incident.
+        this.options.log?.(`PagerDuty: not mirroring a note of ${incidentId} to ${link.pagerduty}: ${error instanceof Error ? error.message : String(error)}`);
+        return [];
+      }
+    });
   }
 
   /** The log entries of every PagerDuty incident linked to a Daytwo incident, merged in time order. */
