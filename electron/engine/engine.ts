@@ -21,6 +21,9 @@ import { operationEstateEvent } from './operations/timeline.js';
 import { MetricsService } from './metrics/metrics-service.js';
 import type { MetricsServiceOptions } from './metrics/metrics-service.js';
 import { metricsHandlers } from './metrics/handlers.js';
+import { loadPagerDutyConnections } from './connections/pagerduty-file.js';
+import { PagerDutySources } from './providers/pagerduty/pagerduty-sources.js';
+import { pagerdutyHandlers } from './providers/pagerduty/handlers.js';
 
 export interface EngineOptions {
   mode: AppInfo['mode'];
@@ -67,6 +70,8 @@ export interface Engine {
   readonly audit: AuditLog;
   /** Queries, panels, the series cache, alarms and alerts (metrics/metrics-service.ts). */
   readonly metrics: MetricsService;
+  /** PagerDuty sources, their incidents and the note outbox (providers/pagerduty/pagerduty-sources.ts). */
+  readonly pagerduty: PagerDutySources;
   readonly info: AppInfo;
   close(): Promise<void>;
 }
@@ -91,8 +96,17 @@ export function createEngine(options: EngineOptions): Engine {
         log: (message) => log(message),
       })
     : null;
+  const pagerduty = new PagerDutySources({
+    db,
+    registry: sources,
+    connections: loadPagerDutyConnections(options.connections?.pagerdutyFiles ?? [], vault, (message) => log(message)),
+    sandbox: options.sandbox ?? false,
+    ...(options.sourceTuning?.pagerdutyIntervalMs !== undefined ? { intervalMs: options.sourceTuning.pagerdutyIntervalMs } : {}),
+    log: (message) => log(message),
+  });
   const audit = new AuditLog(db, { key: options.auditKey ?? null, log: (message) => log(message) });
   const operations = new OperationsService({
+    pagerduty: pagerduty.operationsAccess(),
     db,
     audit,
     clusters:
@@ -124,6 +138,7 @@ export function createEngine(options: EngineOptions): Engine {
     ...options.metricsTuning,
   });
   if (running) metrics.start();
+  pagerduty.start();
   const info: AppInfo = {
     name: 'Daytwo',
     version: options.version,
@@ -154,6 +169,7 @@ export function createEngine(options: EngineOptions): Engine {
       },
       ...operationHandlers(operations, audit),
       ...metricsHandlers(metrics),
+      ...pagerdutyHandlers(pagerduty),
     },
     topicHandlers: {
       ...operationTopicHandlers(operations),
@@ -180,10 +196,12 @@ export function createEngine(options: EngineOptions): Engine {
     operations,
     audit,
     metrics,
+    pagerduty,
     info,
     async close() {
       await metrics.close();
       await operations.close();
+      await pagerduty.stop();
       await running?.stop();
       estate.close();
       db.close();

@@ -5,6 +5,7 @@ import { estateMethods, estateTopics } from './estate.js';
 import { operationMethods, operationTopics } from './operations.js';
 import { auditMethods } from './audit.js';
 import { metricsMethods } from './metrics.js';
+import { pagerdutyMethods } from './pagerduty.js';
 import type { MethodSpec, TopicSpec } from './define.js';
 
 /**
@@ -18,6 +19,7 @@ export const methods = {
   ...operationMethods,
   ...auditMethods,
   ...metricsMethods,
+  ...pagerdutyMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const topics = {

@@ -43,6 +43,7 @@ export async function chooseEstate(options: EstateChoiceOptions): Promise<Estate
       kubeconfigFiles: [sandbox.kubeconfigPath],
       aws: { configFile: sandbox.awsConfigPath, credentialsFile: sandbox.awsCredentialsPath },
       prometheusUrls: options.prometheusUrls,
+      pagerdutyFiles: [sandbox.pagerdutyPath],
       env,
     },
     sandbox,

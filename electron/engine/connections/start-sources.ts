@@ -23,6 +23,8 @@ export interface ConnectionSettings {
   aws?: AwsFiles;
   /** Prometheus base URLs (--prometheus, repeatable). */
   prometheusUrls?: string[];
+  /** PagerDuty connection files (connections/pagerduty-file.ts); the sandbox writes one. */
+  pagerdutyFiles?: string[];
   env?: NodeJS.ProcessEnv;
 }
 
@@ -35,6 +37,8 @@ export interface SourceTuning {
   connectTimeoutMs?: number;
   /** How often kubeconfig files are checked for changes (ms); 0 turns it off. */
   kubeconfigPollMs?: number;
+  /** How often PagerDuty's incident list is read again (ms). */
+  pagerdutyIntervalMs?: number;
 }
 
 export interface StartSourcesOptions {

@@ -26,6 +26,19 @@ export interface SandboxFiles {
   adminTokenPath: string;
   /** Ready-to-run Prometheus configurations, one per cluster and one for all. */
   prometheusConfigDir: string;
+  pagerdutyPath: string;
+}
+
+/**
+ * The PagerDuty connection file: pdjs's `server` (host, port and path, no scheme: pdjs always
+ * speaks HTTPS), the API token, the email sent as `From` on changes, and the CA that signed the
+ * sandbox's certificate (a real account needs none: api.pagerduty.com has a public certificate).
+ */
+export interface PagerDutyConnectionFile {
+  server: string;
+  token: string;
+  from: string;
+  certificateAuthority?: string;
 }
 
 export interface FileInputs {
@@ -43,6 +56,7 @@ export interface FileInputs {
   aws: { accessKeyId: string; secretAccessKey: string };
   /** This launch's token for the admin endpoints, written for people and scripts to read. */
   adminToken: string;
+  pagerduty: { token: string; from: string };
 }
 
 export function kubeconfig(input: Omit<FileInputs, 'outDir'>): string {
@@ -85,6 +99,7 @@ export async function writeSandboxFiles(input: FileInputs): Promise<SandboxFiles
     awsCredentialsPath: join(input.outDir, 'aws-credentials'),
     adminTokenPath: join(input.outDir, 'admin-token'),
     prometheusConfigDir: join(input.outDir, 'prometheus'),
+    pagerdutyPath: join(input.outDir, 'pagerduty.json'),
   };
   await writePrivate(files.kubeconfigPath, kubeconfig(input));
   await writePrivate(
@@ -102,5 +117,12 @@ export async function writeSandboxFiles(input: FileInputs): Promise<SandboxFiles
     yaml.dump({ global: { scrape_interval: '15s', evaluation_interval: '15s' }, scrape_configs: sandboxScrapeConfigs(address, clusters, { clusterLabel }) }, { lineWidth: -1 });
   for (const c of input.clusters) await writeFile(join(files.prometheusConfigDir, `${c.name}.yml`), prometheusConfig([c.name], false));
   await writeFile(join(files.prometheusConfigDir, 'all-clusters.yml'), prometheusConfig(input.clusters.map((c) => c.name), true));
+  const pagerduty: PagerDutyConnectionFile = {
+    server: `${new URL(input.kubeUrl).host}/pagerduty`,
+    token: input.pagerduty.token,
+    from: input.pagerduty.from,
+    certificateAuthority: input.caPem,
+  };
+  await writePrivate(files.pagerdutyPath, `${JSON.stringify(pagerduty, null, 2)}\n`);
   return files;
 }
