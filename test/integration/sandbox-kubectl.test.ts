@@ -96,6 +96,9 @@ describe.each(VERSIONS)('kubectl $version against $context', ({ version, context
     expect(second).toContain('deployment.apps/frontend unchanged');
 
     expect(await ns(['get', 'greetings', 'welcome', '-o', 'jsonpath={.spec.message}'])).toBe('Welcome to the guestbook');
+    // Validation works as on a cluster: the server refuses a misspelt field kubectl sends it.
+    const typo = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: typo, namespace: guestbook}\ndatta: {a: b}\n';
+    await expect(k(['apply', '-f', '-'], typo)).rejects.toThrow(/strict decoding error: unknown field "datta"/);
     expect(await ns(['get', 'gr', '-o', 'name'])).toBe('greeting.example.com/welcome\n');
     expect(await ns(['get', 'serviceaccounts', '-o', 'name'])).toBe('serviceaccount/default\nserviceaccount/frontend\n');
     const secret = JSON.parse(await ns(['get', 'secret', 'redis-auth', '-o', 'json'])) as { type: string; data: Record<string, string>; stringData?: unknown };

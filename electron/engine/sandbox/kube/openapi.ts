@@ -261,3 +261,42 @@ export function openApiV2Protobuf(doc: Record<string, unknown>): Buffer {
     .message(9, definitions)
     .finish();
 }
+
+/**
+ * Fields of `obj` its kind's schema does not declare, as the API server's strict decoding
+ * names them ("spec.replica"): what `fieldValidation=Strict` refuses and `Warn` reports.
+ */
+export function unknownFields(store: ObjectStore, r: ResourceType, obj: unknown): string[] {
+  const name = r.custom ? undefined : rootName(r);
+  const root = r.custom ? customDefinition(store, r) : name ? DEFINITIONS[name] : undefined;
+  if (!root) return [];
+  const out: string[] = [];
+  const resolve = (s: Schema): Schema => {
+    let cur = s;
+    for (let i = 0; i < 8; i++) {
+      const ref = cur.$ref ?? cur.allOf?.[0]?.$ref;
+      if (!ref) break;
+      cur = DEFINITIONS[ref.replace(/^#\/(definitions|components\/schemas)\//, '')] ?? {};
+    }
+    return cur;
+  };
+  const walk = (value: unknown, schema: Schema, path: string): void => {
+    const s = resolve(schema);
+    if (s['x-kubernetes-preserve-unknown-fields'] === true || value === null || typeof value !== 'object') return;
+    if (Array.isArray(value)) {
+      if (s.items) value.forEach((v, i) => walk(v, s.items as Schema, `${path}[${i}]`));
+      return;
+    }
+    for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+      // Strategic-merge directives ($patch, $setElementOrder/…) are not fields.
+      if (key.startsWith('$')) continue;
+      const field = path ? `${path}.${key}` : key;
+      const declared = s.properties?.[key];
+      if (declared) walk(v, declared, field);
+      else if (typeof s.additionalProperties === 'object') walk(v, s.additionalProperties, field);
+      else if (s.properties && s.additionalProperties === undefined) out.push(field);
+    }
+  };
+  walk(obj, root, '');
+  return out;
+}

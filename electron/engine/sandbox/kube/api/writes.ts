@@ -1,5 +1,6 @@
 import yaml from 'js-yaml';
 import { applyDefaults, normalize, specChanged, validate } from '../admission.js';
+import { unknownFields } from '../openapi.js';
 import { PATCH_TYPES, jsonPatch, mergePatch, strategicMerge } from '../patch.js';
 import { groupVersion } from '../resources.js';
 import { StatusError, alreadyExists, badRequest, conflict, notFoundPath } from '../status.js';
@@ -50,13 +51,31 @@ export function requireNamespace(r: ApiRequest, t: Target): void {
   }
 }
 
+/**
+ * Field validation (https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation):
+ * Strict refuses fields the kind's schema does not declare, Warn (the default) keeps them and
+ * says so in a Warning header, which kubectl prints; Ignore says nothing.
+ */
+function checkFields(r: ApiRequest, t: Target, obj: unknown): void {
+  const mode = r.url.searchParams.get('fieldValidation') ?? 'Warn';
+  if (mode === 'Ignore') return;
+  const unknown = unknownFields(r.cluster.store, t.resource, obj);
+  if (unknown.length === 0) return;
+  if (mode === 'Strict') {
+    throw badRequest(`${t.resource.kind} in version "${t.resource.version}" cannot be handled as a ${t.resource.kind}: strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`);
+  }
+  if (!r.res.headersSent) r.res.setHeader('Warning', unknown.map((f) => `299 - ${JSON.stringify(`unknown field "${f}"`)}`));
+}
+
 /** The field manager a write is recorded under: the request's, or its client's name. */
 function fieldManager(r: ApiRequest): string {
   return r.url.searchParams.get('fieldManager') || defaultManager(r.req.headers['user-agent']);
 }
 
 export async function createObject(r: ApiRequest, t: Target): Promise<void> {
-  send(r.res, 201, insert(r, t, checkIdentity(t, await readObject(r)), false));
+  const obj = checkIdentity(t, await readObject(r));
+  checkFields(r, t, obj);
+  send(r.res, 201, insert(r, t, obj, false));
 }
 
 /** Stores a new object through admission; `applied` when server-side apply creates it (its managedFields are already set). */
@@ -117,20 +136,28 @@ export function replace(r: ApiRequest, t: Target, current: KubeObject, next: Kub
 export async function updateObject(r: ApiRequest, t: Target): Promise<void> {
   const current = entry(r, t).obj;
   const next = checkIdentity(t, await readObject(r));
+  if (!t.sub) checkFields(r, t, next);
   if (next.metadata.name !== t.name) throw badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${t.name})`);
   send(r.res, 200, replace(r, t, current, next, isDryRun(r)));
 }
 
-export async function applyPatch(r: ApiRequest, current: unknown): Promise<unknown> {
+/** Applies the request's patch to `current`; `t` (the object's target) checks a merge patch's fields. */
+export async function applyPatch(r: ApiRequest, current: unknown, t?: Target): Promise<unknown> {
   const type = (r.req.headers['content-type'] ?? '').split(';')[0]?.trim();
   const body = await readBody(r.req);
   switch (type) {
     case PATCH_TYPES.json:
       return jsonPatch(current, parseJson(body));
-    case PATCH_TYPES.merge:
-      return mergePatch(structuredClone(current), parseJson(body));
-    case PATCH_TYPES.strategic:
-      return strategicMerge(structuredClone(current), parseJson(body));
+    case PATCH_TYPES.merge: {
+      const patch = parseJson(body);
+      if (t) checkFields(r, t, patch);
+      return mergePatch(structuredClone(current), patch);
+    }
+    case PATCH_TYPES.strategic: {
+      const patch = parseJson(body);
+      if (t) checkFields(r, t, patch);
+      return strategicMerge(structuredClone(current), patch);
+    }
     default:
       throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${Object.values(PATCH_TYPES).slice(0, 3).join(', ')}`);
   }
@@ -151,6 +178,7 @@ async function applyObject(r: ApiRequest, t: Target): Promise<void> {
     throw badRequest(`error decoding YAML: ${(e as Error).message}`);
   }
   const config = checkIdentity(t, body);
+  checkFields(r, t, config);
   if (config.metadata.name !== t.name) throw badRequest(`the name of the object (${config.metadata.name}) does not match the name on the URL (${t.name})`);
   const force = ['true', '1'].includes(r.url.searchParams.get('force') ?? '');
   const now = r.cluster.now();
@@ -163,7 +191,7 @@ async function applyObject(r: ApiRequest, t: Target): Promise<void> {
 export async function patchObject(r: ApiRequest, t: Target): Promise<void> {
   if (isApply(r) && !t.sub) return applyObject(r, t);
   const current = entry(r, t).obj;
-  const patched = (await applyPatch(r, current)) as KubeObject;
+  const patched = (await applyPatch(r, current, t.sub ? undefined : t)) as KubeObject;
   if (!isObject(patched) || !isObject(patched.metadata)) throw badRequest('the patch removed the object metadata');
   if (patched.metadata.name !== current.metadata.name) throw badRequest('metadata.name: Invalid value: the name of an object cannot be changed by a patch');
   const next = checkIdentity(t, patched);
