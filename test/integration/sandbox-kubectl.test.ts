@@ -105,6 +105,8 @@ describe.each(VERSIONS)('kubectl $version against $context', ({ version, context
     expect(secret.type).toBe('Opaque');
     expect(Buffer.from(secret.data.password ?? '', 'base64').toString()).toBe('s3cr3t-value');
     expect(secret.stringData).toBeUndefined();
+    expect(await ns(['get', 'secret', 'redis-auth'])).toMatch(/redis-auth\s+Opaque\s+1\s/);
+    expect(await ns(['get', 'pvc', 'redis-data'])).toMatch(/redis-data\s+Bound\s+pvc-\S+\s+2Gi\s+RWO\s+standard/);
     await until('frontend to be available', async () => ((await ns(['get', 'deployment', 'frontend', '-o', 'jsonpath={.status.availableReplicas}'])) === '2' ? true : undefined));
     const slices = await ns(['get', 'endpointslices', '-l', 'kubernetes.io/service-name=frontend', '-o', 'jsonpath={range .items[*].endpoints[*]}{.conditions.ready} {end}']);
     expect(slices.trim().split(' ')).toEqual(['true', 'true']);
