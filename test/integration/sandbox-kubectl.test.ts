@@ -200,6 +200,8 @@ spec:
 test('an on-prem LoadBalancer Service stays pending, as without a cloud controller', async () => {
   const k = (args: string[], input?: string) => kubectl('1.33', ['--context', 'dc1-onprem', ...args], input);
   await k(['apply', '-f', '-'], 'apiVersion: v1\nkind: Service\nmetadata: {name: edge, namespace: default}\nspec:\n  type: LoadBalancer\n  selector: {app: edge}\n  ports: [{port: 443, targetPort: 8443}]\n');
+  // Typed commands that send protobuf bodies are told plainly that the sandbox speaks JSON.
+  await expect(k(['create', 'service', 'loadbalancer', 'edge2', '--tcp=443:8443'])).rejects.toThrow(/accepts application\/json and application\/yaml request bodies/);
   await new Promise((r) => setTimeout(r, 4000));
   expect(await k(['get', 'service', 'edge'])).toMatch(/edge\s+LoadBalancer\s+\S+\s+<pending>/);
 });

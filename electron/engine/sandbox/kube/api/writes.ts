@@ -22,6 +22,10 @@ export function isDryRun(r: ApiRequest): boolean {
 }
 
 export async function readObject(r: ApiRequest): Promise<unknown> {
+  // The sandbox speaks JSON only; say so plainly rather than failing to parse protobuf as JSON.
+  if (/protobuf/.test(r.req.headers['content-type'] ?? '')) {
+    throw new StatusError(415, 'UnsupportedMediaType', 'the sandbox API server accepts application/json and application/yaml request bodies, not application/vnd.kubernetes.protobuf');
+  }
   return parseJson(await readBody(r.req));
 }
 
