@@ -11,6 +11,7 @@ import { type Exporter, isExporter, renderMetrics, renderTarget } from './promet
 import { defaultScenarioDir } from './scenarios/scenario-dir.js';
 import { loadScenarios } from './scenarios/scenario-file.js';
 import { ScenarioDeck } from './scenarios/scenario-deck.js';
+import { registryRoute } from './registry-route.js';
 import type { SandboxWorld } from './world.js';
 
 /**
@@ -133,6 +134,7 @@ export function attachCloud(world: SandboxWorld, options: CloudSideOptions): Clo
       }
       if (url.pathname.startsWith('/metrics/') && (req.method === 'GET' || req.method === 'HEAD')) return targetRoute(req, res, url);
       if (url.pathname === '/sandbox/cloudwatch/throttle') return throttleRoute(req, res, cloudwatch);
+      if (url.pathname === '/sandbox/registry/images') return registryRoute(req, res, world);
       return scenarios.handle(req, res, url);
     },
     startScenario(name) {

@@ -252,6 +252,60 @@ const configMapPrinter: Printer = {
   },
 };
 
+type Loose = KubeObject & Record<string, unknown> & { spec?: Record<string, unknown>; status?: Record<string, unknown> };
+
+const secretPrinter: Printer = {
+  columns: [nameCol, col('Type'), col('Data', 'integer'), ageCol],
+  cells(obj, now) {
+    const o = obj as Loose;
+    return [obj.metadata.name, String(o.type ?? 'Opaque'), Object.keys((o.data as Record<string, string> | undefined) ?? {}).length, age(obj, now)];
+  },
+};
+
+const serviceAccountPrinter: Printer = {
+  columns: [nameCol, col('Secrets', 'integer'), ageCol],
+  cells(obj, now) {
+    return [obj.metadata.name, ((obj as Loose).secrets as unknown[] | undefined)?.length ?? 0, age(obj, now)];
+  },
+};
+
+const pvcPrinter: Printer = {
+  columns: [nameCol, col('Status'), col('Volume'), col('Capacity'), col('Access Modes'), col('StorageClass'), col('VolumeAttributesClass'), ageCol, col('VolumeMode', 'string', 1)],
+  cells(obj, now) {
+    const o = obj as Loose;
+    const status = o.status as { phase?: string; capacity?: { storage?: string }; accessModes?: string[] } | undefined;
+    const modes = (status?.accessModes ?? []).map((m) => ({ ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP' })[m] ?? m).join(',');
+    return [obj.metadata.name, status?.phase ?? 'Pending', String(o.spec?.volumeName ?? ''), status?.capacity?.storage ?? '', modes, String(o.spec?.storageClassName ?? '<unset>'), '<unset>', age(obj, now), String(o.spec?.volumeMode ?? 'Filesystem')];
+  },
+};
+
+const cronJobPrinter: Printer = {
+  columns: [nameCol, col('Schedule'), col('Timezone'), col('Suspend'), col('Active', 'integer'), col('Last Schedule'), ageCol],
+  cells(obj, now) {
+    const o = obj as Loose;
+    return [obj.metadata.name, String(o.spec?.schedule ?? ''), String(o.spec?.timeZone ?? '<none>'), String(o.spec?.suspend ?? false), 0, '<none>', age(obj, now)];
+  },
+};
+
+const endpointSlicePrinter: Printer = {
+  columns: [nameCol, col('AddressType'), col('Ports'), col('Endpoints'), ageCol],
+  cells(obj, now) {
+    const o = obj as Loose & { ports?: { port?: number }[]; endpoints?: { addresses: string[] }[] };
+    const ports = (o.ports ?? []).map((p) => String(p.port ?? '')).join(',') || '<unset>';
+    const addresses = (o.endpoints ?? []).flatMap((e) => e.addresses);
+    const shown = addresses.length > 3 ? `${addresses.slice(0, 3).join(',')} + ${addresses.length - 3} more...` : addresses.join(',') || '<unset>';
+    return [obj.metadata.name, String(o.addressType ?? 'IPv4'), ports, shown, age(obj, now)];
+  },
+};
+
+const networkPolicyPrinter: Printer = {
+  columns: [nameCol, col('Pod-Selector'), ageCol],
+  cells(obj, now) {
+    const selector = (obj as Loose).spec?.podSelector as Parameters<typeof selectorString>[0];
+    return [obj.metadata.name, selectorString(selector) || '<none>', age(obj, now)];
+  },
+};
+
 const defaultPrinter: Printer = {
   columns: [nameCol, { name: 'Created At', type: 'date', format: '', description: 'CreationTimestamp', priority: 0 }],
   cells(obj) {
@@ -275,6 +329,12 @@ const PRINTERS: Record<string, Printer> = {
   Event: eventPrinter,
   ControllerRevision: controllerRevisionPrinter,
   ConfigMap: configMapPrinter,
+  Secret: secretPrinter,
+  ServiceAccount: serviceAccountPrinter,
+  PersistentVolumeClaim: pvcPrinter,
+  CronJob: cronJobPrinter,
+  EndpointSlice: endpointSlicePrinter,
+  NetworkPolicy: networkPolicyPrinter,
 };
 
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
