@@ -150,7 +150,7 @@ export function attachCloud(world: SandboxWorld, options: CloudSideOptions): Clo
 /** Which of the cloud side's endpoints a request is for; null for everything else (Kubernetes). */
 function cloudRoute(req: IncomingMessage, url: URL): CloudRoute | null {
   if (targetOperation(req, url) !== null) return 'cloudwatch';
-  if (url.pathname === '/metrics') return 'metrics';
+  if (url.pathname === '/metrics' || url.pathname.startsWith('/metrics/')) return 'metrics';
   if (url.pathname === '/sandbox' || url.pathname.startsWith('/sandbox/')) return 'admin';
   return null;
 }
