@@ -1,7 +1,7 @@
 import type { AppInfo } from '../../shared/api/app.js';
 import { createRouter } from './api/router.js';
 import type { Router } from './api/router.js';
-import { openStore } from './store/database.js';
+import { openDurableConnection, openStore } from './store/database.js';
 import type { StoreDatabase } from './store/database.js';
 import { SettingsStore } from './store/settings.js';
 import { SourceRegistry } from './connections/source-registry.js';
@@ -21,6 +21,9 @@ import { operationEstateEvent } from './operations/timeline.js';
 import { MetricsService } from './metrics/metrics-service.js';
 import type { MetricsServiceOptions } from './metrics/metrics-service.js';
 import { metricsHandlers } from './metrics/handlers.js';
+import { IncidentService } from './incidents/incident-service.js';
+import { incidentHandlers, incidentTopicHandlers } from './incidents/handlers.js';
+import os from 'node:os';
 
 export interface EngineOptions {
   mode: AppInfo['mode'];
@@ -61,6 +64,8 @@ export interface Engine {
   readonly audit: AuditLog;
   /** Queries, panels, the series cache, alarms and alerts (metrics/metrics-service.ts). */
   readonly metrics: MetricsService;
+  /** Declared incidents, their timelines and notes (incidents/incident-service.ts). */
+  readonly incidents: IncidentService;
   readonly info: AppInfo;
   close(): Promise<void>;
 }
@@ -118,6 +123,19 @@ export function createEngine(options: EngineOptions): Engine {
     ...options.metricsTuning,
   });
   if (running) metrics.start();
+  // Incident data goes through its own synchronous=FULL connection: a note acknowledged is a note on disk.
+  const incidentDb = openDurableConnection(db);
+  const incidents = new IncidentService({
+    db: incidentDb,
+    estate: {
+      get: (id) => estate.get(id),
+      relationsOf: (id) => estate.detail(id)?.relations ?? [],
+      childrenOf: (id) => estate.detail(id)?.children ?? [],
+    },
+    events: (ids, start, end, limit) => metrics.events(ids, start, end, limit),
+    audit,
+    user: () => osUser(),
+  });
   const info: AppInfo = {
     name: 'Daytwo',
     version: options.version,
@@ -148,9 +166,18 @@ export function createEngine(options: EngineOptions): Engine {
       },
       ...operationHandlers(operations, audit),
       ...metricsHandlers(metrics),
+      ...incidentHandlers({
+        service: incidents,
+        dataDir: options.dataDir,
+        databaseFile: db.name,
+        panels: (id) => metrics.panels(id),
+        query: (params) => metrics.query(params),
+        alerts: { firing: () => metrics.alertList().filter((a) => a.state === 'firing') },
+      }),
     },
     topicHandlers: {
       ...operationTopicHandlers(operations),
+      ...incidentTopicHandlers(incidents),
       'sources.subscribe': (_params, push) => {
         push({ sources: sources.list() });
         return sources.subscribe((list) => push({ sources: list }));
@@ -174,13 +201,24 @@ export function createEngine(options: EngineOptions): Engine {
     operations,
     audit,
     metrics,
+    incidents,
     info,
     async close() {
       await metrics.close();
       await operations.close();
       await running?.stop();
       estate.close();
+      incidentDb.close();
       db.close();
     },
   };
+}
+
+function osUser(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    // No passwd entry (some containers): still say something a person recognises.
+    return process.env['USER'] ?? 'unknown';
+  }
 }

@@ -5,6 +5,7 @@ import { estateMethods, estateTopics } from './estate.js';
 import { operationMethods, operationTopics } from './operations.js';
 import { auditMethods } from './audit.js';
 import { metricsMethods } from './metrics.js';
+import { incidentMethods, incidentTopics } from './incidents.js';
 import type { MethodSpec, TopicSpec } from './define.js';
 
 /**
@@ -18,12 +19,14 @@ export const methods = {
   ...operationMethods,
   ...auditMethods,
   ...metricsMethods,
+  ...incidentMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const topics = {
   ...sourceTopics,
   ...estateTopics,
   ...operationTopics,
+  ...incidentTopics,
 } satisfies Record<string, TopicSpec>;
 
 export type Methods = typeof methods;

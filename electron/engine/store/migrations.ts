@@ -116,6 +116,38 @@ export const migrations: readonly string[] = [
   ) STRICT;
   CREATE INDEX metric_panels_by_entity ON metric_panels (entity_id, created_at);
   `,
+  // 5: incidents (incidents/incident-store.ts), written through a synchronous=FULL connection:
+  // the record, every change to it (its own timeline lines), notes, and stars/hides on items
+  `
+  CREATE TABLE incidents (
+    id         TEXT PRIMARY KEY,
+    status     TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    body       TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX incidents_by_update ON incidents (updated_at);
+  CREATE TABLE incident_changes (
+    id          INTEGER PRIMARY KEY,
+    incident_id TEXT NOT NULL REFERENCES incidents (id),
+    at          INTEGER NOT NULL,
+    body        TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX incident_changes_by_incident ON incident_changes (incident_id, at);
+  CREATE TABLE incident_notes (
+    id          TEXT PRIMARY KEY,
+    incident_id TEXT NOT NULL REFERENCES incidents (id),
+    occurred_at INTEGER NOT NULL,
+    body        TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX incident_notes_by_incident ON incident_notes (incident_id, occurred_at);
+  CREATE TABLE incident_marks (
+    incident_id TEXT NOT NULL REFERENCES incidents (id),
+    item_id     TEXT NOT NULL,
+    starred     INTEGER NOT NULL,
+    hidden      INTEGER NOT NULL,
+    PRIMARY KEY (incident_id, item_id)
+  ) STRICT, WITHOUT ROWID;
+  `,
 ];
 
 export const latestSchemaVersion = migrations.length;
