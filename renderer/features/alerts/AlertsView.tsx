@@ -11,6 +11,7 @@ import { kindLabel } from '../estate/rollup.js';
 import { estateIndex, useEstateStore } from '../estate/store.js';
 import { useSourcesStore } from '../sources/sources-store.js';
 import { countByState, filterAlerts, watchAlerts, useAlertsStore } from './alerts-store.js';
+import { DeclareFromAlert } from '../incidents/register.js';
 import '../estate/estate.css';
 import './alerts.css';
 
@@ -174,6 +175,7 @@ export function AlertsView() {
                     <span role="cell" className="alert-origin">
                       <span>{originWords[alert.origin]}</span>
                       <Untrusted text={sourceName(alert.sourceId)} className="muted" />
+                      <DeclareFromAlert alert={alert} />
                     </span>
                   </div>
                 );
