@@ -23,6 +23,7 @@ export async function runHost(argv: string[]): Promise<void> {
   const estate = await chooseEstate({
     dataDir,
     prometheusUrls: args.prometheus,
+    alertmanagerUrls: args.alertmanager,
     sandbox: args.sandbox,
     ...(args.sandboxPods !== undefined ? { sandboxPods: args.sandboxPods } : {}),
     ...(args.sandboxScenario !== undefined ? { sandboxScenario: args.sandboxScenario } : {}),

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { Result } from '../../shared/api/contract.js';
 import { createEngine } from '../../electron/engine/engine.js';
 import { passphraseSealer } from '../../electron/engine/connections/vault.js';
 
@@ -54,7 +55,7 @@ describe('a note acknowledged is a note kept', () => {
     const first = openEngine();
     const declared = await first.router.call('incidents.declare', { title: 'Crash test', severity: 'SEV3' }, { transport: 'internal' });
     if (!declared.ok) throw new Error(declared.error.message);
-    const incidentId = declared.result.incident.id;
+    const incidentId = (declared.result as Result<'incidents.declare'>).incident.id;
     await first.close();
 
     const { acked, signal } = await writeNotesThenKill(incidentId, 40);

@@ -23,6 +23,8 @@ export interface ConnectionSettings {
   aws?: AwsFiles;
   /** Prometheus base URLs (--prometheus, repeatable). */
   prometheusUrls?: string[];
+  /** Alertmanager base URLs (--alertmanager, repeatable). */
+  alertmanagerUrls?: string[];
   env?: NodeJS.ProcessEnv;
 }
 
@@ -62,7 +64,8 @@ export interface RunningSources {
 export type SourceConnection =
   | { kind: 'kubernetes'; config: KubeConfig; clusterName: string }
   | { kind: 'aws'; profile: AwsProfile; files: AwsFiles }
-  | { kind: 'prometheus'; url: string; token: () => string | undefined };
+  | { kind: 'prometheus'; url: string; token: () => string | undefined }
+  | { kind: 'alertmanager'; url: string; token: () => string | undefined };
 
 interface Provider {
   start(): void;
@@ -74,6 +77,11 @@ interface Configured {
   create: () => Provider;
   provider: Provider | null;
   connection?: SourceConnection;
+}
+
+/** The vault entry holding an Alertmanager's bearer token (behind an authenticating proxy). */
+export function alertmanagerTokenName(url: string): string {
+  return `alertmanager-token:${displayUrl(url)}`;
 }
 
 /** The vault entry holding a Prometheus server's bearer token. */
@@ -164,6 +172,27 @@ export function startSources(options: StartSourcesOptions): RunningSources {
         }),
       provider: null,
       connection: { kind: 'prometheus', url: shown, token: () => options.vault.get(prometheusTokenName(url)) },
+    });
+  }
+
+  for (const url of options.connections.alertmanagerUrls ?? []) {
+    const shown = displayUrl(url);
+    const id = `alertmanager:${shown}`;
+    const token = () => options.vault.get(alertmanagerTokenName(url));
+    configured.set(id, {
+      source: baseSource(id, 'alertmanager', new URL(url).host, shown, sandbox),
+      create: () =>
+        new PrometheusReachability({
+          sourceId: id,
+          url: shown,
+          registry,
+          token,
+          intervalMs: tuning.prometheusIntervalMs,
+          // Alertmanager's API v2 status: https://github.com/prometheus/alertmanager/blob/main/api/v2/openapi.yaml
+          probe: { path: 'api/v2/status', product: 'Alertmanager' },
+        }),
+      provider: null,
+      connection: { kind: 'alertmanager', url: shown, token },
     });
   }
 

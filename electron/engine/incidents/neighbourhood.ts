@@ -9,6 +9,8 @@ export interface EstateReader {
 
 /** Enough for a large service (its pods, replica sets, nodes, alarms) without walking the estate. */
 const maxEntities = 2000;
+/** alarm → load balancer → Service → pods → ReplicaSet → Deployment: the longest path an SRE follows from an alert. */
+const maxDepth = 6;
 
 /**
  * The entities an incident's timeline covers: the impacted ones and everything under and around
@@ -23,7 +25,7 @@ export function incidentNeighbourhood(seeds: readonly string[], estate: EstateRe
   while (queue.length > 0 && found.size < maxEntities) {
     const { id, depth } = queue.shift()!;
     const entity = estate.get(id);
-    if (depth >= 3 || !entity || entity.kind === 'node' || entity.kind === 'cluster' || entity.kind === 'namespace') continue;
+    if (depth >= maxDepth || !entity || entity.kind === 'node' || entity.kind === 'cluster' || entity.kind === 'namespace') continue;
     const add = (next: string) => {
       if (found.has(next) || found.size >= maxEntities) return;
       found.add(next);

@@ -8,6 +8,8 @@ import type { SourceConnection } from '../connections/start-sources.js';
 import type { AlarmDefinition, EstateView } from './panels.js';
 import { alerts as prometheusAlerts } from '../providers/prometheus/http-api.js';
 import type { PrometheusAlert } from '../providers/prometheus/http-api.js';
+import { alertmanagerAlerts } from '../providers/alertmanager/http-api.js';
+import type { AlertmanagerAlert } from '../providers/alertmanager/http-api.js';
 
 export interface AlertWatchOptions {
   estate: EstateView & { recordEvents(sourceId: string, events: readonly EstateEvent[]): void; alarms(): Entity[] };
@@ -37,6 +39,7 @@ export class AlertWatch {
   private readonly definitions = new Map<string, AlarmDefinition>();
   private readonly historySince = new Map<string, number>();
   private readonly promAlerts = new Map<string, { alerts: PrometheusAlert[]; at: number }>();
+  private readonly managerAlerts = new Map<string, AlertmanagerAlert[]>();
   private readonly clients = new Map<string, CloudWatchClient>();
   private readonly controller = new AbortController();
   private timer: NodeJS.Timeout | null = null;
@@ -73,6 +76,7 @@ export class AlertWatch {
       try {
         if (connection?.kind === 'aws') await this.pollCloudWatch(source.id, connection);
         if (connection?.kind === 'prometheus') await this.pollPrometheus(source.id, connection);
+        if (connection?.kind === 'alertmanager') await this.pollAlertmanager(source.id, connection);
       } catch (error) {
         if (!this.stopped) this.options.log?.(`alerts from ${source.id}: ${(error as Error).message}`);
       }
@@ -86,6 +90,7 @@ export class AlertWatch {
       if (source.kind === 'aws') out.push(...this.cloudWatchAlerts(source.id));
       const prom = this.promAlerts.get(source.id);
       if (prom) for (const a of prom.alerts) out.push(this.promAlert(source.id, a));
+      for (const a of this.managerAlerts.get(source.id) ?? []) out.push(this.managerAlert(source.id, a));
     }
     const stateRank: Record<Alert['state'], number> = { firing: 0, pending: 1, 'insufficient-data': 2, ok: 3 };
     const severityRank: Record<Alert['severity'], number> = { critical: 0, warning: 1, info: 2 };
@@ -229,6 +234,74 @@ export class AlertWatch {
     }
     this.promAlerts.set(sourceId, { alerts: active, at: now });
     if (events.length > 0) this.options.estate.recordEvents(sourceId, events);
+  }
+
+  /**
+   * Alertmanager (https://github.com/prometheus/alertmanager/blob/main/api/v2/openapi.yaml): an
+   * event when an alert arrives (firing, with the receivers it was routed to), when a silence
+   * starts or stops holding it, and when it leaves; linked by the standard labels like Prometheus's.
+   */
+  private async pollAlertmanager(sourceId: string, connection: Extract<SourceConnection, { kind: 'alertmanager' }>): Promise<void> {
+    const current = await alertmanagerAlerts(connection, this.controller.signal);
+    const previous = this.managerAlerts.get(sourceId);
+    const now = this.now();
+    const before = new Map((previous ?? []).map((a) => [a.fingerprint, a]));
+    const events: EstateEvent[] = [];
+    const push = (alert: AlertmanagerAlert, reason: string, at: number, message: string) => {
+      for (const entityId of this.entitiesForLabels(alert.labels)) {
+        events.push({
+          id: `alertmanager-alert:${alert.fingerprint}:${reason}:${at}:${entityId ?? ''}`,
+          sourceId,
+          entityId,
+          type: reason === 'AlertResolved' || reason === 'AlertSilenced' ? 'normal' : 'warning',
+          reason,
+          message: message.slice(0, 1000),
+          count: 1,
+          firstAt: at,
+          lastAt: at,
+        });
+      }
+    };
+    for (const alert of current) {
+      const was = before.get(alert.fingerprint);
+      const name = alert.labels.alertname ?? 'alert';
+      const summary = alert.annotations.summary ?? alert.annotations.description ?? '';
+      if (!was) {
+        const receivers = alert.receivers.map((r) => r.name).join(', ');
+        push(alert, 'AlertFiring', Date.parse(alert.startsAt) || now, `${name}: ${summary}${receivers ? ` (notified ${receivers})` : ''}`.trim());
+      }
+      const silenced = alert.status.silencedBy.length > 0;
+      const wasSilenced = (was?.status.silencedBy.length ?? 0) > 0;
+      if (was && silenced !== wasSilenced) {
+        push(alert, silenced ? 'AlertSilenced' : 'AlertUnsilenced', now, `${name}: ${silenced ? `silenced by ${alert.status.silencedBy.join(', ')}` : 'no longer silenced'}`);
+      }
+    }
+    const after = new Set(current.map((a) => a.fingerprint));
+    for (const [key, alert] of before) {
+      if (!after.has(key)) push(alert, 'AlertResolved', now, `${alert.labels.alertname ?? 'alert'}: resolved`);
+    }
+    this.managerAlerts.set(sourceId, current);
+    if (events.length > 0) this.options.estate.recordEvents(sourceId, events);
+  }
+
+  private managerAlert(sourceId: string, alert: AlertmanagerAlert): Alert {
+    const severity = alert.labels.severity;
+    return {
+      id: `alertmanager:${sourceId}/${alert.fingerprint}`,
+      sourceId,
+      origin: 'alertmanager-alert',
+      name: alert.labels.alertname ?? 'alert',
+      // Alertmanager only holds alerts that fire; a silenced one still fires, it just pages nobody.
+      state: 'firing',
+      severity: severity === 'critical' || severity === 'warning' || severity === 'info' ? severity : 'warning',
+      summary: (alert.annotations.summary ?? alert.annotations.description ?? '').slice(0, 500),
+      entityIds: this.entitiesForLabels(alert.labels).filter((id): id is string => id !== null),
+      since: Date.parse(alert.startsAt) || null,
+      labels: alert.labels,
+      receivers: alert.receivers.map((r) => r.name),
+      ...(alert.annotations.runbook_url ? { runbookUrl: alert.annotations.runbook_url } : {}),
+      silenced: alert.status.silencedBy.length > 0,
+    };
   }
 
   private promEvent(sourceId: string, alert: PrometheusAlert, entityId: string | null, reason: string, at: number): EstateEvent {

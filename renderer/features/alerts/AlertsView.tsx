@@ -25,6 +25,7 @@ const stateLook: Record<AlertState, { icon: IconName; tone: string; label: strin
 const originWords: Record<Alert['origin'], string> = {
   'cloudwatch-alarm': 'CloudWatch alarm',
   'prometheus-alert': 'Prometheus alert',
+  'alertmanager-alert': 'Alertmanager',
 };
 
 const ROW_HEIGHT = 46;
