@@ -1,7 +1,7 @@
 import type { Entity, EntityKind, Relation } from '../../../../shared/estate/model.js';
 import { relation } from '../../../../shared/estate/model.js';
 import type { EstateEvent } from '../../../../shared/estate/event.js';
-import { accountId, cloudId, regionId } from '../../../../shared/estate/ids.js';
+import { accountId, cloudId, clusterId, clusterKey, kubeEventId, kubeObjectId, namespaceId, regionId } from '../../../../shared/estate/ids.js';
 import type { CloudName } from '../../../../shared/estate/ids.js';
 import type { EntityFact, EstateSink } from '../../state/estate-sink.js';
 import type { WatchedKind } from './kinds.js';
@@ -17,7 +17,7 @@ import type {
   ServiceRecord,
   WorkloadRecord,
 } from './records.js';
-import { mapSelectorMatches, selectorMatches } from './records.js';
+import { selectorMatches, serviceSelectorMatches } from '../../../../shared/estate/label-selector.js';
 import type { ProblemPods, Verdict } from './health.js';
 import { hpaVerdict, isProblemPod, nodeVerdict, pdbVerdict, podVerdict, workloadVerdict } from './health.js';
 
@@ -44,6 +44,8 @@ export interface LoadBalancerRef {
 
 export interface ClusterEstateOptions {
   context: string;
+  /** The cluster key ids are spelled with (shared/estate/ids.ts); the context's name when not given. */
+  clusterKey?: string;
   sourceId: string;
   sink: EstateSink;
   hints: ClusterHints;
@@ -96,6 +98,7 @@ function key(namespace: string, name: string): string {
  */
 export class ClusterEstate {
   readonly clusterId: string;
+  private readonly key: string;
   private readonly records = new Map<WatchedKind, Map<string, KubeRecord>>();
   /** Problem pods by their controller (`ReplicaSet/ns/name` …): pod name → reason. */
   private readonly problemPods = new Map<string, Map<string, string>>();
@@ -108,7 +111,8 @@ export class ClusterEstate {
   private readonly sourceId: string;
 
   constructor(private readonly options: ClusterEstateOptions) {
-    this.clusterId = `k8s:${options.context}`;
+    this.key = options.clusterKey ?? clusterKey(options.context);
+    this.clusterId = clusterId(this.key);
     this.sourceId = options.sourceId;
     this.now = options.now ?? Date.now;
   }
@@ -321,9 +325,7 @@ export class ClusterEstate {
   // ── mapping ─────────────────────────────────────────────────────────────────────────────
 
   private idOf(kind: string, namespace: string, name: string): string {
-    if (kind === 'Namespace') return `${this.clusterId}/${name}`;
-    if (!namespace) return `${this.clusterId}/${kind}/${name}`;
-    return `${this.clusterId}/${namespace}/${kind}/${name}`;
+    return kubeObjectId(this.key, kind, namespace || null, name);
   }
 
   private entity(record: Exclude<KubeRecord, EventRecord>, parentId: string, verdict: Verdict, status: Entity['status']): Entity {
@@ -343,7 +345,7 @@ export class ClusterEstate {
   }
 
   private fact(record: KubeRecord): EntityFact {
-    const nsId = `${this.clusterId}/${record.namespace}`;
+    const nsId = namespaceId(this.key, record.namespace);
     switch (record.kind) {
       case 'Namespace':
         return { entity: this.entity(record, this.clusterId, namespaceVerdict(record), { phase: record.phase }) };
@@ -409,7 +411,7 @@ export class ClusterEstate {
 
   private podFact(p: PodRecord): EntityFact {
     const owner = p.owners.find((o) => o.controller);
-    const parentId = owner ? this.idOf(owner.kind, p.namespace, owner.name) : `${this.clusterId}/${p.namespace}`;
+    const parentId = owner ? this.idOf(owner.kind, p.namespace, owner.name) : namespaceId(this.key, p.namespace);
     const id = this.entityIdOf(p);
     const relations: Relation[] = [];
     if (owner) relations.push(relation('owns', parentId, id, this.sourceId));
@@ -474,7 +476,7 @@ export class ClusterEstate {
 
   private serviceFact(s: ServiceRecord, nsId: string): EntityFact {
     const id = this.entityIdOf(s);
-    const selected = this.workloadsIn(s.namespace).filter((w) => mapSelectorMatches(s.selector, w.templateLabels));
+    const selected = this.workloadsIn(s.namespace).filter((w) => serviceSelectorMatches(s.selector, w.templateLabels));
     let verdict: Verdict;
     if (s.selector && Object.keys(s.selector).length > 0 && selected.length === 0) {
       verdict = { health: 'unknown', reason: 'its selector matches no workload' };
@@ -515,8 +517,9 @@ export class ClusterEstate {
     const involved = e.involvedName ? this.idOf(e.involvedKind, e.involvedNamespace, e.involvedName) : null;
     const lastAt = Date.parse(e.lastSeen) || this.now();
     return {
-      id: `${this.clusterId}/${e.namespace}/Event/${e.name}`,
+      id: kubeEventId(this.key, e.namespace, e.name),
       sourceId: this.sourceId,
+      kind: 'kubernetes',
       entityId: involved,
       type: e.type === 'Warning' ? 'warning' : 'normal',
       reason: e.reason,

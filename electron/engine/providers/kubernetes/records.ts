@@ -423,36 +423,3 @@ export function toRecord(kind: WatchedKind, value: unknown): KubeRecord | null {
   }
 }
 
-/** Label selector semantics: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors */
-export function selectorMatches(sel: Selector, labels: Record<string, string>): boolean {
-  for (const [key, value] of Object.entries(sel.matchLabels)) if (labels[key] !== value) return false;
-  for (const e of sel.matchExpressions) {
-    const value = labels[e.key];
-    switch (e.operator) {
-      case 'In':
-        if (value === undefined || !e.values.includes(value)) return false;
-        break;
-      case 'NotIn':
-        if (value !== undefined && e.values.includes(value)) return false;
-        break;
-      case 'Exists':
-        if (value === undefined) return false;
-        break;
-      case 'DoesNotExist':
-        if (value !== undefined) return false;
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
-}
-
-/** A Service's selector is a plain map; an empty or absent one selects nothing by itself. */
-export function mapSelectorMatches(sel: Record<string, string> | null, labels: Record<string, string>): boolean {
-  if (!sel) return false;
-  const entries = Object.entries(sel);
-  if (entries.length === 0) return false;
-  for (const [key, value] of entries) if (labels[key] !== value) return false;
-  return true;
-}
