@@ -7,6 +7,7 @@ import type { EntityFact, EstateSink } from '../../state/estate-sink.js';
 import type { WatchedKind } from './kinds.js';
 import type { ReflectorSink } from './reflector.js';
 import type {
+  EndpointsRecord,
   EventRecord,
   IngressRecord,
   KubeRecord,
@@ -19,7 +20,7 @@ import type {
 } from './records.js';
 import { selectorMatches, serviceSelectorMatches } from '../../../../shared/estate/label-selector.js';
 import type { ProblemPods, Verdict } from './health.js';
-import { hpaVerdict, isProblemPod, nodeVerdict, pdbVerdict, podVerdict, workloadVerdict } from './health.js';
+import { hpaVerdict, isProblemPod, nodeVerdict, pdbVerdict, podVerdict, serviceVerdict, workloadVerdict } from './health.js';
 
 /** What the kubeconfig says about where a cluster runs, before any node is seen. */
 export interface ClusterHints {
@@ -66,13 +67,15 @@ const scopeOf: Record<WatchedKind | 'Cluster', string> = {
   DaemonSet: 'daemonsets',
   ReplicaSet: 'replicasets',
   Service: 'services',
+  // Endpoints make no entities of their own: they are the health of their Service.
+  Endpoints: 'endpoints',
   Ingress: 'ingresses',
   HorizontalPodAutoscaler: 'horizontalpodautoscalers',
   PodDisruptionBudget: 'poddisruptionbudgets',
   Event: 'events',
 };
 
-const entityKindOf: Record<Exclude<WatchedKind, 'Event'>, EntityKind> = {
+const entityKindOf: Record<Exclude<WatchedKind, 'Event' | 'Endpoints'>, EntityKind> = {
   Namespace: 'namespace',
   Node: 'node',
   Pod: 'pod',
@@ -85,6 +88,9 @@ const entityKindOf: Record<Exclude<WatchedKind, 'Event'>, EntityKind> = {
   HorizontalPodAutoscaler: 'hpa',
   PodDisruptionBudget: 'pdb',
 };
+
+/** The records that become entities (Endpoints are their Service's health; Events go to the event store). */
+type EntityRecord = Exclude<KubeRecord, EndpointsRecord>;
 
 function key(namespace: string, name: string): string {
   return `${namespace}/${name}`;
@@ -155,6 +161,12 @@ export class ClusterEstate {
     const table = this.table(kind);
     const previous = [...table.values()];
     table.clear();
+    if (kind === 'Endpoints') {
+      for (const record of records) table.set(key(record.namespace, record.name), record);
+      this.markAll('Service');
+      this.flush();
+      return;
+    }
     for (const old of previous) this.unindex(old);
     for (const record of records) {
       table.set(key(record.namespace, record.name), record);
@@ -163,7 +175,7 @@ export class ClusterEstate {
     this.options.sink.replace(
       this.sourceId,
       scopeOf[kind],
-      records.map((r) => this.fact(r)),
+      records.map((r) => this.fact(r as EntityRecord)),
     );
     this.markDependents(kind, null);
     this.flush();
@@ -176,6 +188,11 @@ export class ClusterEstate {
     }
     const table = this.table(kind);
     const k = key(record.namespace, record.name);
+    if (kind === 'Endpoints') {
+      table.set(k, record);
+      this.mark('Service', k);
+      return;
+    }
     const old = table.get(k);
     if (old) this.unindex(old);
     table.set(k, record);
@@ -188,6 +205,11 @@ export class ClusterEstate {
     if (kind === 'Event') return;
     const table = this.table(kind);
     const k = key(record.namespace, record.name);
+    if (kind === 'Endpoints') {
+      table.delete(k);
+      this.mark('Service', k);
+      return;
+    }
     const old = table.get(k);
     if (old) this.unindex(old);
     table.delete(k);
@@ -307,7 +329,8 @@ export class ClusterEstate {
       const upsert: EntityFact[] = [];
       for (const k of keys) {
         const record = table.get(k);
-        if (record) upsert.push(this.fact(record));
+        // Only entity kinds are ever marked: Endpoints mark their Service, Events nothing.
+        if (record) upsert.push(this.fact(record as EntityRecord));
       }
       keys.clear();
       if (upsert.length > 0) this.options.sink.apply(this.sourceId, scopeOf[kind], { upsert });
@@ -328,7 +351,7 @@ export class ClusterEstate {
     return kubeObjectId(this.key, kind, namespace || null, name);
   }
 
-  private entity(record: Exclude<KubeRecord, EventRecord>, parentId: string, verdict: Verdict, status: Entity['status']): Entity {
+  private entity(record: Exclude<KubeRecord, EventRecord | EndpointsRecord>, parentId: string, verdict: Verdict, status: Entity['status']): Entity {
     return {
       id: this.idOf(record.kind, record.namespace, record.name),
       kind: entityKindOf[record.kind],
@@ -344,7 +367,7 @@ export class ClusterEstate {
     };
   }
 
-  private fact(record: KubeRecord): EntityFact {
+  private fact(record: EntityRecord): EntityFact {
     const nsId = namespaceId(this.key, record.namespace);
     switch (record.kind) {
       case 'Namespace':
@@ -477,18 +500,8 @@ export class ClusterEstate {
   private serviceFact(s: ServiceRecord, nsId: string): EntityFact {
     const id = this.entityIdOf(s);
     const selected = this.workloadsIn(s.namespace).filter((w) => serviceSelectorMatches(s.selector, w.templateLabels));
-    let verdict: Verdict;
-    if (s.selector && Object.keys(s.selector).length > 0 && selected.length === 0) {
-      verdict = { health: 'unknown', reason: 'its selector matches no workload' };
-    } else if (s.type === 'LoadBalancer' && s.loadBalancers.length === 0) {
-      verdict = { health: 'degraded', reason: 'waiting for a load balancer address' };
-    } else {
-      const ready = selected.reduce((sum, w) => sum + w.ready, 0);
-      verdict =
-        selected.length > 0 && ready === 0
-          ? { health: 'failing', reason: 'no ready endpoints behind it' }
-          : { health: 'healthy', reason: selected.length > 0 ? `${ready} ready endpoints` : `${s.type}` };
-    }
+    const endpoints = this.table('Endpoints').get(key(s.namespace, s.name)) as EndpointsRecord | undefined;
+    const verdict = serviceVerdict(s, endpoints);
     return {
       entity: this.entity(s, nsId, verdict, {
         type: s.type,

@@ -80,6 +80,13 @@ export interface ServiceRecord extends RecordBase {
   loadBalancers: string[];
 }
 
+/** A Service's Endpoints, cut to what health needs: how many addresses are ready and not. */
+export interface EndpointsRecord extends RecordBase {
+  kind: 'Endpoints';
+  ready: number;
+  notReady: number;
+}
+
 export interface IngressRecord extends RecordBase {
   kind: 'Ingress';
   className: string;
@@ -131,6 +138,7 @@ export type KubeRecord =
   | PodRecord
   | WorkloadRecord
   | ServiceRecord
+  | EndpointsRecord
   | IngressRecord
   | HpaRecord
   | PdbRecord
@@ -357,6 +365,16 @@ export function toRecord(kind: WatchedKind, value: unknown): KubeRecord | null {
         selector: spec.selector === undefined ? null : stringMap(spec.selector),
         loadBalancers: loadBalancerAddresses(status),
       };
+    case 'Endpoints': {
+      // https://kubernetes.io/docs/reference/kubernetes-api/service-resources/endpoints-v1/
+      let ready = 0;
+      let notReady = 0;
+      for (const subset of arr(raw.subsets).map(obj)) {
+        ready += arr(subset.addresses).length;
+        notReady += arr(subset.notReadyAddresses).length;
+      }
+      return { ...b, labels: {}, annotations: {}, kind, ready, notReady };
+    }
     case 'Ingress': {
       const backends = new Set<string>();
       const hosts: string[] = [];
