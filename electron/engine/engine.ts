@@ -77,7 +77,7 @@ export function createEngine(options: EngineOptions): Engine {
   const sources = new SourceRegistry();
   const vault = new Vault(db, options.sealer);
   // Loads the cached estate now, before any provider starts, so the first snapshot has it.
-  const estate = new EstateState({ db, sources, log });
+  const estate = new EstateState({ db, sources, log, eventRetentionDays: settings.get().eventRetentionDays });
   const running = options.connections
     ? startSources({
         registry: sources,
@@ -113,10 +113,11 @@ export function createEngine(options: EngineOptions): Engine {
     sources,
     estate: {
       get: (id) => estate.get(id),
-      relationsOf: (id) => estate.detail(id)?.relations ?? [],
+      relationsOf: (id) => estate.relationsOf(id),
       sources: () => sources.list(),
       recordEvents: (sourceId, events) => estate.recordEvents(sourceId, events),
-      alarms: () => estate.snapshot().entities.filter((e) => e.kind === 'alarm'),
+      alarms: () => estate.find({ kinds: ['alarm'] }),
+      events: (query) => estate.events.query(query),
     },
     connection: (id) => running?.connection(id),
     log: (message) => log(message),
@@ -127,12 +128,8 @@ export function createEngine(options: EngineOptions): Engine {
   const incidentDb = openDurableConnection(db);
   const incidents = new IncidentService({
     db: incidentDb,
-    estate: {
-      get: (id) => estate.get(id),
-      relationsOf: (id) => estate.detail(id)?.relations ?? [],
-      childrenOf: (id) => estate.detail(id)?.children ?? [],
-    },
-    events: (ids, start, end, limit) => metrics.events(ids, start, end, limit),
+    estate,
+    events: estate.events,
     audit,
     user: () => osUser(),
   });

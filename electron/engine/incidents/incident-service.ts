@@ -3,22 +3,23 @@ import { ApiError } from '../../../shared/api/errors.js';
 import { Milestone, Role } from '../../../shared/api/incidents.js';
 import type { DeclareParams, Incident, ListParams, Note, NoteParams, TimelineItem, TimelineParams, UpdateParams } from '../../../shared/api/incidents.js';
 import type { AuditEntry, AuditFilter } from '../../../shared/api/audit.js';
-import type { EstateEvent } from '../../../shared/estate/event.js';
+import type { RecordedEvent } from '../../../shared/estate/event.js';
+import type { EventPage, EventQuery } from '../store/event-store.js';
 import type { z } from 'zod';
 import type { StoreDatabase } from '../store/database.js';
 import { IncidentStore } from './incident-store.js';
 import type { IncidentChangeRecord } from './incident-store.js';
 import { incidentNeighbourhood } from './neighbourhood.js';
-import type { EstateReader } from './neighbourhood.js';
+import type { NeighbourhoodReader } from './neighbourhood.js';
 import { assembleTimeline, incidentWindow } from './timeline.js';
 import type { TimelineWindow } from './timeline.js';
 
 export interface IncidentServiceOptions {
   /** The durable (synchronous FULL) connection: store/database.ts openDurableConnection. */
   db: StoreDatabase;
-  estate: EstateReader;
-  /** Events of these entities between start and end from the event store, any order. */
-  events(entityIds: string[], start: number, end: number, limit: number): EstateEvent[];
+  estate: NeighbourhoodReader;
+  /** The event store (store/event-store.ts): pages of events of these entities, newest first. */
+  events: { query(query: EventQuery): EventPage };
   audit: { list(filter: AuditFilter): AuditEntry[] };
   /** Who is acting: the operating-system account, as the audit log names it. */
   user(): string;
@@ -236,7 +237,7 @@ export class IncidentService {
   items(incident: Incident, start: number, end: number): TimelineItem[] {
     const covered = this.coverage(incident);
     const coveredSet = new Set(covered);
-    const events = covered.length > 0 ? this.options.events(covered, start, end, maxEvents) : [];
+    const events = this.eventsOf(covered, start, end);
     const audit = this.auditOf(coveredSet, start, end);
     const inWindow = <T extends { occurredAt: number }>(x: T) => x.occurredAt >= start && x.occurredAt <= end;
     return assembleTimeline({
@@ -247,6 +248,19 @@ export class IncidentService {
       changes: this.store.changes(incident.id),
       marks: this.store.marks(incident.id),
     }).filter((item) => item.kind === 'note' || item.kind === 'incident' || inWindow(item));
+  }
+
+  /** Every page of the window from the event store, up to the timeline's budget. */
+  private eventsOf(entityIds: string[], from: number, to: number): RecordedEvent[] {
+    const out: RecordedEvent[] = [];
+    if (entityIds.length === 0) return out;
+    let cursor: string | null = null;
+    do {
+      const page = this.options.events.query({ entityIds, from, to, limit: 1000, cursor });
+      out.push(...page.events);
+      cursor = page.nextCursor;
+    } while (cursor && out.length < maxEvents);
+    return out;
   }
 
   auditOf(covered: ReadonlySet<string>, start: number, end: number): AuditEntry[] {

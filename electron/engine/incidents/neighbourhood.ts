@@ -1,11 +1,7 @@
-import type { Entity, Relation } from '../../../shared/estate/model.js';
+import type { EstateReader } from '../state/estate-reader.js';
 
-/** What the neighbourhood walk needs from the estate's read side. */
-export interface EstateReader {
-  get(id: string): Entity | undefined;
-  relationsOf(id: string): readonly Relation[];
-  childrenOf(id: string): readonly Entity[];
-}
+/** What the walk needs of the estate's read seam (state/estate-reader.ts). */
+export type NeighbourhoodReader = Pick<EstateReader, 'get' | 'relationsOf' | 'children'>;
 
 /** Enough for a large service (its pods, replica sets, nodes, alarms) without walking the estate. */
 const maxEntities = 2000;
@@ -19,7 +15,7 @@ const maxDepth = 6;
  * any of those, and the nodes the pods run on. Nodes and load balancers are leaves: expanding
  * from a node would pull in every pod on it, most of them unrelated.
  */
-export function incidentNeighbourhood(seeds: readonly string[], estate: EstateReader): string[] {
+export function incidentNeighbourhood(seeds: readonly string[], estate: NeighbourhoodReader): string[] {
   const found = new Set<string>(seeds);
   const queue: Array<{ id: string; depth: number }> = seeds.map((id) => ({ id, depth: 0 }));
   while (queue.length > 0 && found.size < maxEntities) {
@@ -31,7 +27,7 @@ export function incidentNeighbourhood(seeds: readonly string[], estate: EstateRe
       found.add(next);
       queue.push({ id: next, depth: depth + 1 });
     };
-    for (const child of estate.childrenOf(id)) add(child.id);
+    for (const child of estate.children(id)) add(child.id);
     for (const r of estate.relationsOf(id)) {
       if (r.kind === 'member-of') continue;
       if (r.kind === 'runs-on' && r.from === id) {

@@ -1,6 +1,6 @@
 import type { AuditEntry } from '../../../shared/api/audit.js';
 import type { Incident, Note, TimelineItem, TimelineItemKind } from '../../../shared/api/incidents.js';
-import type { EstateEvent } from '../../../shared/estate/event.js';
+import type { EstateEvent, RecordedEvent } from '../../../shared/estate/event.js';
 import type { IncidentChangeRecord, ItemMark } from './incident-store.js';
 
 /** Before detection: what led up to it (the rollout that started it) belongs on the timeline. */
@@ -25,7 +25,7 @@ export function incidentWindow(incident: Incident, now: number): TimelineWindow 
 }
 
 export interface TimelineInputs {
-  events: readonly EstateEvent[];
+  events: readonly RecordedEvent[];
   audit: readonly AuditEntry[];
   notes: readonly Note[];
   changes: ReadonlyArray<IncidentChangeRecord & { id: number }>;
@@ -42,11 +42,10 @@ export function assembleTimeline(inputs: TimelineInputs): TimelineItem[] {
   const mark = (id: string) => inputs.marks.get(id) ?? { starred: false, hidden: false };
   for (const event of inputs.events) {
     // Operations land in the event store too (operations/timeline.ts); the audit entry is the record.
-    if (event.id.startsWith('daytwo-operation:')) continue;
+    if (event.kind === 'operation') continue;
     const id = `event:${event.sourceId}:${event.id}`;
     const kind = eventKind(event);
-    // The event store does not say when Daytwo stored an event; its last occurrence is the best bound.
-    const recordedAt = event.lastAt;
+    const recordedAt = event.recordedAt;
     items.push({
       id,
       kind,
@@ -57,7 +56,7 @@ export function assembleTimeline(inputs: TimelineInputs): TimelineItem[] {
       severity: kind === 'alarm' || kind === 'alert' ? (/firing|alarm$/i.test(event.reason) ? 'critical' : 'info') : event.type === 'warning' ? 'warning' : 'info',
       occurredAt: event.firstAt,
       recordedAt,
-      late: recordedAt - event.lastAt > lateAfterMs,
+      late: recordedAt - event.occurredAt > lateAfterMs,
       ...mark(id),
       originalOccurredAt: null,
     });
@@ -123,8 +122,8 @@ const podReasons = new Set(['BackOff', 'Killing', 'Evicted', 'Failed', 'FailedSc
 
 /** Which filter an event falls under, from its reason and what it is about. */
 export function eventKind(event: EstateEvent): TimelineItemKind {
-  if (event.reason.startsWith('Alarm')) return 'alarm';
-  if (event.reason.startsWith('Alert')) return 'alert';
+  if (event.kind === 'alarm') return 'alarm';
+  if (event.kind === 'alert') return 'alert';
   const entity = event.entityId ?? '';
   if (/\/Node\//.test(entity) || entity.includes('/node/')) return 'node';
   if (rolloutReasons.has(event.reason)) return 'rollout';

@@ -55,7 +55,8 @@ function seedEstate(e: Engine): void {
 }
 
 function event(id: string, entityId: string, reason: string, at: number, type: EstateEvent['type'] = 'normal'): EstateEvent {
-  return { id, sourceId: sourceOf(ctx), entityId, type, reason, message: `${reason} on ${entityId}`, count: 1, firstAt: at, lastAt: at };
+  const kind = reason.startsWith('Alarm') ? 'alarm' : id.startsWith('daytwo-operation:') ? 'operation' : 'kubernetes';
+  return { id, sourceId: sourceOf(ctx), entityId, kind, type, reason, message: `${reason} on ${entityId}`, count: 1, firstAt: at, lastAt: at };
 }
 
 describe('declaring and following an incident', () => {
@@ -182,11 +183,7 @@ describe('the timeline writes itself', () => {
   it('walks from a Deployment to its pods, Service and nodes, but not to the other pods on those nodes', () => {
     const e = start();
     seedEstate(e);
-    const covered = incidentNeighbourhood([deployment], {
-      get: (id) => e.estate.get(id),
-      relationsOf: (id) => e.estate.detail(id)?.relations ?? [],
-      childrenOf: (id) => e.estate.detail(id)?.children ?? [],
-    });
+    const covered = incidentNeighbourhood([deployment], e.estate);
     expect(new Set(covered)).toEqual(new Set([deployment, replicaSet, pod, service, node]));
   });
 
