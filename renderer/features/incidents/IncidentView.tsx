@@ -7,6 +7,7 @@ import { useTickingNow } from '../../app/use-ticking-now.js';
 import { Untrusted } from '../estate/parts.js';
 import { estateIndex } from '../estate/store.js';
 import { NotesComposer } from './NotesComposer.js';
+import { openMetricsOver } from '../metrics/register.js';
 import { exportIncident, loadTimeline, markItem, setStatus, setTimelineFlags, toggleKind, updateIncident, useIncidentsStore } from './incidents-store.js';
 import { kindWords, statusTone, tPlus, utcDateTime, utcTime } from './incident-words.js';
 
@@ -108,9 +109,14 @@ function IncidentBody({ incident }: { incident: Incident }) {
                 <a href={routeHash('overview', entityId)}>
                   <Untrusted text={estateIndex.get(entityId)?.name ?? entityId} />
                 </a>{' '}
-                <a href={routeHash('metrics', entityId)} className="muted">
+                <button
+                  type="button"
+                  className="link-button"
+                  title="Golden signals over the incident's window, with its events marked"
+                  onClick={() => openMetricsOver(entityId, anchor - 30 * 60_000, incident.milestones.resolved ? incident.milestones.resolved.at + 15 * 60_000 : Date.now())}
+                >
                   golden signals
-                </a>
+                </button>
               </span>
             ))}
           </div>
