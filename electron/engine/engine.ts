@@ -22,8 +22,14 @@ import { MetricsService } from './metrics/metrics-service.js';
 import type { MetricsServiceOptions } from './metrics/metrics-service.js';
 import { metricsHandlers } from './metrics/handlers.js';
 import { IncidentService } from './incidents/incident-service.js';
+import { alertmanagerAccess } from './operations/alertmanager-access.js';
+import type { TimelineItem } from '../../shared/api/incidents.js';
+import type { PagerDutyTimelineItem } from '../../shared/api/pagerduty.js';
 import { incidentHandlers, incidentTopicHandlers } from './incidents/handlers.js';
 import os from 'node:os';
+import { loadPagerDutyConnections } from './connections/pagerduty-file.js';
+import { PagerDutySources } from './providers/pagerduty/pagerduty-sources.js';
+import { pagerdutyHandlers } from './providers/pagerduty/handlers.js';
 
 export interface EngineOptions {
   mode: AppInfo['mode'];
@@ -66,6 +72,8 @@ export interface Engine {
   readonly metrics: MetricsService;
   /** Declared incidents, their timelines and notes (incidents/incident-service.ts). */
   readonly incidents: IncidentService;
+  /** PagerDuty sources, their incidents and the note outbox (providers/pagerduty/pagerduty-sources.ts). */
+  readonly pagerduty: PagerDutySources;
   readonly info: AppInfo;
   close(): Promise<void>;
 }
@@ -90,8 +98,18 @@ export function createEngine(options: EngineOptions): Engine {
         log: (message) => log(message),
       })
     : null;
+  const pagerduty = new PagerDutySources({
+    db,
+    registry: sources,
+    connections: loadPagerDutyConnections(options.connections?.pagerdutyFiles ?? [], vault, (message) => log(message)),
+    sandbox: options.sandbox ?? false,
+    ...(options.sourceTuning?.pagerdutyIntervalMs !== undefined ? { intervalMs: options.sourceTuning.pagerdutyIntervalMs } : {}),
+    log: (message) => log(message),
+  });
   const audit = new AuditLog(db);
   const operations = new OperationsService({
+    pagerduty: pagerduty.operationsAccess(),
+    alertmanager: alertmanagerAccess({ source: (id) => sources.get(id), connection: (id) => running?.connection(id), user: () => osUser() }),
     db,
     audit,
     clusters:
@@ -132,7 +150,13 @@ export function createEngine(options: EngineOptions): Engine {
     events: estate.events,
     audit,
     user: () => osUser(),
+    linked: async (incidentId) => (await pagerduty.timelineOf(incidentId)).map(pagerdutyTimelineItem),
   });
+  // Each new note goes to every PagerDuty incident linked to it (queued while offline, original time kept).
+  incidents.onNote((note, _incident, change) => {
+    if (change === 'added') pagerduty.mirrorNote(note.incidentId, { text: note.text, occurredAt: note.occurredAt, author: note.author });
+  });
+  pagerduty.start();
   const info: AppInfo = {
     name: 'Daytwo',
     version: options.version,
@@ -171,6 +195,7 @@ export function createEngine(options: EngineOptions): Engine {
         query: (params) => metrics.query(params),
         alerts: { firing: () => metrics.alertList().filter((a) => a.state === 'firing') },
       }),
+      ...pagerdutyHandlers(pagerduty),
     },
     topicHandlers: {
       ...operationTopicHandlers(operations),
@@ -199,10 +224,12 @@ export function createEngine(options: EngineOptions): Engine {
     audit,
     metrics,
     incidents,
+    pagerduty,
     info,
     async close() {
       await metrics.close();
       await operations.close();
+      await pagerduty.stop();
       await running?.stop();
       estate.close();
       incidentDb.close();
@@ -218,4 +245,23 @@ function osUser(): string {
     // No passwd entry (some containers): still say something a person recognises.
     return process.env['USER'] ?? 'unknown';
   }
+}
+
+/** A linked PagerDuty incident's log entry as an incident timeline item. */
+function pagerdutyTimelineItem(entry: PagerDutyTimelineItem): TimelineItem {
+  return {
+    id: `pagerduty:${entry.id}`,
+    kind: 'pagerduty',
+    what: entry.title,
+    detail: [entry.entryType, entry.agent, entry.detail].filter(Boolean).join(' · '),
+    entityId: null,
+    source: 'pagerduty',
+    severity: 'info',
+    occurredAt: entry.occurredAt,
+    recordedAt: entry.recordedAt,
+    late: entry.late,
+    starred: false,
+    hidden: false,
+    originalOccurredAt: null,
+  };
 }

@@ -6,6 +6,7 @@ import { operationMethods, operationTopics } from './operations.js';
 import { auditMethods } from './audit.js';
 import { metricsMethods } from './metrics.js';
 import { incidentMethods, incidentTopics } from './incidents.js';
+import { pagerdutyMethods } from './pagerduty.js';
 import type { MethodSpec, TopicSpec } from './define.js';
 
 /**
@@ -20,6 +21,7 @@ export const methods = {
   ...auditMethods,
   ...metricsMethods,
   ...incidentMethods,
+  ...pagerdutyMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const topics = {

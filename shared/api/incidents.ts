@@ -79,6 +79,7 @@ export const TimelineItemKind = z.enum([
   'operation', // planned, executed, verified or refused, from the audit log
   'note', // what people wrote
   'incident', // status, severity, roles, milestones changed
+  'pagerduty', // log entries of linked PagerDuty incidents (providers/pagerduty)
 ]);
 export type TimelineItemKind = z.infer<typeof TimelineItemKind>;
 

@@ -24,8 +24,54 @@ export const OperationKind = z.enum([
   'uncordon',
   'drain',
   'delete-pod',
+  'pagerduty-acknowledge',
+  'pagerduty-resolve',
+  'pagerduty-reassign',
+  'silence',
+  'expire-silence',
 ]);
 export type OperationKind = z.infer<typeof OperationKind>;
+
+/** Kinds that act on a PagerDuty incident rather than a Kubernetes object. */
+export const pagerDutyOperationKinds = ['pagerduty-acknowledge', 'pagerduty-resolve', 'pagerduty-reassign'] as const;
+export type PagerDutyOperationKind = (typeof pagerDutyOperationKinds)[number];
+
+/**
+ * A PagerDuty incident as an operation target: `pagerduty:<server>/incidents/<id>`, where
+ * `pagerduty:<server>` is the PagerDuty source's id (shared/api/pagerduty.ts).
+ */
+export const PagerDutyIncidentTarget = z
+  .string()
+  .max(600)
+  .regex(/^pagerduty:[^\s]+\/incidents\/[A-Z0-9]{2,32}$/, 'Expected pagerduty:<server>/incidents/<incident id>.');
+
+/** Kinds that act on an Alertmanager: its silences (https://prometheus.io/docs/alerting/latest/alertmanager/#silences). */
+export const alertmanagerOperationKinds = ['silence', 'expire-silence'] as const;
+export type AlertmanagerOperationKind = (typeof alertmanagerOperationKinds)[number];
+
+/** Every kind that acts on a system other than Kubernetes. */
+export type ExternalOperationKind = PagerDutyOperationKind | AlertmanagerOperationKind;
+
+/** An Alertmanager as an operation target: its source id, `alertmanager:<base URL>`. */
+export const AlertmanagerTarget = z
+  .string()
+  .max(600)
+  .regex(/^alertmanager:https?:\/\/[^\s]+$/, 'Expected alertmanager:<base URL>, the Alertmanager source id.');
+
+/** One silence matcher, as Alertmanager's API v2 spells it. */
+export const SilenceMatcher = z
+  .object({
+    name: z.string().min(1).max(200),
+    value: z.string().max(1000),
+    isRegex: z.boolean().default(false),
+    /** false: the label must not equal (or match) the value. */
+    isEqual: z.boolean().default(true),
+  })
+  .strict();
+export type SilenceMatcher = z.infer<typeof SilenceMatcher>;
+
+/** A PagerDuty user id (P and upper-case letters and digits). */
+const PagerDutyUserId = z.string().regex(/^[A-Z0-9]{2,32}$/, 'Expected a PagerDuty user id such as PXPGF42.');
 
 /** Parameters each kind takes; unknown keys are refused so a typo never silently does nothing. */
 export const operationParams = {
@@ -49,6 +95,20 @@ export const operationParams = {
     })
     .strict(),
   'delete-pod': z.object({}).strict(),
+  'pagerduty-acknowledge': z.object({}).strict(),
+  'pagerduty-resolve': z.object({}).strict(),
+  /** Who the incident goes to; PagerDuty replaces the assignments with exactly these users. */
+  'pagerduty-reassign': z.object({ assignees: z.array(PagerDutyUserId).min(1).max(10) }).strict(),
+  silence: z
+    .object({
+      // An equality matcher keeps a silence from swallowing every alert (Alertmanager refuses all-empty matchers too).
+      matchers: z.array(SilenceMatcher).min(1).max(20),
+      /** From when it is created; at most a week, so a forgotten silence ends. */
+      durationMinutes: z.number().int().min(1).max(7 * 24 * 60),
+      comment: z.string().trim().min(1).max(1000),
+    })
+    .strict(),
+  'expire-silence': z.object({ silenceId: z.string().regex(/^[0-9a-f-]{8,64}$/i, 'Expected an Alertmanager silence id.') }).strict(),
 } satisfies Record<OperationKind, z.ZodType>;
 
 export type OperationParams<K extends OperationKind> = z.infer<(typeof operationParams)[K]>;
@@ -64,6 +124,12 @@ const request = <K extends OperationKind, S extends z.ZodType>(kind: K, params: 
     })
     .strict();
 
+const incidentRequest = <K extends PagerDutyOperationKind, S extends z.ZodType>(kind: K, params: S) =>
+  z.object({ kind: z.literal(kind), target: PagerDutyIncidentTarget, params, keepDraft: z.boolean().optional() }).strict();
+
+const alertmanagerRequest = <K extends AlertmanagerOperationKind, S extends z.ZodType>(kind: K, params: S) =>
+  z.object({ kind: z.literal(kind), target: AlertmanagerTarget, params, keepDraft: z.boolean().optional() }).strict();
+
 const none = <S extends z.ZodObject>(schema: S) => schema.optional().transform((value) => value ?? ({} as z.output<S>));
 
 export const PlanRequest = z.discriminatedUnion('kind', [
@@ -77,6 +143,11 @@ export const PlanRequest = z.discriminatedUnion('kind', [
   request('uncordon', none(operationParams.uncordon)),
   request('drain', none(operationParams.drain)),
   request('delete-pod', none(operationParams['delete-pod'])),
+  incidentRequest('pagerduty-acknowledge', none(operationParams['pagerduty-acknowledge'])),
+  incidentRequest('pagerduty-resolve', none(operationParams['pagerduty-resolve'])),
+  incidentRequest('pagerduty-reassign', operationParams['pagerduty-reassign']),
+  alertmanagerRequest('silence', operationParams.silence),
+  alertmanagerRequest('expire-silence', operationParams['expire-silence']),
 ]);
 export type PlanRequest = z.infer<typeof PlanRequest>;
 
@@ -105,6 +176,7 @@ export const RiskCode = z.enum([
   'rollout-paused',
   'unmanaged-pod',
   'no-change',
+  'pages-someone',
 ]);
 export type RiskCode = z.infer<typeof RiskCode>;
 
@@ -144,7 +216,7 @@ export const Plan = z.object({
   diff: Diff,
   risks: z.array(Risk),
   confirmation: Confirmation,
-  /** The Kubernetes user (kubeconfig user name) the operation will act as. */
+  /** Who the operation acts as: the kubeconfig user, or for PagerDuty the email sent as `From`. */
   actingAs: z.string().nullable(),
   /** The server-side dry run accepted the change (false for drafts). */
   dryRunPassed: z.boolean(),
@@ -213,6 +285,11 @@ export const operationTitles: Record<OperationKind, string> = {
   uncordon: 'Uncordon',
   drain: 'Drain',
   'delete-pod': 'Delete pod',
+  'pagerduty-acknowledge': 'Acknowledge PagerDuty incident',
+  'pagerduty-resolve': 'Resolve PagerDuty incident',
+  'pagerduty-reassign': 'Reassign PagerDuty incident',
+  silence: 'Silence alerts',
+  'expire-silence': 'Expire silence',
 };
 
 export const operationMethods = {

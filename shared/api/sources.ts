@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { NoParams, mutation, query, topic } from './define.js';
 
-export const SourceKind = z.enum(['kubernetes', 'aws', 'prometheus', 'alertmanager']);
+export const SourceKind = z.enum(['kubernetes', 'aws', 'prometheus', 'alertmanager', 'pagerduty']);
 export type SourceKind = z.infer<typeof SourceKind>;
 
 export const SourceState = z.enum(['connecting', 'live', 'degraded', 'offline', 'unauthorized', 'error', 'disabled']);

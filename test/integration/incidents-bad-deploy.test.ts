@@ -130,12 +130,44 @@ describe('an incident from a bad deploy', () => {
     const { items: afterRollback } = await call('incidents.timeline', { id: incident.id, kinds: ['operation'] });
     expect(afterRollback.map((i) => i.what)).toEqual([expect.stringMatching(/^Roll Deployment .* back .* succeeded/)]);
 
+    if (alertmanager) {
+      // A silence planned and executed from Daytwo: amtool, asking the same Alertmanager, sees it.
+      const target = `alertmanager:${alertmanager.url}`;
+      const { plan: silencePlan } = await call('operations.plan', {
+        kind: 'silence',
+        target,
+        params: { matchers: [{ name: 'alertname', value: 'KubePodCrashLooping' }, { name: 'namespace', value: namespace }], durationMinutes: 60, comment: `${incident.id}: rolled back, waiting for pods to settle` },
+      });
+      expect(silencePlan.diff.summary).toMatch(/^Silence 1 alert \(KubePodCrashLooping\) matching alertname="KubePodCrashLooping", namespace=/);
+      expect(silencePlan.risks.map((r) => r.code)).toContain('pages-someone');
+      const silenced = await call('operations.execute', { planId: silencePlan.id, confirmation: silencePlan.confirmation.expected, wait: true });
+      expect(silenced.operation.state).toBe('succeeded');
+      const query = execFileSync('amtool', ['--alertmanager.url', alertmanager.url, 'silence', 'query', '-o', 'json', 'alertname=KubePodCrashLooping'], { encoding: 'utf8' });
+      const found = (JSON.parse(query) as Array<{ id: string; comment: string; status: { state: string } }>).filter((s) => s.comment.startsWith(incident.id));
+      expect(found).toHaveLength(1);
+      expect(found[0]!.status.state).toBe('active');
+      // Executing the same plan again acts no further (the plan id is the idempotency key).
+      await call('operations.execute', { planId: silencePlan.id, confirmation: silencePlan.confirmation.expected, wait: true });
+      expect(JSON.parse(execFileSync('amtool', ['--alertmanager.url', alertmanager.url, 'silence', 'query', '-o', 'json'], { encoding: 'utf8' })) as unknown[]).toHaveLength(1);
+
+      const { plan: expirePlan } = await call('operations.plan', { kind: 'expire-silence', target, params: { silenceId: found[0]!.id } });
+      expect((await call('operations.execute', { planId: expirePlan.id, confirmation: expirePlan.confirmation.expected, wait: true })).operation.state).toBe('succeeded');
+      const after = JSON.parse(execFileSync('amtool', ['--alertmanager.url', alertmanager.url, 'silence', 'query', '--expired', '-o', 'json'], { encoding: 'utf8' })) as Array<{ id: string }>;
+      expect(after.map((s) => s.id)).toContain(found[0]!.id);
+      const { items: silenceLines } = await call('incidents.timeline', { id: incident.id, kinds: ['operation'] });
+      expect(silenceLines.map((i) => i.what)).toEqual([
+        expect.stringMatching(/^Roll Deployment .* back .* succeeded/),
+        expect.stringMatching(/^Silence 1 alert .* succeeded/),
+        expect.stringMatching(/^Expire silence .* succeeded/),
+      ]);
+    }
+
     await call('incidents.note', { incidentId: incident.id, text: 'Rolled back; errors falling.' });
     await call('incidents.update', { id: incident.id, status: 'resolved' });
 
     const exported = await call('incidents.export', { id: incident.id });
     const verify = execFileSync('node', [path.join(exported.folder, 'verify-audit.mjs'), engine.db.name], { encoding: 'utf8' });
-    expect(verify).toMatch(/^verified 1 entries against /);
+    expect(verify).toMatch(alertmanager ? /^verified 3 entries against / : /^verified 1 entries against /);
     const report = fs.readFileSync(path.join(exported.folder, 'report.md'), 'utf8');
     expect(report).toContain('## Actions taken');
     expect(report).toMatch(/Roll Deployment .* back/);

@@ -45,6 +45,7 @@ export async function chooseEstate(options: EstateChoiceOptions): Promise<Estate
       aws: { configFile: sandbox.awsConfigPath, credentialsFile: sandbox.awsCredentialsPath },
       prometheusUrls: options.prometheusUrls,
       alertmanagerUrls: options.alertmanagerUrls ?? [],
+      pagerdutyFiles: [sandbox.pagerdutyPath],
       env,
     },
     sandbox,

@@ -44,7 +44,7 @@ const expiredCodes = new Set([
  * "plugin missing", each with the remedy that usually fixes it. `where` names the source
  * ("cluster shop-prod", "profile prod in eu-west-1").
  */
-export function verdictFor(failure: FailureFacts, where: string, kind: 'kubernetes' | 'aws' | 'prometheus'): SourceVerdict {
+export function verdictFor(failure: FailureFacts, where: string, kind: 'kubernetes' | 'aws' | 'prometheus' | 'pagerduty'): SourceVerdict {
   const { status, code, message } = failure;
   if (code === 'ENOENT') {
     return {
@@ -93,6 +93,8 @@ export function verdictFor(failure: FailureFacts, where: string, kind: 'kubernet
           ? 'Refresh the credentials for this context (re-run your cloud CLI login, or update the token in the kubeconfig).'
           : kind === 'prometheus'
             ? 'Set a valid bearer token for this Prometheus in Daytwo’s settings.'
+            : kind === 'pagerduty'
+              ? 'Create a new PagerDuty REST API key (Integrations → API Access Keys) and give it to Daytwo.'
             : 'Refresh the credentials for this profile.',
     };
   }

@@ -26,6 +26,8 @@ export interface ConnectionSettings {
   prometheusUrls?: string[];
   /** Alertmanager base URLs (--alertmanager, repeatable). */
   alertmanagerUrls?: string[];
+  /** PagerDuty connection files (connections/pagerduty-file.ts); the sandbox writes one. */
+  pagerdutyFiles?: string[];
   env?: NodeJS.ProcessEnv;
 }
 
@@ -38,6 +40,8 @@ export interface SourceTuning {
   connectTimeoutMs?: number;
   /** How often kubeconfig files are checked for changes (ms); 0 turns it off. */
   kubeconfigPollMs?: number;
+  /** How often PagerDuty's incident list is read again (ms). */
+  pagerdutyIntervalMs?: number;
 }
 
 export interface StartSourcesOptions {

@@ -56,7 +56,7 @@ export function incidentHandlers(deps: IncidentHandlerDeps): { [M in IncidentMet
       return writePostmortem(path.join(deps.dataDir, 'exports'), {
         incident,
         window,
-        items: service.items(incident, window.start, window.end),
+        items: await service.items(incident, window.start, window.end),
         notes: service.notes(id),
         audit: service.auditOf(covered, window.start, window.end),
         databaseFile: deps.databaseFile,

@@ -23,6 +23,11 @@ export interface IncidentServiceOptions {
   audit: { list(filter: AuditFilter): AuditEntry[] };
   /** Who is acting: the operating-system account, as the audit log names it. */
   user(): string;
+  /**
+   * Timeline items other systems hold about this incident (PagerDuty's log entries of linked
+   * incidents); a failure there leaves them out rather than failing the timeline.
+   */
+  linked?(incidentId: string): Promise<TimelineItem[]>;
   now?: () => number;
 }
 
@@ -30,7 +35,8 @@ export interface IncidentServiceOptions {
 const maxEvents = 100_000;
 
 export type IncidentListener = (incident: Incident) => void;
-export type NoteListener = (note: Note, incident: Incident) => void;
+/** `added`: a new note (mirror it); `edited`: its text or time changed (the mirror keeps the first). */
+export type NoteListener = (note: Note, incident: Incident, change: 'added' | 'edited') => void;
 
 /**
  * Declares, changes and annotates incidents. Every change is written durably with a line saying
@@ -193,7 +199,7 @@ export class IncidentService {
     this.store.putNote(note);
     for (const listener of this.noteListeners) {
       try {
-        listener(note, incident);
+        listener(note, incident, params.noteId ? 'edited' : 'added');
       } catch {
         // A mirror that fails (PagerDuty offline) queues on its own side; the note is already safe.
       }
@@ -219,12 +225,12 @@ export class IncidentService {
     return incidentWindow(incident, this.now());
   }
 
-  timeline(params: z.output<typeof TimelineParams>): { items: TimelineItem[]; total: number; start: number; end: number; anchor: number } {
+  async timeline(params: z.output<typeof TimelineParams>): Promise<{ items: TimelineItem[]; total: number; start: number; end: number; anchor: number }> {
     const incident = this.get(params.id);
     const window = this.window(incident);
     const start = params.start ?? window.start;
     const end = params.end ?? window.end;
-    const all = this.items(incident, start, end).filter(
+    const all = (await this.items(incident, start, end)).filter(
       (item) =>
         (params.includeHidden || !item.hidden) &&
         (!params.starredOnly || item.starred) &&
@@ -234,20 +240,25 @@ export class IncidentService {
   }
 
   /** Every item of the window, hidden ones included, oldest first (export and the view both start here). */
-  items(incident: Incident, start: number, end: number): TimelineItem[] {
+  async items(incident: Incident, start: number, end: number): Promise<TimelineItem[]> {
     const covered = this.coverage(incident);
     const coveredSet = new Set(covered);
     const events = this.eventsOf(covered, start, end);
     const audit = this.auditOf(coveredSet, start, end);
     const inWindow = <T extends { occurredAt: number }>(x: T) => x.occurredAt >= start && x.occurredAt <= end;
-    return assembleTimeline({
+    const marks = this.store.marks(incident.id);
+    const own = assembleTimeline({
       events,
       audit,
       // Notes and the incident's own changes are always shown, whatever window is asked.
       notes: this.store.notes(incident.id),
       changes: this.store.changes(incident.id),
-      marks: this.store.marks(incident.id),
+      marks,
     }).filter((item) => item.kind === 'note' || item.kind === 'incident' || inWindow(item));
+    const linked = await (this.options.linked?.(incident.id) ?? Promise.resolve([])).catch(() => []);
+    if (linked.length === 0) return own;
+    const marked = linked.map((item) => ({ ...item, ...(marks.get(item.id) ?? {}) }));
+    return [...own, ...marked].sort((a, b) => a.occurredAt - b.occurredAt);
   }
 
   /** Every page of the window from the event store, up to the timeline's budget. */
@@ -266,7 +277,8 @@ export class IncidentService {
   auditOf(covered: ReadonlySet<string>, start: number, end: number): AuditEntry[] {
     return this.options.audit
       .list({ since: start, until: end, limit: 10_000 })
-      .filter((entry) => covered.has(entry.target))
+      // Silences are about alerts, not one entity: every one made in the window belongs on the timeline.
+      .filter((entry) => covered.has(entry.target) || entry.what.kind === 'silence' || entry.what.kind === 'expire-silence')
       .reverse();
   }
 

@@ -17,9 +17,8 @@ export interface Drafted<A> {
   verb: string;
 }
 
-export interface RunContext {
-  calls: ClusterCalls;
-  target: Target;
+/** What every run gets from the service, whatever system it acts on. */
+export interface RunClock {
   /** Report progress; fraction 0..1 when measurable. */
   report(message: string, fraction?: number | null): void;
   deadline: number;
@@ -28,6 +27,11 @@ export interface RunContext {
   sleep(ms: number): Promise<void>;
   pollMs: number;
   closing(): boolean;
+}
+
+export interface RunContext extends RunClock {
+  calls: ClusterCalls;
+  target: Target;
 }
 
 export interface Verdict {
@@ -40,6 +44,7 @@ export interface Verdict {
  * resolving the target, permission, guardrails, idempotency, deadlines and the record.
  */
 export interface OperationModule<K extends OperationKind = OperationKind, A = unknown> {
+  system?: 'kubernetes';
   kind: K;
   targets: readonly TargetKind[];
   /** Checked with SelfSubjectAccessReview before the plan reads or dry-runs anything else. */
@@ -74,7 +79,7 @@ export interface Check {
  * Watches by re-reading the object until it converges or the deadline passes, reporting each
  * new state. Re-reading (not the estate cache) so verification sees what the API server sees.
  */
-export async function watchUntil(run: RunContext, check: () => Promise<Check>): Promise<Verdict> {
+export async function watchUntil(run: RunClock, check: () => Promise<Check>): Promise<Verdict> {
   let last = '';
   for (;;) {
     const state = await check();

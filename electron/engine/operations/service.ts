@@ -3,7 +3,7 @@ import os from 'node:os';
 import type { AuditOutcome, AuditRecord } from '../../../shared/api/audit.js';
 import { ApiError } from '../../../shared/api/errors.js';
 import { operationTitles, terminalOperationStates } from '../../../shared/api/operations.js';
-import type { Operation, OperationKind, OperationState, Plan, PlanRequest, Revision } from '../../../shared/api/operations.js';
+import type { ExternalOperationKind, Operation, OperationKind, OperationState, Plan, PlanRequest, Revision } from '../../../shared/api/operations.js';
 import { KubeApiError, kubeApiErrorToApiError } from '../sources/kubernetes/api-error.js';
 import type { AuditLog } from '../store/audit-log.js';
 import type { StoreDatabase } from '../store/database.js';
@@ -14,9 +14,13 @@ import { OperationJournal } from './journal.js';
 import type { StoredPlan } from './journal.js';
 import { describeRevisions, revisionsOf } from './kinds/revisions.js';
 import type { Workload } from './kube-objects.js';
-import { operationModules } from './modules.js';
+import { alertmanagerModules, isAlertmanagerKind, isExternalKind, isPagerDutyKind, operationModules, pagerDutyModules } from './modules.js';
+import type { KubernetesOperationKind } from './modules.js';
 import { DeadlinePassed, readLive, workloadPath } from './operation.js';
-import type { RunContext, Verdict } from './operation.js';
+import type { RunClock, Verdict } from './operation.js';
+import type { ExternalOperationModule, ExternalSystem, ExternalTarget } from './external-operation.js';
+import type { AlertmanagerActor } from '../providers/alertmanager/http-api.js';
+import type { PagerDutyClient } from '../providers/pagerduty/pagerduty-client.js';
 import { requirePermissions } from './permission.js';
 import { productionRisk } from './risks.js';
 import { describeTarget, parseTarget } from './target.js';
@@ -40,6 +44,10 @@ export interface OperationsServiceOptions {
   db: StoreDatabase;
   audit: AuditLog;
   clusters: ClusterAccess;
+  /** PagerDuty's targets, client and liveness, for the pagerduty-* kinds; absent: those kinds are refused. */
+  pagerduty?: ExternalSystem<PagerDutyClient>;
+  /** Alertmanager sources, for silences (operations/alertmanager-access.ts). */
+  alertmanager?: ExternalSystem<AlertmanagerActor>;
   /** Settings' productionPatterns, read at each plan so a change applies at once. */
   productionPatterns(): readonly string[];
   onTimelineEvent?(event: OperationTimelineEvent): void;
@@ -86,6 +94,7 @@ export class OperationsService {
   // ── plan ──────────────────────────────────────────────────────────────────────────────
 
   async plan(request: PlanRequest): Promise<Plan> {
+    if (isExternalKind(request.kind)) return this.planExternal(request);
     const target = parseTarget(request.target);
     const module = operationModules[request.kind];
     if (!module.targets.includes(target.kind)) {
@@ -191,11 +200,12 @@ export class OperationsService {
       this.journal.setPlanState(plan.id, 'expired');
       throw new ApiError('conflict', 'This plan is too old to trust: live state may have moved on. Re-plan it.');
     }
+    if (isExternalKind(plan.kind)) return this.admitExternal(stored);
     const target = parseTarget(plan.target);
     if (!this.options.clusters.isLive(target.context)) {
       throw new ApiError('unavailable', `${this.notLiveReason(target.context)} Nothing runs against stale state; re-plan when the source is live.`);
     }
-    const module = operationModules[plan.kind];
+    const module = operationModules[plan.kind as KubernetesOperationKind];
     const calls = this.callsFor(target);
     const fingerprint = await kubeErrors(target, () => module.fingerprint(calls, target));
     if (fingerprint !== stored.fingerprint) {
@@ -204,6 +214,15 @@ export class OperationsService {
     }
     const startedAt = this.now();
     const timeout = module.timeoutMs?.(plan.params as never) ?? this.verifyTimeoutMs;
+    return this.start(stored, startedAt, timeout, `executing as ${calls.kubeUser ?? 'the context user'}`, {
+      execute: (clock) => module.execute({ ...clock, calls, target }, stored.action),
+      verify: (clock) => module.verify({ ...clock, calls, target }, stored.action),
+    });
+  }
+
+  /** Claims the plan's one run in the store and starts it; a concurrent claim gets the existing run. */
+  private start(stored: StoredPlan, startedAt: number, timeout: number, actingAs: string, steps: RunSteps): Operation {
+    const { plan } = stored;
     const operation: Operation = {
       id: `op-${randomUUID()}`,
       planId: plan.id,
@@ -212,7 +231,7 @@ export class OperationsService {
       state: 'executing',
       progress: 'Starting…',
       fraction: null,
-      steps: [{ at: startedAt, message: `Confirmed (${plan.confirmation.level}); executing as ${calls.kubeUser ?? 'the context user'}.` }],
+      steps: [{ at: startedAt, message: `Confirmed (${plan.confirmation.level}); ${actingAs}.` }],
       outcome: null,
       startedAt,
       executedAt: null,
@@ -222,14 +241,13 @@ export class OperationsService {
     };
     // The store's UNIQUE plan_id decides, synchronously, whether this call is the one that acts.
     if (!this.journal.claim(operation)) return this.journal.operationForPlan(plan.id)!;
-    const run = this.run(stored, operation, calls, target).catch((error) => this.options.log?.('operation run failed', error));
+    const run = this.run(stored, operation, steps).catch((error) => this.options.log?.('operation run failed', error));
     this.running.add(run);
     void run.finally(() => this.running.delete(run));
     return operation;
   }
 
-  private async run(stored: StoredPlan, operation: Operation, calls: ClusterCalls, target: Target): Promise<void> {
-    const module = operationModules[stored.plan.kind];
+  private async run(stored: StoredPlan, operation: Operation, steps: RunSteps): Promise<void> {
     let current = operation;
     const update = (change: Partial<Operation>, step?: string) => {
       const steps = step ? [...current.steps, { at: this.now(), message: step }].slice(-maxSteps) : current.steps;
@@ -237,9 +255,7 @@ export class OperationsService {
       this.journal.saveOperation(current);
       this.notify(current);
     };
-    const context: RunContext = {
-      calls,
-      target,
+    const context: RunClock = {
       deadline: operation.deadline,
       pollMs: this.pollMs,
       now: this.now,
@@ -250,16 +266,16 @@ export class OperationsService {
     let verdict: Verdict;
     let result: AuditOutcome;
     try {
-      await module.execute(context, stored.action);
+      await steps.execute(context);
       update({ state: 'verifying', executedAt: this.now() }, 'Change made; verifying…');
-      verdict = await module.verify(context, stored.action);
+      verdict = await steps.verify(context);
       result = verdict.state;
     } catch (error) {
       if (error instanceof DeadlinePassed) {
         verdict = { state: 'timed-out', message: error.message };
         result = 'timed-out';
       } else {
-        const refused = error instanceof KubeApiError && error.status === 403;
+        const refused = (error instanceof KubeApiError && error.status === 403) || this.options.pagerduty?.explain(error)?.code === 'forbidden';
         verdict = { state: 'failed', message: describeFailure(error) };
         result = refused ? 'refused' : 'failed';
       }
@@ -284,6 +300,9 @@ export class OperationsService {
     const final = this.journal.getOperation(operation.id);
     if (final) for (const resolve of this.settledWaiters.get(final.id) ?? []) resolve(final);
     this.settledWaiters.delete(operation.id);
+    // A PagerDuty change lands on the incident's own log, a silence on the alerts it holds
+    // (AlertSilenced events) and the incident timeline (from the audit log): neither is about one estate entity.
+    if (isExternalKind(stored.plan.kind)) return;
     this.options.onTimelineEvent?.({
       at: finishedAt,
       entityId: stored.plan.target,
@@ -328,6 +347,92 @@ export class OperationsService {
       };
       this.finish(stored, current, 'failed', 'failed', `Daytwo stopped while this operation was ${operation.state}; check ${operation.target} before acting again.`, update);
     }
+  }
+
+  // ── external systems (PagerDuty) ─────────────────────────────────────────────────────
+
+  private async planExternal(request: PlanRequest): Promise<Plan> {
+    const kind = request.kind as ExternalOperationKind;
+    const { system, module, name } = this.external(kind);
+    const target = system.parseTarget(request.target);
+    const createdAt = this.now();
+    const base = {
+      id: `plan-${randomUUID()}`,
+      kind,
+      target: target.id,
+      targetName: target.name,
+      context: target.sourceId,
+      namespace: null,
+      params: request.params as Record<string, unknown>,
+      createdAt,
+      expiresAt: createdAt + this.planTtlMs,
+    };
+    const actingAs = system.actingAs(target);
+    if (!system.isLive(target)) {
+      const reason = system.notLiveReason(target);
+      if (!request.keepDraft) throw new ApiError('unavailable', `${reason} Changes to ${name} are planned against live state only; ask to keep this plan as a draft and re-plan it when ${name} is reachable.`);
+      const plan: Plan = {
+        ...base,
+        state: 'draft',
+        draftReason: reason,
+        diff: { summary: `Draft: ${operationTitles[kind].toLowerCase()} ${target.name}. Not planned yet: ${reason}`, changes: [] },
+        risks: [],
+        confirmation: confirmationFor(target.name, `${kind} ${target.name}`, []),
+        actingAs,
+        dryRunPassed: false,
+        expiresAt: Number.MAX_SAFE_INTEGER,
+      };
+      this.journal.savePlan({ plan, action: null, fingerprint: '', kubeUser: actingAs });
+      return plan;
+    }
+    const client = this.externalClient(system, target, name);
+    const drafted = await externalErrors(system, () => module.plan(client, target, request.params as never));
+    const plan: Plan = {
+      ...base,
+      state: 'ready',
+      draftReason: null,
+      diff: { summary: drafted.summary, changes: drafted.changes },
+      risks: drafted.risks,
+      confirmation: confirmationFor(target.name, drafted.verb, drafted.risks),
+      actingAs,
+      // PagerDuty and Alertmanager have no dry run: the plan read the target live and checked the change applies.
+      dryRunPassed: true,
+    };
+    this.journal.savePlan({ plan, action: drafted.action, fingerprint: drafted.fingerprint, kubeUser: actingAs });
+    return plan;
+  }
+
+  private async admitExternal(stored: StoredPlan): Promise<Operation> {
+    const { plan } = stored;
+    const { system, module, name } = this.external(plan.kind as ExternalOperationKind);
+    const target = system.parseTarget(plan.target);
+    if (!system.isLive(target)) throw new ApiError('unavailable', `${system.notLiveReason(target)} Nothing runs against stale state; re-plan when ${name} is reachable.`);
+    const client = this.externalClient(system, target, name);
+    const fingerprint = await externalErrors(system, () => module.fingerprint(client, target));
+    if (fingerprint !== stored.fingerprint) {
+      this.journal.setPlanState(plan.id, 'expired');
+      throw new ApiError('conflict', `${name} ${target.name} changed since this plan was made (${stored.fingerprint} → ${fingerprint}). Re-plan it to see the change against what is live now.`);
+    }
+    return this.start(stored, this.now(), this.verifyTimeoutMs, `acting in ${name} as ${system.actingAs(target) ?? 'the configured user'}`, {
+      execute: (clock) => module.execute({ ...clock, client, target }, stored.action),
+      verify: (clock) => module.verify({ ...clock, client, target }, stored.action),
+    });
+  }
+
+  /** The system a kind acts on and its module; the client type is the module's own business. */
+  private external(kind: ExternalOperationKind): { system: ExternalSystem<unknown>; module: ExternalOperationModule<ExternalOperationKind, unknown, unknown>; name: string } {
+    if (isAlertmanagerKind(kind)) {
+      if (!this.options.alertmanager) throw new ApiError('unavailable', 'No Alertmanager connection is configured (start Daytwo with --alertmanager URL).');
+      return { system: this.options.alertmanager as ExternalSystem<unknown>, module: alertmanagerModules[kind] as ExternalOperationModule<ExternalOperationKind, unknown, unknown>, name: 'Alertmanager' };
+    }
+    if (!isPagerDutyKind(kind) || !this.options.pagerduty) throw new ApiError('unavailable', 'No PagerDuty connection is configured.');
+    return { system: this.options.pagerduty as ExternalSystem<unknown>, module: pagerDutyModules[kind] as ExternalOperationModule<ExternalOperationKind, unknown, unknown>, name: 'PagerDuty' };
+  }
+
+  private externalClient(system: ExternalSystem<unknown>, target: ExternalTarget, name: string): unknown {
+    const client = system.client(target);
+    if (!client) throw new ApiError('not_found', `No ${name} connection is configured for ${target.sourceId}.`);
+    return client;
   }
 
   // ── read ──────────────────────────────────────────────────────────────────────────────
@@ -417,6 +522,22 @@ export class OperationsService {
       // os.userInfo throws where the uid has no passwd entry (some containers).
       return process.env['USER'] ?? process.env['USERNAME'] ?? `uid ${process.getuid?.() ?? '?'}`;
     }
+  }
+}
+
+/** A run's two steps, bound to the module, its action and its client. */
+interface RunSteps {
+  execute(clock: RunClock): Promise<void>;
+  verify(clock: RunClock): Promise<Verdict>;
+}
+
+/** An external system's failures during planning, as API errors a person can act on. */
+async function externalErrors<T, C>(system: ExternalSystem<C>, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    throw system.explain(error) ?? error;
   }
 }
 

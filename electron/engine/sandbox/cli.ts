@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   process.stdout.write(
-    `Sandbox ready kubeconfig=${sandbox.kubeconfigPath} aws-config=${sandbox.awsConfigPath} aws-credentials=${sandbox.awsCredentialsPath} metrics=${sandbox.metricsUrl}\n`,
+    `Sandbox ready kubeconfig=${sandbox.kubeconfigPath} aws-config=${sandbox.awsConfigPath} aws-credentials=${sandbox.awsCredentialsPath} metrics=${sandbox.metricsUrl} pagerduty=${sandbox.pagerdutyPath}\n`,
   );
   const shutdown = () => {
     void sandbox.stop().then(() => process.exit(0));

@@ -19,6 +19,19 @@ export interface SandboxFiles {
   kubeconfigPath: string;
   awsConfigPath: string;
   awsCredentialsPath: string;
+  pagerdutyPath: string;
+}
+
+/**
+ * The PagerDuty connection file: pdjs's `server` (host, port and path, no scheme: pdjs always
+ * speaks HTTPS), the API token, the email sent as `From` on changes, and the CA that signed the
+ * sandbox's certificate (a real account needs none: api.pagerduty.com has a public certificate).
+ */
+export interface PagerDutyConnectionFile {
+  server: string;
+  token: string;
+  from: string;
+  certificateAuthority?: string;
 }
 
 export interface FileInputs {
@@ -33,6 +46,7 @@ export interface FileInputs {
   admin: User;
   viewer: User;
   seed: number;
+  pagerduty: { token: string; from: string };
 }
 
 export function kubeconfig(input: Omit<FileInputs, 'outDir'>): string {
@@ -73,6 +87,7 @@ export async function writeSandboxFiles(input: FileInputs): Promise<SandboxFiles
     kubeconfigPath: join(input.outDir, 'kubeconfig'),
     awsConfigPath: join(input.outDir, 'aws-config'),
     awsCredentialsPath: join(input.outDir, 'aws-credentials'),
+    pagerdutyPath: join(input.outDir, 'pagerduty.json'),
   };
   const random = new SeededRandom(input.seed).fork('aws-credentials');
   const accessKey = `AKIA${random.hex(16).toUpperCase()}`;
@@ -83,5 +98,12 @@ export async function writeSandboxFiles(input: FileInputs): Promise<SandboxFiles
     `[profile ${AWS_PROFILE}]\nregion = ${awsRegion(input.clusters)}\nendpoint_url = ${input.baseUrl}\noutput = json\n`,
   );
   await writePrivate(files.awsCredentialsPath, `[${AWS_PROFILE}]\naws_access_key_id = ${accessKey}\naws_secret_access_key = ${secret}\n`);
+  const pagerduty: PagerDutyConnectionFile = {
+    server: `${new URL(input.kubeUrl).host}/pagerduty`,
+    token: input.pagerduty.token,
+    from: input.pagerduty.from,
+    certificateAuthority: input.caPem,
+  };
+  await writePrivate(files.pagerdutyPath, `${JSON.stringify(pagerduty, null, 2)}\n`);
   return files;
 }

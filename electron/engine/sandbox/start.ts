@@ -1,11 +1,13 @@
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
+import { randomBytes } from 'node:crypto';
 import { type AddressInfo, type Socket, createServer as createTcpServer } from 'node:net';
 import { issueCertificate } from './certificate.js';
 import { type CloudSide, attachCloud } from './cloud.js';
 import { writeSandboxFiles } from './files.js';
 import { Authenticator, sandboxUsers } from './kube/auth.js';
 import { KubeApiServer } from './kube/server.js';
+import { PagerDutyApi } from './pagerduty/pagerduty-api.js';
 import type { SandboxWorld } from './world.js';
 import { Estate } from './world/estate.js';
 
@@ -27,10 +29,13 @@ export interface RunningSandbox {
   kubeconfigPath: string;
   awsConfigPath: string;
   awsCredentialsPath: string;
+  /** PagerDuty's server, API token, From email and CA, for the PagerDuty connection. */
+  pagerdutyPath: string;
   metricsUrl: string;
   port: number;
   world: SandboxWorld;
   cloud: CloudSide;
+  pagerduty: PagerDutyApi;
   stop(): Promise<void>;
 }
 
@@ -48,9 +53,15 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     () => `127.0.0.1:${port}`,
   );
 
+  // A PagerDuty API token is a secret of this launch only: random, never derived from the seed.
+  const pagerdutyToken = randomBytes(15).toString('base64url');
+  const pagerduty = new PagerDutyApi(estate, pagerdutyToken, () => `https://127.0.0.1:${port}`);
+  const unsubscribePagerDuty = cloud.alarms.onAction((action) => pagerduty.onAlarmAction(action));
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     try {
+      if (await pagerduty.handle(req, res, url)) return;
       if (await cloud.handle(req, res, url)) return;
       if (await kube.handle(req, res, url)) return;
       res.writeHead(404, { 'Content-Type': 'text/plain' });
@@ -92,7 +103,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const kubeUrl = `https://127.0.0.1:${port}`;
   let files;
   try {
-    files = await writeSandboxFiles({ outDir: options.outDir, baseUrl, kubeUrl, caPem: certificate.certPem, clusters: estate.clusters, admin: users.admin, viewer: users.viewer, seed });
+    files = await writeSandboxFiles({ outDir: options.outDir, baseUrl, kubeUrl, caPem: certificate.certPem, clusters: estate.clusters, admin: users.admin, viewer: users.viewer, seed, pagerduty: { token: pagerdutyToken, from: pagerduty.directory.operator.email } });
   } catch (e) {
     server.close();
     throw e;
@@ -106,8 +117,10 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     port,
     world: estate,
     cloud,
+    pagerduty,
     stop() {
       stopped ??= (async () => {
+        unsubscribePagerDuty();
         estate.stop();
         cloud.stop();
         kube.stop();

@@ -126,7 +126,36 @@ export const migrations: readonly string[] = [
   UPDATE estate_events SET kind = 'alarm' WHERE id LIKE 'cloudwatch-alarm:%';
   UPDATE estate_events SET kind = 'alert' WHERE id LIKE 'prometheus-alert:%';
   `,
-  // 6: incidents (incidents/incident-store.ts), written through a synchronous=FULL connection:
+  // 6: PagerDuty: notes waiting to be mirrored to a PagerDuty incident, in the order written, with
+  // their original time. attempts counts sends begun: above zero, a send may have landed, so the
+  // incident's notes are checked before sending again.
+  `
+  CREATE TABLE pagerduty_note_outbox (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    source_id    TEXT NOT NULL,
+    incident_id  TEXT NOT NULL,
+    content      TEXT NOT NULL,
+    occurred_at  INTEGER NOT NULL,
+    author       TEXT NOT NULL,
+    enqueued_at  INTEGER NOT NULL,
+    state        TEXT NOT NULL CHECK (state IN ('queued', 'sent', 'failed')),
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    last_error   TEXT,
+    sent_at      INTEGER,
+    note_id      TEXT
+  ) STRICT;
+  CREATE INDEX pagerduty_note_outbox_queue ON pagerduty_note_outbox (source_id, state, id);
+  -- Which PagerDuty incidents a Daytwo incident follows: its notes are mirrored to them, and
+  -- their log entries join its timeline.
+  CREATE TABLE pagerduty_links (
+    incident_id   TEXT NOT NULL,
+    pagerduty     TEXT NOT NULL,
+    linked_at     INTEGER NOT NULL,
+    PRIMARY KEY (incident_id, pagerduty)
+  ) STRICT;
+  CREATE INDEX pagerduty_links_by_pagerduty ON pagerduty_links (pagerduty);
+  `,
+  // 7: incidents (incidents/incident-store.ts), written through a synchronous=FULL connection:
   // the record, every change to it (its own timeline lines), notes, and stars/hides on items
   `
   CREATE TABLE incidents (

@@ -12,6 +12,7 @@ import { estateIndex, useEstateStore } from '../estate/store.js';
 import { useSourcesStore } from '../sources/sources-store.js';
 import { countByState, filterAlerts, watchAlerts, useAlertsStore } from './alerts-store.js';
 import { DeclareFromAlert } from '../incidents/register.js';
+import { PagerDutyIncidents } from '../pagerduty/PagerDutyIncidents.js';
 import '../estate/estate.css';
 import './alerts.css';
 
@@ -58,6 +59,7 @@ export function AlertsView() {
   });
   const sources = useSourcesStore((s) => s.sources);
   const sourceName = (id: string) => sources?.find((s) => s.id === id)?.name ?? id;
+  const hasPagerDuty = sources?.some((s) => s.kind === 'pagerduty') ?? false;
 
   const toggle = (state: AlertState) =>
     setStates((old) => {
@@ -185,6 +187,7 @@ export function AlertsView() {
           </div>
         </div>
       ) : null}
+      {hasPagerDuty ? <PagerDutyIncidents /> : null}
     </section>
   );
 }

@@ -17,6 +17,7 @@ export const kindWords: Record<TimelineItemKind, string> = {
   operation: 'Operation',
   note: 'Note',
   incident: 'Incident',
+  pagerduty: 'PagerDuty',
 };
 
 export function utcTime(at: number): string {

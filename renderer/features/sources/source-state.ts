@@ -40,4 +40,5 @@ export const kindLabels: Record<Source['kind'], string> = {
   aws: 'AWS',
   prometheus: 'Prometheus',
   alertmanager: 'Alertmanager',
+  pagerduty: 'PagerDuty',
 };

@@ -34,6 +34,18 @@ export interface AlarmState {
   transitionedAt: number;
 }
 
+/** An alarm action as SNS delivers it to a subscriber (PagerDuty's CloudWatch integration, say). */
+export interface AlarmAction {
+  alarmName: string;
+  alarmArn: string;
+  description: string;
+  serviceId: string;
+  region: string;
+  topicArn: string;
+  state: StateValue;
+  at: number;
+}
+
 export interface AlarmHistoryItem {
   alarmName: string;
   timestamp: number;
@@ -54,6 +66,7 @@ export class AlarmBook {
   private readonly items: AlarmHistoryItem[] = [];
   private readonly createdAt: number;
   private lastEvaluated = Number.NEGATIVE_INFINITY;
+  private readonly actionListeners = new Set<(action: AlarmAction) => void>();
 
   constructor(
     private readonly catalog: MetricCatalog,
@@ -150,6 +163,12 @@ export class AlarmBook {
     return this.states.get(name);
   }
 
+  /** Subscribes to the alarm actions executed from now on, as an SNS topic subscriber would. */
+  onAction(listener: (action: AlarmAction) => void): () => void {
+    this.actionListeners.add(listener);
+    return () => this.actionListeners.delete(listener);
+  }
+
   history(): readonly AlarmHistoryItem[] {
     return this.items;
   }
@@ -214,6 +233,8 @@ export class AlarmBook {
           summary: `Successfully executed action ${action}`,
           data: JSON.stringify({ actionState: 'Succeeded', stateUpdateTimestamp: at, notificationResource: action, publishedMessage: { default: definition.name } }),
         });
+        const delivered: AlarmAction = { alarmName: definition.name, alarmArn: `${this.arnPrefix}${definition.name}`, description: definition.description, serviceId: definition.serviceId, region: this.region, topicArn: action, state: value, at };
+        for (const listener of this.actionListeners) listener(delivered);
       }
     }
   }
