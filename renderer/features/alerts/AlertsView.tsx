@@ -11,7 +11,7 @@ import { kindLabel } from '../estate/rollup.js';
 import { estateIndex, useEstateStore } from '../estate/store.js';
 import { useSourcesStore } from '../sources/sources-store.js';
 import { countByState, filterAlerts, watchAlerts, useAlertsStore } from './alerts-store.js';
-import { DeclareFromAlert } from '../incidents/register.js';
+import { DeclareFromAlert, SilenceAlert } from '../incidents/register.js';
 import { PagerDutyIncidents } from '../pagerduty/PagerDutyIncidents.js';
 import '../estate/estate.css';
 import './alerts.css';
@@ -179,6 +179,7 @@ export function AlertsView() {
                       <span>{originWords[alert.origin]}</span>
                       <Untrusted text={sourceName(alert.sourceId)} className="muted" />
                       <DeclareFromAlert alert={alert} />
+                      <SilenceAlert alert={alert} />
                     </span>
                   </div>
                 );

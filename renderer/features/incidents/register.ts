@@ -26,7 +26,7 @@ export const incidentsViews: readonly ViewSpec[] = [
 ];
 
 export { DeclareDialog } from './DeclareDialog.js';
-export { DeclareFromEntity, DeclareFromAlert } from './DeclareButtons.js';
+export { DeclareFromEntity, DeclareFromAlert, SilenceAlert } from './DeclareButtons.js';
 
 /** "Declare incident…" always; for the open entity, declare about it; for the open incident, status and export. */
 export function incidentCommands(focused: Entity | null, openIncidentId: string | null, readOnly: boolean): Command[] {
