@@ -1,5 +1,5 @@
 import type { KubeContext } from '../connections/kubeconfig.js';
-import type { SourceRegistry } from '../connections/source-registry.js';
+import type { SourceRegistry } from '../sources/source-registry.js';
 import type { ClusterAccess } from './cluster-access.js';
 import { kubeSourceId } from '../../../shared/estate/ids.js';
 

@@ -4,7 +4,7 @@ import type { AuditOutcome, AuditRecord } from '../../../shared/api/audit.js';
 import { ApiError } from '../../../shared/api/errors.js';
 import { operationTitles, terminalOperationStates } from '../../../shared/api/operations.js';
 import type { Operation, OperationKind, OperationState, Plan, PlanRequest, Revision } from '../../../shared/api/operations.js';
-import { KubeApiError, kubeApiErrorToApiError } from '../sources/kubernetes/api-error.js';
+import { KubeApiError, kubeApiErrorToApiError } from '../providers/kubernetes/api-error.js';
 import type { AuditLog } from '../store/audit-log.js';
 import type { StoreDatabase } from '../store/database.js';
 import type { ClusterAccess } from './cluster-access.js';

@@ -1,6 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { SourceRegistry } from '../../connections/source-registry.js';
-import { verdictFor } from '../../connections/source-status.js';
+import type { SourceRegistry } from '../../sources/source-registry.js';
+import { verdictFor } from '../source-status.js';
 import type { EstateSink } from '../../state/estate-sink.js';
 import { ClusterEstate } from './cluster-estate.js';
 import type { LoadBalancerRef } from './cluster-estate.js';

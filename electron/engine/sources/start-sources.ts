@@ -7,13 +7,13 @@ import type { BackoffOptions } from '../providers/kubernetes/reflector.js';
 import { CloudWatchTopology } from '../providers/aws/cloudwatch-topology.js';
 import { LoadBalancerLinks } from '../providers/aws/load-balancer-links.js';
 import { PrometheusReachability } from '../providers/prometheus/reachability.js';
-import { awsFiles, loadAwsProfiles } from './aws-profiles.js';
-import type { AwsFiles, AwsProfile } from './aws-profiles.js';
-import { kubeconfigPaths, loadKubeconfig } from './kubeconfig.js';
-import type { KubeContext } from './kubeconfig.js';
+import { awsFiles, loadAwsProfiles } from '../connections/aws-profiles.js';
+import type { AwsFiles, AwsProfile } from '../connections/aws-profiles.js';
+import { kubeconfigPaths, loadKubeconfig } from '../connections/kubeconfig.js';
+import type { KubeContext } from '../connections/kubeconfig.js';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { SourceRegistry } from './source-registry.js';
-import type { Vault } from './vault.js';
+import type { Vault } from '../connections/vault.js';
 import { awsSourceId, kubeSourceId, prometheusSourceId } from '../../../shared/estate/ids.js';
 
 /** Where connections come from. Every path is explicit so the embedded sandbox can point them at its files. */
