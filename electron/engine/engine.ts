@@ -11,7 +11,6 @@ import { EstateState } from './state/estate-state.js';
 import { ApiError } from '../../shared/api/errors.js';
 import { startSources } from './sources/start-sources.js';
 import type { ConnectionSettings, SourceTuning } from './sources/start-sources.js';
-import { kubeconfigPaths, loadKubeconfig } from './connections/kubeconfig.js';
 import { AuditLog } from './store/audit-log.js';
 import { OperationsService } from './operations/service.js';
 import type { ClusterAccess } from './operations/cluster-access.js';
@@ -91,10 +90,7 @@ export function createEngine(options: EngineOptions): Engine {
     audit,
     clusters:
       options.clusterAccess ??
-      clusterAccessFromConnections(
-        options.connections ? loadKubeconfig(options.connections.kubeconfigFiles ?? kubeconfigPaths(options.connections.env)).contexts : [],
-        sources,
-      ),
+      clusterAccessFromConnections(running ?? { kubeContexts: () => [], clusterGroups: () => [] }, sources),
     productionPatterns: () => settings.get().productionPatterns,
     onTimelineEvent: (ended) => {
       const { sourceId, event } = operationEstateEvent(ended);
