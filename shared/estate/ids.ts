@@ -170,3 +170,8 @@ export function awsSourceId(profile: string, region: string): string {
 export function prometheusSourceId(url: string): string {
   return `prometheus:${url}`;
 }
+
+/** An Alertmanager source, and the target of silence operations: `alertmanager:<base URL>`. */
+export function alertmanagerSourceId(url: string): string {
+  return `alertmanager:${url}`;
+}

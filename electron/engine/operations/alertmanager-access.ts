@@ -1,6 +1,6 @@
 import { ApiError } from '../../../shared/api/errors.js';
 import type { Source } from '../../../shared/api/sources.js';
-import type { SourceConnection } from '../connections/start-sources.js';
+import type { SourceConnection } from '../sources/start-sources.js';
 import { AlertmanagerError } from '../providers/alertmanager/http-api.js';
 import type { AlertmanagerActor } from '../providers/alertmanager/http-api.js';
 import type { ExternalSystem, ExternalTarget } from './external-operation.js';
