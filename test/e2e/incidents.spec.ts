@@ -12,6 +12,8 @@ import type { RunningHost } from './host.js';
 
 let host: RunningHost;
 let sandboxOrigin: string;
+/** The service the bad deploy broke: its name is in its alarm's. */
+let targetName: string;
 
 async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -40,6 +42,7 @@ test.beforeAll(async () => {
   sandboxOrigin = `http://127.0.0.1:${port}`;
   const started = await fetch(`${sandboxOrigin}/sandbox/scenarios/bad-deploy/start`, { method: 'POST' });
   expect(started.ok).toBe(true);
+  targetName = ((await started.json()) as { run: { target: string } }).run.target.split('/')[2]!;
 });
 
 test.afterAll(async () => {
@@ -51,7 +54,7 @@ test('declare from a firing alert, add notes, mitigate, resolve and export', asy
   await page.goto(host.url);
   await page.goto(`${host.url.replace(/#.*$/, '')}#/alerts`);
   // The bad deploy's 5xx alarm goes to ALARM once the crash-looping endpoints serve errors for an evaluation period.
-  const firing = page.getByTestId('alert-row').filter({ has: page.getByTestId('declare-from-alert') }).first();
+  const firing = page.getByTestId('alert-row').filter({ has: page.getByTestId('declare-from-alert') }).filter({ hasText: `${targetName}-5xx` }).first();
   await expect(firing).toBeVisible({ timeout: 180_000 });
   await saveScreenshot(page, 'incidents-alert-firing');
   await firing.getByTestId('declare-from-alert').click();
@@ -69,7 +72,8 @@ test('declare from a firing alert, add notes, mitigate, resolve and export', asy
   await expect(view.getByTestId('clock-tplus')).toHaveText(/^T\+/);
   // The timeline wrote itself from the event store: the declaration and what the cluster said.
   await expect(view.getByTestId('timeline-item').filter({ hasText: 'Incident declared' })).toBeVisible();
-  await expect(view.getByTestId('timeline-item').first()).toBeVisible();
+  // …including what the cluster said about the broken rollout's pods, found from the alarm through the load balancer.
+  await expect(view.getByTestId('timeline-item').filter({ hasText: /BackOff|Back-off/ }).first()).toBeVisible();
 
   // "n" puts the cursor in the composer from anywhere in the view.
   await view.getByRole('heading', { level: 1 }).focus();
