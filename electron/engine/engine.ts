@@ -1,17 +1,16 @@
 import type { AppInfo } from '../../shared/api/app.js';
 import { createRouter } from './api/router.js';
 import type { Router } from './api/router.js';
-import { openStore } from './store/database.js';
+import { openDurableConnection, openStore } from './store/database.js';
 import type { StoreDatabase } from './store/database.js';
 import { SettingsStore } from './store/settings.js';
-import { SourceRegistry } from './connections/source-registry.js';
+import { SourceRegistry } from './sources/source-registry.js';
 import { Vault } from './connections/vault.js';
 import type { SecretSealer } from './connections/vault.js';
 import { EstateState } from './state/estate-state.js';
 import { ApiError } from '../../shared/api/errors.js';
-import { startSources } from './connections/start-sources.js';
-import type { ConnectionSettings, SourceTuning } from './connections/start-sources.js';
-import { kubeconfigPaths, loadKubeconfig } from './connections/kubeconfig.js';
+import { startSources } from './sources/start-sources.js';
+import type { ConnectionSettings, SourceTuning } from './sources/start-sources.js';
 import { AuditLog } from './store/audit-log.js';
 import { OperationsService } from './operations/service.js';
 import type { ClusterAccess } from './operations/cluster-access.js';
@@ -21,6 +20,12 @@ import { operationEstateEvent } from './operations/timeline.js';
 import { MetricsService } from './metrics/metrics-service.js';
 import type { MetricsServiceOptions } from './metrics/metrics-service.js';
 import { metricsHandlers } from './metrics/handlers.js';
+import { IncidentService } from './incidents/incident-service.js';
+import { alertmanagerAccess } from './operations/alertmanager-access.js';
+import type { TimelineItem } from '../../shared/api/incidents.js';
+import type { PagerDutyTimelineItem } from '../../shared/api/pagerduty.js';
+import { incidentHandlers, incidentTopicHandlers } from './incidents/handlers.js';
+import os from 'node:os';
 import { loadPagerDutyConnections } from './connections/pagerduty-file.js';
 import { PagerDutySources } from './providers/pagerduty/pagerduty-sources.js';
 import { pagerdutyHandlers } from './providers/pagerduty/handlers.js';
@@ -70,6 +75,8 @@ export interface Engine {
   readonly audit: AuditLog;
   /** Queries, panels, the series cache, alarms and alerts (metrics/metrics-service.ts). */
   readonly metrics: MetricsService;
+  /** Declared incidents, their timelines and notes (incidents/incident-service.ts). */
+  readonly incidents: IncidentService;
   /** PagerDuty sources, their incidents and the note outbox (providers/pagerduty/pagerduty-sources.ts). */
   readonly pagerduty: PagerDutySources;
   readonly info: AppInfo;
@@ -83,7 +90,7 @@ export function createEngine(options: EngineOptions): Engine {
   const sources = new SourceRegistry();
   const vault = new Vault(db, options.sealer);
   // Loads the cached estate now, before any provider starts, so the first snapshot has it.
-  const estate = new EstateState({ db, sources, log });
+  const estate = new EstateState({ db, sources, log, eventRetentionDays: settings.get().eventRetentionDays });
   const running = options.connections
     ? startSources({
         registry: sources,
@@ -107,14 +114,12 @@ export function createEngine(options: EngineOptions): Engine {
   const audit = new AuditLog(db, { key: options.auditKey ?? null, log: (message) => log(message) });
   const operations = new OperationsService({
     pagerduty: pagerduty.operationsAccess(),
+    alertmanager: alertmanagerAccess({ source: (id) => sources.get(id), connection: (id) => running?.connection(id), user: () => osUser() }),
     db,
     audit,
     clusters:
       options.clusterAccess ??
-      clusterAccessFromConnections(
-        options.connections ? loadKubeconfig(options.connections.kubeconfigFiles ?? kubeconfigPaths(options.connections.env)).contexts : [],
-        sources,
-      ),
+      clusterAccessFromConnections(running ?? { kubeContexts: () => [], clusterGroups: () => [] }, sources),
     productionPatterns: () => settings.get().productionPatterns,
     onTimelineEvent: (ended) => {
       const { sourceId, event } = operationEstateEvent(ended);
@@ -128,16 +133,32 @@ export function createEngine(options: EngineOptions): Engine {
     sources,
     estate: {
       get: (id) => estate.get(id),
-      relationsOf: (id) => estate.detail(id)?.relations ?? [],
+      relationsOf: (id) => estate.relationsOf(id),
       sources: () => sources.list(),
       recordEvents: (sourceId, events) => estate.recordEvents(sourceId, events),
-      alarms: () => estate.snapshot().entities.filter((e) => e.kind === 'alarm'),
+      alarms: () => estate.find({ kinds: ['alarm'] }),
+      clusters: () => estate.find({ kinds: ['cluster'] }),
+      events: (query) => estate.events.query(query),
     },
     connection: (id) => running?.connection(id),
     log: (message) => log(message),
     ...options.metricsTuning,
   });
   if (running) metrics.start();
+  // Incident data goes through its own synchronous=FULL connection: a note acknowledged is a note on disk.
+  const incidentDb = openDurableConnection(db);
+  const incidents = new IncidentService({
+    db: incidentDb,
+    estate,
+    events: estate.events,
+    audit,
+    user: () => osUser(),
+    linked: async (incidentId) => (await pagerduty.timelineOf(incidentId)).map(pagerdutyTimelineItem),
+  });
+  // Each new note goes to every PagerDuty incident linked to it (queued while offline, original time kept).
+  incidents.onNote((note, _incident, change) => {
+    if (change === 'added') pagerduty.mirrorNote(note.incidentId, { text: note.text, occurredAt: note.occurredAt, author: note.author });
+  });
   pagerduty.start();
   const info: AppInfo = {
     name: 'Daytwo',
@@ -169,10 +190,19 @@ export function createEngine(options: EngineOptions): Engine {
       },
       ...operationHandlers(operations, audit),
       ...metricsHandlers(metrics),
+      ...incidentHandlers({
+        service: incidents,
+        dataDir: options.dataDir,
+        databaseFile: db.name,
+        panels: async (id) => (await metrics.panels(id)).panels,
+        query: (params) => metrics.query(params),
+        alerts: { firing: () => metrics.alertList().filter((a) => a.state === 'firing') },
+      }),
       ...pagerdutyHandlers(pagerduty),
     },
     topicHandlers: {
       ...operationTopicHandlers(operations),
+      ...incidentTopicHandlers(incidents),
       'sources.subscribe': (_params, push) => {
         push({ sources: sources.list() });
         return sources.subscribe((list) => push({ sources: list }));
@@ -196,6 +226,7 @@ export function createEngine(options: EngineOptions): Engine {
     operations,
     audit,
     metrics,
+    incidents,
     pagerduty,
     info,
     async close() {
@@ -204,7 +235,36 @@ export function createEngine(options: EngineOptions): Engine {
       await pagerduty.stop();
       await running?.stop();
       estate.close();
+      incidentDb.close();
       db.close();
     },
+  };
+}
+
+function osUser(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    // No passwd entry (some containers): still say something a person recognises.
+    return process.env['USER'] ?? 'unknown';
+  }
+}
+
+/** A linked PagerDuty incident's log entry as an incident timeline item. */
+function pagerdutyTimelineItem(entry: PagerDutyTimelineItem): TimelineItem {
+  return {
+    id: `pagerduty:${entry.id}`,
+    kind: 'pagerduty',
+    what: entry.title,
+    detail: [entry.entryType, entry.agent, entry.detail].filter(Boolean).join(' · '),
+    entityId: null,
+    source: 'pagerduty',
+    severity: 'info',
+    occurredAt: entry.occurredAt,
+    recordedAt: entry.recordedAt,
+    late: entry.late,
+    starred: false,
+    hidden: false,
+    originalOccurredAt: null,
   };
 }

@@ -5,6 +5,8 @@ export interface HostArgs {
   dataDir: string | undefined;
   readOnly: boolean;
   prometheus: string[];
+  /** Alertmanager base URLs (--alertmanager, repeatable). */
+  alertmanager: string[];
   /** auto: the built-in sandbox only when nothing is configured (--sandbox / --no-sandbox force it). */
   sandbox: 'auto' | 'always' | 'never';
   sandboxPods: number | undefined;
@@ -20,6 +22,7 @@ export function parseHostArgs(argv: string[]): HostArgs {
       'data-dir': { type: 'string' },
       'read-only': { type: 'boolean', default: false },
       prometheus: { type: 'string', multiple: true },
+      alertmanager: { type: 'string', multiple: true },
       sandbox: { type: 'boolean' },
       'no-sandbox': { type: 'boolean' },
       'sandbox-pods': { type: 'string' },
@@ -32,18 +35,8 @@ export function parseHostArgs(argv: string[]): HostArgs {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`--port must be a whole number from 0 to 65535 (0 picks a free port); got "${values.port}".`);
   }
-  const prometheus = values.prometheus ?? [];
-  for (const url of prometheus) {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      throw new Error(`--prometheus must be an http(s) URL; got "${url}".`);
-    }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-      throw new Error(`--prometheus must be an http(s) URL; got "${url}".`);
-    }
-  }
+  const prometheus = httpUrls('--prometheus', values.prometheus ?? []);
+  const alertmanager = httpUrls('--alertmanager', values.alertmanager ?? []);
   if (values.sandbox && values['no-sandbox']) throw new Error('Give either --sandbox or --no-sandbox, not both.');
   const sandbox = values.sandbox ? 'always' : values['no-sandbox'] ? 'never' : 'auto';
   let sandboxPods: number | undefined;
@@ -58,8 +51,24 @@ export function parseHostArgs(argv: string[]): HostArgs {
     dataDir: values['data-dir'],
     readOnly: values['read-only'] ?? false,
     prometheus,
+    alertmanager,
     sandbox,
     sandboxPods,
     sandboxScenario: values['sandbox-scenario'],
   };
+}
+
+function httpUrls(flag: string, urls: string[]): string[] {
+  for (const url of urls) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new Error(`${flag} must be an http(s) URL; got "${url}".`);
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      throw new Error(`${flag} must be an http(s) URL; got "${url}".`);
+    }
+  }
+  return urls;
 }

@@ -5,7 +5,7 @@ import { StoreOpenError } from '../engine/store/database.js';
 import { passphraseSealer } from '../engine/connections/vault.js';
 import { defaultDataDir } from '../engine/data-dir.js';
 import { appVersion, rendererDir } from '../engine/app-paths.js';
-import { chooseEstate } from '../engine/connections/default-estate.js';
+import { chooseEstate } from '../engine/sources/default-estate.js';
 import { parseHostArgs } from './args.js';
 import { startHostServer } from './server.js';
 
@@ -24,6 +24,7 @@ export async function runHost(argv: string[]): Promise<void> {
   const estate = await chooseEstate({
     dataDir,
     prometheusUrls: args.prometheus,
+    alertmanagerUrls: args.alertmanager,
     sandbox: args.sandbox,
     ...(args.sandboxPods !== undefined ? { sandboxPods: args.sandboxPods } : {}),
     ...(args.sandboxScenario !== undefined ? { sandboxScenario: args.sandboxScenario } : {}),

@@ -17,6 +17,7 @@ import { useSettingsStore } from '../features/settings/settings-store.js';
 import { OperationDialog, operationCommands } from '../features/operations/register.js';
 import { estateIndex } from '../features/estate/store.js';
 import { metricsCommands } from '../features/metrics/register.js';
+import { DeclareDialog, incidentCommands } from '../features/incidents/register.js';
 
 export function App() {
   useThemeOnDocument();
@@ -58,6 +59,7 @@ export function App() {
       <Notices />
       <PaletteHost />
       <OperationDialog />
+      <DeclareDialog />
     </div>
   );
 }
@@ -72,13 +74,15 @@ function PaletteHost() {
   const focusedId = useRouteStore((s) =>
     s.route.view === 'overview' || s.route.view === 'topology' || s.route.view === 'metrics' ? s.route.rest[0] : undefined,
   );
+  const openIncidentId = useRouteStore((s) => (s.route.view === 'incidents' ? (s.route.rest[0] ?? null) : null));
   const commands = useMemo(
     () => [
       ...availableCommands({ theme, canReconnect: kind === 'host' && status === 'reconnecting', reconnect: reconnectEngine }),
       ...operationCommands(focusedId ? (estateIndex.get(focusedId) ?? null) : null, readOnly),
       ...metricsCommands(focusedId ? (estateIndex.get(focusedId) ?? null) : null),
+      ...incidentCommands(focusedId ? (estateIndex.get(focusedId) ?? null) : null, openIncidentId, readOnly),
     ],
-    [theme, status, kind, readOnly, focusedId],
+    [theme, status, kind, readOnly, focusedId, openIncidentId],
   );
   return open ? <CommandPalette commands={commands} /> : null;
 }

@@ -7,6 +7,7 @@ import { auditViews } from '../features/audit/register.js';
 import { metricsViews } from '../features/metrics/register.js';
 import { alertsViews } from '../features/alerts/register.js';
 import { estateViews } from '../features/estate/register.js';
+import { incidentsViews } from '../features/incidents/register.js';
 
 /**
  * Every main view, in navigation order. A later feature (estate overview, topology, entity
@@ -29,6 +30,7 @@ export const views: readonly ViewSpec[] = [
   ...estateViews,
   ...metricsViews,
   ...alertsViews,
+  ...incidentsViews,
   ...auditViews,
   {
     id: 'sources',

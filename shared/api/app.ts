@@ -38,6 +38,12 @@ export const Settings = z.object({
     .max(maxPatterns),
   /** Source ids the user switched off. */
   disabledSources: z.array(z.string().max(500)).max(1000),
+  /**
+   * Days of event history kept (Kubernetes events, alarm and alert transitions, operations), so
+   * an incident opened late still shows what the cluster said and no longer keeps (its own event
+   * TTL is one hour by default). Read at engine start.
+   */
+  eventRetentionDays: z.number().int().min(1).max(3650),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -45,6 +51,7 @@ export const defaultSettings: Settings = {
   theme: 'system',
   productionPatterns: ['*prod*', '*production*', '*prd*'],
   disabledSources: [],
+  eventRetentionDays: 30,
 };
 
 export const appMethods = {

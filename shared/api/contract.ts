@@ -5,6 +5,7 @@ import { estateMethods, estateTopics } from './estate.js';
 import { operationMethods, operationTopics } from './operations.js';
 import { auditMethods } from './audit.js';
 import { metricsMethods } from './metrics.js';
+import { incidentMethods, incidentTopics } from './incidents.js';
 import { pagerdutyMethods } from './pagerduty.js';
 import type { MethodSpec, TopicSpec } from './define.js';
 
@@ -19,6 +20,7 @@ export const methods = {
   ...operationMethods,
   ...auditMethods,
   ...metricsMethods,
+  ...incidentMethods,
   ...pagerdutyMethods,
 } satisfies Record<string, MethodSpec>;
 
@@ -26,6 +28,7 @@ export const topics = {
   ...sourceTopics,
   ...estateTopics,
   ...operationTopics,
+  ...incidentTopics,
 } satisfies Record<string, TopicSpec>;
 
 export type Methods = typeof methods;

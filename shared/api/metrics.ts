@@ -125,7 +125,7 @@ export const Alert = z.object({
   /** `cloudwatch:<source>/<alarm name>` or `prometheus:<source>/<alertname>{labels}`. */
   id: z.string(),
   sourceId: z.string(),
-  origin: z.enum(['cloudwatch-alarm', 'prometheus-alert']),
+  origin: z.enum(['cloudwatch-alarm', 'prometheus-alert', 'alertmanager-alert']),
   name: z.string(),
   state: AlertState,
   severity: z.enum(['critical', 'warning', 'info']),
@@ -135,6 +135,10 @@ export const Alert = z.object({
   /** Epoch ms the current state began. */
   since: EpochMs.nullable(),
   labels: z.record(z.string(), z.string()),
+  /** Alertmanager: the receivers it routed to, the runbook annotation, and whether a silence holds it. */
+  receivers: z.array(z.string()).optional(),
+  runbookUrl: z.string().optional(),
+  silenced: z.boolean().optional(),
 });
 export type Alert = z.infer<typeof Alert>;
 

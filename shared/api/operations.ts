@@ -7,7 +7,7 @@ import { NoParams, mutation, query, topic } from './define.js';
  * records a plan, is a `mutation`, so a host started --read-only refuses all of them.
  */
 
-/** An entity id as the estate spells it: k8s:<context>/<namespace>/<Kind>/<name> or k8s:<context>/Node/<name>. */
+/** An entity id as the estate spells it (shared/estate/ids.ts): k8s:<cluster>/<namespace>/<Kind>/<name> or k8s:<cluster>/Node/<name>. */
 const EntityId = z.string().min(5).max(600).startsWith('k8s:', 'Operations act on Kubernetes entities (ids start with "k8s:").');
 
 const replicas = z.number().int().min(0).max(10_000);
@@ -27,6 +27,8 @@ export const OperationKind = z.enum([
   'pagerduty-acknowledge',
   'pagerduty-resolve',
   'pagerduty-reassign',
+  'silence',
+  'expire-silence',
 ]);
 export type OperationKind = z.infer<typeof OperationKind>;
 
@@ -42,6 +44,31 @@ export const PagerDutyIncidentTarget = z
   .string()
   .max(600)
   .regex(/^pagerduty:[^\s]+\/incidents\/[A-Z0-9]{2,32}$/, 'Expected pagerduty:<server>/incidents/<incident id>.');
+
+/** Kinds that act on an Alertmanager: its silences (https://prometheus.io/docs/alerting/latest/alertmanager/#silences). */
+export const alertmanagerOperationKinds = ['silence', 'expire-silence'] as const;
+export type AlertmanagerOperationKind = (typeof alertmanagerOperationKinds)[number];
+
+/** Every kind that acts on a system other than Kubernetes. */
+export type ExternalOperationKind = PagerDutyOperationKind | AlertmanagerOperationKind;
+
+/** An Alertmanager as an operation target: its source id, `alertmanager:<base URL>`. */
+export const AlertmanagerTarget = z
+  .string()
+  .max(600)
+  .regex(/^alertmanager:https?:\/\/[^\s]+$/, 'Expected alertmanager:<base URL>, the Alertmanager source id.');
+
+/** One silence matcher, as Alertmanager's API v2 spells it. */
+export const SilenceMatcher = z
+  .object({
+    name: z.string().min(1).max(200),
+    value: z.string().max(1000),
+    isRegex: z.boolean().default(false),
+    /** false: the label must not equal (or match) the value. */
+    isEqual: z.boolean().default(true),
+  })
+  .strict();
+export type SilenceMatcher = z.infer<typeof SilenceMatcher>;
 
 /** A PagerDuty user id (P and upper-case letters and digits). */
 const PagerDutyUserId = z.string().regex(/^[A-Z0-9]{2,32}$/, 'Expected a PagerDuty user id such as PXPGF42.');
@@ -72,6 +99,16 @@ export const operationParams = {
   'pagerduty-resolve': z.object({}).strict(),
   /** Who the incident goes to; PagerDuty replaces the assignments with exactly these users. */
   'pagerduty-reassign': z.object({ assignees: z.array(PagerDutyUserId).min(1).max(10) }).strict(),
+  silence: z
+    .object({
+      // An equality matcher keeps a silence from swallowing every alert (Alertmanager refuses all-empty matchers too).
+      matchers: z.array(SilenceMatcher).min(1).max(20),
+      /** From when it is created; at most a week, so a forgotten silence ends. */
+      durationMinutes: z.number().int().min(1).max(7 * 24 * 60),
+      comment: z.string().trim().min(1).max(1000),
+    })
+    .strict(),
+  'expire-silence': z.object({ silenceId: z.string().regex(/^[0-9a-f-]{8,64}$/i, 'Expected an Alertmanager silence id.') }).strict(),
 } satisfies Record<OperationKind, z.ZodType>;
 
 export type OperationParams<K extends OperationKind> = z.infer<(typeof operationParams)[K]>;
@@ -84,11 +121,19 @@ const request = <K extends OperationKind, S extends z.ZodType>(kind: K, params: 
       params,
       /** When the target's source is not live: keep the plan as a draft instead of failing. */
       keepDraft: z.boolean().optional(),
+      /**
+       * The kubeconfig context to act through. Omitted: the first context reaching the target's
+       * cluster whose user may do it (the plan says which it chose and as whom).
+       */
+      context: z.string().min(1).max(253).optional(),
     })
     .strict();
 
 const incidentRequest = <K extends PagerDutyOperationKind, S extends z.ZodType>(kind: K, params: S) =>
   z.object({ kind: z.literal(kind), target: PagerDutyIncidentTarget, params, keepDraft: z.boolean().optional() }).strict();
+
+const alertmanagerRequest = <K extends AlertmanagerOperationKind, S extends z.ZodType>(kind: K, params: S) =>
+  z.object({ kind: z.literal(kind), target: AlertmanagerTarget, params, keepDraft: z.boolean().optional() }).strict();
 
 const none = <S extends z.ZodObject>(schema: S) => schema.optional().transform((value) => value ?? ({} as z.output<S>));
 
@@ -106,6 +151,8 @@ export const PlanRequest = z.discriminatedUnion('kind', [
   incidentRequest('pagerduty-acknowledge', none(operationParams['pagerduty-acknowledge'])),
   incidentRequest('pagerduty-resolve', none(operationParams['pagerduty-resolve'])),
   incidentRequest('pagerduty-reassign', operationParams['pagerduty-reassign']),
+  alertmanagerRequest('silence', operationParams.silence),
+  alertmanagerRequest('expire-silence', operationParams['expire-silence']),
 ]);
 export type PlanRequest = z.infer<typeof PlanRequest>;
 
@@ -250,6 +297,8 @@ export const operationTitles: Record<OperationKind, string> = {
   'pagerduty-acknowledge': 'Acknowledge PagerDuty incident',
   'pagerduty-resolve': 'Resolve PagerDuty incident',
   'pagerduty-reassign': 'Reassign PagerDuty incident',
+  silence: 'Silence alerts',
+  'expire-silence': 'Expire silence',
 };
 
 export const operationMethods = {

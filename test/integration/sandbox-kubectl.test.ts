@@ -14,7 +14,7 @@ import { type RunningSandbox, startSandbox } from '../../electron/engine/sandbox
  */
 
 const run = promisify(execFile);
-const MANIFEST = join(import.meta.dirname, 'fixtures', 'guestbook.yaml');
+const MANIFEST = join(import.meta.dirname, 'fixtures', 'team-app.yaml');
 const VERSIONS = [
   { version: '1.27', context: 'shop-prod-eks' },
   { version: '1.33', context: 'shop-prod-gke' },

@@ -4,13 +4,16 @@ import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import type { Alert } from '../../../shared/api/metrics.js';
 import type { EstateEvent } from '../../../shared/estate/event.js';
 import type { Entity } from '../../../shared/estate/model.js';
-import type { SourceConnection } from '../connections/start-sources.js';
+import type { SourceConnection } from '../sources/start-sources.js';
 import type { AlarmDefinition, EstateView } from './panels.js';
 import { alerts as prometheusAlerts } from '../providers/prometheus/http-api.js';
 import type { PrometheusAlert } from '../providers/prometheus/http-api.js';
+import { alertmanagerAlerts } from '../providers/alertmanager/http-api.js';
+import type { AlertmanagerAlert } from '../providers/alertmanager/http-api.js';
+import { cloudResourceId, clusterNameOf, kubeObjectId, parseKubeId } from '../../../shared/estate/ids.js';
 
 export interface AlertWatchOptions {
-  estate: EstateView & { recordEvents(sourceId: string, events: readonly EstateEvent[]): void; alarms(): Entity[] };
+  estate: EstateView & { recordEvents(sourceId: string, events: readonly EstateEvent[]): void; alarms(): Entity[]; clusters(): Entity[] };
   connection: (sourceId: string) => SourceConnection | undefined;
   intervalMs?: number;
   now?: () => number;
@@ -19,7 +22,7 @@ export interface AlertWatchOptions {
    * The Kubernetes contexts a Prometheus source's alert with this `cluster` label (or none) can
    * concern, from what the source is learned to cover; undefined when that is not known.
    */
-  coveredContexts?: (sourceId: string, clusterLabel: string | undefined) => ReadonlySet<string> | undefined;
+  coveredClusters?: (sourceId: string, clusterLabel: string | undefined) => ReadonlySet<string> | undefined;
 }
 
 const COMPARISON: Record<string, AlarmDefinition['comparison']> = {
@@ -42,6 +45,7 @@ export class AlertWatch {
   private readonly definitions = new Map<string, AlarmDefinition>();
   private readonly historySince = new Map<string, number>();
   private readonly promAlerts = new Map<string, { alerts: PrometheusAlert[]; at: number }>();
+  private readonly managerAlerts = new Map<string, AlertmanagerAlert[]>();
   private readonly clients = new Map<string, CloudWatchClient>();
   private readonly controller = new AbortController();
   private timer: NodeJS.Timeout | null = null;
@@ -78,6 +82,7 @@ export class AlertWatch {
       try {
         if (connection?.kind === 'aws') await this.pollCloudWatch(source.id, connection);
         if (connection?.kind === 'prometheus') await this.pollPrometheus(source.id, connection);
+        if (connection?.kind === 'alertmanager') await this.pollAlertmanager(source.id, connection);
       } catch (error) {
         if (!this.stopped) this.options.log?.(`alerts from ${source.id}: ${(error as Error).message}`);
       }
@@ -91,6 +96,7 @@ export class AlertWatch {
       if (source.kind === 'aws') out.push(...this.cloudWatchAlerts(source.id));
       const prom = this.promAlerts.get(source.id);
       if (prom) for (const a of prom.alerts) out.push(this.promAlert(source.id, a));
+      for (const a of this.managerAlerts.get(source.id) ?? []) out.push(this.managerAlert(source.id, a));
     }
     const stateRank: Record<Alert['state'], number> = { firing: 0, pending: 1, 'insufficient-data': 2, ok: 3 };
     const severityRank: Record<Alert['severity'], number> = { critical: 0, warning: 1, info: 2 };
@@ -160,7 +166,7 @@ export class AlertWatch {
       const name = alarm.AlarmName ?? '';
       const account = connection.profile.accountId ?? /^arn:aws[\w-]*:cloudwatch:[\w-]+:(\d{12}):/.exec(alarm.AlarmArn ?? '')?.[1] ?? `profile-${connection.profile.name}`;
       // The id the topology gives the same alarm (providers/aws/cloudwatch-topology.ts).
-      const id = `aws:${account}/${connection.profile.region}/alarm/${name}`;
+      const id = cloudResourceId('aws', account, connection.profile.region, 'alarm', name);
       idByName.set(name, id);
       this.definitions.set(id, {
         name,
@@ -196,6 +202,7 @@ export class AlertWatch {
           events.push({
             id: `cloudwatch-alarm:${item.AlarmName}:${at}:${entityId}`,
             sourceId,
+            kind: 'alarm',
             entityId,
             type: newState === 'ALARM' ? 'warning' : 'normal',
             reason: newState ? `Alarm${capital(newState)}` : 'AlarmStateChange',
@@ -236,11 +243,81 @@ export class AlertWatch {
     if (events.length > 0) this.options.estate.recordEvents(sourceId, events);
   }
 
+  /**
+   * Alertmanager (https://github.com/prometheus/alertmanager/blob/main/api/v2/openapi.yaml): an
+   * event when an alert arrives (firing, with the receivers it was routed to), when a silence
+   * starts or stops holding it, and when it leaves; linked by the standard labels like Prometheus's.
+   */
+  private async pollAlertmanager(sourceId: string, connection: Extract<SourceConnection, { kind: 'alertmanager' }>): Promise<void> {
+    const current = await alertmanagerAlerts(connection, this.controller.signal);
+    const previous = this.managerAlerts.get(sourceId);
+    const now = this.now();
+    const before = new Map((previous ?? []).map((a) => [a.fingerprint, a]));
+    const events: EstateEvent[] = [];
+    const push = (alert: AlertmanagerAlert, reason: string, at: number, message: string) => {
+      for (const entityId of this.entitiesForLabels(sourceId, alert.labels)) {
+        events.push({
+          id: `alertmanager-alert:${alert.fingerprint}:${reason}:${at}:${entityId ?? ''}`,
+          sourceId,
+          entityId,
+          kind: 'alert',
+          type: reason === 'AlertResolved' || reason === 'AlertSilenced' ? 'normal' : 'warning',
+          reason,
+          message: message.slice(0, 1000),
+          count: 1,
+          firstAt: at,
+          lastAt: at,
+        });
+      }
+    };
+    for (const alert of current) {
+      const was = before.get(alert.fingerprint);
+      const name = alert.labels.alertname ?? 'alert';
+      const summary = alert.annotations.summary ?? alert.annotations.description ?? '';
+      if (!was) {
+        const receivers = alert.receivers.map((r) => r.name).join(', ');
+        push(alert, 'AlertFiring', Date.parse(alert.startsAt) || now, `${name}: ${summary}${receivers ? ` (notified ${receivers})` : ''}`.trim());
+      }
+      const silenced = alert.status.silencedBy.length > 0;
+      const wasSilenced = (was?.status.silencedBy.length ?? 0) > 0;
+      if (was && silenced !== wasSilenced) {
+        push(alert, silenced ? 'AlertSilenced' : 'AlertUnsilenced', now, `${name}: ${silenced ? `silenced by ${alert.status.silencedBy.join(', ')}` : 'no longer silenced'}`);
+      }
+    }
+    const after = new Set(current.map((a) => a.fingerprint));
+    for (const [key, alert] of before) {
+      if (!after.has(key)) push(alert, 'AlertResolved', now, `${alert.labels.alertname ?? 'alert'}: resolved`);
+    }
+    this.managerAlerts.set(sourceId, current);
+    if (events.length > 0) this.options.estate.recordEvents(sourceId, events);
+  }
+
+  private managerAlert(sourceId: string, alert: AlertmanagerAlert): Alert {
+    const severity = alert.labels.severity;
+    return {
+      id: `alertmanager:${sourceId}/${alert.fingerprint}`,
+      sourceId,
+      origin: 'alertmanager-alert',
+      name: alert.labels.alertname ?? 'alert',
+      // Alertmanager only holds alerts that fire; a silenced one still fires, it just pages nobody.
+      state: 'firing',
+      severity: severity === 'critical' || severity === 'warning' || severity === 'info' ? severity : 'warning',
+      summary: (alert.annotations.summary ?? alert.annotations.description ?? '').slice(0, 500),
+      entityIds: this.entitiesForLabels(sourceId, alert.labels).filter((id): id is string => id !== null),
+      since: Date.parse(alert.startsAt) || null,
+      labels: alert.labels,
+      receivers: alert.receivers.map((r) => r.name),
+      ...(alert.annotations.runbook_url ? { runbookUrl: alert.annotations.runbook_url } : {}),
+      silenced: alert.status.silencedBy.length > 0,
+    };
+  }
+
   private promEvent(sourceId: string, alert: PrometheusAlert, entityId: string | null, reason: string, at: number): EstateEvent {
     const name = alert.labels.alertname ?? 'alert';
     return {
       id: `prometheus-alert:${fingerprint(alert)}:${reason}:${at}:${entityId ?? ''}`,
       sourceId,
+      kind: 'alert',
       entityId,
       type: reason === 'AlertResolved' ? 'normal' : 'warning',
       reason,
@@ -270,7 +347,7 @@ export class AlertWatch {
   /**
    * Kubernetes objects an alert's labels name (namespace with service / deployment / pod,
    * optionally cluster), in every context whose cluster matches; [null] when none is known.
-   * A kube-prometheus-stack Prometheus's alerts carry no `cluster` label: the contexts the
+   * A kube-prometheus-stack Prometheus's alerts carry no `cluster` label: the clusters the
    * source covers say which cluster they come from, so a same-named object elsewhere is not
    * blamed.
    */
@@ -278,23 +355,23 @@ export class AlertWatch {
     const { estate } = this.options;
     const out: string[] = [];
     const namespace = labels.namespace;
-    const covered = this.options.coveredContexts?.(sourceId, labels.cluster);
-    for (const source of estate.sources()) {
-      if (source.kind !== 'kubernetes') continue;
-      const context = source.id.slice('k8s:'.length);
-      if (covered && covered.size > 0 && !covered.has(context)) continue;
-      const cluster = estate.get(source.id);
-      const clusterName = typeof cluster?.status.cluster === 'string' ? cluster.status.cluster : context;
-      if (labels.cluster && labels.cluster !== clusterName && labels.cluster !== context) continue;
+    const covered = this.options.coveredClusters?.(sourceId, labels.cluster);
+    // One cluster entity however many contexts reach it (sources/kubernetes/cluster-identity.ts).
+    for (const cluster of estate.clusters()) {
+      const key = parseKubeId(cluster.id)?.clusterKey;
+      if (!key) continue;
+      if (covered && covered.size > 0 && !covered.has(key)) continue;
+      const clusterName = typeof cluster.status.cluster === 'string' ? cluster.status.cluster : clusterNameOf(key);
+      if (labels.cluster && labels.cluster !== clusterName && labels.cluster !== clusterNameOf(key)) continue;
       if (!namespace) {
-        if (labels.node) out.push(`k8s:${context}/Node/${labels.node}`);
+        if (labels.node) out.push(kubeObjectId(key, 'Node', null, labels.node));
         continue;
       }
       const candidates = [
-        labels.service && `k8s:${context}/${namespace}/Service/${labels.service}`,
-        labels.deployment && `k8s:${context}/${namespace}/Deployment/${labels.deployment}`,
-        labels.statefulset && `k8s:${context}/${namespace}/StatefulSet/${labels.statefulset}`,
-        labels.pod && `k8s:${context}/${namespace}/Pod/${labels.pod}`,
+        labels.service && kubeObjectId(key, 'Service', namespace, labels.service),
+        labels.deployment && kubeObjectId(key, 'Deployment', namespace, labels.deployment),
+        labels.statefulset && kubeObjectId(key, 'StatefulSet', namespace, labels.statefulset),
+        labels.pod && kubeObjectId(key, 'Pod', namespace, labels.pod),
       ];
       for (const id of candidates) if (id && estate.get(id)) out.push(id);
     }

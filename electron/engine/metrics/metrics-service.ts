@@ -3,7 +3,6 @@ import { ApiError } from '../../../shared/api/errors.js';
 import type { Alert, MetricQueryResult, MetricSeries, MissingSignal, Panel } from '../../../shared/api/metrics.js';
 import { Panel as PanelSchema } from '../../../shared/api/metrics.js';
 import type { EstateEvent } from '../../../shared/estate/event.js';
-import { EstateEvent as EstateEventSchema } from '../../../shared/estate/event.js';
 import type { Entity } from '../../../shared/estate/model.js';
 import type { RawSeries } from '../../../shared/metrics/downsample.js';
 import { downsample } from '../../../shared/metrics/downsample.js';
@@ -11,10 +10,12 @@ import type { KubeResourceQuery, MetricQuery, MetricUnit, SourcedQuery } from '.
 import { backendOf, canonicalQuery } from '../../../shared/metrics/query.js';
 import { missingRanges } from '../../../shared/metrics/ranges.js';
 import { alignRange, cloudWatchPeriodSeconds, prometheusStepMs, refreshIntervalMs } from '../../../shared/metrics/steps.js';
-import type { SourceConnection } from '../connections/start-sources.js';
-import type { SourceRegistry } from '../connections/source-registry.js';
+import type { SourceConnection } from '../sources/start-sources.js';
+import type { SourceRegistry } from '../sources/source-registry.js';
 import type { StoreDatabase } from '../store/database.js';
+import { clusterId, clusterNameOf, kubeObjectId, parseKubeId } from '../../../shared/estate/ids.js';
 import { CoverageBook } from '../providers/prometheus/coverage.js';
+import type { EventPage, EventQuery } from '../store/event-store.js';
 import { PrometheusError, queryInstant, queryRange } from '../providers/prometheus/http-api.js';
 import type { Source } from '../../../shared/api/sources.js';
 import { AlertWatch } from './alerts.js';
@@ -28,6 +29,10 @@ import type { SeriesCacheLimits } from './series-cache.js';
 export interface MetricsEstate extends EstateView {
   recordEvents(sourceId: string, events: readonly EstateEvent[]): void;
   alarms(): Entity[];
+  /** The cluster entities, one per cluster however many contexts reach it. */
+  clusters(): Entity[];
+  /** The event store's read (store/event-store.ts): metrics writes no SQL against estate tables. */
+  events(query: EventQuery): EventPage;
 }
 
 export interface MetricsServiceOptions {
@@ -92,7 +97,7 @@ export class MetricsService {
       connection: options.connection,
       intervalMs: options.alertIntervalMs,
       now: this.now,
-      coveredContexts: (sourceId, clusterLabel) => {
+      coveredClusters: (sourceId, clusterLabel) => {
         void this.coverage.refresh([sourceId]);
         const learned = this.coverage.get(sourceId);
         if (!learned) return undefined;
@@ -103,12 +108,13 @@ export class MetricsService {
     const estate = options.estate;
     this.coverage = new CoverageBook({
       directory: {
-        contexts: () => estate.sources().filter((s) => s.kind === 'kubernetes').map((s) => s.id.replace(/^k8s:/, '')),
-        clusterName: (context) => {
-          const cluster = estate.get(`k8s:${context}`)?.status.cluster;
-          return typeof cluster === 'string' ? cluster : undefined;
+        // Coverage is by cluster key (shared/estate/ids.ts): one cluster however many contexts reach it.
+        contexts: () => estate.clusters().flatMap((c) => parseKubeId(c.id)?.clusterKey ?? []),
+        clusterName: (key) => {
+          const cluster = estate.get(clusterId(key))?.status.cluster;
+          return typeof cluster === 'string' ? cluster : clusterNameOf(key);
         },
-        hasPod: (context, namespace, pod) => estate.get(`k8s:${context}/${namespace}/Pod/${pod}`) !== undefined,
+        hasPod: (key, namespace, pod) => estate.get(kubeObjectId(key, 'Pod', namespace, pod)) !== undefined,
       },
       endpoint: (sourceId) => {
         const source = options.sources.get(sourceId);
@@ -205,18 +211,9 @@ export class MetricsService {
       for (const r of this.options.estate.relationsOf(id)) if (r.from === id && r.kind === 'owns') ids.add(r.to);
     }
     for (const id of [...ids]) for (const r of this.options.estate.relationsOf(id)) if (r.kind === 'alarms-on' && r.to === id) ids.add(r.from);
-    const list = [...ids].slice(0, 1000);
-    const placeholders = list.map(() => '?').join(',');
-    const rows = this.options.db
-      .prepare(`SELECT body FROM estate_events WHERE entity_id IN (${placeholders}) AND last_at >= ? AND last_at <= ? ORDER BY last_at DESC LIMIT ?`)
-      .pluck()
-      .all(...list, start, end, limit) as string[];
-    const out: EstateEvent[] = [];
-    for (const body of rows) {
-      const parsed = EstateEventSchema.safeParse(safeJson(body));
-      if (parsed.success) out.push(parsed.data);
-    }
-    return out.reverse();
+    const { events } = this.options.estate.events({ entityIds: [...ids].slice(0, 1000), from: start, to: end, limit });
+    // A chart draws left to right: oldest first. Charts draw plain events; the clocks stay in the store.
+    return events.reverse().map(({ occurredAt: _o, recordedAt: _r, ...event }) => event);
   }
 
   alertList(): Alert[] {

@@ -3,6 +3,7 @@ import type { MissingSignal, Panel, PanelThreshold } from '../../../shared/api/m
 import type { SourcedQuery } from '../../../shared/metrics/query.js';
 import type { Source } from '../../../shared/api/sources.js';
 import { type Coverage, hasPodsOf } from '../providers/prometheus/coverage.js';
+import { clusterId, clusterKey, clusterNameOf, parseKubeId } from '../../../shared/estate/ids.js';
 
 /** What panel derivation reads of the estate; EstateState provides it. */
 export interface EstateView {
@@ -36,7 +37,6 @@ interface Workload {
   selector: string | null;
 }
 
-const K8S_ID = /^k8s:([^/]+)\/([^/]+)\/([^/]+)\/(.+)$/;
 
 export interface DerivedPanels {
   panels: Panel[];
@@ -89,7 +89,7 @@ export function derivePanels(
         missing.push({ signals: ['traffic', 'errors', 'latency'], subject, source: p.id, reason: `${p.name} is ${p.state}: not yet known which clusters it covers.` });
         continue;
       }
-      const series = learned.byContext.get(w.context);
+      const series = learned.byContext.get(clusterKey(w.context));
       if (!series) continue;
       covered = true;
       // A Prometheus per cluster has no cluster label; one that holds many has one per cluster.
@@ -238,10 +238,11 @@ function workloadsOf(estate: EstateView, entity: Entity): Workload[] {
 
   const byScope = new Map<string, Workload>();
   for (const target of targets) {
-    const m = K8S_ID.exec(target.id);
-    if (!m) continue;
-    const [, context, namespace] = m as unknown as [string, string, string];
-    const cluster = estate.get(`k8s:${context}`);
+    const parsed = parseKubeId(target.id);
+    if (parsed?.shape !== 'object' || parsed.namespace === null) continue;
+    const { namespace } = parsed;
+    const context = clusterNameOf(parsed.clusterKey);
+    const cluster = estate.get(clusterId(parsed.clusterKey));
     const clusterName = typeof cluster?.status.cluster === 'string' ? cluster.status.cluster : context;
     const key = `${context}/${namespace}`;
     const w = byScope.get(key) ?? { context, sourceId: target.sourceId, cluster: clusterName, namespace, services: [], workloads: [], selector: null };

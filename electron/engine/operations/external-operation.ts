@@ -1,5 +1,5 @@
 import type { ApiError } from '../../../shared/api/errors.js';
-import type { OperationParams, PagerDutyOperationKind } from '../../../shared/api/operations.js';
+import type { ExternalOperationKind, OperationParams } from '../../../shared/api/operations.js';
 import type { Drafted, RunClock, Verdict } from './operation.js';
 
 /**
@@ -22,8 +22,8 @@ export interface ExternalRunContext<C> extends RunClock {
   target: ExternalTarget;
 }
 
-export interface ExternalOperationModule<K extends PagerDutyOperationKind, C, A> {
-  system: 'pagerduty';
+export interface ExternalOperationModule<K extends ExternalOperationKind, C, A> {
+  system: 'pagerduty' | 'alertmanager';
   kind: K;
   /** Read live, describe the change before → after, with its risks. */
   plan(client: C, target: ExternalTarget, params: OperationParams<K>): Promise<Drafted<A>>;

@@ -1,4 +1,6 @@
-import type { OperationKind, PagerDutyOperationKind } from '../../../shared/api/operations.js';
+import type { AlertmanagerOperationKind, ExternalOperationKind, OperationKind, PagerDutyOperationKind } from '../../../shared/api/operations.js';
+import type { AlertmanagerActor } from '../providers/alertmanager/http-api.js';
+import { expireSilence, silence } from './kinds/silence.js';
 import type { PagerDutyClient } from '../providers/pagerduty/pagerduty-client.js';
 import type { ExternalOperationModule } from './external-operation.js';
 import type { OperationModule } from './operation.js';
@@ -14,7 +16,7 @@ import { pagerdutyAcknowledge } from './kinds/pagerduty-acknowledge.js';
 import { pagerdutyReassign } from './kinds/pagerduty-reassign.js';
 import { pagerdutyResolve } from './kinds/pagerduty-resolve.js';
 
-export type KubernetesOperationKind = Exclude<OperationKind, PagerDutyOperationKind>;
+export type KubernetesOperationKind = Exclude<OperationKind, ExternalOperationKind>;
 
 /** Every operation Daytwo runs on Kubernetes, by kind. */
 export const operationModules: { [K in KubernetesOperationKind]: OperationModule<K, unknown> } = {
@@ -41,11 +43,26 @@ export function isPagerDutyKind(kind: OperationKind): kind is PagerDutyOperation
   return Object.hasOwn(pagerDutyModules, kind);
 }
 
+/** Every operation Daytwo runs on an Alertmanager, by kind. */
+export const alertmanagerModules: { [K in AlertmanagerOperationKind]: ExternalOperationModule<K, AlertmanagerActor, unknown> } = {
+  silence: eraseExternal(silence),
+  'expire-silence': eraseExternal(expireSilence),
+};
+
+export function isAlertmanagerKind(kind: OperationKind): kind is AlertmanagerOperationKind {
+  return Object.hasOwn(alertmanagerModules, kind);
+}
+
+/** A kind that acts on a system other than Kubernetes (PagerDuty, Alertmanager). */
+export function isExternalKind(kind: OperationKind): kind is ExternalOperationKind {
+  return isPagerDutyKind(kind) || isAlertmanagerKind(kind);
+}
+
 /**
  * A module's action type is private to it: the service only stores the action the module's
  * plan produced and hands that same value back to its execute and verify.
  */
-function eraseExternal<K extends PagerDutyOperationKind, C, A>(module: ExternalOperationModule<K, C, A>): ExternalOperationModule<K, C, unknown> {
+function eraseExternal<K extends ExternalOperationKind, C, A>(module: ExternalOperationModule<K, C, A>): ExternalOperationModule<K, C, unknown> {
   return module as unknown as ExternalOperationModule<K, C, unknown>;
 }
 

@@ -3,22 +3,23 @@ import os from 'node:os';
 import type { AuditOutcome, AuditRecord } from '../../../shared/api/audit.js';
 import { ApiError } from '../../../shared/api/errors.js';
 import { operationTitles, terminalOperationStates } from '../../../shared/api/operations.js';
-import type { Operation, OperationKind, OperationState, PagerDutyOperationKind, Plan, PlanRequest, Revision } from '../../../shared/api/operations.js';
-import { KubeApiError } from '../providers/kubernetes/kube-client.js';
+import type { ExternalOperationKind, Operation, OperationKind, OperationState, Plan, PlanRequest, Revision } from '../../../shared/api/operations.js';
+import { KubeApiError, kubeApiErrorToApiError } from '../providers/kubernetes/api-error.js';
 import type { AuditLog } from '../store/audit-log.js';
 import type { StoreDatabase } from '../store/database.js';
 import type { ClusterAccess } from './cluster-access.js';
-import { ClusterCalls } from './cluster-calls.js';
+import { ClusterCalls } from '../providers/kubernetes/cluster-calls.js';
 import { confirmationFor, confirmationProblem } from './guardrail.js';
 import { OperationJournal } from './journal.js';
 import type { StoredPlan } from './journal.js';
 import { describeRevisions, revisionsOf } from './kinds/revisions.js';
 import type { Workload } from './kube-objects.js';
-import { isPagerDutyKind, operationModules, pagerDutyModules } from './modules.js';
+import { alertmanagerModules, isAlertmanagerKind, isExternalKind, isPagerDutyKind, operationModules, pagerDutyModules } from './modules.js';
 import type { KubernetesOperationKind } from './modules.js';
 import { DeadlinePassed, readLive, workloadPath } from './operation.js';
 import type { RunClock, Verdict } from './operation.js';
-import type { ExternalSystem, ExternalTarget } from './external-operation.js';
+import type { ExternalOperationModule, ExternalSystem, ExternalTarget } from './external-operation.js';
+import type { AlertmanagerActor } from '../providers/alertmanager/http-api.js';
 import type { PagerDutyClient } from '../providers/pagerduty/pagerduty-client.js';
 import { requirePermissions } from './permission.js';
 import { productionRisk } from './risks.js';
@@ -45,6 +46,8 @@ export interface OperationsServiceOptions {
   clusters: ClusterAccess;
   /** PagerDuty's targets, client and liveness, for the pagerduty-* kinds; absent: those kinds are refused. */
   pagerduty?: ExternalSystem<PagerDutyClient>;
+  /** Alertmanager sources, for silences (operations/alertmanager-access.ts). */
+  alertmanager?: ExternalSystem<AlertmanagerActor>;
   /** Settings' productionPatterns, read at each plan so a change applies at once. */
   productionPatterns(): readonly string[];
   onTimelineEvent?(event: OperationTimelineEvent): void;
@@ -101,12 +104,14 @@ export class OperationsService {
   // ── plan ──────────────────────────────────────────────────────────────────────────────
 
   async plan(request: PlanRequest): Promise<Plan> {
-    if (isPagerDutyKind(request.kind)) return this.planExternal(request);
-    const target = parseTarget(request.target);
+    if (isExternalKind(request.kind)) return this.planExternal(request);
+    const parsed = parseTarget(request.target);
     const module = operationModules[request.kind];
-    if (!module.targets.includes(target.kind)) {
-      throw new ApiError('bad_request', `${operationTitles[request.kind]} acts on ${module.targets.join(' or ')}, and ${describeTarget(target)} is not one.`, 'target');
+    if (!module.targets.includes(parsed.kind)) {
+      throw new ApiError('bad_request', `${operationTitles[request.kind]} acts on ${module.targets.join(' or ')}, and ${describeTarget(parsed)} is not one.`, 'target');
     }
+    const chosen = await this.chooseContext(parsed, request);
+    const target: Target = { ...parsed, context: chosen.context };
     const params = request.params as Record<string, unknown>;
     const createdAt = this.now();
     const base = {
@@ -143,11 +148,8 @@ export class OperationsService {
       return plan;
     }
 
-    const calls = this.callsFor(target);
-    const drafted = await kubeErrors(target, async () => {
-      await requirePermissions(calls, module.permissions(target, params as never));
-      return module.plan(calls, target, params as never);
-    });
+    const calls = chosen.calls!;
+    const drafted = await kubeErrors(target, () => module.plan(calls, target, params as never));
     const risks = [...productionRisk(target.context, this.options.productionPatterns()), ...drafted.risks];
     const plan: Plan = {
       ...base,
@@ -207,8 +209,9 @@ export class OperationsService {
       this.journal.setPlanState(plan.id, 'expired');
       throw new ApiError('conflict', 'This plan is too old to trust: live state may have moved on. Re-plan it.');
     }
-    if (isPagerDutyKind(plan.kind)) return this.admitExternal(stored);
-    const target = parseTarget(plan.target);
+    if (isExternalKind(plan.kind)) return this.admitExternal(stored);
+    // The context the plan chose (and the person confirmed) is the one that acts.
+    const target: Target = { ...parseTarget(plan.target), context: plan.context };
     if (!this.options.clusters.isLive(target.context)) {
       throw new ApiError('unavailable', `${this.notLiveReason(target.context)} Nothing runs against stale state; re-plan when the source is live.`);
     }
@@ -307,7 +310,9 @@ export class OperationsService {
     const final = this.journal.getOperation(operation.id);
     if (final) for (const resolve of this.settledWaiters.get(final.id) ?? []) resolve(final);
     this.settledWaiters.delete(operation.id);
-    // A PagerDuty change lands on the incident's own log (and so on the incident timeline), not on an estate entity.
+    // A PagerDuty change lands on the incident's own log, a silence on the alerts it holds
+    // (AlertSilenced events) and the incident timeline (from the audit log): neither is about one
+    // estate entity. PagerDuty's list is read again at once, so it shows the change.
     if (isPagerDutyKind(stored.plan.kind)) {
       try {
         const system = this.options.pagerduty;
@@ -315,8 +320,8 @@ export class OperationsService {
       } catch {
         // The source is no longer configured (a run recovered at start): nothing to read again.
       }
-      return;
     }
+    if (isExternalKind(stored.plan.kind)) return;
     this.options.onTimelineEvent?.({
       at: finishedAt,
       entityId: stored.plan.target,
@@ -379,7 +384,7 @@ export class OperationsService {
   private async reverify(stored: StoredPlan, current: () => Operation, update: (change: Partial<Operation>, step?: string) => void): Promise<void> {
     const { plan } = stored;
     const applied = 'Applied before Daytwo stopped';
-    const timeout = isPagerDutyKind(plan.kind) ? undefined : operationModules[plan.kind].timeoutMs?.(plan.params as never);
+    const timeout = isExternalKind(plan.kind) ? undefined : operationModules[plan.kind].timeoutMs?.(plan.params as never);
     const deadline = this.now() + (timeout ?? this.verifyTimeoutMs);
     update({ state: 'verifying', deadline, progress: `${applied}; verifying now…` }, `${applied}, not verified; verifying again after the restart.`);
     let verdict: Verdict;
@@ -410,15 +415,15 @@ export class OperationsService {
   /** The verify step of a stored plan's kind, bound to its target: Kubernetes or an external system. */
   private verifyStep(stored: StoredPlan): RunSteps['verify'] {
     const { plan } = stored;
-    if (isPagerDutyKind(plan.kind)) {
-      const system = this.pagerduty();
+    if (isExternalKind(plan.kind)) {
+      const { system, module, name } = this.external(plan.kind);
       const target = system.parseTarget(plan.target);
-      const module = pagerDutyModules[plan.kind];
-      const client = this.externalClient(system, target);
+      const client = this.externalClient(system, target, name);
       return (clock) => module.verify({ ...clock, client, target }, stored.action);
     }
     const module = operationModules[plan.kind];
-    const target = parseTarget(plan.target);
+    // The context the plan chose acted, so it verifies too.
+    const target: Target = { ...parseTarget(plan.target), context: plan.context };
     const calls = this.callsFor(target);
     return (clock) => module.verify({ ...clock, calls, target }, stored.action);
   }
@@ -426,10 +431,9 @@ export class OperationsService {
   // ── external systems (PagerDuty) ─────────────────────────────────────────────────────
 
   private async planExternal(request: PlanRequest): Promise<Plan> {
-    const system = this.pagerduty();
-    const kind = request.kind as PagerDutyOperationKind;
+    const kind = request.kind as ExternalOperationKind;
+    const { system, module, name } = this.external(kind);
     const target = system.parseTarget(request.target);
-    const module = pagerDutyModules[kind];
     const createdAt = this.now();
     const base = {
       id: `plan-${randomUUID()}`,
@@ -445,7 +449,7 @@ export class OperationsService {
     const actingAs = system.actingAs(target);
     if (!system.isLive(target)) {
       const reason = system.notLiveReason(target);
-      if (!request.keepDraft) throw new ApiError('unavailable', `${reason} Changes to PagerDuty are planned against live state only; ask to keep this plan as a draft and re-plan it when PagerDuty is reachable.`);
+      if (!request.keepDraft) throw new ApiError('unavailable', `${reason} Changes to ${name} are planned against live state only; ask to keep this plan as a draft and re-plan it when ${name} is reachable.`);
       const plan: Plan = {
         ...base,
         state: 'draft',
@@ -460,7 +464,7 @@ export class OperationsService {
       this.journal.savePlan({ plan, action: null, fingerprint: '', kubeUser: actingAs });
       return plan;
     }
-    const client = this.externalClient(system, target);
+    const client = this.externalClient(system, target, name);
     const drafted = await externalErrors(system, () => module.plan(client, target, request.params as never));
     const plan: Plan = {
       ...base,
@@ -470,7 +474,7 @@ export class OperationsService {
       risks: drafted.risks,
       confirmation: confirmationFor(target.name, drafted.verb, drafted.risks),
       actingAs,
-      // PagerDuty has no dry run: the plan read the incident live and checked the change applies.
+      // PagerDuty and Alertmanager have no dry run: the plan read the target live and checked the change applies.
       dryRunPassed: true,
     };
     this.journal.savePlan({ plan, action: drafted.action, fingerprint: drafted.fingerprint, kubeUser: actingAs });
@@ -479,30 +483,34 @@ export class OperationsService {
 
   private async admitExternal(stored: StoredPlan): Promise<Operation> {
     const { plan } = stored;
-    const system = this.pagerduty();
+    const { system, module, name } = this.external(plan.kind as ExternalOperationKind);
     const target = system.parseTarget(plan.target);
-    if (!system.isLive(target)) throw new ApiError('unavailable', `${system.notLiveReason(target)} Nothing runs against stale state; re-plan when PagerDuty is reachable.`);
-    const module = pagerDutyModules[plan.kind as PagerDutyOperationKind];
-    const client = this.externalClient(system, target);
+    if (!system.isLive(target)) throw new ApiError('unavailable', `${system.notLiveReason(target)} Nothing runs against stale state; re-plan when ${name} is reachable.`);
+    const client = this.externalClient(system, target, name);
     const fingerprint = await externalErrors(system, () => module.fingerprint(client, target));
     if (fingerprint !== stored.fingerprint) {
       this.journal.setPlanState(plan.id, 'expired');
-      throw new ApiError('conflict', `PagerDuty incident ${target.name} changed since this plan was made (${stored.fingerprint} → ${fingerprint}). Re-plan it to see the change against what is live now.`);
+      throw new ApiError('conflict', `${name} ${target.name} changed since this plan was made (${stored.fingerprint} → ${fingerprint}). Re-plan it to see the change against what is live now.`);
     }
-    return this.start(stored, this.now(), this.verifyTimeoutMs, `acting in PagerDuty as ${system.actingAs(target) ?? 'the token\'s user'}`, {
+    return this.start(stored, this.now(), this.verifyTimeoutMs, `acting in ${name} as ${system.actingAs(target) ?? 'the configured user'}`, {
       execute: (clock) => module.execute({ ...clock, client, target }, stored.action),
       verify: (clock) => module.verify({ ...clock, client, target }, stored.action),
     });
   }
 
-  private pagerduty(): ExternalSystem<PagerDutyClient> {
-    if (!this.options.pagerduty) throw new ApiError('unavailable', 'No PagerDuty connection is configured.');
-    return this.options.pagerduty;
+  /** The system a kind acts on and its module; the client type is the module's own business. */
+  private external(kind: ExternalOperationKind): { system: ExternalSystem<unknown>; module: ExternalOperationModule<ExternalOperationKind, unknown, unknown>; name: string } {
+    if (isAlertmanagerKind(kind)) {
+      if (!this.options.alertmanager) throw new ApiError('unavailable', 'No Alertmanager connection is configured (start Daytwo with --alertmanager URL).');
+      return { system: this.options.alertmanager as ExternalSystem<unknown>, module: alertmanagerModules[kind] as ExternalOperationModule<ExternalOperationKind, unknown, unknown>, name: 'Alertmanager' };
+    }
+    if (!isPagerDutyKind(kind) || !this.options.pagerduty) throw new ApiError('unavailable', 'No PagerDuty connection is configured.');
+    return { system: this.options.pagerduty as ExternalSystem<unknown>, module: pagerDutyModules[kind] as ExternalOperationModule<ExternalOperationKind, unknown, unknown>, name: 'PagerDuty' };
   }
 
-  private externalClient(system: ExternalSystem<PagerDutyClient>, target: ExternalTarget): PagerDutyClient {
+  private externalClient(system: ExternalSystem<unknown>, target: ExternalTarget, name: string): unknown {
     const client = system.client(target);
-    if (!client) throw new ApiError('not_found', `No PagerDuty connection is configured for ${target.sourceId}.`);
+    if (!client) throw new ApiError('not_found', `No ${name} connection is configured for ${target.sourceId}.`);
     return client;
   }
 
@@ -520,9 +528,13 @@ export class OperationsService {
 
   /** A Deployment's revisions, read live, for choosing a rollback target. */
   async history(entityId: string): Promise<Revision[]> {
-    const target = parseTarget(entityId);
-    if (target.kind !== 'Deployment') throw new ApiError('bad_request', 'Revision history is kept for Deployments.', 'target');
-    if (!this.options.clusters.isLive(target.context)) throw new ApiError('unavailable', this.notLiveReason(target.context));
+    const parsed = parseTarget(entityId);
+    if (parsed.kind !== 'Deployment') throw new ApiError('bad_request', 'Revision history is kept for Deployments.', 'target');
+    // Reading history needs only read access: any live way into the cluster will do.
+    const contexts = this.options.clusters.contextsOf(parsed.cluster);
+    const live = contexts.find((c) => this.options.clusters.isLive(c));
+    const target: Target = { ...parsed, context: live ?? contexts[0] ?? parsed.context };
+    if (!live) throw new ApiError('unavailable', this.notLiveReason(target.context));
     const calls = this.callsFor(target);
     return kubeErrors(target, async () => {
       const deployment = await readLive<Workload>(calls, workloadPath(target), describeTarget(target));
@@ -574,6 +586,45 @@ export class OperationsService {
     return stored;
   }
 
+  /**
+   * Which context acts. Every context that reaches the target's cluster is a way in; the
+   * operator may name one, else the first (by name) that is live and whose user
+   * SelfSubjectAccessReview allows every permission the operation needs. A refusal lists why
+   * each way in was refused. With no live way in, the plan can only be a draft.
+   */
+  private async chooseContext(target: Target, request: PlanRequest): Promise<{ context: string; calls: ClusterCalls | null }> {
+    // Only Kubernetes kinds get here (plan() sends external kinds elsewhere); only they name a context.
+    const module = operationModules[request.kind as KubernetesOperationKind];
+    const asked: string | undefined = 'context' in request ? request.context : undefined;
+    const reaching = this.options.clusters.contextsOf(target.cluster);
+    if (asked !== undefined && !reaching.includes(asked)) {
+      throw new ApiError(
+        'bad_request',
+        `Context "${asked}" does not reach the cluster of ${describeTarget(target)}${reaching.length ? `; these do: ${reaching.join(', ')}` : ''}.`,
+        'context',
+      );
+    }
+    const candidates = asked !== undefined ? [asked] : reaching;
+    if (candidates.length === 0) throw new ApiError('not_found', `No kubeconfig context reaches cluster "${target.cluster}".`);
+    const live = candidates.filter((c) => this.options.clusters.isLive(c));
+    const notLive = candidates.filter((c) => !live.includes(c));
+    const refusals: string[] = [];
+    for (const context of live) {
+      const candidate: Target = { ...target, context };
+      const calls = this.callsFor(candidate);
+      try {
+        await kubeErrors(candidate, () => requirePermissions(calls, module.permissions(candidate, request.params as never)));
+        return { context, calls };
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.code !== 'forbidden') throw error;
+        refusals.push(error.message);
+      }
+    }
+    // A way in that is not live now may be the one allowed: plan it as not live (a draft if asked).
+    if (notLive.length > 0) return { context: notLive[0]!, calls: null };
+    throw new ApiError('forbidden', refusals.join(' '));
+  }
+
   private callsFor(target: Target): ClusterCalls {
     const config = this.options.clusters.kubeConfigFor(target.context);
     if (!config) throw new ApiError('not_found', `No connection is configured for context "${target.context}".`);
@@ -618,24 +669,10 @@ async function kubeErrors<T>(target: Target, work: () => Promise<T>): Promise<T>
     return await work();
   } catch (error) {
     if (error instanceof ApiError || !(error instanceof KubeApiError)) throw error;
-    const where = `context "${target.context}"`;
-    switch (error.status) {
-      case 0:
-        throw new ApiError('unavailable', `Cannot reach the API server of ${where}: ${error.message}`);
-      case 401:
-        throw new ApiError('unauthorized', `The API server of ${where} did not accept the credentials: ${error.message}`);
-      case 403:
-        throw new ApiError('forbidden', `The API server of ${where} refused: ${error.message}. Nothing was changed.`);
-      case 404:
-        throw new ApiError('not_found', `${describeTarget(target)} was not found on ${where}: ${error.message}`);
-      case 409:
-        throw new ApiError('conflict', `The API server of ${where} reported a conflict: ${error.message}`);
-      case 400:
-      case 422:
-        throw new ApiError('bad_request', `The server-side dry run refused the change: ${error.message}`);
-      default:
-        throw new ApiError('unavailable', `The API server of ${where} answered ${error.status}: ${error.message}`);
-    }
+    // A 400/422 during planning comes from the server-side dry run: say so.
+    const mapped = kubeApiErrorToApiError(error, `context "${target.context}"`, describeTarget(target));
+    if (mapped.code === 'bad_request') throw new ApiError('bad_request', `The server-side dry run refused the change: ${error.message}`);
+    throw mapped;
   }
 }
 

@@ -87,3 +87,19 @@ function migrate(db: StoreDatabase, from: number): void {
     apply();
   }
 }
+
+/**
+ * A second connection to the same (already migrated) store whose commits are fsynced before
+ * they return (`synchronous = FULL`: in WAL mode the WAL is synced at every commit, see
+ * https://www.sqlite.org/pragma.html#pragma_synchronous). Incident data goes through it, so
+ * "saved" shown to a person means saved even if the machine loses power a moment later; the
+ * estate cache keeps NORMAL on the main connection, where a lost frame is re-listed anyway.
+ */
+export function openDurableConnection(store: StoreDatabase): StoreDatabase {
+  const db = new Database(store.name, { fileMustExist: true });
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  return db;
+}

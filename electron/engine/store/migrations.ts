@@ -147,7 +147,7 @@ export const migrations: readonly string[] = [
   CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
   `,
-  // PagerDuty: notes waiting to be mirrored to a PagerDuty incident, in the order written, with
+  // 6: PagerDuty: notes waiting to be mirrored to a PagerDuty incident, in the order written, with
   // their original time. attempts counts sends begun: above zero, a send may have landed, so the
   // incident's notes are checked before sending again.
   `
@@ -175,6 +175,48 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (incident_id, pagerduty)
   ) STRICT;
   CREATE INDEX pagerduty_links_by_pagerduty ON pagerduty_links (pagerduty);
+  `,
+  // 7: the event store (store/event-store.ts): each event keeps its kind and when Daytwo learned
+  // of it beside when it happened (last_at). Rows from before learned of them when they happened.
+  `
+  ALTER TABLE estate_events ADD COLUMN kind TEXT NOT NULL DEFAULT 'kubernetes';
+  ALTER TABLE estate_events ADD COLUMN recorded_at INTEGER NOT NULL DEFAULT 0;
+  UPDATE estate_events SET recorded_at = last_at;
+  UPDATE estate_events SET kind = 'operation' WHERE id LIKE 'daytwo-operation:%';
+  UPDATE estate_events SET kind = 'alarm' WHERE id LIKE 'cloudwatch-alarm:%';
+  UPDATE estate_events SET kind = 'alert' WHERE id LIKE 'prometheus-alert:%';
+  `,
+  // 8: incidents (incidents/incident-store.ts), written through a synchronous=FULL connection:
+  // the record, every change to it (its own timeline lines), notes, and stars/hides on items
+  `
+  CREATE TABLE incidents (
+    id         TEXT PRIMARY KEY,
+    status     TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    body       TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX incidents_by_update ON incidents (updated_at);
+  CREATE TABLE incident_changes (
+    id          INTEGER PRIMARY KEY,
+    incident_id TEXT NOT NULL REFERENCES incidents (id),
+    at          INTEGER NOT NULL,
+    body        TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX incident_changes_by_incident ON incident_changes (incident_id, at);
+  CREATE TABLE incident_notes (
+    id          TEXT PRIMARY KEY,
+    incident_id TEXT NOT NULL REFERENCES incidents (id),
+    occurred_at INTEGER NOT NULL,
+    body        TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX incident_notes_by_incident ON incident_notes (incident_id, occurred_at);
+  CREATE TABLE incident_marks (
+    incident_id TEXT NOT NULL REFERENCES incidents (id),
+    item_id     TEXT NOT NULL,
+    starred     INTEGER NOT NULL,
+    hidden      INTEGER NOT NULL,
+    PRIMARY KEY (incident_id, item_id)
+  ) STRICT, WITHOUT ROWID;
   `,
 ];
 

@@ -11,6 +11,7 @@ import { kindLabel } from '../estate/rollup.js';
 import { estateIndex, useEstateStore } from '../estate/store.js';
 import { useSourcesStore } from '../sources/sources-store.js';
 import { countByState, filterAlerts, watchAlerts, useAlertsStore } from './alerts-store.js';
+import { DeclareFromAlert, SilenceAlert } from '../incidents/register.js';
 import { PagerDutyIncidents } from '../pagerduty/PagerDutyIncidents.js';
 import '../estate/estate.css';
 import './alerts.css';
@@ -25,6 +26,7 @@ const stateLook: Record<AlertState, { icon: IconName; tone: string; label: strin
 const originWords: Record<Alert['origin'], string> = {
   'cloudwatch-alarm': 'CloudWatch alarm',
   'prometheus-alert': 'Prometheus alert',
+  'alertmanager-alert': 'Alertmanager',
 };
 
 const ROW_HEIGHT = 46;
@@ -176,6 +178,8 @@ export function AlertsView() {
                     <span role="cell" className="alert-origin">
                       <span>{originWords[alert.origin]}</span>
                       <Untrusted text={sourceName(alert.sourceId)} className="muted" />
+                      <DeclareFromAlert alert={alert} />
+                      <SilenceAlert alert={alert} />
                     </span>
                   </div>
                 );

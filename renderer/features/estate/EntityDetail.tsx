@@ -13,6 +13,7 @@ import { estateIndex, fetchEntityDetail, recentEventsFor, useEstateStore } from 
 import { displayChildren } from '../topology/layout.js';
 import { EntityActions } from '../operations/register.js';
 import { EntityMetricsLink } from '../metrics/register.js';
+import { DeclareFromEntity } from '../incidents/register.js';
 
 /**
  * One entity, as an operator asks about it mid-incident: is it healthy and why not, which of
@@ -180,6 +181,7 @@ export function EntityDetail({
       </header>
       <EntityMetricsLink entity={entity} />
       <EntityActions entity={entity} />
+      <DeclareFromEntity entity={entity} />
       <div className="entity-detail-body">
         <section className="entity-section" aria-label="Summary">
           <p className={`entity-reason ${entity.health === 'healthy' ? '' : 'is-problem'}`}>

@@ -5,6 +5,7 @@ import { navigate } from '../../app/route.js';
 import { requestFinder } from '../estate/EntityFinder.js';
 import { MetricsView } from './MetricsView.js';
 import { kindsWithMetrics } from './kinds.js';
+import { setRange } from './metrics-store.js';
 
 /**
  * How metrics plug into the frame and the estate views:
@@ -29,6 +30,12 @@ export const metricsViews: readonly ViewSpec[] = [
 ];
 
 export function openMetrics(entityId: string): void {
+  navigate('metrics', entityId);
+}
+
+/** The golden signals of an entity over a fixed window (an incident's), with its events marked. */
+export function openMetricsOver(entityId: string, start: number, end: number): void {
+  setRange({ kind: 'custom', start, end });
   navigate('metrics', entityId);
 }
 

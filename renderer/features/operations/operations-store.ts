@@ -61,8 +61,14 @@ const needsParams: ReadonlySet<OperationKind> = new Set(['scale', 'hpa-range', '
 
 let unwatch: (() => void) | null = null;
 
-export function startOperation(kind: OperationKind, target: OperationTarget): void {
+/** Opens the plan dialog; `preset` parameters (a silence's matchers from an alert) skip the form and plan at once. */
+export function startOperation(kind: OperationKind, target: OperationTarget, preset?: Record<string, unknown>): void {
   stopWatching();
+  if (preset) {
+    useOperationsStore.setState({ ...closed, step: 'planning', kind, target, params: preset });
+    void planOperation(preset);
+    return;
+  }
   const params: Record<string, unknown> =
     kind === 'scale'
       ? { replicas: target.replicas ?? 1 }

@@ -69,3 +69,12 @@ export async function startAlertmanager(workDir: string): Promise<RunningAlertma
     },
   };
 }
+/** What Prometheus does when a rule fires: POST the alert to Alertmanager's API v2. */
+export async function postAlert(url: string, labels: Record<string, string>, annotations: Record<string, string>, startsAt = new Date()): Promise<void> {
+  const res = await fetch(`${url}/api/v2/alerts`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify([{ labels, annotations, startsAt: startsAt.toISOString(), generatorURL: 'http://prometheus.invalid/graph' }]),
+  });
+  if (!res.ok) throw new Error(`Alertmanager refused the alert: ${res.status} ${await res.text()}`);
+}

@@ -1,6 +1,6 @@
 import type { PagerDutyIncident } from '../../../../shared/api/pagerduty.js';
-import type { SourceRegistry } from '../../connections/source-registry.js';
-import { verdictFor } from '../../connections/source-status.js';
+import type { SourceRegistry } from '../../sources/source-registry.js';
+import { verdictFor } from '../source-status.js';
 import { sleep } from '../../abortable-sleep.js';
 import { PagerDutyClient, PagerDutyError, type PagerDutyConnection } from './pagerduty-client.js';
 import { RawIncident, RawService, RawUser } from './incident-shapes.js';

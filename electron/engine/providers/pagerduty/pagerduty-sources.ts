@@ -1,6 +1,6 @@
 import type { OutboxNote, PagerDutyIncident, PagerDutyStatus, PagerDutyTimelineItem } from '../../../../shared/api/pagerduty.js';
 import { ApiError } from '../../../../shared/api/errors.js';
-import type { SourceRegistry } from '../../connections/source-registry.js';
+import type { SourceRegistry } from '../../sources/source-registry.js';
 import type { ExternalSystem, ExternalTarget } from '../../operations/external-operation.js';
 import type { StoreDatabase } from '../../store/database.js';
 import { PagerDutyError, type PagerDutyClient, type PagerDutyConnection } from './pagerduty-client.js';

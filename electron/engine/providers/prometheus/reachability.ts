@@ -1,5 +1,5 @@
-import type { SourceRegistry } from '../../connections/source-registry.js';
-import { verdictFor } from '../../connections/source-status.js';
+import type { SourceRegistry } from '../../sources/source-registry.js';
+import { verdictFor } from '../source-status.js';
 import { backoffDelay } from '../kubernetes/reflector.js';
 
 export interface PrometheusReachabilityOptions {
@@ -10,6 +10,8 @@ export interface PrometheusReachabilityOptions {
   token: () => string | undefined;
   intervalMs?: number;
   now?: () => number;
+  /** What to probe; default Prometheus's build info. Alertmanager sources probe its /api/v2/status. */
+  probe?: { path: string; product: string };
 }
 
 /**
@@ -53,10 +55,11 @@ export class PrometheusReachability {
     const headers: Record<string, string> = { Accept: 'application/json' };
     const token = this.options.token();
     if (token) headers.Authorization = `Bearer ${token}`;
-    const where = `Prometheus at ${url}`;
+    const probe = this.options.probe ?? { path: 'api/v1/status/buildinfo', product: 'Prometheus' };
+    const where = `${probe.product} at ${url}`;
     try {
       const signal = AbortSignal.any([this.controller.signal, AbortSignal.timeout(10_000)]);
-      const res = await fetch(new URL('api/v1/status/buildinfo', url.endsWith('/') ? url : `${url}/`), { headers, signal });
+      const res = await fetch(new URL(probe.path, url.endsWith('/') ? url : `${url}/`), { headers, signal });
       await res.arrayBuffer();
       if (res.ok) {
         this.failures = 0;
@@ -66,7 +69,7 @@ export class PrometheusReachability {
       }
       const verdict =
         res.status === 404
-          ? { state: 'error' as const, reason: `${where} has no Prometheus HTTP API (404 on /api/v1/status/buildinfo).`, remedy: 'Point Daytwo at the Prometheus server’s base URL, not at a /metrics endpoint.' }
+          ? { state: 'error' as const, reason: `${where} has no ${probe.product} HTTP API (404 on /${probe.path}).`, remedy: `Point Daytwo at the ${probe.product} server’s base URL, not at a /metrics endpoint.` }
           : verdictFor({ status: res.status, message: res.statusText }, where, 'prometheus');
       registry.update(sourceId, verdict);
     } catch (error) {

@@ -13,6 +13,7 @@ export interface EstateChoice {
 export interface EstateChoiceOptions {
   dataDir: string;
   prometheusUrls: string[];
+  alertmanagerUrls?: string[];
   /** 'auto': the sandbox only when nothing is configured; 'always' / 'never' force it. */
   sandbox: 'auto' | 'always' | 'never';
   sandboxPods?: number;
@@ -30,7 +31,7 @@ export async function chooseEstate(options: EstateChoiceOptions): Promise<Estate
   const nothingConfigured = options.prometheusUrls.length === 0 && !hasConfiguredConnections({ env });
   const useSandbox = options.sandbox === 'always' || (options.sandbox === 'auto' && nothingConfigured);
   if (!useSandbox) {
-    return { connections: { prometheusUrls: options.prometheusUrls, env }, sandbox: null };
+    return { connections: { prometheusUrls: options.prometheusUrls, alertmanagerUrls: options.alertmanagerUrls ?? [], env }, sandbox: null };
   }
   const sandbox = await startSandbox({
     outDir: path.join(options.dataDir, 'sandbox'),
@@ -43,6 +44,7 @@ export async function chooseEstate(options: EstateChoiceOptions): Promise<Estate
       kubeconfigFiles: [sandbox.kubeconfigPath],
       aws: { configFile: sandbox.awsConfigPath, credentialsFile: sandbox.awsCredentialsPath },
       prometheusUrls: options.prometheusUrls,
+      alertmanagerUrls: options.alertmanagerUrls ?? [],
       pagerdutyFiles: [sandbox.pagerdutyPath],
       env,
     },
