@@ -4,6 +4,7 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import { builtinModules } from 'node:module';
+import engineLayers from './eslint-rules/engine-layers.js';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
 const onlyShellMayImportElectron = {
@@ -30,6 +31,12 @@ export default tseslint.config(
   {
     files: ['test/electron/**'],
     rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    // Layers inside the engine: values flow down (eslint-rules/engine-layers.js).
+    files: ['electron/engine/**/*.ts'],
+    plugins: { daytwo: engineLayers },
+    rules: { 'daytwo/engine-layers': 'error' },
   },
   {
     files: ['renderer/**/*.{ts,tsx}'],

@@ -33,12 +33,16 @@ export const topics = {
 
 export type Methods = typeof methods;
 export type MethodName = keyof Methods;
+/** What a caller sends (defaults may be left out). */
 export type Params<M extends MethodName> = z.input<Methods[M]['params']>;
+/** What a handler receives: the parameters as the router parsed them, defaults applied. */
+export type ParsedParams<M extends MethodName> = z.output<Methods[M]['params']>;
 export type Result<M extends MethodName> = z.output<Methods[M]['result']>;
 
 export type Topics = typeof topics;
 export type TopicName = keyof Topics;
 export type TopicParams<T extends TopicName> = z.input<Topics[T]['params']>;
+export type ParsedTopicParams<T extends TopicName> = z.output<Topics[T]['params']>;
 export type TopicMessage<T extends TopicName> = z.output<Topics[T]['message']>;
 
 export function isMethodName(name: string): name is MethodName {

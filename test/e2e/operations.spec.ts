@@ -20,10 +20,9 @@ test.afterAll(async () => {
 });
 
 /**
- * Opens a Deployment's detail panel in the topology by its entity id. The sandbox kubeconfig has
- * a read-only `-viewer` context per cluster listing the same objects, so a search by name may
- * land on the viewer's copy, where every operation is refused; the admin context's id is
- * unambiguous. (Finding entities by typing is covered in estate.spec.ts.)
+ * Opens a Deployment's detail panel in the topology by its entity id, which names the cluster
+ * (the sandbox's admin and `-viewer` contexts reach one cluster, shown once; a plan picks the
+ * admin context). (Finding entities by typing is covered in estate.spec.ts.)
  */
 async function openDeployment(page: Page, id: string, name: string): Promise<void> {
   // Ask the engine directly (not the page) until the estate has synced this object, so the

@@ -10,6 +10,7 @@ import type { Engine } from '../../electron/engine/engine.js';
 import { startSandbox } from '../../electron/engine/sandbox/start.js';
 import type { EstateSnapshot } from '../../shared/api/estate.js';
 import type { Entity } from '../../shared/estate/model.js';
+import { clusterId, clusterKey } from '../../shared/estate/ids.js';
 
 /**
  * The estate against the sandbox over its real wire protocols: what Daytwo shows of each
@@ -23,6 +24,7 @@ let dir: string;
 let sandbox: Awaited<ReturnType<typeof startSandbox>>;
 let engine: Engine | null = null;
 let contexts: string[] = [];
+const clusterOfContext = new Map<string, string>();
 const savedEnv = { ...process.env };
 
 const sealer = {
@@ -73,8 +75,13 @@ async function kubectlNames(context: string, resource: string): Promise<string[]
   return out.split('\n').filter(Boolean).sort();
 }
 
+/**
+ * The entities of the cluster a context reaches. Contexts of one cluster (admin and viewer)
+ * show one copy of it, whichever context Daytwo watches it through.
+ */
 function entitiesOf(snap: EstateSnapshot, context: string, kind: Entity['kind']): Entity[] {
-  return snap.entities.filter((e) => e.sourceId === `k8s:${context}` && e.kind === kind);
+  const cluster = clusterOfContext.get(context) ?? context;
+  return snap.entities.filter((e) => e.kind === kind && e.id.startsWith(`${clusterId(clusterKey(cluster))}/`));
 }
 
 /** `namespace/name` of an entity id `k8s:<context>/<namespace>/<Kind>/<name>` (nodes: `/name`). */
@@ -107,6 +114,7 @@ beforeAll(async () => {
   const kc = new KubeConfig();
   kc.loadFromFile(sandbox.kubeconfigPath);
   contexts = kc.getContexts().map((c) => c.name);
+  for (const c of kc.getContexts()) clusterOfContext.set(c.name, c.cluster);
   engine = openEngine();
 });
 

@@ -155,7 +155,7 @@ afterAll(async () => {
 describe('Service health, from Endpoints, against kubectl', () => {
   it('agrees after apply, delete -f and re-apply, and a scale to 0 and back', async () => {
     // The sandbox serves no OpenAPI document for kubectl's client-side validation.
-    await kubectl('apply', '--validate=false', '-f', manifest);
+    await kubectl('apply', '-f', manifest);
     await rolledOut();
     await agrees('after apply');
     expect((await daytwoServices()).get('frontend')).toBe('healthy: 3 ready endpoints');
@@ -165,7 +165,7 @@ describe('Service health, from Endpoints, against kubectl', () => {
     expect((await daytwoServices()).size).toBe(0);
 
     // The sandbox serves no OpenAPI document for kubectl's client-side validation.
-    await kubectl('apply', '--validate=false', '-f', manifest);
+    await kubectl('apply', '-f', manifest);
     await rolledOut();
     await agrees('after re-apply');
 

@@ -1,25 +1,15 @@
-import type { PlanRequest } from '../../../shared/api/operations.js';
+import type { MethodName } from '../../../shared/api/contract.js';
 import type { Handler, TopicHandler } from '../api/router.js';
 import type { AuditLog } from '../store/audit-log.js';
 import type { OperationsService } from './service.js';
 
-type OperationMethod =
-  | 'operations.plan'
-  | 'operations.replan'
-  | 'operations.execute'
-  | 'operations.get'
-  | 'operations.getPlan'
-  | 'operations.list'
-  | 'operations.history'
-  | 'audit.list'
-  | 'audit.verify'
-  | 'audit.export';
+/** Every operations.* and audit.* method of the contract: a method added there must be handled here. */
+type OperationMethod = Extract<MethodName, `operations.${string}` | `audit.${string}`>;
 
 /** The API handlers for operations and the audit log; the engine spreads them into its router. */
 export function operationHandlers(service: OperationsService, audit: AuditLog): { [M in OperationMethod]: Handler<M> } {
   return {
-    // The router hands over parsed params (defaults applied); Handler types them as the schema's input.
-    'operations.plan': async (request) => ({ plan: await service.plan(request as PlanRequest) }),
+    'operations.plan': async (request) => ({ plan: await service.plan(request) }),
     'operations.replan': async ({ planId }) => ({ plan: await service.replan(planId) }),
     'operations.execute': async ({ planId, confirmation, wait }) => ({ operation: await service.execute(planId, confirmation, wait ?? false) }),
     'operations.get': ({ id }) => ({ operation: service.get(id) }),

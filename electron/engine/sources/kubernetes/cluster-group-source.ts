@@ -100,8 +100,11 @@ export class ClusterGroupSource {
         const id = kubeSourceId(other.name);
         const current = registry.get(id);
         const reason = `Same cluster as "${context.name}", which Daytwo watches it through (the widest read access). ${watched.reason}`;
-        if (!current || (current.state === watched.state && current.reason === reason && current.lastSyncAt === watched.lastSyncAt)) continue;
-        registry.update(id, { state: watched.state, reason, lastSyncAt: watched.lastSyncAt, remedy: watched.remedy });
+        // Last sync only moves forward: the estate also corrects it from its cache, and two
+        // writers setting it back and forth would never settle.
+        const lastSyncAt = Math.max(current?.lastSyncAt ?? 0, watched.lastSyncAt ?? 0) || null;
+        if (!current || (current.state === watched.state && current.reason === reason && current.lastSyncAt === lastSyncAt)) continue;
+        registry.update(id, { state: watched.state, reason, lastSyncAt, remedy: watched.remedy });
       }
     };
     this.unsubscribe = registry.subscribe(mirror);
