@@ -84,3 +84,29 @@ function stopChild(child: ChildProcess): Promise<void> {
     child.kill('SIGTERM');
   });
 }
+
+/**
+ * The embedded sandbox's admin side, as a person finds it: its plain-HTTP origin from the AWS
+ * profile it wrote (`endpoint_url`; each cluster's Kubernetes API has a port of its own) and the
+ * bearer token the admin endpoints require, from `admin-token` beside the kubeconfig.
+ */
+export async function sandboxAdmin(dataDir: string, timeoutMs = 60_000): Promise<{ origin: string; token: string; post(path: string, body?: unknown): Promise<Response> }> {
+  const dir = path.join(dataDir, 'sandbox');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const config = path.join(dir, 'aws-config');
+    const tokenFile = path.join(dir, 'admin-token');
+    const origin = fs.existsSync(config) ? /endpoint_url = (http:\/\/127\.0\.0\.1:\d+)/.exec(fs.readFileSync(config, 'utf8'))?.[1] : undefined;
+    if (origin && fs.existsSync(tokenFile)) {
+      const token = fs.readFileSync(tokenFile, 'utf8').trim();
+      return {
+        origin,
+        token,
+        post: (route, body) =>
+          fetch(`${origin}${route}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }),
+      };
+    }
+    if (Date.now() > deadline) throw new Error(`The sandbox wrote no aws-config and admin-token under ${dir}.`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -1,7 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { expect, saveScreenshot, test } from './fixtures.js';
-import { startHost } from './host.js';
+import { sandboxAdmin, startHost } from './host.js';
 import type { RunningHost } from './host.js';
 
 /**
@@ -11,36 +9,16 @@ import type { RunningHost } from './host.js';
  */
 
 let host: RunningHost;
-let sandboxOrigin: string;
 /** The service the bad deploy broke: its name is in its alarm's. */
 let targetName: string;
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
 
 test.use({ viewport: { width: 1440, height: 900 } });
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
   host = await startHost(['--sandbox']);
-  const kubeconfig = path.join(host.dataDir, 'sandbox', 'kubeconfig');
-  const port = await until('the sandbox kubeconfig', () => {
-    const text = fs.existsSync(kubeconfig) ? fs.readFileSync(kubeconfig, 'utf8') : '';
-    return /server: https:\/\/127\.0\.0\.1:(\d+)\//.exec(text)?.[1];
-  });
-  sandboxOrigin = `http://127.0.0.1:${port}`;
-  const started = await fetch(`${sandboxOrigin}/sandbox/scenarios/bad-deploy/start`, { method: 'POST' });
+  const admin = await sandboxAdmin(host.dataDir);
+  const started = await admin.post('/sandbox/scenarios/bad-deploy/start');
   expect(started.ok).toBe(true);
   targetName = ((await started.json()) as { run: { target: string } }).run.target.split('/')[2]!;
 });

@@ -7,7 +7,7 @@ import type { Locator, Page } from '@playwright/test';
 import yaml from 'js-yaml';
 import { sandboxScrapeConfigs } from '../../electron/engine/sandbox/prometheus/scrape-config.js';
 import { expect, saveScreenshot, test } from './fixtures.js';
-import { startHost } from './host.js';
+import { sandboxAdmin, startHost } from './host.js';
 import type { RunningHost } from './host.js';
 
 /**
@@ -65,18 +65,14 @@ test.beforeAll(async () => {
   test.setTimeout(120_000);
   const promPort = await freePort();
   host = await startHost(['--sandbox', ...(hasPrometheus ? ['--prometheus', `http://127.0.0.1:${promPort}`] : [])]);
-  const kubeconfig = path.join(host.dataDir, 'sandbox', 'kubeconfig');
-  const port = await until('the sandbox kubeconfig', () => {
-    const text = fs.existsSync(kubeconfig) ? fs.readFileSync(kubeconfig, 'utf8') : '';
-    return /server: https:\/\/127\.0\.0\.1:(\d+)\//.exec(text)?.[1];
-  });
-  sandboxOrigin = `http://127.0.0.1:${port}`;
+  const admin = await sandboxAdmin(host.dataDir);
+  sandboxOrigin = admin.origin;
   if (hasPrometheus) {
     promDir = fs.mkdtempSync(path.join(host.dataDir, 'prometheus-'));
     const config = path.join(promDir, 'prometheus.yml');
     fs.writeFileSync(
       config,
-      yaml.dump({ global: { scrape_interval: '1s', evaluation_interval: '1s' }, scrape_configs: sandboxScrapeConfigs(`127.0.0.1:${port}`, ['shop-prod-eks']) }),
+      yaml.dump({ global: { scrape_interval: '1s', evaluation_interval: '1s' }, scrape_configs: sandboxScrapeConfigs(new URL(sandboxOrigin).host, ['shop-prod-eks']) }),
     );
     prometheus = spawn(PROMETHEUS, [`--config.file=${config}`, `--storage.tsdb.path=${path.join(promDir, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`], {
       stdio: 'ignore',
@@ -87,8 +83,7 @@ test.beforeAll(async () => {
   }
   // A quiet stretch first, so the chart has a before to compare the surge with.
   await new Promise((r) => setTimeout(r, 25_000));
-  const adminToken = fs.readFileSync(path.join(host.dataDir, 'sandbox', 'admin-token'), 'utf8').trim();
-  const started = await fetch(`${sandboxOrigin}/sandbox/scenarios/traffic-surge/start`, { method: 'POST', headers: { Authorization: `Bearer ${adminToken}` } });
+  const started = await admin.post('/sandbox/scenarios/traffic-surge/start');
   expect(started.ok).toBe(true);
   surgeStartedAt = Date.now();
 });

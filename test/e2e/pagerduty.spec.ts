@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, saveScreenshot, test } from './fixtures.js';
-import { startHost } from './host.js';
+import { sandboxAdmin, startHost } from './host.js';
 import type { RunningHost } from './host.js';
 
 /**
@@ -22,12 +22,7 @@ test.afterAll(async () => {
 
 test('a PagerDuty incident from a bad deploy is listed beside the alerts and acknowledged from Daytwo', async ({ page }) => {
   test.setTimeout(300_000);
-  // The sandbox's PagerDuty connection file names its port; the scenario admin endpoint is on it.
-  const file = path.join(host.dataDir, 'sandbox', 'pagerduty.json');
-  await expect.poll(() => fs.existsSync(file), { timeout: 30_000 }).toBe(true);
-  const { server } = JSON.parse(fs.readFileSync(file, 'utf8')) as { server: string };
-  const port = /:(\d+)\//.exec(server)?.[1];
-  expect((await fetch(`http://127.0.0.1:${port}/sandbox/scenarios/bad-deploy/start`, { method: 'POST' })).status).toBe(200);
+  expect((await (await sandboxAdmin(host.dataDir)).post('/sandbox/scenarios/bad-deploy/start')).status).toBe(200);
 
   // The first visit hands the page its token (in the fragment); then go to the alerts.
   await page.goto(host.url);

@@ -68,7 +68,7 @@ afterAll(async () => {
 
 describe('an incident from a bad deploy', () => {
   it('declared from the alert, its timeline writes itself; a rollback and the export follow', async () => {
-    const start = await (await fetch(`http://127.0.0.1:${sandbox.port}/sandbox/scenarios/bad-deploy/start`, { method: 'POST' })).json();
+    const start = await (await fetch(`http://127.0.0.1:${sandbox.port}/sandbox/scenarios/bad-deploy/start`, { method: 'POST', headers: { Authorization: `Bearer ${sandbox.adminToken}` } })).json();
     const [cluster, namespace, name] = (start as { run: { target: string } }).run.target.split('/') as [string, string, string];
     const deployment = `k8s:${cluster}/${namespace}/Deployment/${name}`;
     await eventually('the deployment in the estate', async () => engine.estate.get(deployment));
