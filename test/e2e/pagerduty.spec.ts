@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { expect, saveScreenshot, test } from './fixtures.js';
 import { sandboxAdmin, startHost } from './host.js';
 import type { RunningHost } from './host.js';
