@@ -148,6 +148,16 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (incident_id, item_id)
   ) STRICT, WITHOUT ROWID;
   `,
+  // 6: the event store (store/event-store.ts): each event keeps its kind and when Daytwo learned
+  // of it beside when it happened (last_at). Rows from before learned of them when they happened.
+  `
+  ALTER TABLE estate_events ADD COLUMN kind TEXT NOT NULL DEFAULT 'kubernetes';
+  ALTER TABLE estate_events ADD COLUMN recorded_at INTEGER NOT NULL DEFAULT 0;
+  UPDATE estate_events SET recorded_at = last_at;
+  UPDATE estate_events SET kind = 'operation' WHERE id LIKE 'daytwo-operation:%';
+  UPDATE estate_events SET kind = 'alarm' WHERE id LIKE 'cloudwatch-alarm:%';
+  UPDATE estate_events SET kind = 'alert' WHERE id LIKE 'prometheus-alert:%';
+  `,
 ];
 
 export const latestSchemaVersion = migrations.length;

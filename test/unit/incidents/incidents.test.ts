@@ -55,7 +55,7 @@ function seedEstate(e: Engine): void {
 }
 
 function event(id: string, entityId: string, reason: string, at: number, type: EstateEvent['type'] = 'normal'): EstateEvent {
-  return { id, sourceId: sourceOf(ctx), entityId, type, reason, message: `${reason} on ${entityId}`, count: 1, firstAt: at, lastAt: at };
+  return { id, sourceId: sourceOf(ctx), entityId, kind: 'kubernetes', type, reason, message: `${reason} on ${entityId}`, count: 1, firstAt: at, lastAt: at };
 }
 
 describe('declaring and following an incident', () => {
