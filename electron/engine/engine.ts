@@ -171,7 +171,7 @@ export function createEngine(options: EngineOptions): Engine {
         service: incidents,
         dataDir: options.dataDir,
         databaseFile: db.name,
-        panels: (id) => metrics.panels(id),
+        panels: async (id) => (await metrics.panels(id)).panels,
         query: (params) => metrics.query(params),
         alerts: { firing: () => metrics.alertList().filter((a) => a.state === 'firing') },
       }),

@@ -102,6 +102,20 @@ export const Panel = z.object({
 });
 export type Panel = z.infer<typeof Panel>;
 
+/**
+ * A golden signal the estate cannot show for an entity, and why: "No request metrics for
+ * fraud-worker: it exports none." The view shows these instead of empty charts.
+ */
+export const MissingSignal = z.object({
+  signals: z.array(PanelSignal).min(1),
+  /** The workload or Service names it concerns. */
+  subject: z.string(),
+  /** The source that lacks it, when one source does. */
+  source: z.string().optional(),
+  reason: z.string(),
+});
+export type MissingSignal = z.infer<typeof MissingSignal>;
+
 /** firing (CloudWatch ALARM, Prometheus firing), pending (Prometheus, waiting out its `for`), insufficient-data (CloudWatch), ok (CloudWatch alarm not firing). */
 export const AlertState = z.enum(['firing', 'pending', 'insufficient-data', 'ok']);
 export type AlertState = z.infer<typeof AlertState>;
@@ -133,7 +147,7 @@ export const metricsMethods = {
   'metrics.panels': query(
     'The golden-signal panels for an entity, derived from the sources the estate has for it, then the user’s own.',
     z.object({ entityId: EntityId }).strict(),
-    z.object({ panels: z.array(Panel) }),
+    z.object({ panels: z.array(Panel), missing: z.array(MissingSignal) }),
   ),
   'metrics.query': query(
     'A range query against one source, downsampled (spikes kept) to at most maxPoints per series; from the cache, marked stale, when the source is not live.',

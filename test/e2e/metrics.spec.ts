@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
+import yaml from 'js-yaml';
+import { sandboxScrapeConfigs } from '../../electron/engine/sandbox/prometheus/scrape-config.js';
 import { expect, saveScreenshot, test } from './fixtures.js';
 import { startHost } from './host.js';
 import type { RunningHost } from './host.js';
@@ -14,8 +16,10 @@ import type { RunningHost } from './host.js';
  * storefront's metrics and sees latency climb on the chart, reads the alerts list, and adds a
  * panel of their own.
  *
- * A real Prometheus (Debian's) scrapes the embedded sandbox every second and is the host's
- * --prometheus source, so the latency chart is drawn from PromQL over a real TSDB. Its port is
+ * A real Prometheus (Debian's) scrapes the embedded sandbox's shop-prod-eks cluster every second
+ * as kube-prometheus-stack scrapes a cluster (kube-state-metrics, cAdvisor, the applications;
+ * no `cluster` label) and is the host's --prometheus source, so the latency chart is drawn from
+ * PromQL over a real TSDB, and a worker that serves no HTTP says so. Its port is
  * chosen before the host starts (the host takes --prometheus at launch); it is started once the
  * host's sandbox has written the kubeconfig that names the sandbox's port.
  */
@@ -29,6 +33,7 @@ let promDir = '';
 let sandboxOrigin = '';
 let surgeStartedAt = 0;
 const STOREFRONT = 'k8s:shop-prod-eks/shop/Service/storefront';
+const FRAUD_WORKER = 'k8s:shop-prod-eks/payments/Deployment/fraud-worker';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -71,7 +76,7 @@ test.beforeAll(async () => {
     const config = path.join(promDir, 'prometheus.yml');
     fs.writeFileSync(
       config,
-      ['global:', '  scrape_interval: 1s', '  evaluation_interval: 1s', 'scrape_configs:', '  - job_name: daytwo-sandbox', '    static_configs:', `      - targets: ['127.0.0.1:${port}']`, ''].join('\n'),
+      yaml.dump({ global: { scrape_interval: '1s', evaluation_interval: '1s' }, scrape_configs: sandboxScrapeConfigs(`127.0.0.1:${port}`, ['shop-prod-eks']) }),
     );
     prometheus = spawn(PROMETHEUS, [`--config.file=${config}`, `--storage.tsdb.path=${path.join(promDir, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`], {
       stdio: 'ignore',
@@ -170,6 +175,22 @@ test.describe('metrics during a traffic surge', () => {
     await expect(page.getByTestId('metrics-window')).toContainText('last hour');
     await page.keyboard.press('1');
     await expect(page.getByRole('radio', { name: 'last 15 minutes' })).toBeChecked();
+  });
+
+  test('a worker that serves no HTTP says it has no request metrics, and shows its CPU and memory', async ({ page }) => {
+    if (!hasPrometheus) console.log(`[metrics] skipped: ${PROMETHEUS} is not installed (apt-get install prometheus).`);
+    test.skip(!hasPrometheus, `${PROMETHEUS} is not installed`);
+    test.setTimeout(60_000);
+    await page.goto(host.url);
+    await page.goto(host.url.replace(/#.*$/, '') + `#/metrics/${encodeURIComponent(FRAUD_WORKER)}`);
+    await expect(page.getByRole('heading', { level: 1, name: /fraud-worker/ })).toBeVisible({ timeout: 30_000 });
+    const note = page.getByTestId('metrics-missing');
+    await expect(note).toContainText('No request metrics for fraud-worker: it exports none.', { timeout: 30_000 });
+    // No empty traffic, error or latency charts; CPU and memory are drawn.
+    const panels = page.getByTestId('metric-panel');
+    await expect(panels.filter({ has: page.getByRole('heading', { name: 'CPU' }) }).locator('.recharts-surface')).toBeVisible({ timeout: 30_000 });
+    for (const title of [/^Traffic/, /^Errors/, 'Latency']) await expect(panels.filter({ has: page.getByRole('heading', { name: title }) })).toHaveCount(0);
+    await saveScreenshot(page, 'metrics-missing-signals');
   });
 
   test('the alerts list ranks firing first and leads to the entity', async ({ page }) => {

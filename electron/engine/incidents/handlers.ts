@@ -25,7 +25,7 @@ export interface IncidentHandlerDeps {
   /** The store file, named in the export's verify command. */
   databaseFile: string;
   dataDir: string;
-  panels(entityId: string): Panel[];
+  panels(entityId: string): Panel[] | Promise<Panel[]>;
   query(params: MetricQueryParams): Promise<MetricQueryResult>;
   alerts: SuggestionSource;
 }

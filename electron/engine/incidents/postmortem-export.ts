@@ -19,7 +19,7 @@ export interface PostmortemInputs {
   /** The store file the audit entries came from, for the verify command. */
   databaseFile: string;
   /** Golden-signal panels of each impacted entity, and a way to fetch their series. */
-  panels(entityId: string): Panel[];
+  panels(entityId: string): Panel[] | Promise<Panel[]>;
   query(params: MetricQueryParams): Promise<MetricQueryResult>;
   now: number;
 }
@@ -163,7 +163,7 @@ async function charts(inputs: PostmortemInputs): Promise<Array<[string, string]>
   for (const entityId of inputs.incident.impacted.slice(0, 10)) {
     let panels: Panel[];
     try {
-      panels = inputs.panels(entityId).filter((p) => p.signal !== 'custom').slice(0, 6);
+      panels = (await inputs.panels(entityId)).filter((p) => p.signal !== 'custom').slice(0, 6);
     } catch {
       continue;
     }

@@ -6,7 +6,7 @@ type MetricsHandlers = Pick<Handlers, 'metrics.panels' | 'metrics.query' | 'metr
 
 export function metricsHandlers(metrics: MetricsService): MetricsHandlers {
   return {
-    'metrics.panels': ({ entityId }) => ({ panels: metrics.panels(entityId) }),
+    'metrics.panels': ({ entityId }) => metrics.panels(entityId),
     // The router hands handlers the schema's parsed output (defaults applied), typed as its input.
     'metrics.query': (params) => metrics.query(params as QueryParams),
     'metrics.addPanel': async ({ entityId, title, unit, queries }) => ({

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../../../shared/api/errors.js';
-import type { Alert, MetricQueryResult, MetricSeries, Panel } from '../../../shared/api/metrics.js';
+import type { Alert, MetricQueryResult, MetricSeries, MissingSignal, Panel } from '../../../shared/api/metrics.js';
 import { Panel as PanelSchema } from '../../../shared/api/metrics.js';
 import type { EstateEvent } from '../../../shared/estate/event.js';
 import type { Entity } from '../../../shared/estate/model.js';
@@ -14,6 +14,7 @@ import type { SourceConnection } from '../connections/start-sources.js';
 import type { SourceRegistry } from '../connections/source-registry.js';
 import type { StoreDatabase } from '../store/database.js';
 import type { EventPage, EventQuery } from '../store/event-store.js';
+import { CoverageBook } from '../providers/prometheus/coverage.js';
 import { PrometheusError, queryInstant, queryRange } from '../providers/prometheus/http-api.js';
 import type { Source } from '../../../shared/api/sources.js';
 import { AlertWatch } from './alerts.js';
@@ -77,6 +78,8 @@ interface Sampling {
 export class MetricsService {
   readonly cache: SeriesCache;
   readonly alerts: AlertWatch;
+  /** Which clusters each Prometheus covers and which series it has for them. */
+  readonly coverage: CoverageBook;
   private readonly cloudWatch = new Map<string, CloudWatchData>();
   private readonly sampling = new Map<string, Sampling>();
   private readonly controller = new AbortController();
@@ -93,6 +96,24 @@ export class MetricsService {
       now: this.now,
       ...(options.log ? { log: options.log } : {}),
     });
+    const estate = options.estate;
+    this.coverage = new CoverageBook({
+      directory: {
+        contexts: () => estate.sources().filter((s) => s.kind === 'kubernetes').map((s) => s.id.replace(/^k8s:/, '')),
+        clusterName: (context) => {
+          const cluster = estate.get(`k8s:${context}`)?.status.cluster;
+          return typeof cluster === 'string' ? cluster : undefined;
+        },
+        hasPod: (context, namespace, pod) => estate.get(`k8s:${context}/${namespace}/Pod/${pod}`) !== undefined,
+      },
+      endpoint: (sourceId) => {
+        const source = options.sources.get(sourceId);
+        const connection = options.connection(sourceId);
+        return source?.enabled && source.state === 'live' && connection?.kind === 'prometheus' ? connection : undefined;
+      },
+      now: this.now,
+      ...(options.log ? { log: options.log } : {}),
+    });
   }
 
   start(): void {
@@ -102,6 +123,7 @@ export class MetricsService {
   async close(): Promise<void> {
     this.closed = true;
     this.controller.abort();
+    this.coverage.close();
     for (const s of this.sampling.values()) if (s.timer) clearTimeout(s.timer);
     await Promise.all([...this.sampling.values()].map((s) => s.inFlight));
     await this.alerts.stop();
@@ -113,9 +135,12 @@ export class MetricsService {
     return this.cloudWatch.get(sourceId)?.stats;
   }
 
-  panels(entityId: string): Panel[] {
-    const derived = derivePanels(this.options.estate, entityId, (id) => this.alerts.definition(id));
-    return [...derived, ...this.userPanels(entityId)];
+  /** Derived panels (after learning what each Prometheus covers), then the user's own; and the signals nobody has. */
+  async panels(entityId: string): Promise<{ panels: Panel[]; missing: MissingSignal[] }> {
+    const prometheus = this.options.sources.list().filter((s) => s.kind === 'prometheus' && s.enabled);
+    await this.coverage.refresh(prometheus.map((s) => s.id));
+    const derived = derivePanels(this.options.estate, entityId, (id) => this.alerts.definition(id), (id) => this.coverage.get(id));
+    return { panels: [...derived.panels, ...this.userPanels(entityId)], missing: derived.missing };
   }
 
   async addPanel(entityId: string, title: string, unit: MetricUnit, queries: SourcedQuery[]): Promise<Panel> {

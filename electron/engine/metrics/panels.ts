@@ -1,8 +1,9 @@
 import type { Entity, Relation } from '../../../shared/estate/model.js';
-import type { Panel, PanelThreshold } from '../../../shared/api/metrics.js';
+import type { MissingSignal, Panel, PanelThreshold } from '../../../shared/api/metrics.js';
 import type { SourcedQuery } from '../../../shared/metrics/query.js';
 import type { Source } from '../../../shared/api/sources.js';
 import { clusterId, clusterNameOf, parseKubeId } from '../../../shared/estate/ids.js';
+import { type Coverage, hasPodsOf } from '../providers/prometheus/coverage.js';
 
 /** What panel derivation reads of the estate; EstateState provides it. */
 export interface EstateView {
@@ -37,16 +38,31 @@ interface Workload {
 }
 
 
+export interface DerivedPanels {
+  panels: Panel[];
+  missing: MissingSignal[];
+}
+
 /**
  * The golden signals (traffic, errors, latency, saturation) for an entity, from the sources the
  * estate really has for it: Prometheus series by the workload's labels, the load balancer in
  * front of it (ingress → service relations) in CloudWatch, and CPU/memory from metrics.k8s.io.
  * https://sre.google/sre-book/monitoring-distributed-systems/#xref_monitoring_golden-signals
- * A signal no source can give gets no panel, rather than an empty one.
+ *
+ * A Prometheus is asked only about the clusters it covers, and only for the series it has
+ * (`coverage`, learned from its series: providers/prometheus/coverage.ts); it is addressed
+ * with the `cluster` label only when its series carry one, so a kube-prometheus-stack
+ * Prometheus watching one cluster works as it is. A signal no source can give gets no panel,
+ * rather than an empty one, and `missing` says which and why.
  */
-export function derivePanels(estate: EstateView, entityId: string, alarms: (alarmEntityId: string) => AlarmDefinition | undefined): Panel[] {
+export function derivePanels(
+  estate: EstateView,
+  entityId: string,
+  alarms: (alarmEntityId: string) => AlarmDefinition | undefined,
+  coverage: (sourceId: string) => Coverage | undefined,
+): DerivedPanels {
   const entity = estate.get(entityId);
-  if (!entity) return [];
+  if (!entity) return { panels: [], missing: [] };
   const sources = estate.sources();
   const live = (kind: Source['kind']) => sources.filter((s) => s.kind === kind && s.enabled);
   const prometheus = live('prometheus');
@@ -61,23 +77,54 @@ export function derivePanels(estate: EstateView, entityId: string, alarms: (alar
   const thresholds = { errors: [] as PanelThreshold[], latency: [] as PanelThreshold[] };
   const basis: string[] = [];
 
+  const missing: MissingSignal[] = [];
   for (const w of workloads) {
-    const where = matchers({ cluster: w.cluster, namespace: w.namespace }, w.services.length > 0 ? { service: w.services } : {});
-    const pods = matchers({ cluster: w.cluster, namespace: w.namespace }, w.workloads.length > 0 ? { pod: w.workloads.map((n) => `${escapeRegex(n)}-.*`) } : {}, true);
+    const names = w.services.length > 0 ? w.services : w.workloads;
+    const subject = names.join(', ');
+    if (names.length === 0) continue;
+    let covered = false;
     for (const p of prometheus) {
-      if (w.services.length > 0) {
+      const learned = coverage(p.id);
+      if (!learned) {
+        missing.push({ signals: ['traffic', 'errors', 'latency'], subject, source: p.id, reason: `${p.name} is ${p.state}: not yet known which clusters it covers.` });
+        continue;
+      }
+      const series = learned.byContext.get(w.context);
+      if (!series) continue;
+      covered = true;
+      // A Prometheus per cluster has no cluster label; one that holds many has one per cluster.
+      const scope: Record<string, string> = series.clusterLabel ? { cluster: series.clusterLabel, namespace: w.namespace } : { namespace: w.namespace };
+      const withRequests = w.services.filter((s) => series.requestServices.has(`${w.namespace}/${s}`));
+      const withLatency = withRequests.filter((s) => series.latencyServices.has(`${w.namespace}/${s}`));
+      const withContainers = w.workloads.filter((n) => hasPodsOf(series, w.namespace, n));
+      if (withRequests.length > 0) {
+        const where = matchers(scope, { service: withRequests });
         traffic.push(prom(p.id, `sum(rate(http_requests_total{${where}}[1m]))`, 'rate', `requests/s · ${w.context}`));
         errors.push(prom(p.id, `sum(rate(http_requests_total{${where},code=~"5.."}[1m]))`, 'rate', `5xx/s · ${w.context}`));
+        basis.push(`Prometheus series with ${where}`);
+      } else {
+        // The workload is scraped (its containers are there) but serves no request metrics: say so, rather than chart nothing.
+        const why = withContainers.length > 0 || w.services.length === 0 ? 'it exports none' : `${p.name} has no http_requests_total for it`;
+        missing.push({ signals: ['traffic', 'errors', 'latency'], subject, source: p.id, reason: `No request metrics for ${subject}: ${why}.` });
+      }
+      if (withLatency.length > 0) {
+        const where = matchers(scope, { service: withLatency });
         latency.push(
           prom(p.id, `histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{${where}}[1m])))`, 'seconds', `p99 · ${w.context}`),
           prom(p.id, `histogram_quantile(0.5, sum by (le) (rate(http_request_duration_seconds_bucket{${where}}[1m])))`, 'seconds', `p50 · ${w.context}`),
         );
-        basis.push(`Prometheus series with ${where}`);
+      } else if (withRequests.length > 0) {
+        missing.push({ signals: ['latency'], subject, source: p.id, reason: `No latency histogram for ${subject}: it exports http_requests_total but no http_request_duration_seconds.` });
       }
-      if (w.workloads.length > 0) {
+      if (withContainers.length > 0) {
+        // cAdvisor's per-container series; its pod-level and pause-container cgroups (container "" and "POD") would count twice.
+        const pods = matchers(scope, { pod: withContainers.map((n) => `${escapeRegex(n)}-.*`) }, true) + ',container!="",container!="POD"';
         cpu.push(prom(p.id, `sum(rate(container_cpu_usage_seconds_total{${pods}}[1m]))`, 'cores', `CPU (cAdvisor) · ${w.context}`));
         memory.push(prom(p.id, `sum(container_memory_working_set_bytes{${pods}})`, 'bytes', `working set (cAdvisor) · ${w.context}`));
       }
+    }
+    if (!covered && prometheus.length > 0 && prometheus.every((p) => coverage(p.id))) {
+      missing.push({ signals: ['traffic', 'errors', 'latency'], subject, reason: `No Prometheus source has series from ${w.cluster}: ${prometheus.map((p) => p.name).join(', ')} ${prometheus.length === 1 ? 'covers' : 'cover'} other clusters.` });
     }
     if (w.selector) {
       const base = { kind: 'kube-resource' as const, object: 'pod' as const, namespace: w.namespace, labelSelector: w.selector, aggregate: 'sum' as const };
@@ -146,7 +193,7 @@ export function derivePanels(estate: EstateView, entityId: string, alarms: (alar
   add('latency', 'Latency', 'seconds', latency, thresholds.latency);
   add('saturation', 'CPU', 'cores', cpu);
   add('saturation', 'Memory', 'bytes', memory);
-  return panels;
+  return { panels, missing };
 }
 
 function prom(source: string, expr: string, unit: 'rate' | 'seconds' | 'cores' | 'bytes', label: string): SourcedQuery {
@@ -158,7 +205,7 @@ function escapeRegex(text: string): string {
 }
 
 /** PromQL label matchers; a list of values becomes one regex alternative. */
-function matchers(exact: Record<string, string>, any: Record<string, string[]>, valuesAreRegex = false): string {
+function matchers(exact: Readonly<Record<string, string>>, any: Record<string, string[]>, valuesAreRegex = false): string {
   const quote = (v: string) => JSON.stringify(v);
   const parts = Object.entries(exact).map(([k, v]) => `${k}=${quote(v)}`);
   for (const [k, values] of Object.entries(any)) {

@@ -5,7 +5,7 @@ import { CloudWatchEndpoint } from './cloudwatch/cloudwatch-endpoint.js';
 import { EstateLoad } from './load/estate-load.js';
 import { CONTENT_TYPE as EXPOSITION_CONTENT_TYPE } from './prometheus/exposition.js';
 import { PodTraffic } from './prometheus/pod-traffic.js';
-import { renderMetrics } from './prometheus/scrape.js';
+import { type Exporter, isExporter, renderMetrics, renderTarget } from './prometheus/scrape.js';
 import { defaultScenarioDir } from './scenarios/scenario-dir.js';
 import { loadScenarios } from './scenarios/scenario-file.js';
 import { ScenarioDeck } from './scenarios/scenario-deck.js';
@@ -41,6 +41,8 @@ export interface CloudSideInternals extends CloudSide {
   metricsText(): string;
   /** The /metrics body as served. */
   metricsBody(): Buffer;
+  /** One cluster's target body, as GET /metrics/<exporter>?cluster=<name> serves it. */
+  targetText(cluster: string, exporter: Exporter): string;
 }
 
 /** The load model's bookkeeping is cheap per pod but runs over every pod: not on every tick. */
@@ -83,6 +85,26 @@ export function attachCloud(world: SandboxWorld, options: CloudSideOptions): Clo
     return renderMetrics(world, load, traffic);
   };
 
+  /** GET /metrics/<exporter>?cluster=<name>: one cluster's target, as kube-prometheus scrapes it (see prometheus/scrape.ts). */
+  const targetRoute = (req: IncomingMessage, res: ServerResponse, url: URL): true => {
+    const exporter = url.pathname.slice('/metrics/'.length);
+    const cluster = url.searchParams.get('cluster') ?? '';
+    const refuse = (status: number, text: string): true => {
+      res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(`${text}\n`);
+      return true;
+    };
+    if (!isExporter(exporter)) return refuse(404, `No exporter "${exporter}"; have kube-state-metrics, cadvisor, apps.`);
+    if (!world.clusters.some((c) => c.name === cluster)) {
+      return refuse(404, `No cluster "${cluster}" (pass ?cluster=<name>; have ${world.clusters.map((c) => c.name).join(', ')}).`);
+    }
+    load.observe(world.now());
+    const body = renderTarget(world, load, traffic, cluster, exporter).toBuffer();
+    res.writeHead(200, { 'content-type': EXPOSITION_CONTENT_TYPE, 'content-length': body.length });
+    res.end(req.method === 'HEAD' ? undefined : body);
+    return true;
+  };
+
   return {
     load,
     alarms,
@@ -91,6 +113,10 @@ export function attachCloud(world: SandboxWorld, options: CloudSideOptions): Clo
     scenarios,
     metricsText: () => scrape().toString(),
     metricsBody: () => scrape().toBuffer(),
+    targetText: (cluster, exporter) => {
+      load.observe(world.now());
+      return renderTarget(world, load, traffic, cluster, exporter).toString();
+    },
     async handle(req, res, url) {
       if (await cloudwatch.handle(req, res, url)) return true;
       if (url.pathname === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) {
@@ -99,6 +125,7 @@ export function attachCloud(world: SandboxWorld, options: CloudSideOptions): Clo
         res.end(req.method === 'HEAD' ? undefined : body);
         return true;
       }
+      if (url.pathname.startsWith('/metrics/') && (req.method === 'GET' || req.method === 'HEAD')) return targetRoute(req, res, url);
       if (url.pathname === '/sandbox/cloudwatch/throttle') return throttleRoute(req, res, cloudwatch);
       if (url.pathname === '/sandbox/registry/images') return registryRoute(req, res, world);
       return scenarios.handle(req, res, url);

@@ -6,6 +6,8 @@ import type { ImageBehaviour } from './kube/controllers/images.js';
  * time from here so CloudWatch, Prometheus and the Kubernetes API tell one story.
  */
 
+import type { KubeObject } from './kube/types.js';
+
 export type Cloud = 'aws' | 'gcp' | 'onprem';
 
 export interface ClusterSpec {
@@ -98,6 +100,8 @@ export interface SandboxWorld {
   pods(): Iterable<PodView>;
   nodes(): Iterable<NodeView>;
   replicas(serviceId: string): ReplicaCounts;
+  /** A cluster's objects of one resource (e.g. "pods", "deployments.apps"), as its API serves them; read-only. */
+  objects(cluster: string, resource: string): readonly KubeObject[];
   /** Attach the load model; until attached, pods use 10% of their CPU request. */
   attachLoad(signals: LoadSignals): void;
   /** Publishes an image to the simulated registry, with what it does when it runs. */

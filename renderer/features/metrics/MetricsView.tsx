@@ -6,6 +6,7 @@ import { navigate } from '../../app/route.js';
 import { isReadOnly, useEngineStore } from '../../app/engine-store.js';
 import { EntityFinder } from '../estate/EntityFinder.js';
 import { HealthIcon, Untrusted } from '../estate/parts.js';
+import { MissingSignals } from './MissingSignals.js';
 import { kindLabel, locationOf } from '../estate/rollup.js';
 import { estateIndex, useEstateStore } from '../estate/store.js';
 import '../estate/estate.css';
@@ -55,9 +56,10 @@ function ChooseEntity() {
 function EntityMetrics({ entityId }: { entityId: string }) {
   useEffect(() => openEntityMetrics(entityId), [entityId]);
   useMetricsKeys();
-  const { panels, panelsError, range, pausedAt, window: timeWindow, events, eventsError } = useMetricsStore(
+  const { panels, missing, panelsError, range, pausedAt, window: timeWindow, events, eventsError } = useMetricsStore(
     useShallow((s) => ({
       panels: s.panels,
+      missing: s.missing,
       panelsError: s.panelsError,
       range: s.range,
       pausedAt: s.pausedAt,
@@ -150,6 +152,7 @@ function EntityMetrics({ entityId }: { entityId: string }) {
       ) : null}
 
       {sorted === null && !panelsError ? <p className="muted">Finding the signals this entity has…</p> : null}
+      {sorted ? <MissingSignals missing={missing} /> : null}
       {sorted && sorted.length === 0 ? (
         <div className="first-run">
           <h2>No metrics for this entity</h2>

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { Panel } from '../../../shared/api/metrics.js';
+import type { MissingSignal, Panel } from '../../../shared/api/metrics.js';
 import type { EstateEvent } from '../../../shared/estate/event.js';
 import { api, errorMessage } from '../../api/api-client.js';
 import { estateIndex } from '../estate/store.js';
@@ -18,6 +18,8 @@ import type { PresetId, RangeChoice, TimeWindow } from './time-range.js';
 export interface MetricsState {
   entityId: string | null;
   panels: Panel[] | null;
+  /** Signals no source has for the entity, and why; shown instead of empty charts. */
+  missing: MissingSignal[];
   panelsError: string | null;
   range: RangeChoice;
   /** When the live tail was paused (a preset then holds still at this instant). */
@@ -32,6 +34,7 @@ const initialRange: RangeChoice = { kind: 'preset', id: '15m' };
 export const useMetricsStore = create<MetricsState>()(() => ({
   entityId: null,
   panels: null,
+  missing: [],
   panelsError: null,
   range: initialRange,
   pausedAt: null,
@@ -139,10 +142,10 @@ export async function loadPanels(): Promise<void> {
   if (!entityId) return;
   const seq = ++panelsSeq;
   try {
-    const { panels } = await api().call('metrics.panels', { entityId });
+    const { panels, missing } = await api().call('metrics.panels', { entityId });
     if (seq !== panelsSeq) return;
     pruneFeeds(panels);
-    useMetricsStore.setState({ panels, panelsError: null });
+    useMetricsStore.setState({ panels, missing, panelsError: null });
   } catch (error) {
     if (seq !== panelsSeq) return;
     useMetricsStore.setState({ panelsError: errorMessage(error) });
@@ -205,7 +208,7 @@ export function openEntityMetrics(entityId: string): () => void {
   const changed = useMetricsStore.getState().entityId !== entityId;
   if (changed) {
     pruneFeeds([]);
-    useMetricsStore.setState({ entityId, panels: null, panelsError: null, events: [], eventsError: null });
+    useMetricsStore.setState({ entityId, panels: null, missing: [], panelsError: null, events: [], eventsError: null });
   }
   moveWindow();
   void loadEvents(true);
@@ -260,5 +263,5 @@ export function resetMetricsForTests(): void {
   pruneFeeds([]);
   if (tickTimer) clearTimeout(tickTimer);
   tickTimer = null;
-  useMetricsStore.setState({ entityId: null, panels: null, panelsError: null, range: initialRange, pausedAt: null, events: [], eventsError: null });
+  useMetricsStore.setState({ entityId: null, panels: null, missing: [], panelsError: null, range: initialRange, pausedAt: null, events: [], eventsError: null });
 }

@@ -1,18 +1,29 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import yaml from 'js-yaml';
 import { eventually, freePort } from './prometheus.js';
 
 /**
- * Debian's Alertmanager on a free loopback port with its own storage and a route to one
- * receiver that notifies nobody (no network beyond loopback here). If the issue-15b helper is
- * merged too, keep one of the two.
+ * Debian's Alertmanager (package prometheus-alertmanager), started on a free loopback port with
+ * its own storage and clustering off, routing everything to a receiver that sends nowhere: the
+ * tests read what arrived through its v2 API (GET /api/v2/alerts).
+ * https://prometheus.io/docs/alerting/latest/configuration/
  */
 export const ALERTMANAGER_BINARY = '/usr/bin/prometheus-alertmanager';
 export const alertmanagerAvailable = existsSync(ALERTMANAGER_BINARY);
 
+export interface AlertmanagerAlert {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: string;
+  endsAt: string;
+  status: { state: 'active' | 'suppressed' | 'unprocessed'; silencedBy: string[]; inhibitedBy: string[] };
+}
+
 export interface RunningAlertmanager {
   url: string;
+  alerts(filter?: string[]): Promise<AlertmanagerAlert[]>;
   log(): string;
   stop(): Promise<void>;
 }
@@ -20,13 +31,9 @@ export interface RunningAlertmanager {
 export async function startAlertmanager(workDir: string): Promise<RunningAlertmanager> {
   mkdirSync(workDir, { recursive: true });
   const port = await freePort();
-  const clusterPort = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const config = path.join(workDir, 'alertmanager.yml');
-  writeFileSync(
-    config,
-    ['route:', '  receiver: sre-oncall', '  group_by: [alertname, namespace]', '  group_wait: 1s', '  group_interval: 1s', 'receivers:', '  - name: sre-oncall', ''].join('\n'),
-  );
+  writeFileSync(config, yaml.dump({ route: { receiver: 'nowhere', group_wait: '0s', group_interval: '1s', repeat_interval: '1h' }, receivers: [{ name: 'nowhere' }] }));
   let log = '';
   const child: ChildProcess = spawn(
     ALERTMANAGER_BINARY,
@@ -34,9 +41,8 @@ export async function startAlertmanager(workDir: string): Promise<RunningAlertma
       `--config.file=${config}`,
       `--storage.path=${path.join(workDir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
-      // A lone instance: gossip would listen on every interface by default.
-      `--cluster.listen-address=127.0.0.1:${clusterPort}`,
-      '--cluster.advertise-address=127.0.0.1:' + clusterPort,
+      // An empty address turns off the gossip mesh, which would otherwise bind a second port on every interface.
+      '--cluster.listen-address=',
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -48,6 +54,12 @@ export async function startAlertmanager(workDir: string): Promise<RunningAlertma
   });
   return {
     url,
+    async alerts(filter = []) {
+      const query = filter.map((f) => `filter=${encodeURIComponent(f)}`).join('&');
+      const res = await fetch(`${url}/api/v2/alerts${query ? `?${query}` : ''}`);
+      if (!res.ok) throw new Error(`Alertmanager answered ${res.status}: ${await res.text()}`);
+      return (await res.json()) as AlertmanagerAlert[];
+    },
     log: () => log,
     async stop() {
       if (child.exitCode !== null) return;
@@ -56,14 +68,4 @@ export async function startAlertmanager(workDir: string): Promise<RunningAlertma
       await exited;
     },
   };
-}
-
-/** What Prometheus does when a rule fires: POST the alert to Alertmanager's API v2. */
-export async function postAlert(url: string, labels: Record<string, string>, annotations: Record<string, string>, startsAt = new Date()): Promise<void> {
-  const res = await fetch(`${url}/api/v2/alerts`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify([{ labels, annotations, startsAt: startsAt.toISOString(), generatorURL: 'http://prometheus.invalid/graph' }]),
-  });
-  if (!res.ok) throw new Error(`Alertmanager refused the alert: ${res.status} ${await res.text()}`);
 }

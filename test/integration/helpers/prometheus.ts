@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import yaml from 'js-yaml';
 
 /** Debian's Prometheus, started on a free loopback port with its own storage, scraping targets every second. */
 export const PROMETHEUS_BINARY = '/usr/bin/prometheus';
@@ -39,24 +40,39 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
   throw new Error(`Gave up waiting for ${what}. Last error: ${String(last)}`);
 }
 
-export async function startPrometheus(workDir: string, targets: string[]): Promise<RunningPrometheus> {
+/** What a test's Prometheus scrapes, evaluates and alerts to, beyond the defaults. */
+export interface PrometheusSetup {
+  /** Full scrape_configs entries (e.g. the sandbox's kube-prometheus-shaped jobs). */
+  scrapeConfigs?: object[];
+  /** Rule files to load, as paths. */
+  ruleFiles?: string[];
+  /** Alertmanager base URLs (http://host:port) to send alerts to. */
+  alertmanagers?: string[];
+}
+
+/**
+ * Starts Prometheus scraping every second. Given a list of host:port targets it scrapes their
+ * /metrics as one job (`daytwo-sandbox`); given a setup, exactly the scrape configs, rule files
+ * and Alertmanagers the setup names.
+ */
+export async function startPrometheus(workDir: string, targetsOrSetup: string[] | PrometheusSetup): Promise<RunningPrometheus> {
   mkdirSync(workDir, { recursive: true });
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const config = path.join(workDir, 'prometheus.yml');
+  const setup: PrometheusSetup = Array.isArray(targetsOrSetup)
+    ? { scrapeConfigs: [{ job_name: 'daytwo-sandbox', metrics_path: '/metrics', static_configs: [{ targets: targetsOrSetup }] }] }
+    : targetsOrSetup;
   writeFileSync(
     config,
-    [
-      'global:',
-      '  scrape_interval: 1s',
-      '  evaluation_interval: 1s',
-      'scrape_configs:',
-      '  - job_name: daytwo-sandbox',
-      '    metrics_path: /metrics',
-      '    static_configs:',
-      `      - targets: [${targets.map((t) => `'${t}'`).join(', ')}]`,
-      '',
-    ].join('\n'),
+    yaml.dump({
+      global: { scrape_interval: '1s', evaluation_interval: '1s' },
+      scrape_configs: setup.scrapeConfigs ?? [],
+      ...(setup.ruleFiles ? { rule_files: setup.ruleFiles } : {}),
+      ...(setup.alertmanagers
+        ? { alerting: { alertmanagers: [{ api_version: 'v2', static_configs: [{ targets: setup.alertmanagers.map((u) => new URL(u).host) }] }] } }
+        : {}),
+    }),
   );
   let log = '';
   const child: ChildProcess = spawn(

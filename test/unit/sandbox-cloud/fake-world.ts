@@ -1,4 +1,5 @@
 import type { ImageBehaviour } from '../../../electron/engine/sandbox/kube/controllers/images.js';
+import type { KubeObject } from '../../../electron/engine/sandbox/kube/types.js';
 import type { ClusterSpec, LoadSignals, NodeView, PodView, ReplicaCounts, SandboxWorld, ServiceSpec } from '../../../electron/engine/sandbox/world.js';
 
 /**
@@ -92,6 +93,11 @@ export class FakeWorld implements SandboxWorld {
 
   nodes(): Iterable<NodeView> {
     return this.nodeList;
+  }
+
+  /** No Kubernetes objects: kube-state-metrics is tested against the real Estate. */
+  objects(): readonly KubeObject[] {
+    return [];
   }
 
   replicas(serviceId: string): ReplicaCounts {

@@ -58,6 +58,11 @@ export class ExpositionWriter {
     this.text += name + '{' + labels + moreLabels + '} ' + formatValue(value) + '\n';
   }
 
+  /** Text already in the format (a family split off another writer). */
+  raw(text: string): void {
+    this.text += text;
+  }
+
   toBuffer(): Buffer {
     return Buffer.from(this.text, 'utf8');
   }

@@ -25,15 +25,12 @@ export interface PodSeries {
   pod: PodView;
   service: ServiceSpec;
   http: boolean;
-  /** cluster, namespace, pod, service: shared prefix of the HTTP series' labels. */
+  /**
+   * The labels an application's series get when the Prometheus Operator scrapes it through a
+   * ServiceMonitor: namespace, pod, container, service, endpoint (the port's name) and job (the
+   * Service's name). No cluster: that is the scraping Prometheus's to add, if it watches many.
+   */
   labels: string;
-  /** cluster, namespace, pod: kube-state-metrics' pod labels. */
-  podLabels: string;
-  /** cluster, namespace, pod, container. */
-  restartLabels: string;
-  /** cluster, namespace, pod, container, node: cAdvisor-style labels. */
-  containerLabels: string;
-  containerNode: string | null;
   /** Cumulative requests per method × code, in METHODS × CODES order. */
   requests: Float64Array;
   /** Cumulative requests at or under each bucket bound. */
@@ -79,10 +76,6 @@ export class PodTraffic {
       }
       s.pod = pod;
       s.seen = generation;
-      if (pod.node !== s.containerNode) {
-        s.containerNode = pod.node;
-        s.containerLabels = labelPairs({ cluster: pod.cluster, namespace: pod.namespace, pod: pod.name, container: service.name, node: pod.node ?? '' });
-      }
       if (seconds <= 0) continue;
       const running = pod.phase === 'Running';
       const cpuShare = this.load.cpuShareOfRequest(service.id, now, s.podHash, running, pod.ready, pod.crashing);
@@ -118,16 +111,16 @@ export class PodTraffic {
     return this.series.values();
   }
 
+  get(cluster: string, namespace: string, name: string): PodSeries | undefined {
+    return this.series.get(cluster, namespace, name);
+  }
+
   private newSeries(pod: PodView, service: ServiceSpec): PodSeries {
     return {
       pod,
       service,
       http: HTTP_TIERS.has(service.tier) && service.baseRps > 0,
-      labels: labelPairs({ cluster: pod.cluster, namespace: pod.namespace, pod: pod.name, service: service.name }),
-      podLabels: labelPairs({ cluster: pod.cluster, namespace: pod.namespace, pod: pod.name }),
-      restartLabels: labelPairs({ cluster: pod.cluster, namespace: pod.namespace, pod: pod.name, container: service.name }),
-      containerLabels: labelPairs({ cluster: pod.cluster, namespace: pod.namespace, pod: pod.name, container: service.name, node: pod.node ?? '' }),
-      containerNode: pod.node,
+      labels: labelPairs({ namespace: pod.namespace, pod: pod.name, container: service.name, service: service.name, endpoint: 'http', job: service.name }),
       requests: new Float64Array(METHODS.length * CODES.length),
       buckets: new Float64Array(LATENCY_BUCKETS.length),
       count: 0,

@@ -1,101 +1,107 @@
 import type { EstateLoad } from '../load/estate-load.js';
-import type { ReplicaCounts, SandboxWorld } from '../world.js';
+import type { Pod } from '../kube/types.js';
+import type { SandboxWorld } from '../world.js';
+import { renderAppMetrics } from './app-metrics.js';
+import { renderCadvisor } from './cadvisor.js';
 import { ExpositionWriter, labelPairs } from './exposition.js';
-import { CODES, LATENCY_BUCKETS, METHODS, type PodTraffic } from './pod-traffic.js';
+import { renderKubeStateMetrics } from './kube-state-metrics.js';
+import type { PodSeries, PodTraffic } from './pod-traffic.js';
 
 /**
- * The body of GET /metrics: what a cluster's Prometheus would scrape from the applications,
- * cAdvisor and kube-state-metrics, merged into one target with a `cluster` label (as a
- * multi-cluster setup adds through external labels). Names follow kube-state-metrics:
- * https://github.com/kubernetes/kube-state-metrics/tree/main/docs/metrics
+ * What the sandbox's Prometheus endpoints serve. Two shapes, both as real set-ups look:
+ *
+ * - One Prometheus per cluster, as kube-prometheus-stack installs it: three scrape targets per
+ *   cluster, `GET /metrics/<exporter>?cluster=<name>` for exporter kube-state-metrics, cadvisor
+ *   and apps. Series carry no `cluster` label; `job` (and cAdvisor's `metrics_path`) come from
+ *   the scrape configuration, as they do from a ServiceMonitor (see scrape-config.ts).
+ * - Many clusters in one Prometheus, as federation, Thanos or Mimir present them: `GET /metrics`
+ *   holds every cluster, each series with its `cluster` and the `job` it was scraped under
+ *   (scrape it with honor_labels, as one scrapes /federate).
+ *
+ * Every series is computed from live state: the kube store's objects (kube-state-metrics), and
+ * the load model's per-pod counters (cAdvisor, the applications).
  */
-const workloadLabelCache = new WeakMap<object, string>();
+export const EXPORTERS = ['kube-state-metrics', 'cadvisor', 'apps'] as const;
+export type Exporter = (typeof EXPORTERS)[number];
 
-export function renderMetrics(world: SandboxWorld, load: EstateLoad, traffic: PodTraffic): ExpositionWriter {
-  const now = world.now();
-  traffic.advance(now);
+export function isExporter(name: string): name is Exporter {
+  return (EXPORTERS as readonly string[]).includes(name);
+}
+
+/** The label prefix for a series' target labels: `a="x",b="y",`, or '' for none. */
+function targetPrefix(labels: Record<string, string>): string {
+  return Object.keys(labels).length > 0 ? `${labelPairs(labels)},` : '';
+}
+
+function render(out: ExpositionWriter, world: SandboxWorld, load: EstateLoad, traffic: PodTraffic, cluster: string, exporter: Exporter, target: Record<string, string>): void {
+  if (exporter === 'kube-state-metrics') {
+    renderKubeStateMetrics(out, (resource) => world.objects(cluster, resource), targetPrefix(target));
+  } else if (exporter === 'cadvisor') {
+    const seriesOf = (pod: Pod) => traffic.get(cluster, pod.metadata.namespace ?? '', pod.metadata.name);
+    renderCadvisor(out, world.objects(cluster, 'pods') as Pod[], seriesOf, load, world.now(), targetPrefix(target));
+  } else {
+    const pods: PodSeries[] = [];
+    for (const s of traffic.all()) if (s.pod.cluster === cluster) pods.push(s);
+    renderAppMetrics(out, pods, targetPrefix(target));
+  }
+}
+
+/** One cluster's target for one exporter: no cluster label, the job left to the scrape configuration. */
+export function renderTarget(world: SandboxWorld, load: EstateLoad, traffic: PodTraffic, cluster: string, exporter: Exporter): ExpositionWriter {
+  traffic.advance(world.now());
   const out = new ExpositionWriter();
-  const pods = [...traffic.all()];
-  const httpPods = pods.filter((s) => s.http);
-  const methodCode = METHODS.flatMap((method) => CODES.map((code) => `,code="${code}",method="${method}"`));
-  const le = LATENCY_BUCKETS.map((b) => `,le="${b}"`);
+  render(out, world, load, traffic, cluster, exporter, {});
+  return out;
+}
 
-  out.family('http_requests_total', 'counter', 'Total HTTP requests served by the pod, by status code and method.');
-  for (const s of httpPods) {
-    for (let i = 0; i < methodCode.length; i++) {
-      out.sample2('http_requests_total', s.labels, methodCode[i] as string, Math.floor(s.requests[i] as number));
+/** The job and target labels each exporter's series have in kube-prometheus. */
+const JOB_LABELS: Record<Exporter, Record<string, string>> = {
+  'kube-state-metrics': { job: 'kube-state-metrics' },
+  cadvisor: { job: 'kubelet', metrics_path: '/metrics/cadvisor' },
+  // An application's job is its Service's name, already among its own labels.
+  apps: {},
+};
+
+/**
+ * Every cluster in one body, federation-style. The exposition format wants each family's
+ * samples together, so each exporter's families are written once with all clusters' samples.
+ */
+export function renderMetrics(world: SandboxWorld, load: EstateLoad, traffic: PodTraffic): ExpositionWriter {
+  traffic.advance(world.now());
+  const out = new ExpositionWriter();
+  for (const exporter of EXPORTERS) {
+    const byFamily = new Map<string, ExpositionWriter>();
+    for (const cluster of world.clusters) {
+      const part = new ExpositionWriter();
+      render(part, world, load, traffic, cluster.name, exporter, { cluster: cluster.name, ...JOB_LABELS[exporter] });
+      byFamily.set(cluster.name, part);
     }
+    mergeFamilies(out, [...byFamily.values()]);
   }
+  return out;
+}
 
-  out.family('http_request_duration_seconds', 'histogram', 'Time from receiving a request to sending the last byte of the response.');
-  for (const s of httpPods) {
-    for (let b = 0; b < le.length; b++) {
-      out.sample2('http_request_duration_seconds_bucket', s.labels, le[b] as string, Math.floor(s.buckets[b] as number));
-    }
-    const count = Math.floor(s.count);
-    out.sample2('http_request_duration_seconds_bucket', s.labels, ',le="+Inf"', count);
-    out.sample('http_request_duration_seconds_sum', s.labels, Math.round(s.durationSeconds * 1000) / 1000);
-    out.sample('http_request_duration_seconds_count', s.labels, count);
+/** Writes the families of several bodies that announce the same families in the same order, each family's samples together. */
+function mergeFamilies(out: ExpositionWriter, parts: ExpositionWriter[]): void {
+  const split = parts.map((p) => splitFamilies(p.toString()));
+  const first = split[0];
+  if (!first) return;
+  for (let f = 0; f < first.length; f++) {
+    out.raw((first[f] as { header: string }).header);
+    for (const families of split) out.raw(families[f]?.body ?? '');
   }
+}
 
-  out.family('container_cpu_usage_seconds_total', 'counter', 'Cumulative cpu time consumed in seconds.');
-  for (const s of pods) {
-    if (s.pod.phase !== 'Running' && s.cpuSeconds === 0) continue;
-    out.sample('container_cpu_usage_seconds_total', s.containerLabels, Math.round(s.cpuSeconds * 1000) / 1000);
-  }
-
-  out.family('container_memory_working_set_bytes', 'gauge', 'Current working set in bytes.');
-  for (const s of pods) {
-    if (s.pod.phase !== 'Running') continue;
-    const share = load.memoryShareOfRequest(s.service.id, now, s.podHash, true, s.pod.crashing, s.pod.startedAt);
-    out.sample('container_memory_working_set_bytes', s.containerLabels, Math.round(s.pod.memoryRequestMi * share * 1024 * 1024));
-  }
-
-  out.family('kube_pod_status_ready', 'gauge', 'Describes whether the pod is ready to serve requests.');
-  for (const s of pods) {
-    const ready = s.pod.ready;
-    out.sample2('kube_pod_status_ready', s.podLabels, ',condition="true"', ready ? 1 : 0);
-    out.sample2('kube_pod_status_ready', s.podLabels, ',condition="false"', ready ? 0 : 1);
-    out.sample2('kube_pod_status_ready', s.podLabels, ',condition="unknown"', 0);
-  }
-
-  out.family('kube_pod_container_status_restarts_total', 'counter', 'The number of container restarts per container.');
-  for (const s of pods) {
-    out.sample('kube_pod_container_status_restarts_total', s.restartLabels, s.pod.restarts);
-  }
-
-  const deployments = world.services.filter((s) => s.workloadKind === 'Deployment');
-  const statefulSets = world.services.filter((s) => s.workloadKind === 'StatefulSet');
-  const workloadLabels = (s: (typeof world.services)[number], kind: 'deployment' | 'statefulset') => {
-    let labels = workloadLabelCache.get(s);
-    if (labels === undefined) {
-      labels = labelPairs({ cluster: s.cluster, namespace: s.namespace, [kind]: s.name });
-      workloadLabelCache.set(s, labels);
-    }
-    return labels;
-  };
-
-  const replicas = new Map(world.services.map((s) => [s.id, world.replicas(s.id)]));
-  const count = (s: (typeof world.services)[number]) => replicas.get(s.id) as ReplicaCounts;
-  out.family('kube_deployment_spec_replicas', 'gauge', 'Number of desired pods for a deployment.');
-  for (const s of deployments) out.sample('kube_deployment_spec_replicas', workloadLabels(s, 'deployment'), count(s).desired);
-  out.family('kube_deployment_status_replicas_available', 'gauge', 'The number of available replicas per deployment.');
-  for (const s of deployments) out.sample('kube_deployment_status_replicas_available', workloadLabels(s, 'deployment'), count(s).available);
-  out.family('kube_deployment_status_replicas_ready', 'gauge', 'The number of ready replicas per deployment.');
-  for (const s of deployments) out.sample('kube_deployment_status_replicas_ready', workloadLabels(s, 'deployment'), count(s).ready);
-  out.family('kube_deployment_status_replicas_updated', 'gauge', 'The number of updated replicas per deployment.');
-  for (const s of deployments) out.sample('kube_deployment_status_replicas_updated', workloadLabels(s, 'deployment'), count(s).updated);
-  out.family('kube_statefulset_replicas', 'gauge', 'Number of desired pods for a StatefulSet.');
-  for (const s of statefulSets) out.sample('kube_statefulset_replicas', workloadLabels(s, 'statefulset'), count(s).desired);
-  out.family('kube_statefulset_status_replicas_ready', 'gauge', 'The number of ready replicas per StatefulSet.');
-  for (const s of statefulSets) out.sample('kube_statefulset_status_replicas_ready', workloadLabels(s, 'statefulset'), count(s).ready);
-
-  out.family('kube_node_status_condition', 'gauge', 'The condition of a cluster node.');
-  for (const node of world.nodes()) {
-    const base = labelPairs({ cluster: node.cluster, node: node.name, condition: 'Ready' });
-    out.sample('kube_node_status_condition', `${base},status="true"`, node.ready ? 1 : 0);
-    out.sample('kube_node_status_condition', `${base},status="false"`, node.ready ? 0 : 1);
-    out.sample('kube_node_status_condition', `${base},status="unknown"`, 0);
+function splitFamilies(text: string): { header: string; body: string }[] {
+  const out: { header: string; body: string }[] = [];
+  let at = 0;
+  while (at < text.length) {
+    const helpEnd = text.indexOf('\n', at);
+    const typeEnd = text.indexOf('\n', helpEnd + 1);
+    const next = text.indexOf('\n# HELP ', typeEnd);
+    const end = next === -1 ? text.length : next + 1;
+    out.push({ header: text.slice(at, typeEnd + 1), body: text.slice(typeEnd + 1, end) });
+    at = end;
   }
   return out;
 }

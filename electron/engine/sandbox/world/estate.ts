@@ -1,7 +1,7 @@
 import { SimulatedCluster } from '../kube/cluster.js';
 import { type ImageBehaviour, ImageRegistry } from '../kube/controllers/images.js';
 import { isReady, podRequests } from '../kube/controllers/pods.js';
-import type { Deployment, NodeObject, Pod, StatefulSet } from '../kube/types.js';
+import type { Deployment, KubeObject, NodeObject, Pod, StatefulSet } from '../kube/types.js';
 import type { ClusterSpec, LoadSignals, NodeView, PodView, ReplicaCounts, SandboxWorld, ServiceSpec } from '../world.js';
 import { buildEstate } from './build.js';
 import { planEstate } from './catalog.js';
@@ -150,6 +150,10 @@ export class Estate implements SandboxWorld {
       updated: d?.status.updatedReplicas ?? 0,
       available: d?.status.availableReplicas ?? 0,
     };
+  }
+
+  objects(cluster: string, resource: string): readonly KubeObject[] {
+    return this.simulated.get(cluster)?.store.objects(resource) ?? [];
   }
 
   attachLoad(signals: LoadSignals): void {
