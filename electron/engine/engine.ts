@@ -24,6 +24,12 @@ import { metricsHandlers } from './metrics/handlers.js';
 import { IncidentService } from './incidents/incident-service.js';
 import { incidentHandlers, incidentTopicHandlers } from './incidents/handlers.js';
 import os from 'node:os';
+import path from 'node:path';
+import { resourcesDir } from './app-paths.js';
+import { RunbookLibrary } from './runbooks/runbook-library.js';
+import { RunService } from './runbooks/run-service.js';
+import { KubeApprovals } from './runbooks/approval.js';
+import { runbookHandlers, runTopicHandlers } from './runbooks/handlers.js';
 
 export interface EngineOptions {
   mode: AppInfo['mode'];
@@ -44,6 +50,10 @@ export interface EngineOptions {
   clusterAccess?: ClusterAccess;
   /** Operations tuning for tests: how often verification re-reads, and its default deadline. */
   operationTuning?: { pollIntervalMs?: number; verifyTimeoutMs?: number };
+  /** Runbook folders (--runbooks, repeatable), read before the bundled ones: a team's runbook replaces a bundled one of the same name. */
+  runbookDirs?: string[];
+  /** Where the bundled runbooks are; default resources/runbooks beside the app. */
+  bundledRunbooksDir?: string;
   /** Metrics tuning for tests: sampling interval, alert polling, CloudWatch retry, cache limits. */
   metricsTuning?: Pick<MetricsServiceOptions, 'kubeSampleMs' | 'kubeIdleMs' | 'alertIntervalMs' | 'cloudWatchRetry' | 'cache'>;
 }
@@ -66,6 +76,9 @@ export interface Engine {
   readonly metrics: MetricsService;
   /** Declared incidents, their timelines and notes (incidents/incident-service.ts). */
   readonly incidents: IncidentService;
+  /** Runbooks from every folder, and their runs (runbooks/). */
+  readonly runbooks: RunbookLibrary;
+  readonly runs: RunService;
   readonly info: AppInfo;
   close(): Promise<void>;
 }
@@ -91,15 +104,16 @@ export function createEngine(options: EngineOptions): Engine {
       })
     : null;
   const audit = new AuditLog(db);
+  const clusters =
+    options.clusterAccess ??
+    clusterAccessFromConnections(
+      options.connections ? loadKubeconfig(options.connections.kubeconfigFiles ?? kubeconfigPaths(options.connections.env)).contexts : [],
+      sources,
+    );
   const operations = new OperationsService({
     db,
     audit,
-    clusters:
-      options.clusterAccess ??
-      clusterAccessFromConnections(
-        options.connections ? loadKubeconfig(options.connections.kubeconfigFiles ?? kubeconfigPaths(options.connections.env)).contexts : [],
-        sources,
-      ),
+    clusters,
     productionPatterns: () => settings.get().productionPatterns,
     onTimelineEvent: (ended) => {
       const { sourceId, event } = operationEstateEvent(ended);
@@ -137,6 +151,27 @@ export function createEngine(options: EngineOptions): Engine {
     audit,
     user: () => osUser(),
   });
+  const runbooks = new RunbookLibrary([
+    ...(options.runbookDirs ?? []).map((dir) => ({ origin: dir, dir })),
+    { origin: 'bundled', dir: options.bundledRunbooksDir ?? path.join(resourcesDir(), 'runbooks') },
+  ]);
+  const runs = new RunService({
+    db: incidentDb,
+    library: runbooks,
+    operations,
+    metrics: {
+      query: (params) => metrics.query(params),
+      prometheusSource: () => sources.list().find((s) => s.kind === 'prometheus' && s.enabled)?.id ?? null,
+    },
+    estate,
+    incidents: {
+      declare: (params) => incidents.declare(params),
+      get: (id) => incidents.get(id),
+      note: (params) => incidents.note(params),
+    },
+    approvals: new KubeApprovals({ clusters, audit, osUser }),
+    user: () => osUser(),
+  });
   const info: AppInfo = {
     name: 'Daytwo',
     version: options.version,
@@ -167,6 +202,12 @@ export function createEngine(options: EngineOptions): Engine {
       },
       ...operationHandlers(operations, audit),
       ...metricsHandlers(metrics),
+      ...runbookHandlers({
+        library: runbooks,
+        runs,
+        estate: { get: (id) => estate.get(id), parent: (id) => estate.parent(id), sources: () => sources.list() },
+        mayPerform: (request) => operations.mayPerform(request),
+      }),
       ...incidentHandlers({
         service: incidents,
         dataDir: options.dataDir,
@@ -179,6 +220,7 @@ export function createEngine(options: EngineOptions): Engine {
     topicHandlers: {
       ...operationTopicHandlers(operations),
       ...incidentTopicHandlers(incidents),
+      ...runTopicHandlers(runs),
       'sources.subscribe': (_params, push) => {
         push({ sources: sources.list() });
         return sources.subscribe((list) => push({ sources: list }));
@@ -203,6 +245,8 @@ export function createEngine(options: EngineOptions): Engine {
     audit,
     metrics,
     incidents,
+    runbooks,
+    runs,
     info,
     async close() {
       await metrics.close();

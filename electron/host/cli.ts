@@ -38,6 +38,7 @@ export async function runHost(argv: string[]): Promise<void> {
       sealer: passphraseSealer(process.env.DAYTWO_VAULT_PASSPHRASE),
       sandbox: estate.sandbox !== null,
       connections: estate.connections,
+      runbookDirs: args.runbooks,
     });
   } catch (error) {
     await estate.sandbox?.stop();

@@ -6,6 +6,7 @@ import { operationMethods, operationTopics } from './operations.js';
 import { auditMethods } from './audit.js';
 import { metricsMethods } from './metrics.js';
 import { incidentMethods, incidentTopics } from './incidents.js';
+import { runbookMethods, runbookTopics } from './runbooks.js';
 import type { MethodSpec, TopicSpec } from './define.js';
 
 /**
@@ -20,6 +21,7 @@ export const methods = {
   ...auditMethods,
   ...metricsMethods,
   ...incidentMethods,
+  ...runbookMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const topics = {
@@ -27,6 +29,7 @@ export const topics = {
   ...estateTopics,
   ...operationTopics,
   ...incidentTopics,
+  ...runbookTopics,
 } satisfies Record<string, TopicSpec>;
 
 export type Methods = typeof methods;

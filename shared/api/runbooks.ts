@@ -153,6 +153,10 @@ export const CheckResult = z.object({
   stale: z.boolean(),
   ageMs: z.number().nullable(),
   query: z.string(),
+  /** The same query over the last minutes, for a small chart. */
+  points: z.array(z.tuple([EpochMs, z.number().nullable()])),
+  /** Why there is no value (no data, no Prometheus source, a query error). */
+  note: z.string().nullable(),
   at: EpochMs,
 });
 export type CheckResult = z.infer<typeof CheckResult>;

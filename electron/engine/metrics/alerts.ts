@@ -344,29 +344,8 @@ export class AlertWatch {
    * optionally cluster), in every context whose cluster matches; [null] when none is known.
    */
   private entitiesForLabels(labels: Record<string, string>): (string | null)[] {
-    const { estate } = this.options;
-    const out: string[] = [];
-    const namespace = labels.namespace;
-    for (const source of estate.sources()) {
-      if (source.kind !== 'kubernetes') continue;
-      const context = contextOfSource(source.id) ?? '';
-      const key = clusterKey(context);
-      const cluster = estate.get(clusterId(key));
-      const clusterName = typeof cluster?.status.cluster === 'string' ? cluster.status.cluster : context;
-      if (labels.cluster && labels.cluster !== clusterName && labels.cluster !== context) continue;
-      if (!namespace) {
-        if (labels.node) out.push(kubeObjectId(key, 'Node', null, labels.node));
-        continue;
-      }
-      const candidates = [
-        labels.service && kubeObjectId(key, 'Service', namespace, labels.service),
-        labels.deployment && kubeObjectId(key, 'Deployment', namespace, labels.deployment),
-        labels.statefulset && kubeObjectId(key, 'StatefulSet', namespace, labels.statefulset),
-        labels.pod && kubeObjectId(key, 'Pod', namespace, labels.pod),
-      ];
-      for (const id of candidates) if (id && estate.get(id)) out.push(id);
-    }
-    return out.length > 0 ? out : [null];
+    const found = entitiesForAlertLabels(this.options.estate, labels);
+    return found.length > 0 ? found : [null];
   }
 
   private schedule(ms: number): void {
@@ -376,6 +355,37 @@ export class AlertWatch {
     }, ms);
     this.timer.unref?.();
   }
+}
+
+/**
+ * The estate entities an alert's standard labels name (cluster, namespace, service, deployment,
+ * statefulset, pod, node), in every Kubernetes context that has them. Alert events and
+ * runbook offers (runbooks/alert-offers.ts) both ask here.
+ */
+export function entitiesForAlertLabels(estate: Pick<EstateView, 'get' | 'sources'>, labels: Record<string, string>): string[] {
+  const out: string[] = [];
+  const namespace = labels.namespace;
+  for (const source of estate.sources()) {
+    if (source.kind !== 'kubernetes') continue;
+    const context = contextOfSource(source.id) ?? '';
+    const key = clusterKey(context);
+    const cluster = estate.get(clusterId(key));
+    const clusterName = typeof cluster?.status.cluster === 'string' ? cluster.status.cluster : context;
+    if (labels.cluster && labels.cluster !== clusterName && labels.cluster !== context) continue;
+    if (!namespace) {
+      // A node is named even before the estate lists it: the alert may be why it went missing.
+      if (labels.node) out.push(kubeObjectId(key, 'Node', null, labels.node));
+      continue;
+    }
+    const candidates = [
+      labels.service && kubeObjectId(key, 'Service', namespace, labels.service),
+      labels.deployment && kubeObjectId(key, 'Deployment', namespace, labels.deployment),
+      labels.statefulset && kubeObjectId(key, 'StatefulSet', namespace, labels.statefulset),
+      labels.pod && kubeObjectId(key, 'Pod', namespace, labels.pod),
+    ];
+    for (const id of candidates) if (id && estate.get(id)) out.push(id);
+  }
+  return out;
 }
 
 function fingerprint(alert: PrometheusAlert): string {

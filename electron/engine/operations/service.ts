@@ -147,6 +147,22 @@ export class OperationsService {
     return plan;
   }
 
+  /**
+   * Whether the context's user may perform the request, by the same SelfSubjectAccessReviews a
+   * plan asks, without planning anything: how runbook offers pick, of several contexts on one
+   * cluster, the one that may act. False when the source is not live or the review refuses.
+   */
+  async mayPerform(request: PlanRequest): Promise<boolean> {
+    const target = parseTarget(request.target);
+    if (!this.options.clusters.isLive(target.context) || !this.options.clusters.kubeConfigFor(target.context)) return false;
+    try {
+      await requirePermissions(this.callsFor(target), operationModules[request.kind].permissions(target, request.params as never));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** Plans the same request again against live state; the old plan can no longer be executed. */
   async replan(planId: string): Promise<Plan> {
     const stored = this.requirePlan(planId);

@@ -27,6 +27,8 @@ export interface SandboxOptions {
 
 export interface RunningSandbox {
   kubeconfigPath: string;
+  /** A second admin's kubeconfig, for two-person approvals; not part of the estate's connections. */
+  approverKubeconfigPath: string;
   awsConfigPath: string;
   awsCredentialsPath: string;
   metricsUrl: string;
@@ -49,7 +51,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const kubeUrls = new Map<string, string>();
   const kube = new KubeApiServer(
     { cluster: (name) => estate.simulated.get(name), usage: (pod, cluster) => estate.usage(pod, cluster), serviceNetwork: (cluster) => estate.serviceNetwork(cluster) },
-    new Authenticator([users.admin, users.viewer]),
+    new Authenticator([users.admin, users.viewer, users.approver]),
     (cluster) => new URL(kubeUrls.get(cluster) ?? 'https://127.0.0.1').host,
   );
 
@@ -109,7 +111,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       clusterServers.push(api);
       kubeUrls.set(spec.name, `https://127.0.0.1:${await listen(api)}`);
     }
-    files = await writeSandboxFiles({ outDir: options.outDir, baseUrl, kubeUrls, caPem: certificate.certPem, clusters: estate.clusters, admin: users.admin, viewer: users.viewer, seed });
+    files = await writeSandboxFiles({ outDir: options.outDir, baseUrl, kubeUrls, caPem: certificate.certPem, clusters: estate.clusters, admin: users.admin, viewer: users.viewer, approver: users.approver, seed });
   } catch (e) {
     server.close();
     for (const api of clusterServers) api.close();

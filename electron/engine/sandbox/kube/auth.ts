@@ -32,11 +32,17 @@ const SELF_REVIEWS = new Set(['selfsubjectaccessreviews', 'selfsubjectrulesrevie
 /** Subresources that read but reach into a workload; `view` does not grant them. */
 const PRIVILEGED_READS = new Set(['exec', 'attach', 'portforward', 'proxy']);
 
-export function sandboxUsers(seed: number): { admin: User; viewer: User } {
+/**
+ * Three users: the admin the main kubeconfig acts as, a read-only viewer, and a second admin
+ * (`sandbox-approver`) written to its own kubeconfig file, the colleague whose identity a
+ * two-person approval needs (issue 12).
+ */
+export function sandboxUsers(seed: number): { admin: User; viewer: User; approver: User } {
   const token = (who: string) => `${who}-${fnv32a(`${seed}:${who}:a`).toString(16)}${fnv32a(`${seed}:${who}:b`).toString(16)}`;
   return {
     admin: { username: 'sandbox-admin', uid: 'a1b2c3d4-0000-4000-8000-00000000ad01', groups: ['system:masters', 'system:authenticated'], token: token('admin'), readOnly: false },
     viewer: { username: 'sandbox-viewer', uid: 'a1b2c3d4-0000-4000-8000-00000000fe01', groups: ['sandbox:viewers', 'system:authenticated'], token: token('viewer'), readOnly: true },
+    approver: { username: 'sandbox-approver', uid: 'a1b2c3d4-0000-4000-8000-00000000a902', groups: ['system:masters', 'system:authenticated'], token: token('approver'), readOnly: false },
   };
 }
 
