@@ -187,7 +187,12 @@ describe.skipIf(!prometheusAvailable)('a bad deploy, from the alert to the closi
     const { plan } = await call('operations.getPlan', { id: rollback.planId! });
     expect(plan.kind).toBe('rollback');
     expect(plan.state).toBe('ready');
-    expect(plan.params).toEqual({ revision: 1 });
+    // The revision before the broken one, read live from the Deployment's history.
+    const { revisions } = await call('operations.history', { target: plan.target });
+    const broke = revisions.find((x) => x.current)!;
+    expect(broke.images.some((i) => i.endsWith('-broken'))).toBe(true);
+    expect(plan.params).toEqual({ revision: Math.max(...revisions.filter((x) => !x.current).map((x) => x.revision)) });
+    expect(rollback.title).toBe(`Roll ${broken.name} back to revision ${String(plan.params.revision)}`);
     expect(plan.actingAs).toBe('sandbox-admin');
     const wrong = await refused('runs.step', { runId, stepId: 'rollback', action: 'execute', confirmation: 'nope' });
     expect(wrong.code).toBe('forbidden');

@@ -11,7 +11,7 @@ import type { QueryParams } from '../metrics/metrics-service.js';
 import { compare, parseExpectation } from './expectation.js';
 import type { RunbookLibrary } from './runbook-library.js';
 import { RunStore } from './run-store.js';
-import { fill, fillValue, MissingValueError, templateNames, type Values } from './template.js';
+import { fill, fillValue, templateNames, type Values } from './template.js';
 import type { ApprovalCheck } from './approval.js';
 
 /** What a run asks of operations: the same plan → confirm → execute path the operations view uses. */
@@ -388,8 +388,11 @@ export class RunService {
   private async planAction(run: Run, step: RunStep, definition: Extract<RunbookStep, { type: 'action' }>, by: string, again: boolean): Promise<Plan | null> {
     const before = step.planId ? this.options.operations.getPlan(step.planId) : null;
     let request: PlanRequest;
+    const learnt: Record<string, string | number> = {};
     try {
-      request = await this.requestFor(run, definition);
+      request = await this.requestFor(run, definition, learnt);
+      // The title names what the run learnt when it reached the step ("back to revision 2").
+      step.title = safeFill(definition.title, { ...run.parameters, ...learnt });
     } catch (err) {
       if (!(err instanceof ApiError) || err.code !== 'unavailable') throw err;
       // A parameter only live state can give (the previous revision) while the source is down: queue the action unplanned.
@@ -406,11 +409,11 @@ export class RunService {
     return plan;
   }
 
-  private async requestFor(run: Run, definition: Extract<RunbookStep, { type: 'action' }>): Promise<PlanRequest> {
+  private async requestFor(run: Run, definition: Extract<RunbookStep, { type: 'action' }>, learnt: Record<string, string | number> = {}): Promise<PlanRequest> {
     const values: Record<string, string | number> = { ...run.parameters };
     const target = fill(definition.target, values);
     const used = [...Object.values(definition.params).flatMap((v) => (typeof v === 'string' ? templateNames(v) : []))];
-    if (used.includes('previousRevision')) values.previousRevision = await this.previousRevision(target);
+    if (used.includes('previousRevision')) values.previousRevision = learnt.previousRevision = await this.previousRevision(target);
     const params = Object.fromEntries(Object.entries(definition.params).map(([k, v]) => [k, fillValue(v, values)]));
     // Numbers arrive as strings when a parameter was typed into a form: the operation's schema decides.
     const schema = operationParams[definition.operation];
@@ -476,13 +479,10 @@ export class RunService {
   }
 }
 
+/** Fills what is known now; a value the run learns later (the previous revision) stays a placeholder until the step is reached. */
 function safeFill(text: string, values: Values): string {
-  try {
-    return fill(text, values);
-  } catch (err) {
-    if (err instanceof MissingValueError) return text;
-    throw err;
-  }
+  const known = Object.fromEntries(templateNames(text).map((n) => [n, values[n] ?? `{{${n}}}`]));
+  return fill(text, known);
 }
 
 /** Entity ids the runbook's action targets name, for an incident declared for the run. */

@@ -101,7 +101,7 @@ gates: look
   });
 
   it('parses every bundled runbook', () => {
-    for (const name of fs.readdirSync(BUNDLED).filter((n) => n.endsWith('.md'))) {
+    for (const name of fs.readdirSync(BUNDLED).filter((n) => n.endsWith('.md') && n !== 'README.md')) {
       const file = path.join(BUNDLED, name);
       expect(() => parseRunbook({ id: name, origin: 'bundled', path: file, text: fs.readFileSync(file, 'utf8') }), name).not.toThrow();
     }
