@@ -28,6 +28,7 @@ import path from 'node:path';
 import { resourcesDir } from './app-paths.js';
 import { RunbookLibrary } from './runbooks/runbook-library.js';
 import { RunService } from './runbooks/run-service.js';
+import { RunbookUrls } from './runbooks/runbook-urls.js';
 import { KubeApprovals } from './runbooks/approval.js';
 import { runbookHandlers, runTopicHandlers } from './runbooks/handlers.js';
 
@@ -155,9 +156,11 @@ export function createEngine(options: EngineOptions): Engine {
     ...(options.runbookDirs ?? []).map((dir) => ({ origin: dir, dir })),
     { origin: 'bundled', dir: options.bundledRunbooksDir ?? path.join(resourcesDir(), 'runbooks') },
   ]);
+  const runbookUrls = new RunbookUrls(path.join(options.dataDir, 'runbook-urls'));
   const runs = new RunService({
     db: incidentDb,
-    library: runbooks,
+    // A runbook fetched from an alert's runbook_url runs like a bundled one.
+    library: { get: (id) => runbookUrls.get(id) ?? runbooks.get(id) },
     operations,
     metrics: {
       query: (params) => metrics.query(params),
@@ -207,6 +210,7 @@ export function createEngine(options: EngineOptions): Engine {
         runs,
         estate: { get: (id) => estate.get(id), parent: (id) => estate.parent(id), sources: () => sources.list() },
         mayPerform: (request) => operations.mayPerform(request),
+        urls: runbookUrls,
       }),
       ...incidentHandlers({
         service: incidents,

@@ -204,6 +204,21 @@ export const Offer = z.object({
 });
 export type Offer = z.infer<typeof Offer>;
 
+/** An alert's runbook_url: runnable when in Daytwo's format (runbookId), read-only text otherwise. */
+export const ExternalRunbook = z.object({
+  url: z.string(),
+  runbookId: z.string().nullable(),
+  markdown: z.string(),
+  fetchedAt: EpochMs,
+  /** Served from the offline copy. */
+  stale: z.boolean(),
+  ageMs: z.number().nullable(),
+  note: z.string().nullable(),
+  /** Why it is not runnable, when it is not. */
+  problems: z.array(RunbookProblem),
+});
+export type ExternalRunbook = z.infer<typeof ExternalRunbook>;
+
 const RunbookId = z.string().min(1).max(200);
 const RunId = z.string().min(1).max(100);
 
@@ -228,8 +243,15 @@ export const runbookMethods = {
   'runbooks.get': query('One runbook with its steps and Markdown.', z.object({ id: RunbookId }).strict(), z.object({ runbook: Runbook })),
   'runbooks.forAlert': query(
     'The runbooks that answer an alert, with parameters filled from its labels and the estate.',
-    z.object({ alertname: z.string().min(1).max(200), labels: z.record(z.string().max(200), z.string().max(2000)).default({}) }).strict(),
-    z.object({ offers: z.array(Offer) }),
+    z
+      .object({
+        alertname: z.string().min(1).max(200),
+        labels: z.record(z.string().max(200), z.string().max(2000)).default({}),
+        /** The alert's runbook_url annotation, fetched (or read from the offline copy). */
+        runbookUrl: z.string().max(2000).optional(),
+      })
+      .strict(),
+    z.object({ offers: z.array(Offer), external: ExternalRunbook.nullable(), externalError: z.string().nullable() }),
   ),
   'runs.start': mutation(
     'Start a run of a runbook with its parameters; optionally on an incident, or declaring one.',

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import type { Runbook, StepParams } from '../../../shared/api/runbooks.js';
+import type { ExternalRunbook, Runbook, StepParams } from '../../../shared/api/runbooks.js';
+import type { RunbookUrls } from './runbook-urls.js';
 import type { runbookMethods } from '../../../shared/api/runbooks.js';
 import type { PlanRequest } from '../../../shared/api/operations.js';
 import type { Handler, TopicHandler } from '../api/router.js';
@@ -15,6 +16,7 @@ export interface RunbookHandlerDeps {
   runs: RunService;
   estate: OfferEstate;
   mayPerform(request: PlanRequest): Promise<boolean>;
+  urls: RunbookUrls;
 }
 
 /** The router has parsed every request with the contract's schema: these are its outputs. */
@@ -31,10 +33,21 @@ export function runbookHandlers(deps: RunbookHandlerDeps): { [M in RunbookMethod
       library.reload();
       return library.list();
     },
-    'runbooks.get': ({ id }) => ({ runbook: library.get(id) }),
-    'runbooks.forAlert': async ({ alertname, labels }) => ({
-      offers: await offersForAlert(library.all(), { alertname, labels: labels ?? {} }, deps.estate, (runbook, values) => mayActFirst(runbook, values, deps.mayPerform)),
-    }),
+    'runbooks.get': ({ id }) => ({ runbook: deps.urls.get(id) ?? library.get(id) }),
+    'runbooks.forAlert': async ({ alertname, labels, runbookUrl }) => {
+      let external: ExternalRunbook | null = null;
+      let externalError: string | null = null;
+      if (runbookUrl) {
+        try {
+          external = await deps.urls.fetch(runbookUrl);
+        } catch (err) {
+          externalError = (err as Error).message;
+        }
+      }
+      const candidates = [...library.all(), ...(external?.runbookId ? [deps.urls.get(external.runbookId)].filter((r): r is Runbook => r !== undefined) : [])];
+      const offers = await offersForAlert(candidates, { alertname, labels: labels ?? {} }, deps.estate, (runbook, values) => mayActFirst(runbook, values, deps.mayPerform));
+      return { offers, external, externalError };
+    },
     'runs.start': async (params) => ({ run: await runs.start(parsed<typeof runbookMethods['runs.start']['params']>(params)) }),
     'runs.get': ({ id }) => ({ run: runs.get(id) }),
     'runs.list': () => ({ runs: runs.list() }),

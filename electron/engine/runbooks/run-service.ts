@@ -32,7 +32,7 @@ export interface RunIncidents {
 export interface RunServiceOptions {
   /** The durable (synchronous FULL) connection. */
   db: StoreDatabase;
-  library: RunbookLibrary;
+  library: Pick<RunbookLibrary, 'get'>;
   operations: RunOperations;
   metrics: {
     query(params: QueryParams): Promise<MetricQueryResult>;
