@@ -81,7 +81,10 @@ describe('kube-prometheus series from the sandbox', () => {
   it('shows a bad deploy as containers waiting in CrashLoopBackOff and a rollout that stops updating', () => {
     const { estate, side, advance } = sandbox();
     const service = estate.services.find((s) => s.cluster === CLUSTER && s.name === 'catalog-api')!;
-    estate.setImage(service.id, `${(estate.objects(CLUSTER, 'pods') as Pod[])[0]!.spec.containers[0]!.image.split(':')[0]}:0.0.0-broken`);
+    // Images exist because they were published (issue-15a's registry): publish the broken build first.
+    const brokenImage = `${(estate.objects(CLUSTER, 'pods') as Pod[])[0]!.spec.containers[0]!.image.split(':')[0]}:0.0.0-broken`;
+    estate.publishImage(brokenImage, 'crashes');
+    estate.setImage(service.id, brokenImage);
     advance(60_000);
     const { samples } = parseExposition(side.targetText(CLUSTER, 'kube-state-metrics'));
     const waiting = samples.filter((s) => s.name === 'kube_pod_container_status_waiting_reason' && s.labels.reason === 'CrashLoopBackOff');
