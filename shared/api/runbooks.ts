@@ -171,6 +171,8 @@ export const RunStep = z.object({
   /** For an action: its current plan (a draft while offline) and the operation once executed. */
   planId: z.string().nullable(),
   operationId: z.string().nullable(),
+  /** For a branch on a question: the answers it offers. */
+  answers: z.array(z.string()).default([]),
   records: z.array(StepRecord),
 });
 export type RunStep = z.infer<typeof RunStep>;

@@ -157,6 +157,7 @@ export class RunService {
         check: null,
         planId: null,
         operationId: null,
+        answers: step.type === 'branch' && step.question ? Object.keys(step.goto) : [],
         records: [],
       })),
       startedBy: by,
