@@ -24,8 +24,10 @@ test.afterAll(async () => {
   await host?.stop();
 });
 
-test('walk every step type of a runbook by keyboard', async ({ page }) => {
+test('walk every step type of a runbook by keyboard', async ({ page, console }) => {
   test.setTimeout(240_000);
+  // The self-approval and the unapproved execution are refused with 403, which the browser logs.
+  console.allow(/Failed to load resource: the server responded with a status of 403/);
   const base = host.url.replace(/#.*$/, '');
   await page.goto(host.url);
   await page.goto(`${base}#/runbooks`);

@@ -11,7 +11,8 @@ import './runbooks.css';
  * and a run with its steps. Routes: #/runbooks, #/runbooks/book/<id>, #/runbooks/run/<id>.
  */
 export function RunbooksView({ rest }: { rest: string[] }) {
-  if (rest[0] === 'book' && rest[1]) return <RunbookPage id={rest[1]} />;
+  // A runbook link may carry parameters after "?" (#/runbooks/book/<id>?namespace=shop), as an alert's offer builds it.
+  if (rest[0] === 'book' && rest[1]) return <RunbookPage id={rest[1].split('?')[0] as string} />;
   if (rest[0] === 'run' && rest[1]) return <RunPage id={rest[1]} />;
   return <RunbookList />;
 }
