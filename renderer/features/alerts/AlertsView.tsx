@@ -12,6 +12,7 @@ import { estateIndex, useEstateStore } from '../estate/store.js';
 import { useSourcesStore } from '../sources/sources-store.js';
 import { countByState, filterAlerts, watchAlerts, useAlertsStore } from './alerts-store.js';
 import { DeclareFromAlert } from '../incidents/register.js';
+import { RunbookForAlert } from '../runbooks/register.js';
 import '../estate/estate.css';
 import './alerts.css';
 
@@ -177,6 +178,7 @@ export function AlertsView() {
                       <span>{originWords[alert.origin]}</span>
                       <Untrusted text={sourceName(alert.sourceId)} className="muted" />
                       <DeclareFromAlert alert={alert} />
+                      <RunbookForAlert alert={alert} />
                     </span>
                   </div>
                 );

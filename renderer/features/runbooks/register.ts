@@ -3,8 +3,10 @@ import { RunbooksView } from './RunbooksView.js';
 
 /**
  * How runbooks plug into the frame: renderer/app/views.tsx lists `...runbooksViews` ("g r",
- * #/runbooks, #/runbooks/book/<id>, #/runbooks/run/<id>).
+ * #/runbooks, #/runbooks/book/<id>[?param=value…], #/runbooks/run/<id>); the alerts list puts
+ * <RunbookForAlert alert={alert} /> on each row.
  */
+export { RunbookForAlert } from './RunbookForAlert.js';
 export const runbooksViews: readonly ViewSpec[] = [
   {
     id: 'runbooks',
