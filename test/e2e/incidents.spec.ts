@@ -32,10 +32,12 @@ test.use({ viewport: { width: 1440, height: 900 } });
 test.beforeAll(async () => {
   test.setTimeout(120_000);
   host = await startHost(['--sandbox']);
-  const kubeconfig = path.join(host.dataDir, 'sandbox', 'kubeconfig');
-  const port = await until('the sandbox kubeconfig', () => {
-    const text = fs.existsSync(kubeconfig) ? fs.readFileSync(kubeconfig, 'utf8') : '';
-    return /server: https:\/\/127\.0\.0\.1:(\d+)\//.exec(text)?.[1];
+  // Each cluster's Kubernetes API has its own port since issue-15a; the scenario endpoints are on
+  // the sandbox's plain-HTTP port, which the AWS config names as its endpoint.
+  const awsConfig = path.join(host.dataDir, 'sandbox', 'aws-config');
+  const port = await until('the sandbox AWS config', () => {
+    const text = fs.existsSync(awsConfig) ? fs.readFileSync(awsConfig, 'utf8') : '';
+    return /endpoint_url = http:\/\/127\.0\.0\.1:(\d+)/.exec(text)?.[1];
   });
   sandboxOrigin = `http://127.0.0.1:${port}`;
   const started = await fetch(`${sandboxOrigin}/sandbox/scenarios/bad-deploy/start`, { method: 'POST' });
