@@ -90,5 +90,6 @@ test('walk every step type of a runbook by keyboard', async ({ page, console }) 
 
   await expect(page.locator('.view-summary')).toContainText('finished');
   await expect(page.locator('.run-step-skipped')).toHaveCount(2);
+  await expect(page.locator('.run-record')).toContainText(['', 'answered by', 'nodes have room; quota fine', 'no second person on shift', 'waiting for approval; escalated']);
   await saveScreenshot(page, 'runbooks-run-finished');
 });

@@ -224,6 +224,7 @@ function RunPage({ id }: { id: string }) {
                 <span className="run-step-type">{s.type}</span> <span className="run-step-title">{s.title}</span> <span className="run-step-state">{s.state}</span>
               </div>
               {s.check && <CheckLine step={s} />}
+              <LastRecord step={s} />
               {isCurrent && (
                 <div className="run-step-controls">
                   {step.type === 'manual' && <input aria-label="Note (evidence)" placeholder="Note (optional), Enter to tick" value={text} onChange={(e) => setText(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && act({ action: 'complete', ...(text ? { note: text } : {}) })} />}
@@ -241,6 +242,19 @@ function RunPage({ id }: { id: string }) {
         })}
       </ol>
     </section>
+  );
+}
+
+/** Who last did what on the step, and the words they gave (a note, an answer, a reason). */
+function LastRecord({ step }: { step: RunStep }) {
+  const last = [...step.records].reverse().find((r) => r.what !== 'reached' && r.what !== 'checked');
+  if (!last) return null;
+  const words = [last.inputs.note, last.inputs.answer, last.inputs.reason, last.outputs.error, last.outputs.approver && `approved by ${String(last.outputs.approver)}`].find((w) => typeof w === 'string' && w);
+  return (
+    <p className="run-record">
+      {last.what} by {last.by} at {new Date(last.at).toLocaleTimeString()}
+      {words ? `: ${String(words)}` : ''}
+    </p>
   );
 }
 
