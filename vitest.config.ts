@@ -6,7 +6,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.ts', 'test/security/**/*.test.ts', 'electron/**/*.test.ts', 'shared/**/*.test.ts'],
+          // Renderer component tests are .tsx beside their component, typechecked by renderer/tsconfig.json.
+          include: ['test/unit/**/*.test.ts', 'test/security/**/*.test.ts', 'electron/**/*.test.ts', 'shared/**/*.test.ts', 'renderer/**/*.test.tsx'],
           environment: 'node',
         },
       },

@@ -29,6 +29,13 @@ import os from 'node:os';
 import { loadPagerDutyConnections } from './connections/pagerduty-file.js';
 import { PagerDutySources } from './providers/pagerduty/pagerduty-sources.js';
 import { pagerdutyHandlers } from './providers/pagerduty/handlers.js';
+import path from 'node:path';
+import { resourcesDir } from './app-paths.js';
+import { RunbookLibrary } from './runbooks/runbook-library.js';
+import { RunService } from './runbooks/run-service.js';
+import { RunbookUrls } from './runbooks/runbook-urls.js';
+import { KubeApprovals } from './runbooks/approval.js';
+import { runbookHandlers, runTopicHandlers } from './runbooks/handlers.js';
 
 export interface EngineOptions {
   /** How often estate.snapshot's result is checked against the contract (every Nth call; default 20). */
@@ -57,6 +64,10 @@ export interface EngineOptions {
   clusterAccess?: ClusterAccess;
   /** Operations tuning for tests: how often verification re-reads, and its default deadline. */
   operationTuning?: { pollIntervalMs?: number; verifyTimeoutMs?: number };
+  /** Runbook folders (--runbooks, repeatable), read before the bundled ones: a team's runbook replaces a bundled one of the same name. */
+  runbookDirs?: string[];
+  /** Where the bundled runbooks are; default resources/runbooks beside the app. */
+  bundledRunbooksDir?: string;
   /** Metrics tuning for tests: sampling interval, alert polling, CloudWatch retry, cache limits. */
   metricsTuning?: Pick<MetricsServiceOptions, 'kubeSampleMs' | 'kubeIdleMs' | 'alertIntervalMs' | 'cloudWatchRetry' | 'cache'>;
 }
@@ -81,6 +92,9 @@ export interface Engine {
   readonly incidents: IncidentService;
   /** PagerDuty sources, their incidents and the note outbox (providers/pagerduty/pagerduty-sources.ts). */
   readonly pagerduty: PagerDutySources;
+  /** Runbooks from every folder, and their runs (runbooks/). */
+  readonly runbooks: RunbookLibrary;
+  readonly runs: RunService;
   readonly info: AppInfo;
   close(): Promise<void>;
 }
@@ -114,14 +128,13 @@ export function createEngine(options: EngineOptions): Engine {
     log: (message) => log(message),
   });
   const audit = new AuditLog(db, { key: options.auditKey ?? null, log: (message) => log(message) });
+  const clusters = options.clusterAccess ?? clusterAccessFromConnections(running ?? { kubeContexts: () => [], clusterGroups: () => [] }, sources);
   const operations = new OperationsService({
     pagerduty: pagerduty.operationsAccess(),
     alertmanager: alertmanagerAccess({ source: (id) => sources.get(id), connection: (id) => running?.connection(id), user: () => osUser() }),
     db,
     audit,
-    clusters:
-      options.clusterAccess ??
-      clusterAccessFromConnections(running ?? { kubeContexts: () => [], clusterGroups: () => [] }, sources),
+    clusters,
     productionPatterns: () => settings.get().productionPatterns,
     onTimelineEvent: (ended) => {
       const { sourceId, event } = operationEstateEvent(ended);
@@ -162,6 +175,29 @@ export function createEngine(options: EngineOptions): Engine {
     if (change === 'added') pagerduty.mirrorNote(note.incidentId, { text: note.text, occurredAt: note.occurredAt, author: note.author });
   });
   pagerduty.start();
+  const runbooks = new RunbookLibrary([
+    ...(options.runbookDirs ?? []).map((dir) => ({ origin: dir, dir })),
+    { origin: 'bundled', dir: options.bundledRunbooksDir ?? path.join(resourcesDir(), 'runbooks') },
+  ]);
+  const runbookUrls = new RunbookUrls(path.join(options.dataDir, 'runbook-urls'));
+  const runs = new RunService({
+    db: incidentDb,
+    // A runbook fetched from an alert's runbook_url runs like a bundled one.
+    library: { get: (id) => runbookUrls.get(id) ?? runbooks.get(id) },
+    operations,
+    metrics: {
+      query: (params) => metrics.query(params),
+      prometheusSource: () => sources.list().find((s) => s.kind === 'prometheus' && s.enabled)?.id ?? null,
+    },
+    estate,
+    incidents: {
+      declare: (params) => incidents.declare(params),
+      get: (id) => incidents.get(id),
+      note: (params) => incidents.note(params),
+    },
+    approvals: new KubeApprovals({ clusters, audit, osUser }),
+    user: () => osUser(),
+  });
   const info: AppInfo = {
     name: 'Daytwo',
     version: options.version,
@@ -197,6 +233,13 @@ export function createEngine(options: EngineOptions): Engine {
       },
       ...operationHandlers(operations, audit),
       ...metricsHandlers(metrics),
+      ...runbookHandlers({
+        library: runbooks,
+        runs,
+        estate: { get: (id) => estate.get(id), parent: (id) => estate.parent(id), clusters: () => estate.find({ kinds: ['cluster'] }) },
+        mayPerform: (request) => operations.mayPerform(request),
+        urls: runbookUrls,
+      }),
       ...incidentHandlers({
         service: incidents,
         dataDir: options.dataDir,
@@ -210,6 +253,7 @@ export function createEngine(options: EngineOptions): Engine {
     topicHandlers: {
       ...operationTopicHandlers(operations),
       ...incidentTopicHandlers(incidents),
+      ...runTopicHandlers(runs),
       'sources.subscribe': (_params, push) => {
         push({ sources: sources.list() });
         return sources.subscribe((list) => push({ sources: list }));
@@ -235,6 +279,8 @@ export function createEngine(options: EngineOptions): Engine {
     metrics,
     incidents,
     pagerduty,
+    runbooks,
+    runs,
     info,
     async close() {
       await metrics.close();

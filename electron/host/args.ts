@@ -7,6 +7,8 @@ export interface HostArgs {
   prometheus: string[];
   /** Alertmanager base URLs (--alertmanager, repeatable). */
   alertmanager: string[];
+  /** Runbook folders (--runbooks, repeatable), read before the bundled ones. */
+  runbooks: string[];
   /** auto: the built-in sandbox only when nothing is configured (--sandbox / --no-sandbox force it). */
   sandbox: 'auto' | 'always' | 'never';
   sandboxPods: number | undefined;
@@ -23,6 +25,7 @@ export function parseHostArgs(argv: string[]): HostArgs {
       'read-only': { type: 'boolean', default: false },
       prometheus: { type: 'string', multiple: true },
       alertmanager: { type: 'string', multiple: true },
+      runbooks: { type: 'string', multiple: true },
       sandbox: { type: 'boolean' },
       'no-sandbox': { type: 'boolean' },
       'sandbox-pods': { type: 'string' },
@@ -52,6 +55,7 @@ export function parseHostArgs(argv: string[]): HostArgs {
     readOnly: values['read-only'] ?? false,
     prometheus,
     alertmanager,
+    runbooks: values.runbooks ?? [],
     sandbox,
     sandboxPods,
     sandboxScenario: values['sandbox-scenario'],

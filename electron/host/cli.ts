@@ -41,6 +41,7 @@ export async function runHost(argv: string[]): Promise<void> {
       auditKey: process.env.DAYTWO_VAULT_PASSPHRASE ? auditKeyFromPassphrase(process.env.DAYTWO_VAULT_PASSPHRASE) : null,
       sandbox: estate.sandbox !== null,
       connections: estate.connections,
+      runbookDirs: args.runbooks,
     });
   } catch (error) {
     await estate.sandbox?.stop();

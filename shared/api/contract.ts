@@ -7,6 +7,7 @@ import { auditMethods } from './audit.js';
 import { metricsMethods } from './metrics.js';
 import { incidentMethods, incidentTopics } from './incidents.js';
 import { pagerdutyMethods } from './pagerduty.js';
+import { runbookMethods, runbookTopics } from './runbooks.js';
 import type { MethodSpec, TopicSpec } from './define.js';
 
 /**
@@ -22,6 +23,7 @@ export const methods = {
   ...metricsMethods,
   ...incidentMethods,
   ...pagerdutyMethods,
+  ...runbookMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const topics = {
@@ -29,6 +31,7 @@ export const topics = {
   ...estateTopics,
   ...operationTopics,
   ...incidentTopics,
+  ...runbookTopics,
 } satisfies Record<string, TopicSpec>;
 
 export type Methods = typeof methods;

@@ -352,30 +352,8 @@ export class AlertWatch {
    * blamed.
    */
   private entitiesForLabels(sourceId: string, labels: Record<string, string>): (string | null)[] {
-    const { estate } = this.options;
-    const out: string[] = [];
-    const namespace = labels.namespace;
-    const covered = this.options.coveredClusters?.(sourceId, labels.cluster);
-    // One cluster entity however many contexts reach it (sources/kubernetes/cluster-identity.ts).
-    for (const cluster of estate.clusters()) {
-      const key = parseKubeId(cluster.id)?.clusterKey;
-      if (!key) continue;
-      if (covered && covered.size > 0 && !covered.has(key)) continue;
-      const clusterName = typeof cluster.status.cluster === 'string' ? cluster.status.cluster : clusterNameOf(key);
-      if (labels.cluster && labels.cluster !== clusterName && labels.cluster !== clusterNameOf(key)) continue;
-      if (!namespace) {
-        if (labels.node) out.push(kubeObjectId(key, 'Node', null, labels.node));
-        continue;
-      }
-      const candidates = [
-        labels.service && kubeObjectId(key, 'Service', namespace, labels.service),
-        labels.deployment && kubeObjectId(key, 'Deployment', namespace, labels.deployment),
-        labels.statefulset && kubeObjectId(key, 'StatefulSet', namespace, labels.statefulset),
-        labels.pod && kubeObjectId(key, 'Pod', namespace, labels.pod),
-      ];
-      for (const id of candidates) if (id && estate.get(id)) out.push(id);
-    }
-    return out.length > 0 ? out : [null];
+    const found = entitiesForAlertLabels(this.options.estate, labels, this.options.coveredClusters?.(sourceId, labels.cluster));
+    return found.length > 0 ? found : [null];
   }
 
   private schedule(ms: number): void {
@@ -385,6 +363,49 @@ export class AlertWatch {
     }, ms);
     this.timer.unref?.();
   }
+}
+
+/**
+ * The estate entities an alert's standard labels name (cluster, namespace, service, deployment,
+ * statefulset, pod, node), in every Kubernetes context that has them. Alert events and
+ * runbook offers (runbooks/alert-offers.ts) both ask here.
+ */
+/**
+ * The estate's entities an alert's standard labels (`namespace`, `service`, `deployment`,
+ * `statefulset`, `pod`, `node`, `cluster`) name. A kube-prometheus-stack Prometheus's alerts carry
+ * no `cluster` label: `covered`, the cluster keys its source covers, says which cluster they come
+ * from, so a same-named object elsewhere is not blamed.
+ */
+export function entitiesForAlertLabels(estate: AlertEstate, labels: Record<string, string>, covered?: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  const namespace = labels.namespace;
+  // One cluster entity however many contexts reach it (sources/kubernetes/cluster-identity.ts).
+  for (const cluster of estate.clusters()) {
+    const key = parseKubeId(cluster.id)?.clusterKey;
+    if (!key) continue;
+    if (covered && covered.size > 0 && !covered.has(key)) continue;
+    const clusterName = typeof cluster.status.cluster === 'string' ? cluster.status.cluster : clusterNameOf(key);
+    if (labels.cluster && labels.cluster !== clusterName && labels.cluster !== clusterNameOf(key)) continue;
+    if (!namespace) {
+      // A node is named even before the estate lists it: the alert may be why it went missing.
+      if (labels.node) out.push(kubeObjectId(key, 'Node', null, labels.node));
+      continue;
+    }
+    const candidates = [
+      labels.service && kubeObjectId(key, 'Service', namespace, labels.service),
+      labels.deployment && kubeObjectId(key, 'Deployment', namespace, labels.deployment),
+      labels.statefulset && kubeObjectId(key, 'StatefulSet', namespace, labels.statefulset),
+      labels.pod && kubeObjectId(key, 'Pod', namespace, labels.pod),
+    ];
+    for (const id of candidates) if (id && estate.get(id)) out.push(id);
+  }
+  return out;
+}
+
+/** What linking alerts to entities reads of the estate. */
+export interface AlertEstate {
+  get(id: string): Entity | undefined;
+  clusters(): Entity[];
 }
 
 function fingerprint(alert: PrometheusAlert): string {

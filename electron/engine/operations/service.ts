@@ -165,6 +165,29 @@ export class OperationsService {
     return plan;
   }
 
+  /**
+   * Whether the context's user may perform the request, by the same SelfSubjectAccessReviews a
+   * plan asks, without planning anything: how runbook offers pick, of several contexts on one
+   * cluster, the one that may act. False when the source is not live or the review refuses.
+   */
+  async mayPerform(request: PlanRequest): Promise<boolean> {
+    if (isExternalKind(request.kind)) return false;
+    const parsed = parseTarget(request.target);
+    const module = operationModules[request.kind];
+    const named = 'context' in request ? request.context : undefined;
+    for (const context of named ? [named] : this.options.clusters.contextsOf(parsed.cluster)) {
+      if (!this.options.clusters.isLive(context) || !this.options.clusters.kubeConfigFor(context)) continue;
+      const target: Target = { ...parsed, context };
+      try {
+        await requirePermissions(this.callsFor(target), module.permissions(target, request.params as never));
+        return true;
+      } catch {
+        // This context's user may not; another reaching the same cluster may.
+      }
+    }
+    return false;
+  }
+
   /** Plans the same request again against live state; the old plan can no longer be executed. */
   async replan(planId: string): Promise<Plan> {
     const stored = this.requirePlan(planId);

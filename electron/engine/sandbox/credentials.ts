@@ -9,8 +9,8 @@ export interface LaunchCredentials {
   adminToken: string;
   /** The AWS profile's key pair; CloudWatch calls must be signed with this access key id. */
   aws: { accessKeyId: string; secretAccessKey: string };
-  /** Bearer tokens for the Kubernetes API's two users. */
-  kube: { admin: string; viewer: string };
+  /** Bearer tokens for the Kubernetes API's users: the admin, the viewer, and the second admin who approves. */
+  kube: { admin: string; viewer: string; approver: string };
 }
 
 export function launchCredentials(): LaunchCredentials {
@@ -18,7 +18,7 @@ export function launchCredentials(): LaunchCredentials {
     adminToken: randomBytes(24).toString('base64url'),
     // Shaped like AWS's own: AKIA and 16 upper-case base-32 characters; a 40-character secret.
     aws: { accessKeyId: `AKIA${base32(randomBytes(10))}`, secretAccessKey: randomBytes(30).toString('base64') },
-    kube: { admin: `admin-${randomBytes(16).toString('hex')}`, viewer: `viewer-${randomBytes(16).toString('hex')}` },
+    kube: { admin: `admin-${randomBytes(16).toString('hex')}`, viewer: `viewer-${randomBytes(16).toString('hex')}`, approver: `approver-${randomBytes(16).toString('hex')}` },
   };
 }
 

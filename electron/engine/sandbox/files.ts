@@ -20,6 +20,8 @@ export const AWS_PROFILE = 'daytwo-sandbox';
 
 export interface SandboxFiles {
   kubeconfigPath: string;
+  /** The second admin's own kubeconfig (contexts `<context>-approver`). */
+  approverKubeconfigPath: string;
   awsConfigPath: string;
   awsCredentialsPath: string;
   /** The admin endpoints' bearer token (`curl -H "Authorization: Bearer $(cat …)"`). */
@@ -57,25 +59,32 @@ export interface FileInputs {
   /** This launch's token for the admin endpoints, written for people and scripts to read. */
   adminToken: string;
   pagerduty: { token: string; from: string };
+  /** A second admin, in its own file: not one of the estate's sources, only an identity to approve with. */
+  approver?: User;
 }
 
-export function kubeconfig(input: Omit<FileInputs, 'outDir'>): string {
-  const contexts = input.clusters.flatMap((c) => [
-    { name: c.context, context: { cluster: c.name, user: input.admin.username } },
-    { name: `${c.context}-viewer`, context: { cluster: c.name, user: input.viewer.username } },
-  ]);
+export function kubeconfig(input: Omit<FileInputs, 'outDir'>, who: 'main' | 'approver' = 'main'): string {
+  const approver = input.approver;
+  const contexts =
+    who === 'approver' && approver
+      ? input.clusters.map((c) => ({ name: `${c.context}-approver`, context: { cluster: c.name, user: approver.username } }))
+      : input.clusters.flatMap((c) => [
+          { name: c.context, context: { cluster: c.name, user: input.admin.username } },
+          { name: `${c.context}-viewer`, context: { cluster: c.name, user: input.viewer.username } },
+        ]);
+  const users = who === 'approver' && approver ? [approver] : [input.admin, input.viewer];
   return yaml.dump(
     {
       apiVersion: 'v1',
       kind: 'Config',
       preferences: {},
-      'current-context': input.clusters[0]?.context ?? '',
+      'current-context': contexts[0]?.name ?? '',
       clusters: input.clusters.map((c) => ({
         name: c.name,
         // The admin and `-viewer` contexts name the same cluster entry, so they share server and CA.
         cluster: { server: input.kubeUrls.get(c.name) ?? '', 'certificate-authority-data': Buffer.from(input.caPem).toString('base64') },
       })),
-      users: [input.admin, input.viewer].map((u) => ({ name: u.username, user: { token: u.token } })),
+      users: users.map((u) => ({ name: u.username, user: { token: u.token } })),
       contexts,
     },
     { lineWidth: -1 },
@@ -96,6 +105,7 @@ export async function writeSandboxFiles(input: FileInputs): Promise<SandboxFiles
   await mkdir(input.outDir, { recursive: true, mode: 0o700 });
   const files: SandboxFiles = {
     kubeconfigPath: join(input.outDir, 'kubeconfig'),
+    approverKubeconfigPath: join(input.outDir, 'approver.kubeconfig'),
     awsConfigPath: join(input.outDir, 'aws-config'),
     awsCredentialsPath: join(input.outDir, 'aws-credentials'),
     adminTokenPath: join(input.outDir, 'admin-token'),
@@ -103,6 +113,7 @@ export async function writeSandboxFiles(input: FileInputs): Promise<SandboxFiles
     pagerdutyPath: join(input.outDir, 'pagerduty.json'),
   };
   await writePrivate(files.kubeconfigPath, kubeconfig(input));
+  await writePrivate(files.approverKubeconfigPath, kubeconfig(input, 'approver'));
   await writePrivate(
     files.awsConfigPath,
     `[profile ${AWS_PROFILE}]\nregion = ${awsRegion(input.clusters)}\nendpoint_url = ${input.baseUrl}\noutput = json\n`,

@@ -31,6 +31,8 @@ export interface SandboxOptions {
 
 export interface RunningSandbox {
   kubeconfigPath: string;
+  /** A second admin's kubeconfig, for two-person approvals; not part of the estate's connections. */
+  approverKubeconfigPath: string;
   awsConfigPath: string;
   awsCredentialsPath: string;
   adminTokenPath: string;
@@ -63,7 +65,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const kubeUrls = new Map<string, string>();
   const kube = new KubeApiServer(
     { cluster: (name) => estate.simulated.get(name), usage: (pod, cluster) => estate.usage(pod, cluster), serviceNetwork: (cluster) => estate.serviceNetwork(cluster), service: (pod, cluster) => estate.serviceOf(pod, cluster) },
-    new Authenticator([users.admin, users.viewer]),
+    new Authenticator([users.admin, users.viewer, users.approver]),
     (cluster) => new URL(kubeUrls.get(cluster) ?? 'https://127.0.0.1').host,
   );
 
@@ -131,7 +133,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       // answers at the addresses its kubeconfig already names; otherwise any free port.
       kubeUrls.set(spec.name, `https://127.0.0.1:${await listen(api, options.port ? port + 1 + index : 0)}`);
     }
-    files = await writeSandboxFiles({ outDir: options.outDir, baseUrl, kubeUrls, caPem: certificate.certPem, clusters: estate.clusters, admin: users.admin, viewer: users.viewer, aws: credentials.aws, adminToken: credentials.adminToken, pagerduty: { token: pagerdutyToken, from: pagerduty.directory.operator.email } });
+    files = await writeSandboxFiles({ outDir: options.outDir, baseUrl, kubeUrls, caPem: certificate.certPem, clusters: estate.clusters, admin: users.admin, viewer: users.viewer, approver: users.approver, aws: credentials.aws, adminToken: credentials.adminToken, pagerduty: { token: pagerdutyToken, from: pagerduty.directory.operator.email } });
   } catch (e) {
     server.close();
     for (const api of clusterServers) api.close();

@@ -218,6 +218,23 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (incident_id, item_id)
   ) STRICT, WITHOUT ROWID;
   `,
+  // 9: runbook runs (runbooks/run-store.ts), written through the durable connection: each run as
+  // one JSON body, and each runbook version a run started with, by hash, so the run follows the
+  // text it began with even after the file changes
+  `
+  CREATE TABLE runbook_versions (
+    hash       TEXT PRIMARY KEY,
+    runbook_id TEXT NOT NULL,
+    body       TEXT NOT NULL
+  ) STRICT;
+  CREATE TABLE runbook_runs (
+    id         TEXT PRIMARY KEY,
+    state      TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    body       TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX runbook_runs_by_update ON runbook_runs (updated_at);
+  `,
 ];
 
 export const latestSchemaVersion = migrations.length;

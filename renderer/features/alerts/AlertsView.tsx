@@ -13,6 +13,7 @@ import { useSourcesStore } from '../sources/sources-store.js';
 import { countByState, filterAlerts, watchAlerts, useAlertsStore } from './alerts-store.js';
 import { DeclareFromAlert, SilenceAlert } from '../incidents/register.js';
 import { PagerDutyIncidents } from '../pagerduty/PagerDutyIncidents.js';
+import { RunbookForAlert } from '../runbooks/register.js';
 import '../estate/estate.css';
 import './alerts.css';
 
@@ -180,6 +181,7 @@ export function AlertsView() {
                       <Untrusted text={sourceName(alert.sourceId)} className="muted" />
                       <DeclareFromAlert alert={alert} />
                       <SilenceAlert alert={alert} />
+                      <RunbookForAlert alert={alert} />
                     </span>
                   </div>
                 );

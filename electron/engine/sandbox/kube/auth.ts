@@ -31,11 +31,16 @@ const SELF_REVIEWS = new Set(['selfsubjectaccessreviews', 'selfsubjectrulesrevie
 /** Subresources that read but reach into a workload; `view` does not grant them. */
 const PRIVILEGED_READS = new Set(['exec', 'attach', 'portforward', 'proxy']);
 
-/** The two users, with the launch's random tokens (sandbox/credentials.ts). */
-export function sandboxUsers(tokens: { admin: string; viewer: string }): { admin: User; viewer: User } {
+/**
+ * Three users, with the launch's random tokens (sandbox/credentials.ts): the admin the main
+ * kubeconfig acts as, a read-only viewer, and a second admin (`sandbox-approver`) written to its
+ * own kubeconfig file, the colleague whose identity a two-person approval needs (issue 12).
+ */
+export function sandboxUsers(tokens: { admin: string; viewer: string; approver: string }): { admin: User; viewer: User; approver: User } {
   return {
     admin: { username: 'sandbox-admin', uid: 'a1b2c3d4-0000-4000-8000-00000000ad01', groups: ['system:masters', 'system:authenticated'], token: tokens.admin, readOnly: false },
     viewer: { username: 'sandbox-viewer', uid: 'a1b2c3d4-0000-4000-8000-00000000fe01', groups: ['sandbox:viewers', 'system:authenticated'], token: tokens.viewer, readOnly: true },
+    approver: { username: 'sandbox-approver', uid: 'a1b2c3d4-0000-4000-8000-00000000a902', groups: ['system:masters', 'system:authenticated'], token: tokens.approver, readOnly: false },
   };
 }
 

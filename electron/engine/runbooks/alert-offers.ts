@@ -1,0 +1,78 @@
+import type { Offer, Runbook } from '../../../shared/api/runbooks.js';
+import { parseLabelSelector, requirementsMatch } from '../../../shared/estate/label-selector.js';
+import { clusterNameOf, parseKubeId } from '../../../shared/estate/ids.js';
+import type { Entity } from '../../../shared/estate/model.js';
+import { entitiesForAlertLabels } from '../metrics/alerts.js';
+
+export interface OfferEstate {
+  get(id: string): Entity | undefined;
+  parent(id: string): Entity | undefined;
+  clusters(): Entity[];
+}
+
+/**
+ * The runbooks that answer an alert (its name, and its labels against the runbook's selector),
+ * with parameters filled from the labels and the estate: the entities the labels name
+ * (metrics/alerts.ts decides which), a pod's owning Deployment through the containment tree,
+ * and the context. When several contexts hold the entity (an admin and a read-only context on
+ * one cluster), `mayAct` picks the first whose user may perform the runbook's first action;
+ * what nothing can fill is listed as missing, for the person to give.
+ */
+export async function offersForAlert(
+  runbooks: readonly Runbook[],
+  alert: { alertname: string; labels: Record<string, string> },
+  estate: OfferEstate,
+  mayAct: (runbook: Runbook, values: Record<string, string | number>) => Promise<boolean>,
+): Promise<Offer[]> {
+  const labels = { ...alert.labels, alertname: alert.alertname };
+  const matching = runbooks.filter((r) => r.answers.alerts.some((a) => a.name === alert.alertname && requirementsMatch(labels, parseLabelSelector(a.labels))));
+  if (matching.length === 0) return [];
+  const byContext = new Map<string, Record<string, string>>();
+  for (const id of entitiesForAlertLabels(estate, labels)) {
+    const parsed = parseKubeId(id);
+    if (!parsed || parsed.shape !== 'object') continue;
+    const context = clusterNameOf(parsed.clusterKey);
+    const found = byContext.get(context) ?? { context };
+    if (parsed.namespace) found.namespace = parsed.namespace;
+    if (parsed.kind === 'Node') found.node = parsed.name;
+    if (parsed.kind === 'Service') found.service = parsed.name;
+    if (parsed.kind === 'Deployment') found.deployment = parsed.name;
+    if (parsed.kind === 'Pod') {
+      found.pod = parsed.name;
+      // Pod → ReplicaSet → Deployment, through the estate's containment parents.
+      const owner = estate.parent(id);
+      const top = owner?.kind === 'replicaset' ? estate.parent(owner.id) : owner;
+      if (top?.kind === 'deployment' && !found.deployment) found.deployment = top.name;
+    }
+    byContext.set(context, found);
+  }
+
+  const offers: Offer[] = [];
+  for (const runbook of matching) {
+    const candidates = byContext.size > 0 ? [...byContext.values()] : [{}];
+    let chosen: Record<string, string | number> | null = null;
+    let fallback: Record<string, string | number> | null = null;
+    for (const fromEstate of candidates) {
+      const values = fill(runbook, labels, fromEstate);
+      fallback ??= values;
+      if (!runbook.steps.some((s) => s.type === 'action') || (await mayAct(runbook, values))) {
+        chosen = values;
+        break;
+      }
+    }
+    const parameters = chosen ?? fallback ?? {};
+    const missing = Object.keys(runbook.parameters).filter((name) => parameters[name] === undefined);
+    offers.push({ runbook: { id: runbook.id, title: runbook.title, origin: runbook.origin, hash: runbook.hash, answers: runbook.answers }, parameters, missing });
+  }
+  return offers;
+}
+
+/** A runbook's parameters from the alert's labels (same name), then the estate, then defaults. */
+function fill(runbook: Runbook, labels: Record<string, string>, fromEstate: Record<string, string>): Record<string, string | number> {
+  const values: Record<string, string | number> = {};
+  for (const [name, spec] of Object.entries(runbook.parameters)) {
+    const value = labels[name] ?? fromEstate[name] ?? spec.default;
+    if (value !== undefined && value !== '') values[name] = spec.type === 'number' ? Number(value) : value;
+  }
+  return values;
+}

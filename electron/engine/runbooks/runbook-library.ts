@@ -1,0 +1,68 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Runbook, RunbookProblem, RunbookSummary } from '../../../shared/api/runbooks.js';
+import { ApiError } from '../../../shared/api/errors.js';
+import { parseRunbook, RunbookSyntaxError } from './parse-runbook.js';
+
+/** A folder of runbooks: the bundled ones, or one given with --runbooks. */
+export interface RunbookFolder {
+  origin: string;
+  dir: string;
+}
+
+/**
+ * Every runbook Daytwo knows, read from folders in order: a runbook's id is its file name, and
+ * the first folder to define an id wins, so a team's folder given before the bundled one can
+ * replace a bundled runbook. Files are read again on every `reload()` (the list view asks), and a
+ * file that does not parse is kept out with its problems, never half-loaded.
+ */
+export class RunbookLibrary {
+  private runbooks = new Map<string, Runbook>();
+  private problems: RunbookProblem[] = [];
+
+  constructor(private readonly folders: readonly RunbookFolder[]) {
+    this.reload();
+  }
+
+  reload(): void {
+    const runbooks = new Map<string, Runbook>();
+    const problems: RunbookProblem[] = [];
+    for (const folder of this.folders) {
+      let names: string[];
+      try {
+        names = fs.readdirSync(folder.dir).filter((n) => n.endsWith('.md') && n !== 'README.md').sort();
+      } catch (err) {
+        problems.push({ file: folder.dir, line: 0, column: 0, message: `cannot read the folder: ${(err as Error).message}` });
+        continue;
+      }
+      for (const name of names) {
+        const id = name.slice(0, -'.md'.length);
+        if (runbooks.has(id)) continue;
+        const file = path.join(folder.dir, name);
+        try {
+          runbooks.set(id, parseRunbook({ id, origin: folder.origin, path: file, text: fs.readFileSync(file, 'utf8') }));
+        } catch (err) {
+          if (err instanceof RunbookSyntaxError) problems.push(...err.problems);
+          else problems.push({ file, line: 0, column: 0, message: (err as Error).message });
+        }
+      }
+    }
+    this.runbooks = runbooks;
+    this.problems = problems;
+  }
+
+  list(): { runbooks: RunbookSummary[]; problems: RunbookProblem[] } {
+    const runbooks = [...this.runbooks.values()].map(({ id, title, origin, hash, answers }) => ({ id, title, origin, hash, answers }));
+    return { runbooks, problems: this.problems };
+  }
+
+  all(): Runbook[] {
+    return [...this.runbooks.values()];
+  }
+
+  get(id: string): Runbook {
+    const runbook = this.runbooks.get(id);
+    if (!runbook) throw new ApiError('not_found', `No runbook "${id}": it is in none of the runbook folders, or it did not parse (see runbooks.list for problems).`);
+    return runbook;
+  }
+}

@@ -1,0 +1,20 @@
+import type { ViewSpec } from '../../app/views.js';
+import { RunbooksView } from './RunbooksView.js';
+
+/**
+ * How runbooks plug into the frame: renderer/app/views.tsx lists `...runbooksViews` ("g r",
+ * #/runbooks, #/runbooks/book/<id>[?param=value…], #/runbooks/run/<id>); the alerts list puts
+ * <RunbookForAlert alert={alert} /> on each row.
+ */
+export { RunbookForAlert } from './RunbookForAlert.js';
+export const runbooksViews: readonly ViewSpec[] = [
+  {
+    id: 'runbooks',
+    title: 'Runbooks',
+    summary: 'Guided runbooks: live checks, guarded actions, approvals, resumable runs',
+    icon: 'help',
+    goKey: 'r',
+    section: 'Daytwo',
+    Component: RunbooksView,
+  },
+];
