@@ -21,6 +21,10 @@ import { operationEstateEvent } from './operations/timeline.js';
 import { MetricsService } from './metrics/metrics-service.js';
 import type { MetricsServiceOptions } from './metrics/metrics-service.js';
 import { metricsHandlers } from './metrics/handlers.js';
+import { logTopicHandlers } from './logs/handlers.js';
+import type { LogSessionTuning } from './logs/log-session.js';
+import { ObjectReader } from './objects/object-reader.js';
+import { objectHandlers } from './objects/handlers.js';
 
 export interface EngineOptions {
   mode: AppInfo['mode'];
@@ -43,6 +47,8 @@ export interface EngineOptions {
   operationTuning?: { pollIntervalMs?: number; verifyTimeoutMs?: number };
   /** Metrics tuning for tests: sampling interval, alert polling, CloudWatch retry, cache limits. */
   metricsTuning?: Pick<MetricsServiceOptions, 'kubeSampleMs' | 'kubeIdleMs' | 'alertIntervalMs' | 'cloudWatchRetry' | 'cache'>;
+  /** Log tuning for tests: reconnect backoff, batch cadence. */
+  logTuning?: LogSessionTuning;
 }
 
 /**
@@ -86,15 +92,18 @@ export function createEngine(options: EngineOptions): Engine {
       })
     : null;
   const audit = new AuditLog(db);
+  // Operations, logs and the object view reach clusters with the same credentials.
+  const clusters =
+    options.clusterAccess ??
+    clusterAccessFromConnections(
+      options.connections ? loadKubeconfig(options.connections.kubeconfigFiles ?? kubeconfigPaths(options.connections.env)).contexts : [],
+      sources,
+    );
+  const objects = new ObjectReader({ clusters, entity: (id) => estate.get(id), audit });
   const operations = new OperationsService({
     db,
     audit,
-    clusters:
-      options.clusterAccess ??
-      clusterAccessFromConnections(
-        options.connections ? loadKubeconfig(options.connections.kubeconfigFiles ?? kubeconfigPaths(options.connections.env)).contexts : [],
-        sources,
-      ),
+    clusters,
     productionPatterns: () => settings.get().productionPatterns,
     onTimelineEvent: (ended) => {
       const { sourceId, event } = operationEstateEvent(ended);
@@ -148,9 +157,11 @@ export function createEngine(options: EngineOptions): Engine {
       },
       ...operationHandlers(operations, audit),
       ...metricsHandlers(metrics),
+      ...objectHandlers(objects),
     },
     topicHandlers: {
       ...operationTopicHandlers(operations),
+      ...logTopicHandlers({ clusters, entity: (id) => estate.get(id), log: (message) => log(message), tuning: options.logTuning }),
       'sources.subscribe': (_params, push) => {
         push({ sources: sources.list() });
         return sources.subscribe((list) => push({ sources: list }));

@@ -5,6 +5,8 @@ import { estateMethods, estateTopics } from './estate.js';
 import { operationMethods, operationTopics } from './operations.js';
 import { auditMethods } from './audit.js';
 import { metricsMethods } from './metrics.js';
+import { logTopics } from './logs.js';
+import { objectMethods } from './objects.js';
 import type { MethodSpec, TopicSpec } from './define.js';
 
 /**
@@ -18,12 +20,14 @@ export const methods = {
   ...operationMethods,
   ...auditMethods,
   ...metricsMethods,
+  ...objectMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const topics = {
   ...sourceTopics,
   ...estateTopics,
   ...operationTopics,
+  ...logTopics,
 } satisfies Record<string, TopicSpec>;
 
 export type Methods = typeof methods;
