@@ -37,7 +37,7 @@ test('with --pods 20000, every pod is served in full lists, whole or paged as ku
   const token = /token: (\S+)/.exec(kubeconfig)?.[1] ?? '';
   const ca = Buffer.from(/certificate-authority-data: (\S+)/.exec(kubeconfig)?.[1] ?? '', 'base64');
   const body = await new Promise<string>((resolve, reject) => {
-    get(`https://127.0.0.1:${sandbox.port}/clusters/shop-prod-eks/api/v1/pods`, { ca, headers: { Authorization: `Bearer ${token}` } }, (res) => {
+    get(`${sandbox.kubeUrls.get('shop-prod-eks')}/api/v1/pods`, { ca, headers: { Authorization: `Bearer ${token}` } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));

@@ -92,7 +92,10 @@ describe('given the sandbox estate, an operator with kubectl', () => {
   test('a bad image crash-loops, and rollout undo recovers without a new ReplicaSet', async () => {
     const ctx = ['--context', 'shop-prod-eks', '-n', 'shop'];
     const replicaSetsBefore = (await kubectl([...ctx, 'get', 'rs', '-l', 'app.kubernetes.io/name=orders-api', '-o', 'name'])).trim().split('\n');
-    await kubectl([...ctx, 'set', 'image', 'deployment/orders-api', 'orders-api=ghcr.io/daytwo-shop/orders-api:5.1.0-broken']);
+    // The team publishes a build that exits on start; its tag says nothing about it.
+    const published = await fetch(`http://127.0.0.1:${sandbox.port}/sandbox/registry/images`, { method: 'POST', body: JSON.stringify({ image: 'ghcr.io/daytwo-shop/orders-api:5.1.0', behaviour: 'crashes' }) });
+    expect(published.status).toBe(200);
+    await kubectl([...ctx, 'set', 'image', 'deployment/orders-api', 'orders-api=ghcr.io/daytwo-shop/orders-api:5.1.0']);
     const crashing = await until('a crash-looping orders-api pod', async () => {
       const out = await kubectl([...ctx, 'get', 'pods', '-l', 'app.kubernetes.io/name=orders-api']);
       return /CrashLoopBackOff/.test(out) ? out : undefined;

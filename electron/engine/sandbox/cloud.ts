@@ -9,6 +9,7 @@ import { renderMetrics } from './prometheus/scrape.js';
 import { defaultScenarioDir } from './scenarios/scenario-dir.js';
 import { loadScenarios } from './scenarios/scenario-file.js';
 import { ScenarioDeck } from './scenarios/scenario-deck.js';
+import { registryRoute } from './registry-route.js';
 import type { SandboxWorld } from './world.js';
 
 /**
@@ -99,6 +100,7 @@ export function attachCloud(world: SandboxWorld, options: CloudSideOptions): Clo
         return true;
       }
       if (url.pathname === '/sandbox/cloudwatch/throttle') return throttleRoute(req, res, cloudwatch);
+      if (url.pathname === '/sandbox/registry/images') return registryRoute(req, res, world);
       return scenarios.handle(req, res, url);
     },
     startScenario(name) {

@@ -25,8 +25,8 @@ export interface FileInputs {
   outDir: string;
   /** Plain HTTP base, for the AWS endpoint. */
   baseUrl: string;
-  /** HTTPS base, for the Kubernetes API. */
-  kubeUrl: string;
+  /** HTTPS address of each cluster's Kubernetes API, by cluster name: each cluster has its own port. */
+  kubeUrls: ReadonlyMap<string, string>;
   /** The certificate the Kubernetes API presents, trusted by the kubeconfig. */
   caPem: string;
   clusters: readonly ClusterSpec[];
@@ -48,7 +48,8 @@ export function kubeconfig(input: Omit<FileInputs, 'outDir'>): string {
       'current-context': input.clusters[0]?.context ?? '',
       clusters: input.clusters.map((c) => ({
         name: c.name,
-        cluster: { server: `${input.kubeUrl}/clusters/${c.name}`, 'certificate-authority-data': Buffer.from(input.caPem).toString('base64') },
+        // The admin and `-viewer` contexts name the same cluster entry, so they share server and CA.
+        cluster: { server: input.kubeUrls.get(c.name) ?? '', 'certificate-authority-data': Buffer.from(input.caPem).toString('base64') },
       })),
       users: [input.admin, input.viewer].map((u) => ({ name: u.username, user: { token: u.token } })),
       contexts,

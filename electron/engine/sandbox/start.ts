@@ -1,6 +1,6 @@
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
-import { createServer as createTlsServer } from 'node:https';
-import { type AddressInfo, type Socket, createServer as createTcpServer } from 'node:net';
+import { type Server as TlsServer, createServer as createTlsServer } from 'node:https';
+import { type AddressInfo, type Server, type Socket, createServer as createTcpServer } from 'node:net';
 import { issueCertificate } from './certificate.js';
 import { type CloudSide, attachCloud } from './cloud.js';
 import { writeSandboxFiles } from './files.js';
@@ -10,9 +10,11 @@ import type { SandboxWorld } from './world.js';
 import { Estate } from './world/estate.js';
 
 /**
- * Starts the whole sandbox on one loopback port: the simulated estate, its Kubernetes API
- * (every cluster under /clusters/<name>), and the cloud side (CloudWatch, /metrics, scenario
- * admin), then writes the files clients connect with.
+ * Starts the whole sandbox on loopback: the simulated estate, the cloud side (CloudWatch,
+ * /metrics, scenario admin) on one port, and each cluster's Kubernetes API on a port of its
+ * own, as real clusters have an address each (a path prefix would not do: kubectl drops a
+ * server URL's path for raw requests such as `kubectl get --raw /apis`). Then it writes the
+ * files clients connect with.
  */
 
 export interface SandboxOptions {
@@ -29,6 +31,8 @@ export interface RunningSandbox {
   awsCredentialsPath: string;
   metricsUrl: string;
   port: number;
+  /** The HTTPS URL of each cluster's Kubernetes API, by cluster name. */
+  kubeUrls: ReadonlyMap<string, string>;
   world: SandboxWorld;
   cloud: CloudSide;
   stop(): Promise<void>;
@@ -42,27 +46,27 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const cloud = attachCloud(estate, options.scenario !== undefined ? { scenario: options.scenario } : {});
   const users = sandboxUsers(seed);
   let port = options.port ?? 0;
+  const kubeUrls = new Map<string, string>();
   const kube = new KubeApiServer(
     { cluster: (name) => estate.simulated.get(name), usage: (pod, cluster) => estate.usage(pod, cluster), serviceNetwork: (cluster) => estate.serviceNetwork(cluster) },
     new Authenticator([users.admin, users.viewer]),
-    () => `127.0.0.1:${port}`,
+    (cluster) => new URL(kubeUrls.get(cluster) ?? 'https://127.0.0.1').host,
   );
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     try {
       if (await cloud.handle(req, res, url)) return;
-      if (await kube.handle(req, res, url)) return;
       res.writeHead(404, { 'Content-Type': 'text/plain' });
-      res.end(`Nothing here. Kubernetes clusters are under /clusters/<name>; metrics at /metrics.\n`);
+      res.end(`Nothing here: metrics are at /metrics; each cluster's Kubernetes API has its own port (see the kubeconfig).\n`);
     } catch (e) {
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
       res.end(`sandbox error: ${e instanceof Error ? e.message : String(e)}\n`);
     }
   };
-  // One port speaks both plain HTTP (CloudWatch endpoint, /metrics for Prometheus) and HTTPS
-  // (the Kubernetes API: kubectl sends bearer tokens only over TLS). The first byte of a
-  // connection tells them apart: 0x16 opens a TLS handshake.
+  // The sandbox's port speaks both plain HTTP (CloudWatch endpoint, /metrics for Prometheus)
+  // and HTTPS (the cloud side over TLS). The first byte of a connection tells them apart:
+  // 0x16 opens a TLS handshake.
   const certificate = issueCertificate();
   const plain = createServer((req, res) => void handle(req, res));
   const secure = createTlsServer({ cert: certificate.certPem, key: certificate.keyPem }, (req, res) => void handle(req, res));
@@ -89,12 +93,26 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   });
   port = (server.address() as AddressInfo).port;
   const baseUrl = `http://127.0.0.1:${port}`;
-  const kubeUrl = `https://127.0.0.1:${port}`;
+  // Each cluster's API server: TLS only (kubectl sends bearer tokens only over TLS), with the
+  // one certificate the kubeconfig trusts, so a cluster's admin and viewer contexts share
+  // server URL and CA.
+  const clusterServers: TlsServer[] = [];
   let files;
   try {
-    files = await writeSandboxFiles({ outDir: options.outDir, baseUrl, kubeUrl, caPem: certificate.certPem, clusters: estate.clusters, admin: users.admin, viewer: users.viewer, seed });
+    for (const spec of estate.clusters) {
+      const api = createTlsServer({ cert: certificate.certPem, key: certificate.keyPem }, (req, res) => void kube.serve(req, res, spec.name));
+      api.requestTimeout = 0;
+      api.on('connection', (socket: Socket) => {
+        sockets.add(socket);
+        socket.on('close', () => sockets.delete(socket));
+      });
+      clusterServers.push(api);
+      kubeUrls.set(spec.name, `https://127.0.0.1:${await listen(api)}`);
+    }
+    files = await writeSandboxFiles({ outDir: options.outDir, baseUrl, kubeUrls, caPem: certificate.certPem, clusters: estate.clusters, admin: users.admin, viewer: users.viewer, seed });
   } catch (e) {
     server.close();
+    for (const api of clusterServers) api.close();
     throw e;
   }
   estate.run();
@@ -104,6 +122,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     ...files,
     metricsUrl: `${baseUrl}/metrics`,
     port,
+    kubeUrls,
     world: estate,
     cloud,
     stop() {
@@ -113,10 +132,21 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
         kube.stop();
         plain.closeAllConnections();
         secure.closeAllConnections();
+        for (const api of clusterServers) api.closeAllConnections();
         for (const socket of sockets) socket.destroy();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await Promise.all([server, ...clusterServers].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
       })();
       return stopped;
     },
   };
+}
+
+function listen(server: Server): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
 }

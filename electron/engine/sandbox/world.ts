@@ -1,3 +1,4 @@
+import type { ImageBehaviour } from './kube/controllers/images.js';
 /**
  * The contract between the sandbox's Kubernetes side (world/, kube/) and its cloud and
  * metrics side (load/, cloudwatch/, prometheus/, scenarios/). The Kubernetes side owns the
@@ -99,6 +100,8 @@ export interface SandboxWorld {
   replicas(serviceId: string): ReplicaCounts;
   /** Attach the load model; until attached, pods use 10% of their CPU request. */
   attachLoad(signals: LoadSignals): void;
+  /** Publishes an image to the simulated registry, with what it does when it runs. */
+  publishImage(image: string, behaviour: ImageBehaviour): void;
   /** A bad (or good) deploy: changes the workload's container image exactly as `kubectl set image` would. */
   setImage(serviceId: string, image: string): void;
   /** Node failure and recovery: the node's Ready condition, with eviction as a real cluster does. */

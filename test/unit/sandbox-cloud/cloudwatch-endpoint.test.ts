@@ -192,6 +192,7 @@ describe('the CloudWatch endpoint', () => {
     const name = 'shop-prod-eks-shop-checkout-5xx-high';
     const before = await call('DescribeAlarms', { AlarmNames: [name] });
     expect(before.body.MetricAlarms![0]).toMatchObject({ StateValue: 'OK', MetricName: 'HTTPCode_Target_5XX_Count', Namespace: 'AWS/ApplicationELB', Statistic: 'Sum' });
+    world.publishImage('registry.example.com/shop/checkout:1.4.3-broken', 'crashes');
     world.setImage(CHECKOUT, 'registry.example.com/shop/checkout:1.4.3-broken');
     world.advance(60_000);
     const firing = await call('DescribeAlarms', { StateValue: 'ALARM' });

@@ -127,6 +127,7 @@ describe('the Prometheus exposition', () => {
     const e0 = errors();
     world.advance(60_000);
     const calm = errors() - e0;
+    world.publishImage('registry.example.com/shop/checkout:2.0.0-broken', 'crashes');
     world.setImage('shop-prod-eks/shop/checkout', 'registry.example.com/shop/checkout:2.0.0-broken');
     const e1 = errors();
     world.advance(60_000);

@@ -1,3 +1,4 @@
+import type { ImageBehaviour } from '../../../electron/engine/sandbox/kube/controllers/images.js';
 import type { ClusterSpec, LoadSignals, NodeView, PodView, ReplicaCounts, SandboxWorld, ServiceSpec } from '../../../electron/engine/sandbox/world.js';
 
 /**
@@ -103,12 +104,19 @@ export class FakeWorld implements SandboxWorld {
     this.load = signals;
   }
 
+  /** What each published image does, as the sandbox's registry would tell the kubelet. */
+  readonly published = new Map<string, ImageBehaviour>();
+
+  publishImage(image: string, behaviour: ImageBehaviour): void {
+    this.published.set(image, behaviour);
+  }
+
   setImage(serviceId: string, image: string): void {
     const s = services.find((x) => x.id === serviceId);
     if (!s) throw new Error(`no service ${serviceId}`);
     const pods = this.podList.filter((p) => p.serviceId === serviceId);
     const rest = this.podList.filter((p) => p.serviceId !== serviceId);
-    if (/bad|broken|crash/.test(image.split(':').pop() ?? '')) {
+    if (this.published.get(image) === 'crashes') {
       // A stalled rolling update: one old pod gone (maxUnavailable), two new ones crash-looping (maxSurge).
       const healthy = pods.filter((p) => !p.crashing).slice(1);
       this.podList = [...rest, ...healthy, this.newPod(s, image, 0, true), this.newPod(s, image, 1, true)];

@@ -43,6 +43,7 @@ describe('the load model', () => {
     const world = new FakeWorld();
     const side = attachCloud(world, {});
     const healthy = side.load.serviceAt(CHECKOUT, world.now())!.errorRatio;
+    world.publishImage('registry.example.com/shop/checkout:1.4.3-broken', 'crashes');
     world.setImage(CHECKOUT, 'registry.example.com/shop/checkout:1.4.3-broken');
     world.advance(1000);
     const broken = side.load.serviceAt(CHECKOUT, world.now())!.errorRatio;

@@ -8,6 +8,7 @@ import { EndpointsController } from './controllers/endpoints.js';
 import { EventRecorder } from './controllers/events.js';
 import { GarbageCollector } from './controllers/garbage-collector.js';
 import { HorizontalPodAutoscalerController } from './controllers/hpa.js';
+import type { ImageRegistry } from './controllers/images.js';
 import { Kubelet } from './controllers/kubelet.js';
 import { NodeLifecycleController } from './controllers/node-lifecycle.js';
 import { ReplicaSetController } from './controllers/replicaset.js';
@@ -47,6 +48,7 @@ export class SimulatedCluster {
     random: SeededRandom,
     readonly now: () => number,
     usage: { cpu(pod: Pod, cluster: string): number; memory(pod: Pod, cluster: string): number },
+    registry: ImageRegistry,
   ) {
     this.store = new ObjectStore(spec.name, random, now);
     this.events = new EventRecorder(this.store, now);
@@ -55,6 +57,7 @@ export class SimulatedCluster {
       store: this.store,
       events: this.events,
       timers: this.timers,
+      registry,
       now,
       podCpuMilli: (pod) => usage.cpu(pod, spec.name),
       podMemoryMi: (pod) => usage.memory(pod, spec.name),

@@ -31,7 +31,9 @@ const target = z
 
 const at = { after: durationMs.default(0) };
 const step = z.discriminatedUnion('action', [
-  z.object({ ...at, action: z.literal('set-image'), image: z.string().min(1) }).strict(),
+  // The image is published to the simulated registry with `behaviour` (a bad deploy's build
+  // crashes on start by default), or left unpublished so the pull fails.
+  z.object({ ...at, action: z.literal('set-image'), image: z.string().min(1), behaviour: z.enum(['runs', 'crashes', 'oom', 'unpublished']).default('crashes') }).strict(),
   z.object({ ...at, action: z.literal('load'), factor: z.number().positive().max(100) }).strict(),
   z.object({ ...at, action: z.literal('saturate'), capacity: z.number().positive().max(1) }).strict(),
   z.object({ ...at, action: z.literal('node-not-ready') }).strict(),

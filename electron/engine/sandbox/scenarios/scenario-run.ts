@@ -107,7 +107,9 @@ export class ScenarioRun {
     switch (step.action) {
       case 'set-image': {
         this.originalImage ??= this.currentImage();
-        world.setImage(this.target.id, expandImage(step.image, this.originalImage ?? `${this.target.name}:latest`));
+        const image = expandImage(step.image, this.originalImage ?? `${this.target.name}:latest`);
+        if (step.behaviour !== 'unpublished') world.publishImage(image, step.behaviour);
+        world.setImage(this.target.id, image);
         break;
       }
       case 'load':

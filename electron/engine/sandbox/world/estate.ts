@@ -1,5 +1,5 @@
 import { SimulatedCluster } from '../kube/cluster.js';
-import { imageBehavior } from '../kube/controllers/images.js';
+import { type ImageBehaviour, ImageRegistry } from '../kube/controllers/images.js';
 import { isReady, podRequests } from '../kube/controllers/pods.js';
 import type { Deployment, NodeObject, Pod, StatefulSet } from '../kube/types.js';
 import type { ClusterSpec, LoadSignals, NodeView, PodView, ReplicaCounts, SandboxWorld, ServiceSpec } from '../world.js';
@@ -34,6 +34,7 @@ export class Estate implements SandboxWorld {
   private timer: NodeJS.Timeout | undefined;
   private readonly clock: () => number;
   private readonly networks = new Map<string, string>();
+  readonly registry = new ImageRegistry();
 
   constructor(options: EstateOptions) {
     this.seed = options.seed;
@@ -41,16 +42,26 @@ export class Estate implements SandboxWorld {
     const plan = planEstate(options.seed, options.pods);
     const random = new SeededRandom(options.seed).fork('objects');
     const clusters = new Map<string, SimulatedCluster>();
+    // Everything the estate runs or ran is published; a workload seeded mid-way through a
+    // stuck rollout has a current image that crashes.
+    for (const w of plan.workloads) {
+      for (const image of w.previousImages) this.registry.publish(image);
+      this.registry.publish(w.image, w.unhealthy === 'stuck-rollout' ? 'crashes' : 'runs');
+    }
     for (const c of plan.clusters) {
       clusters.set(
         c.spec.name,
         new SimulatedCluster(c.spec, c.version, random.fork(`store:${c.spec.name}`), this.clock, {
           cpu: (pod, cluster) => this.podCpu(pod, cluster),
           memory: (pod, cluster) => this.podMemory(pod, cluster),
-        }),
+        }, this.registry),
       );
     }
     buildEstate(plan, clusters, random, this.clock());
+    // System pods (DNS, proxies, exporters) run images of their own; those are published too.
+    for (const c of clusters.values()) {
+      for (const pod of c.store.objects<Pod>('pods')) for (const ctr of pod.spec.containers) if (!this.registry.behaviour(ctr.image)) this.registry.publish(ctr.image);
+    }
     for (const c of plan.clusters) this.networks.set(c.spec.name, c.serviceNetwork);
     this.simulated = clusters;
     this.clusters = plan.clusters.map((c) => c.spec);
@@ -145,6 +156,10 @@ export class Estate implements SandboxWorld {
     this.load = signals;
   }
 
+  publishImage(image: string, behaviour: ImageBehaviour): void {
+    this.registry.publish(image, behaviour);
+  }
+
   setImage(serviceId: string, image: string): void {
     const s = this.serviceById.get(serviceId);
     if (!s) throw new Error(`No service "${serviceId}" in the sandbox.`);
@@ -188,7 +203,7 @@ export class Estate implements SandboxWorld {
       ready: isReady(pod),
       restarts: (pod.status.containerStatuses ?? []).reduce((n, c) => n + c.restartCount, 0),
       image,
-      crashing: pod.spec.containers.some((c) => imageBehavior(c.image) !== 'runs'),
+      crashing: pod.spec.containers.some((c) => this.registry.behaviourOf(c.image, pod.metadata.labels) !== 'runs'),
       cpuRequestMilli: req.cpu,
       memoryRequestMi: req.memory,
       startedAt: started ? Date.parse(started) : null,

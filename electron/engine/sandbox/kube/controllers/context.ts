@@ -1,4 +1,5 @@
 import type { EventRecorder } from './events.js';
+import type { ImageRegistry } from './images.js';
 import type { Timers } from './timers.js';
 import type { Change, ObjectStore } from '../store.js';
 import type { Pod } from '../types.js';
@@ -9,6 +10,8 @@ export interface ControllerContext {
   store: ObjectStore;
   events: EventRecorder;
   timers: Timers;
+  /** The registry the kubelet pulls from, shared by every cluster of the estate. */
+  registry: ImageRegistry;
   now(): number;
   /** Usage the load model reports for a pod (metrics.k8s.io, HPA). */
   podCpuMilli(pod: Pod): number;

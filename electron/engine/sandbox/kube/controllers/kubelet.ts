@@ -2,7 +2,7 @@ import type { Change } from '../store.js';
 import { rfc3339 } from '../time.js';
 import type { Container, ContainerStatus, NodeObject, Pod } from '../types.js';
 import type { Controller, ControllerContext } from './context.js';
-import { imageBehavior, imageDigest } from './images.js';
+import { imageDigest } from './images.js';
 import { condition, setCondition } from './pods.js';
 
 /**
@@ -193,8 +193,7 @@ export class Kubelet implements Controller {
   private pull(pod: Pod, name: string): void {
     const c = pod.spec.containers.find((x) => x.name === name);
     if (!c) return;
-    const behavior = imageBehavior(c.image);
-    if (behavior === 'missing') {
+    if (!this.ctx.registry.behaviourOf(c.image, pod.metadata.labels)) {
       const updated = this.updateContainer(pod, name, (cs) => {
         cs.state = { waiting: { reason: 'ErrImagePull', message: `rpc error: code = NotFound desc = failed to pull and unpack image "${c.image}": not found` } };
       });
@@ -230,7 +229,8 @@ export class Kubelet implements Controller {
     this.record(updated, 'Normal', 'Created', `Created container: ${name}`, name);
     this.record(updated, 'Normal', 'Started', `Started container ${name}`, name);
     const c = updated.spec.containers.find((x) => x.name === name);
-    if (c && imageBehavior(c.image) === 'crashes') this.later(updated, now + RUN_BEFORE_CRASH_MS, (p) => this.crash(p, name));
+    const behaviour = c ? this.ctx.registry.behaviourOf(c.image, updated.metadata.labels) : 'runs';
+    if (behaviour === 'crashes' || behaviour === 'oom') this.later(updated, now + RUN_BEFORE_CRASH_MS, (p) => this.crash(p, name, behaviour));
     else this.later(updated, now + START_TO_READY_MS, (p) => this.becomeReady(p, name));
   }
 
@@ -240,12 +240,14 @@ export class Kubelet implements Controller {
     });
   }
 
-  private crash(pod: Pod, name: string): void {
+  /** The container exits: 1 for a crash, 137 with OOMKilled when the kernel killed it over its memory limit. */
+  private crash(pod: Pod, name: string, behaviour: 'crashes' | 'oom'): void {
     const now = this.ctx.now();
     let restarts = 0;
     const updated = this.updateContainer(pod, name, (cs) => {
       const startedAt = cs.state.running?.startedAt;
-      cs.lastState = { terminated: { exitCode: 1, reason: 'Error', ...(startedAt ? { startedAt } : {}), finishedAt: rfc3339(now), ...(cs.containerID ? { containerID: cs.containerID } : {}) } };
+      const exit = behaviour === 'oom' ? { exitCode: 137, reason: 'OOMKilled' } : { exitCode: 1, reason: 'Error' };
+      cs.lastState = { terminated: { ...exit, ...(startedAt ? { startedAt } : {}), finishedAt: rfc3339(now), ...(cs.containerID ? { containerID: cs.containerID } : {}) } };
       cs.restartCount += 1;
       restarts = cs.restartCount;
       cs.ready = false;
