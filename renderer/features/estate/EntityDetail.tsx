@@ -204,7 +204,7 @@ export function EntityDetail({
         ))}
       </div>
       {tab === 'logs' ? (
-        <div className="entity-detail-body" role="tabpanel" aria-labelledby="detail-tab-logs">
+        <div className="entity-detail-body is-logs" role="tabpanel" aria-labelledby="detail-tab-logs">
           <EntityLogs entity={entity} />
         </div>
       ) : tab === 'yaml' ? (

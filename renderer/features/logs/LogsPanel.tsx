@@ -245,7 +245,8 @@ export function LogsPanel({ entity, containers }: { entity: Entity; containers: 
       <p className="logs-status muted" role="status" data-testid="log-status">
         {count.toLocaleString()} lines
         {buffer.dropped > 0 ? ` · ${buffer.dropped.toLocaleString()} older lines dropped to stay within ${buffer.capacity.toLocaleString()}` : ''}
-        {options.previous ? ' · previous container' : following ? (paused ? ' · paused' : ' · following') : ' · complete'}
+        {options.previous ? ' · previous container' : ''}
+        {feed.done ? ' · complete' : following ? (paused ? ' · paused' : ' · following') : ''}
         {feed.error ? ` · ${feed.error}` : ''}
       </p>
       {problems.map((s) => (
