@@ -249,11 +249,13 @@ export function LogsPanel({ entity, containers }: { entity: Entity; containers: 
         {feed.done ? ' · complete' : following ? (paused ? ' · paused' : ' · following') : ''}
         {feed.error ? ` · ${feed.error}` : ''}
       </p>
-      {problems.map((s) => (
-        <p key={`${s.pod}/${s.container}`} className={`logs-problem ${s.state === 'failed' ? 'tone-bad' : 'tone-warn'}`}>
-          {s.message ?? `${s.pod}/${s.container}: ${s.state}`}
-        </p>
-      ))}
+      <div className="logs-problems">
+        {problems.map((s) => (
+          <p key={`${s.pod}/${s.container}`} className={`logs-problem ${s.state === 'failed' ? 'tone-bad' : 'tone-warn'}`}>
+            {s.message ?? `${s.pod}/${s.container}: ${s.state}`}
+          </p>
+        ))}
+      </div>
       <div
         ref={scrollRef}
         className={`logs-scroll ${wrap ? 'is-wrapped' : ''}`}
