@@ -117,10 +117,11 @@ export function createEngine(options: EngineOptions): Engine {
     sources,
     estate: {
       get: (id) => estate.get(id),
-      relationsOf: (id) => estate.detail(id)?.relations ?? [],
+      relationsOf: (id) => estate.relationsOf(id),
       sources: () => sources.list(),
       recordEvents: (sourceId, events) => estate.recordEvents(sourceId, events),
-      alarms: () => estate.snapshot().entities.filter((e) => e.kind === 'alarm'),
+      alarms: () => estate.find({ kinds: ['alarm'] }),
+      events: (query) => estate.events.query(query),
     },
     connection: (id) => running?.connection(id),
     log: (message) => log(message),

@@ -1,4 +1,5 @@
 import type { Entity, EntityKind } from './model.js';
+import { appId } from './ids.js';
 
 /**
  * Grouping workloads into logical applications by the labels Kubernetes recommends
@@ -20,9 +21,8 @@ const nameLabel = 'app.kubernetes.io/name';
 export const teamLabels = ['app.kubernetes.io/team', 'team', 'owner-team', 'squad'] as const;
 export const ownerLabels = ['app.kubernetes.io/owner', 'owner', 'maintainer'] as const;
 
-export function appIdFor(appName: string): string {
-  return `app:${appName}`;
-}
+/** The app entity's id; spelled in ids.ts with every other id. */
+export const appIdFor = appId;
 
 /** The app an entity belongs to, or null when it is not a workload or carries no app label. */
 export function appNameOf(entity: Pick<Entity, 'kind' | 'labels'>): string | null {

@@ -3,14 +3,8 @@ import { z } from 'zod';
 /**
  * The estate model: every cluster, cloud account and resource Daytwo knows of, as entities
  * joined by relations. Providers produce it, the engine's state holds it, the store persists
- * it, and the renderer draws it. Ids are stable, readable strings that say where a thing lives:
- *   k8s:<context>                                   the cluster behind a context
- *   k8s:<context>/<namespace>                       a namespace
- *   k8s:<context>/<namespace>/<Kind>/<name>         a namespaced object (Kind as Kubernetes spells it)
- *   k8s:<context>/Node/<name>                       a cluster-scoped object
- *   aws:<account>                                   an account;  aws:<account>/<region>  a region
- *   aws:<account>/<region>/<type>/<name>            a resource (type: alb, rds, nodegroup, alarm)
- *   cloud:<aws|gcp|onprem>                          the top of the containment tree
+ * it, and the renderer draws it. Ids are stable, readable strings that say where a thing lives;
+ * shared/estate/ids.ts builds and reads every one of them and documents their shapes.
  */
 
 export const EntityKind = z.enum([

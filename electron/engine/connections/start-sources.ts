@@ -14,6 +14,7 @@ import type { KubeContext } from './kubeconfig.js';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { SourceRegistry } from './source-registry.js';
 import type { Vault } from './vault.js';
+import { awsSourceId, kubeSourceId, prometheusSourceId } from '../../../shared/estate/ids.js';
 
 /** Where connections come from. Every path is explicit so the embedded sandbox can point them at its files. */
 export interface ConnectionSettings {
@@ -125,7 +126,7 @@ export function startSources(options: StartSourcesOptions): RunningSources {
   /** Each context's definition (cluster + user), to tell which ones a file change touched. */
   const kubeDefinitions = new Map<string, string>();
   for (const context of kube.contexts) {
-    const id = `k8s:${context.name}`;
+    const id = kubeSourceId(context.name);
     kubeDefinitions.set(id, definitionOf(context));
     configured.set(id, {
       source: baseSource(id, 'kubernetes', context.name, context.server, sandbox),
@@ -139,7 +140,7 @@ export function startSources(options: StartSourcesOptions): RunningSources {
   const aws = loadAwsProfiles(awsFilesInUse, env);
   for (const problem of aws.problems) log(problem);
   for (const profile of aws.profiles) {
-    const id = `aws:${profile.name}/${profile.region}`;
+    const id = awsSourceId(profile.name, profile.region);
     const location = profile.endpointUrl ? `${profile.endpointUrl} (${profile.credentialKind})` : `CloudWatch ${profile.region} (${profile.credentialKind})`;
     configured.set(id, {
       source: baseSource(id, 'aws', `${profile.name} · ${profile.region}`, location, sandbox),
@@ -151,7 +152,7 @@ export function startSources(options: StartSourcesOptions): RunningSources {
 
   for (const url of options.connections.prometheusUrls ?? []) {
     const shown = displayUrl(url);
-    const id = `prometheus:${shown}`;
+    const id = prometheusSourceId(shown);
     configured.set(id, {
       source: baseSource(id, 'prometheus', new URL(url).host, shown, sandbox),
       create: () =>
@@ -229,7 +230,7 @@ export function startSources(options: StartSourcesOptions): RunningSources {
     }
     const seen = new Set<string>();
     for (const context of next.contexts) {
-      const id = `k8s:${context.name}`;
+      const id = kubeSourceId(context.name);
       seen.add(id);
       const definition = definitionOf(context);
       if (kubeDefinitions.get(id) === definition) continue;

@@ -8,6 +8,7 @@ import type { SourceConnection } from '../connections/start-sources.js';
 import type { AlarmDefinition, EstateView } from './panels.js';
 import { alerts as prometheusAlerts } from '../providers/prometheus/http-api.js';
 import type { PrometheusAlert } from '../providers/prometheus/http-api.js';
+import { cloudResourceId, clusterId, clusterKey, contextOfSource, kubeObjectId } from '../../../shared/estate/ids.js';
 
 export interface AlertWatchOptions {
   estate: EstateView & { recordEvents(sourceId: string, events: readonly EstateEvent[]): void; alarms(): Entity[] };
@@ -155,7 +156,7 @@ export class AlertWatch {
       const name = alarm.AlarmName ?? '';
       const account = connection.profile.accountId ?? /^arn:aws[\w-]*:cloudwatch:[\w-]+:(\d{12}):/.exec(alarm.AlarmArn ?? '')?.[1] ?? `profile-${connection.profile.name}`;
       // The id the topology gives the same alarm (providers/aws/cloudwatch-topology.ts).
-      const id = `aws:${account}/${connection.profile.region}/alarm/${name}`;
+      const id = cloudResourceId('aws', account, connection.profile.region, 'alarm', name);
       idByName.set(name, id);
       this.definitions.set(id, {
         name,
@@ -191,6 +192,7 @@ export class AlertWatch {
           events.push({
             id: `cloudwatch-alarm:${item.AlarmName}:${at}:${entityId}`,
             sourceId,
+            kind: 'alarm',
             entityId,
             type: newState === 'ALARM' ? 'warning' : 'normal',
             reason: newState ? `Alarm${capital(newState)}` : 'AlarmStateChange',
@@ -236,6 +238,7 @@ export class AlertWatch {
     return {
       id: `prometheus-alert:${fingerprint(alert)}:${reason}:${at}:${entityId ?? ''}`,
       sourceId,
+      kind: 'alert',
       entityId,
       type: reason === 'AlertResolved' ? 'normal' : 'warning',
       reason,
@@ -272,19 +275,20 @@ export class AlertWatch {
     const namespace = labels.namespace;
     for (const source of estate.sources()) {
       if (source.kind !== 'kubernetes') continue;
-      const context = source.id.slice('k8s:'.length);
-      const cluster = estate.get(source.id);
+      const context = contextOfSource(source.id) ?? '';
+      const key = clusterKey(context);
+      const cluster = estate.get(clusterId(key));
       const clusterName = typeof cluster?.status.cluster === 'string' ? cluster.status.cluster : context;
       if (labels.cluster && labels.cluster !== clusterName && labels.cluster !== context) continue;
       if (!namespace) {
-        if (labels.node) out.push(`k8s:${context}/Node/${labels.node}`);
+        if (labels.node) out.push(kubeObjectId(key, 'Node', null, labels.node));
         continue;
       }
       const candidates = [
-        labels.service && `k8s:${context}/${namespace}/Service/${labels.service}`,
-        labels.deployment && `k8s:${context}/${namespace}/Deployment/${labels.deployment}`,
-        labels.statefulset && `k8s:${context}/${namespace}/StatefulSet/${labels.statefulset}`,
-        labels.pod && `k8s:${context}/${namespace}/Pod/${labels.pod}`,
+        labels.service && kubeObjectId(key, 'Service', namespace, labels.service),
+        labels.deployment && kubeObjectId(key, 'Deployment', namespace, labels.deployment),
+        labels.statefulset && kubeObjectId(key, 'StatefulSet', namespace, labels.statefulset),
+        labels.pod && kubeObjectId(key, 'Pod', namespace, labels.pod),
       ];
       for (const id of candidates) if (id && estate.get(id)) out.push(id);
     }

@@ -3,7 +3,6 @@ import { ApiError } from '../../../shared/api/errors.js';
 import type { Alert, MetricQueryResult, MetricSeries, Panel } from '../../../shared/api/metrics.js';
 import { Panel as PanelSchema } from '../../../shared/api/metrics.js';
 import type { EstateEvent } from '../../../shared/estate/event.js';
-import { EstateEvent as EstateEventSchema } from '../../../shared/estate/event.js';
 import type { Entity } from '../../../shared/estate/model.js';
 import type { RawSeries } from '../../../shared/metrics/downsample.js';
 import { downsample } from '../../../shared/metrics/downsample.js';
@@ -14,6 +13,7 @@ import { alignRange, cloudWatchPeriodSeconds, prometheusStepMs, refreshIntervalM
 import type { SourceConnection } from '../connections/start-sources.js';
 import type { SourceRegistry } from '../connections/source-registry.js';
 import type { StoreDatabase } from '../store/database.js';
+import type { EventPage, EventQuery } from '../store/event-store.js';
 import { PrometheusError, queryInstant, queryRange } from '../providers/prometheus/http-api.js';
 import type { Source } from '../../../shared/api/sources.js';
 import { AlertWatch } from './alerts.js';
@@ -27,6 +27,8 @@ import type { SeriesCacheLimits } from './series-cache.js';
 export interface MetricsEstate extends EstateView {
   recordEvents(sourceId: string, events: readonly EstateEvent[]): void;
   alarms(): Entity[];
+  /** The event store's read (store/event-store.ts): metrics writes no SQL against estate tables. */
+  events(query: EventQuery): EventPage;
 }
 
 export interface MetricsServiceOptions {
@@ -174,18 +176,9 @@ export class MetricsService {
       for (const r of this.options.estate.relationsOf(id)) if (r.from === id && r.kind === 'owns') ids.add(r.to);
     }
     for (const id of [...ids]) for (const r of this.options.estate.relationsOf(id)) if (r.kind === 'alarms-on' && r.to === id) ids.add(r.from);
-    const list = [...ids].slice(0, 1000);
-    const placeholders = list.map(() => '?').join(',');
-    const rows = this.options.db
-      .prepare(`SELECT body FROM estate_events WHERE entity_id IN (${placeholders}) AND last_at >= ? AND last_at <= ? ORDER BY last_at DESC LIMIT ?`)
-      .pluck()
-      .all(...list, start, end, limit) as string[];
-    const out: EstateEvent[] = [];
-    for (const body of rows) {
-      const parsed = EstateEventSchema.safeParse(safeJson(body));
-      if (parsed.success) out.push(parsed.data);
-    }
-    return out.reverse();
+    const { events } = this.options.estate.events({ entityIds: [...ids].slice(0, 1000), from: start, to: end, limit });
+    // A chart draws left to right: oldest first. Charts draw plain events; the clocks stay in the store.
+    return events.reverse().map(({ occurredAt: _o, recordedAt: _r, ...event }) => event);
   }
 
   alertList(): Alert[] {

@@ -2,6 +2,7 @@ import type { Entity, Relation } from '../../../shared/estate/model.js';
 import type { Panel, PanelThreshold } from '../../../shared/api/metrics.js';
 import type { SourcedQuery } from '../../../shared/metrics/query.js';
 import type { Source } from '../../../shared/api/sources.js';
+import { clusterId, clusterNameOf, parseKubeId } from '../../../shared/estate/ids.js';
 
 /** What panel derivation reads of the estate; EstateState provides it. */
 export interface EstateView {
@@ -35,7 +36,6 @@ interface Workload {
   selector: string | null;
 }
 
-const K8S_ID = /^k8s:([^/]+)\/([^/]+)\/([^/]+)\/(.+)$/;
 
 /**
  * The golden signals (traffic, errors, latency, saturation) for an entity, from the sources the
@@ -191,10 +191,11 @@ function workloadsOf(estate: EstateView, entity: Entity): Workload[] {
 
   const byScope = new Map<string, Workload>();
   for (const target of targets) {
-    const m = K8S_ID.exec(target.id);
-    if (!m) continue;
-    const [, context, namespace] = m as unknown as [string, string, string];
-    const cluster = estate.get(`k8s:${context}`);
+    const parsed = parseKubeId(target.id);
+    if (parsed?.shape !== 'object' || parsed.namespace === null) continue;
+    const { namespace } = parsed;
+    const context = clusterNameOf(parsed.clusterKey);
+    const cluster = estate.get(clusterId(parsed.clusterKey));
     const clusterName = typeof cluster?.status.cluster === 'string' ? cluster.status.cluster : context;
     const key = `${context}/${namespace}`;
     const w = byScope.get(key) ?? { context, sourceId: target.sourceId, cluster: clusterName, namespace, services: [], workloads: [], selector: null };

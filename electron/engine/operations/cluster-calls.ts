@@ -1,7 +1,9 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { KubeApiError } from '../providers/kubernetes/kube-client.js';
+import { credentialError, isConnectionError, KubeApiError, networkError, statusError } from '../sources/kubernetes/api-error.js';
+
+export { isConnectionError };
 
 export type PatchType = 'merge' | 'strategic' | 'json';
 
@@ -81,7 +83,11 @@ export class ClusterCalls {
       headers['Content-Length'] = String(payload.length);
     }
     const options: https.RequestOptions = { method, headers };
-    await this.config.applyToHTTPSOptions(options);
+    try {
+      await this.config.applyToHTTPSOptions(options);
+    } catch (error) {
+      throw credentialError(error);
+    }
     const transport = url.protocol === 'http:' ? http : https;
     return new Promise<T>((resolve, reject) => {
       const req = transport.request(url, options, (res) => {
@@ -113,11 +119,6 @@ function dryRunQuery(options: WriteOptions): Record<string, string> {
   return options.dryRun ? { dryRun: 'All' } : {};
 }
 
-/** True when the server may never have seen the request (or its answer was lost): safe to retry an idempotent write. */
-export function isConnectionError(error: unknown): boolean {
-  return error instanceof KubeApiError && (error.status === 0 || error.status === 502 || error.status === 503 || error.status === 504);
-}
-
 /**
  * Retries a write whose request or answer was lost on the way. Every write operations make is
  * idempotent by construction (absolute values, a restart timestamp fixed at plan time, a
@@ -132,23 +133,4 @@ export async function withRetry<T>(write: () => Promise<T>, attempts = 4, pauseM
       await new Promise((resolve) => setTimeout(resolve, pauseMs * attempt));
     }
   }
-}
-
-function networkError(error: unknown): KubeApiError {
-  if (error instanceof KubeApiError) return error;
-  const code = (error as NodeJS.ErrnoException).code;
-  return new KubeApiError(error instanceof Error ? error.message : String(error), 0, code);
-}
-
-function statusError(status: number, body: string): KubeApiError {
-  let message = `HTTP ${status}`;
-  let reason: string | undefined;
-  try {
-    const parsed = JSON.parse(body) as { message?: unknown; reason?: unknown };
-    if (typeof parsed.message === 'string') message = parsed.message.slice(0, 500);
-    if (typeof parsed.reason === 'string') reason = parsed.reason;
-  } catch {
-    // not a Status body; the HTTP status says enough
-  }
-  return new KubeApiError(message, status, undefined, reason);
 }

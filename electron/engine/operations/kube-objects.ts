@@ -93,33 +93,6 @@ export function isPodReady(pod: Pod): boolean {
   return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 }
 
-/** Label selector semantics (https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors). An empty selector matches everything. */
-export function selectorMatches(selector: LabelSelector | undefined, labels: Record<string, string> = {}): boolean {
-  if (!selector) return false;
-  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) if (labels[key] !== value) return false;
-  for (const expr of selector.matchExpressions ?? []) {
-    const has = Object.hasOwn(labels, expr.key);
-    const value = labels[expr.key];
-    const values = expr.values ?? [];
-    switch (expr.operator) {
-      case 'In':
-        if (!has || !values.includes(value ?? '')) return false;
-        break;
-      case 'NotIn':
-        if (has && values.includes(value ?? '')) return false;
-        break;
-      case 'Exists':
-        if (!has) return false;
-        break;
-      case 'DoesNotExist':
-        if (has) return false;
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
-}
 
 export function controllerOf(meta: Meta): { kind: string; name: string } | undefined {
   return meta.ownerReferences?.find((ref) => ref.controller) ?? meta.ownerReferences?.[0];

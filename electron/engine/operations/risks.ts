@@ -1,6 +1,6 @@
 import type { Risk } from '../../../shared/api/operations.js';
 import type { Hpa, Pdb, Pod } from './kube-objects.js';
-import { selectorMatches } from './kube-objects.js';
+import { selectorMatches } from '../../../shared/estate/label-selector.js';
 import type { RolloutStatus } from './rollout-status.js';
 
 /**

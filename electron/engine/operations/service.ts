@@ -4,7 +4,7 @@ import type { AuditOutcome, AuditRecord } from '../../../shared/api/audit.js';
 import { ApiError } from '../../../shared/api/errors.js';
 import { operationTitles, terminalOperationStates } from '../../../shared/api/operations.js';
 import type { Operation, OperationKind, OperationState, Plan, PlanRequest, Revision } from '../../../shared/api/operations.js';
-import { KubeApiError } from '../providers/kubernetes/kube-client.js';
+import { KubeApiError, kubeApiErrorToApiError } from '../sources/kubernetes/api-error.js';
 import type { AuditLog } from '../store/audit-log.js';
 import type { StoreDatabase } from '../store/database.js';
 import type { ClusterAccess } from './cluster-access.js';
@@ -426,24 +426,10 @@ async function kubeErrors<T>(target: Target, work: () => Promise<T>): Promise<T>
     return await work();
   } catch (error) {
     if (error instanceof ApiError || !(error instanceof KubeApiError)) throw error;
-    const where = `context "${target.context}"`;
-    switch (error.status) {
-      case 0:
-        throw new ApiError('unavailable', `Cannot reach the API server of ${where}: ${error.message}`);
-      case 401:
-        throw new ApiError('unauthorized', `The API server of ${where} did not accept the credentials: ${error.message}`);
-      case 403:
-        throw new ApiError('forbidden', `The API server of ${where} refused: ${error.message}. Nothing was changed.`);
-      case 404:
-        throw new ApiError('not_found', `${describeTarget(target)} was not found on ${where}: ${error.message}`);
-      case 409:
-        throw new ApiError('conflict', `The API server of ${where} reported a conflict: ${error.message}`);
-      case 400:
-      case 422:
-        throw new ApiError('bad_request', `The server-side dry run refused the change: ${error.message}`);
-      default:
-        throw new ApiError('unavailable', `The API server of ${where} answered ${error.status}: ${error.message}`);
-    }
+    // A 400/422 during planning comes from the server-side dry run: say so.
+    const mapped = kubeApiErrorToApiError(error, `context "${target.context}"`, describeTarget(target));
+    if (mapped.code === 'bad_request') throw new ApiError('bad_request', `The server-side dry run refused the change: ${error.message}`);
+    throw mapped;
   }
 }
 

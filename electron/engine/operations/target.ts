@@ -1,3 +1,4 @@
+import { clusterNameOf, parseKubeId } from '../../../shared/estate/ids.js';
 import { ApiError } from '../../../shared/api/errors.js';
 
 export type TargetKind = 'Deployment' | 'StatefulSet' | 'HorizontalPodAutoscaler' | 'Node' | 'Pod';
@@ -13,28 +14,21 @@ export interface Target {
 }
 
 /**
- * Reads `k8s:<context>/<namespace>/<Kind>/<name>` or `k8s:<context>/Node/<name>`. Context
- * names may contain "/" (EKS contexts are ARNs like arn:aws:eks:…:cluster/shop), Kubernetes
- * names never do, so the id is read from the right.
+ * Reads a Kubernetes object id (shared/estate/ids.ts): `k8s:<cluster>/<namespace>/<Kind>/<name>`
+ * or `k8s:<cluster>/Node/<name>`. `context` is the kubeconfig name the cluster key spells.
  */
 export function parseTarget(id: string): Target {
-  if (!id.startsWith('k8s:')) throw invalid(id, 'operations act on Kubernetes entities, whose ids start with "k8s:"');
-  const parts = id.slice(4).split('/');
-  const name = parts.pop();
-  const kind = parts.pop();
-  if (!name || !kind) throw invalid(id, 'expected k8s:<context>/<namespace>/<Kind>/<name>');
+  const parsed = parseKubeId(id);
+  if (!parsed) throw invalid(id, 'operations act on Kubernetes entities, whose ids start with "k8s:"');
+  if (parsed.shape !== 'object') throw invalid(id, 'expected k8s:<cluster>/<namespace>/<Kind>/<name>');
+  const { kind, name, namespace } = parsed;
   if (!targetKinds.includes(kind as TargetKind)) {
     throw invalid(id, `operations act on ${targetKinds.join(', ')}, not ${kind}`);
   }
-  if (kind === 'Node') {
-    const context = parts.join('/');
-    if (!context) throw invalid(id, 'no context');
-    return { id, context, kind, namespace: null, name };
+  if ((kind === 'Node') !== (namespace === null)) {
+    throw invalid(id, kind === 'Node' ? 'expected k8s:<cluster>/Node/<name>' : 'expected k8s:<cluster>/<namespace>/<Kind>/<name>');
   }
-  const namespace = parts.pop();
-  const context = parts.join('/');
-  if (!namespace || !context) throw invalid(id, 'expected k8s:<context>/<namespace>/<Kind>/<name>');
-  return { id, context, kind: kind as TargetKind, namespace, name };
+  return { id, context: clusterNameOf(parsed.clusterKey), kind: kind as TargetKind, namespace, name };
 }
 
 export function describeTarget(target: Target): string {

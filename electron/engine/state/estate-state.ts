@@ -1,6 +1,10 @@
-import type { Entity, Health, Relation } from '../../../shared/estate/model.js';
+import type { Entity, EntityKind, Health, Relation, RelationKind } from '../../../shared/estate/model.js';
 import { healthSeverity, relation } from '../../../shared/estate/model.js';
-import type { EstateEvent } from '../../../shared/estate/event.js';
+import type { EstateEvent, RecordedEvent } from '../../../shared/estate/event.js';
+import { parseLabelSelector, requirementsMatch, requirementsOf } from '../../../shared/estate/label-selector.js';
+import type { LabelSelector, Requirement } from '../../../shared/estate/label-selector.js';
+import { EventStore } from '../store/event-store.js';
+import type { EntityFilter, EstateReader, RelationDirection } from './estate-reader.js';
 import { appIdFor, appNameOf } from '../../../shared/estate/apps.js';
 import { containmentLevel } from '../../../shared/estate/ids.js';
 import type { Source } from '../../../shared/api/sources.js';
@@ -27,6 +31,8 @@ export interface EstateStateOptions {
   persistLimit?: number;
   log?: (message: string, error?: unknown) => void;
   now?: () => number;
+  /** How many days of events the event store keeps (default 30). */
+  eventRetentionDays?: number;
 }
 
 export type FrameListener = (frame: EstateFrame) => void;
@@ -54,10 +60,11 @@ const derivedScope = { containment: 'containment', app: 'app' } as const;
  * delta to subscribers. Memory holds the current estate and indexes over it, never history:
  * an entity updated a thousand times in a frame costs one slot and one delta entry.
  */
-export class EstateState implements EstateSink {
+export class EstateState implements EstateSink, EstateReader {
   private readonly entities = new Map<string, Held>();
   private readonly relations = new Map<string, HeldRelation>();
   private readonly childrenOf = new Map<string, Set<string>>();
+  private readonly byKind = new Map<EntityKind, Set<string>>();
   private readonly relationsAt = new Map<string, Set<string>>();
   /** `${sourceId}\0${scope}` → entity ids stated under that pair. */
   private readonly byScope = new Map<string, Set<string>>();
@@ -79,6 +86,8 @@ export class EstateState implements EstateSink {
   private readonly sourcesUnsaved = new Map<string, StoredSource>();
 
   private readonly store: EstateStore;
+  /** The event history: timelines read it through `query`; only the frame writes it. */
+  readonly events: EventStore;
   private readonly registry: SourceRegistry;
   private readonly listeners = new Set<FrameListener>();
   private readonly frameMs: number;
@@ -100,7 +109,8 @@ export class EstateState implements EstateSink {
     this.persistLimit = options.persistLimit ?? 2500;
     this.log = options.log ?? (() => {});
     this.now = options.now ?? Date.now;
-    this.store = new EstateStore(options.db, this.log);
+    this.events = new EventStore(options.db, { retentionDays: options.eventRetentionDays, now: this.now, log: this.log });
+    this.store = new EstateStore(options.db, this.events, this.log);
     this.loadCache();
     this.stopWatchingSources = this.registry.subscribe((list) => this.noteSources(list));
   }
@@ -166,6 +176,89 @@ export class EstateState implements EstateSink {
     return this.entities.size;
   }
 
+  // ── EstateReader ──────────────────────────────────────────────────────────
+
+  find(filter: EntityFilter): Entity[] {
+    const requirements = filter.labels === undefined ? null : requirementsFor(filter.labels);
+    if (requirements === undefined) return [];
+    const within = filter.within;
+    let candidates: Iterable<string>;
+    if (within !== undefined) candidates = this.withDescendants([within], Number.MAX_SAFE_INTEGER);
+    else if (filter.kinds) candidates = filter.kinds.flatMap((kind) => [...(this.byKind.get(kind) ?? [])]);
+    else candidates = this.entities.keys();
+    const kinds = filter.kinds ? new Set(filter.kinds) : null;
+    const out: Entity[] = [];
+    for (const id of candidates) {
+      const entity = this.entities.get(id)?.entity;
+      if (!entity) continue;
+      if (kinds && !kinds.has(entity.kind)) continue;
+      if (filter.sourceId !== undefined && entity.sourceId !== filter.sourceId) continue;
+      if (requirements && !requirementsMatch(entity.labels, requirements)) continue;
+      out.push(entity);
+    }
+    return out;
+  }
+
+  children(id: string): Entity[] {
+    const out: Entity[] = [];
+    for (const childId of this.childrenOf.get(id) ?? []) {
+      const child = this.entities.get(childId);
+      if (child) out.push(child.entity);
+    }
+    return out;
+  }
+
+  parent(id: string): Entity | undefined {
+    const parentId = this.entities.get(id)?.entity.parentId;
+    return parentId ? this.entities.get(parentId)?.entity : undefined;
+  }
+
+  relationsOf(id: string, kind?: RelationKind, direction: RelationDirection = 'both'): Relation[] {
+    const out: Relation[] = [];
+    for (const relationId of this.relationsAt.get(id) ?? []) {
+      const r = this.relations.get(relationId)?.relation;
+      if (!r || (kind && r.kind !== kind)) continue;
+      if (direction === 'out' && r.from !== id) continue;
+      if (direction === 'in' && r.to !== id) continue;
+      out.push(r);
+    }
+    return out;
+  }
+
+  related(id: string, kind: RelationKind, direction: RelationDirection): Entity[] {
+    const out: Entity[] = [];
+    for (const r of this.relationsOf(id, kind, direction)) {
+      const other = this.entities.get(r.from === id ? r.to : r.from)?.entity;
+      if (other) out.push(other);
+    }
+    return out;
+  }
+
+  withDescendants(ids: readonly string[], limit = 10_000): string[] {
+    const seen = new Set<string>();
+    const queue: string[] = [];
+    for (const id of ids) {
+      if (seen.size >= limit) break;
+      if (!seen.has(id)) {
+        seen.add(id);
+        queue.push(id);
+      }
+    }
+    // Breadth first, so a limit keeps the nearest: a deployment's replicasets before their pods.
+    for (let i = 0; i < queue.length && seen.size < limit; i++) {
+      const id = queue[i] as string;
+      const next = [...(this.childrenOf.get(id) ?? [])];
+      for (const r of this.relationsOf(id, 'owns', 'out')) next.push(r.to);
+      for (const child of next) {
+        if (seen.size >= limit) break;
+        if (seen.has(child)) continue;
+        seen.add(child);
+        queue.push(child);
+      }
+    }
+    return [...seen];
+  }
+
   /** Every source's status, with the last sync time the cache knows when the registry's is older. */
   sources(): Source[] {
     return this.registry.list().map((source) => {
@@ -207,7 +300,7 @@ export class EstateState implements EstateSink {
       relationCount: relationIds.length,
       children: children.slice(0, entityDetailLimits.children),
       childCount: children.length,
-      events: this.store.recentEvents(id, entityDetailLimits.events),
+      events: this.events.query({ entityIds: [id], limit: entityDetailLimits.events }).events.map(withoutClocks),
     };
   }
 
@@ -321,6 +414,8 @@ export class EstateState implements EstateSink {
       if (previous.sourceId !== sourceId || previous.scope !== scope) this.unindexScope(previous.sourceId, previous.scope, id);
     }
     this.linkChild(entity.parentId, id);
+    if (previous && previous.entity.kind !== entity.kind) removeFrom(this.byKind, previous.entity.kind, id);
+    addTo(this.byKind, entity.kind, id);
     this.indexScope(sourceId, scope, id);
     this.entities.set(id, { entity, sourceId, scope, stated });
     this.noteForDerivation(id, previous?.entity ?? null, entity);
@@ -337,6 +432,7 @@ export class EstateState implements EstateSink {
     if (!held) return;
     for (const relationId of held.stated) this.releaseRelation(relationId);
     this.unlinkChild(held.entity.parentId, id);
+    removeFrom(this.byKind, held.entity.kind, id);
     this.unindexScope(held.sourceId, held.scope, id);
     this.entities.delete(id);
     this.noteForDerivation(id, held.entity, null);
@@ -591,6 +687,20 @@ export class EstateState implements EstateSink {
     }
     if (this.sourcesUnsaved.size > 0) this.schedule();
   }
+}
+
+/** Parsed requirements; undefined for a structured selector with an operator the API refuses (matches nothing). */
+function requirementsFor(labels: string | LabelSelector | readonly Requirement[]): readonly Requirement[] | undefined {
+  // Text that does not parse throws LabelSelectorSyntaxError: the caller's input, its error.
+  if (typeof labels === 'string') return parseLabelSelector(labels);
+  if (Array.isArray(labels)) return labels as readonly Requirement[];
+  return requirementsOf(labels as LabelSelector) ?? undefined;
+}
+
+/** An entity's detail carries plain events; the clocks are for timelines. */
+function withoutClocks(event: RecordedEvent): EstateEvent {
+  const { occurredAt: _occurredAt, recordedAt: _recordedAt, ...plain } = event;
+  return plain;
 }
 
 function scopeKey(sourceId: string, scope: string): string {

@@ -1,5 +1,6 @@
 import { Entity, RelationKind } from '../../../shared/estate/model.js';
-import { EstateEvent } from '../../../shared/estate/event.js';
+import type { EstateEvent } from '../../../shared/estate/event.js';
+import type { EventStore } from './event-store.js';
 import type { Relation } from '../../../shared/estate/model.js';
 import { Source } from '../../../shared/api/sources.js';
 import type { StoreDatabase } from './database.js';
@@ -26,13 +27,11 @@ export interface EstateWrite {
   events: EstateEvent[];
 }
 
-/** Events kept in all; the oldest go first. Enough for a day of a busy estate's warnings. */
-export const eventRetention = 20_000;
-
 /**
  * The estate's SQLite tables (migration 2). The in-memory state is the truth while running;
  * this is its cache across restarts, written once per frame in one transaction, so a burst of
- * 10,000 watch events costs one commit, not 10,000.
+ * 10,000 watch events costs one commit, not 10,000. Events go to the EventStore in the same
+ * transaction; this class writes no SQL against their table.
  */
 export class EstateStore {
   private readonly upsertEntity;
@@ -42,12 +41,12 @@ export class EstateStore {
   private readonly upsertSource;
   private readonly deleteSource;
   private readonly deleteSourceEntities;
-  private readonly deleteSourceEvents;
-  private readonly upsertEvent;
   private readonly writeTransaction;
 
   constructor(
     private readonly db: StoreDatabase,
+    /** Events are written in the same frame transaction, through their own store. */
+    private readonly events: EventStore,
     private readonly log: (message: string, error?: unknown) => void = () => {},
   ) {
     this.upsertEntity = db.prepare(
@@ -66,11 +65,6 @@ export class EstateStore {
     );
     this.deleteSource = db.prepare('DELETE FROM estate_sources WHERE id = ?');
     this.deleteSourceEntities = db.prepare('DELETE FROM estate_entities WHERE source_id = ?');
-    this.deleteSourceEvents = db.prepare('DELETE FROM estate_events WHERE source_id = ?');
-    this.upsertEvent = db.prepare(
-      `INSERT INTO estate_events (source_id, id, entity_id, last_at, body) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (source_id, id) DO UPDATE SET entity_id = excluded.entity_id, last_at = excluded.last_at, body = excluded.body`,
-    );
     this.writeTransaction = db.transaction((write: EstateWrite) => this.writeNow(write));
   }
 
@@ -124,25 +118,12 @@ export class EstateStore {
     this.writeTransaction(write);
   }
 
-  recentEvents(entityId: string, limit: number): EstateEvent[] {
-    const rows = this.db
-      .prepare('SELECT body FROM estate_events WHERE entity_id = ? ORDER BY last_at DESC LIMIT ?')
-      .pluck()
-      .all(entityId, limit) as string[];
-    const events: EstateEvent[] = [];
-    for (const body of rows) {
-      const parsed = EstateEvent.safeParse(parseJson(body));
-      if (parsed.success) events.push(parsed.data);
-    }
-    return events;
-  }
-
   private writeNow(write: EstateWrite): void {
     const now = Date.now();
     for (const sourceId of write.forgetSources) {
       // Relations go by ON DELETE CASCADE.
       this.deleteSourceEntities.run(sourceId);
-      this.deleteSourceEvents.run(sourceId);
+      this.events.forgetSource(sourceId);
       this.deleteSource.run(sourceId);
     }
     for (const id of write.removes) this.deleteEntity.run(id);
@@ -155,23 +136,7 @@ export class EstateStore {
     for (const { source, lastSyncAt } of write.sources) {
       this.upsertSource.run(source.id, JSON.stringify(source), source.state, lastSyncAt, now);
     }
-    if (write.events.length > 0) {
-      for (const event of write.events) {
-        this.upsertEvent.run(event.sourceId, event.id, event.entityId, event.lastAt, JSON.stringify(event));
-      }
-      this.pruneEvents();
-    }
-  }
-
-  /** Events are history: keep the newest `eventRetention`, so the file stays proportional to the estate. */
-  private pruneEvents(): void {
-    const count = this.db.prepare('SELECT count(*) FROM estate_events').pluck().get() as number;
-    if (count <= eventRetention) return;
-    this.db
-      .prepare(
-        'DELETE FROM estate_events WHERE rowid IN (SELECT rowid FROM estate_events ORDER BY last_at ASC LIMIT ?)',
-      )
-      .run(count - eventRetention);
+    this.events.append(write.events);
   }
 }
 

@@ -116,6 +116,16 @@ export const migrations: readonly string[] = [
   ) STRICT;
   CREATE INDEX metric_panels_by_entity ON metric_panels (entity_id, created_at);
   `,
+  // 5: the event store (store/event-store.ts): each event keeps its kind and when Daytwo learned
+  // of it beside when it happened (last_at). Rows from before learned of them when they happened.
+  `
+  ALTER TABLE estate_events ADD COLUMN kind TEXT NOT NULL DEFAULT 'kubernetes';
+  ALTER TABLE estate_events ADD COLUMN recorded_at INTEGER NOT NULL DEFAULT 0;
+  UPDATE estate_events SET recorded_at = last_at;
+  UPDATE estate_events SET kind = 'operation' WHERE id LIKE 'daytwo-operation:%';
+  UPDATE estate_events SET kind = 'alarm' WHERE id LIKE 'cloudwatch-alarm:%';
+  UPDATE estate_events SET kind = 'alert' WHERE id LIKE 'prometheus-alert:%';
+  `,
 ];
 
 export const latestSchemaVersion = migrations.length;

@@ -2,6 +2,7 @@ import { relation } from '../../../shared/estate/model.js';
 import type { Entity, EntityKind, Health, Relation } from '../../../shared/estate/model.js';
 import type { Source } from '../../../shared/api/sources.js';
 import { accountId as accountIdOf, cloudId as cloudIdOf, regionId as regionIdOf } from '../../../shared/estate/ids.js';
+import { awsSourceId, cloudResourceId, clusterId as clusterIdOfKey, clusterKey, kubeObjectId, kubeSourceId, namespaceId } from '../../../shared/estate/ids.js';
 
 /**
  * A synthetic estate built from the model types: several clusters across three clouds, a shop's
@@ -88,7 +89,7 @@ export function fixtureEstate(options: { pods?: number; seed?: number; now?: num
     return entity;
   };
 
-  const awsSource = 'aws:sandbox';
+  const awsSource = awsSourceId('sandbox', 'eu-west-1');
   sources.push({
     id: awsSource,
     kind: 'aws',
@@ -107,7 +108,7 @@ export function fixtureEstate(options: { pods?: number; seed?: number; now?: num
   const podsPerWeight = Math.max(1, podTarget / totalWeight);
 
   clusters.forEach((plan, clusterIndex) => {
-    const sourceId = `kubernetes:${plan.context}`;
+    const sourceId = kubeSourceId(plan.context);
     sources.push({
       id: sourceId,
       kind: 'kubernetes',
@@ -133,14 +134,15 @@ export function fixtureEstate(options: { pods?: number; seed?: number; now?: num
     }
     const regionId = regionIdOf(plan.cloud, plan.account, plan.region);
     if (!entities.some((e) => e.id === regionId)) add(regionId, 'region', plan.region, accountId, 'derived');
-    const clusterId = `k8s:${plan.context}`;
+    const key = clusterKey(plan.context);
+    const clusterId = clusterIdOfKey(key);
     add(clusterId, 'cluster', plan.context, regionId, sourceId, { status: { cloud: plan.cloud, version: 'v1.31.4' } });
 
     const nodeIds: string[] = [];
     const nodeCount = Math.max(3, Math.round(podTarget / clusters.length / 30));
     for (let n = 0; n < nodeCount; n++) {
       const name = `ip-10-${clusterIndex}-${n >> 8}-${n & 255}.internal`;
-      const id = `${clusterId}/Node/${name}`;
+      const id = kubeObjectId(key, 'Node', null, name);
       const broken = clusterIndex === 0 && n === 1;
       add(id, 'node', name, clusterId, sourceId, {
         health: broken ? 'failing' : 'healthy',
@@ -152,13 +154,13 @@ export function fixtureEstate(options: { pods?: number; seed?: number; now?: num
 
     const namespaces = new Set(services.map((s) => s.ns));
     for (const ns of namespaces) {
-      add(`${clusterId}/${ns}`, 'namespace', ns, clusterId, sourceId, { labels: { 'kubernetes.io/metadata.name': ns } });
+      add(namespaceId(key, ns), 'namespace', ns, clusterId, sourceId, { labels: { 'kubernetes.io/metadata.name': ns } });
     }
 
     for (const svc of services) {
-      const nsId = `${clusterId}/${svc.ns}`;
+      const nsId = namespaceId(key, svc.ns);
       const kindLower = svc.kind === 'Deployment' ? 'deployment' : 'statefulset';
-      const workloadId = `${nsId}/${svc.kind}/${svc.name}`;
+      const workloadId = kubeObjectId(key, svc.kind, svc.ns, svc.name);
       const replicas = Math.max(1, Math.round(svc.weight * podsPerWeight));
       const crashing = clusterIndex === 0 && svc.name === 'checkout-api';
       const unready = crashing ? Math.ceil(replicas / 2) : 0;
@@ -185,7 +187,7 @@ export function fixtureEstate(options: { pods?: number; seed?: number; now?: num
       });
       let podParent = workloadId;
       if (svc.kind === 'Deployment') {
-        const rsId = `${nsId}/ReplicaSet/${svc.name}-7d4f9c`;
+        const rsId = kubeObjectId(key, 'ReplicaSet', svc.ns, `${svc.name}-7d4f9c`);
         add(rsId, 'replicaset', `${svc.name}-7d4f9c`, workloadId, sourceId, { labels });
         relations.push(relation('owns', workloadId, rsId, sourceId));
         podParent = rsId;
@@ -193,7 +195,7 @@ export function fixtureEstate(options: { pods?: number; seed?: number; now?: num
       for (let p = 0; p < replicas; p++) {
         const suffix = svc.kind === 'Deployment' ? `7d4f9c-${Math.floor(random() * 0xfffff).toString(36).padStart(5, '0')}` : String(p);
         const name = `${svc.name}-${suffix}`;
-        const podId = `${nsId}/Pod/${name}`;
+        const podId = kubeObjectId(key, 'Pod', svc.ns, name);
         const bad = p < unready;
         const node = nodeIds[Math.floor(random() * nodeIds.length)]!;
         add(podId, 'pod', name, podParent, sourceId, {
@@ -214,14 +216,14 @@ export function fixtureEstate(options: { pods?: number; seed?: number; now?: num
         relations.push(relation('routes-to', ingressId, serviceId, sourceId));
         if (plan.cloud === 'aws') {
           const lbName = `k8s-${svc.ns}-${svc.name}-${clusterIndex}a2b3c`;
-          const lbId = `${regionId}/alb/${lbName}`;
+          const lbId = cloudResourceId(plan.cloud, plan.account, plan.region, 'alb', lbName);
           add(lbId, 'loadbalancer', lbName, regionId, awsSource, {
             health: crashing ? 'degraded' : 'healthy',
             healthReason: crashing ? '5XX rate 4.2% (threshold 1%)' : 'OK',
           });
           relations.push(relation('routes-to', lbId, ingressId, awsSource));
           if (crashing) {
-            const alarmId = `${regionId}/alarm/${svc.name}-5xx-high`;
+            const alarmId = cloudResourceId(plan.cloud, plan.account, plan.region, 'alarm', `${svc.name}-5xx-high`);
             add(alarmId, 'alarm', `${svc.name}-5xx-high`, regionId, awsSource, {
               health: 'failing',
               healthReason: 'ALARM: HTTPCode_Target_5XX_Count > 50 for 3 datapoints',

@@ -2,6 +2,7 @@ import type { Entity } from '../../../shared/estate/model.js';
 import { operationsForEntityKind } from '../../../shared/api/operations.js';
 import type { OperationKind } from '../../../shared/api/operations.js';
 import type { OperationTarget } from './operations-store.js';
+import { parseKubeId } from '../../../shared/estate/ids.js';
 
 const kubernetesKinds: Record<string, string> = {
   deployment: 'Deployment',
@@ -13,7 +14,7 @@ const kubernetesKinds: Record<string, string> = {
 
 /** Which operations an estate entity offers: only Kubernetes entities, only the kinds that apply. */
 export function operationsFor(entity: Entity): readonly OperationKind[] {
-  if (!entity.id.startsWith('k8s:')) return [];
+  if (parseKubeId(entity.id)?.shape !== 'object') return [];
   return operationsForEntityKind[entity.kind] ?? [];
 }
 
@@ -23,9 +24,8 @@ function numberOr(value: unknown): number | undefined {
 
 export function targetOf(entity: Entity): OperationTarget {
   const kind = kubernetesKinds[entity.kind] ?? entity.kind;
-  // The namespace is the segment before Kind/name in a namespaced id.
-  const parts = entity.id.split('/');
-  const namespace = entity.kind === 'node' ? null : (parts[parts.length - 3] ?? null);
+  const parsed = parseKubeId(entity.id);
+  const namespace = parsed?.shape === 'object' ? parsed.namespace : null;
   return {
     id: entity.id,
     label: namespace ? `${kind} ${namespace}/${entity.name}` : `${kind} ${entity.name}`,

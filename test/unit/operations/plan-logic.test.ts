@@ -10,9 +10,9 @@ import type { Pod, Workload } from '../../../electron/engine/operations/kube-obj
 const patterns = ['prod', 'production', 'prd'];
 
 describe('targets', () => {
-  it('reads namespaced and node ids, and context names with slashes', () => {
+  it('reads namespaced and node ids, and cluster names with slashes (percent-encoded in the id)', () => {
     expect(parseTarget('k8s:shop-staging/shop/Deployment/web')).toMatchObject({ context: 'shop-staging', namespace: 'shop', kind: 'Deployment', name: 'web' });
-    expect(parseTarget('k8s:arn:aws:eks:eu-west-1:1:cluster/shop/shop/Deployment/web')).toMatchObject({ context: 'arn:aws:eks:eu-west-1:1:cluster/shop', namespace: 'shop' });
+    expect(parseTarget('k8s:arn:aws:eks:eu-west-1:1:cluster%2Fshop/shop/Deployment/web')).toMatchObject({ context: 'arn:aws:eks:eu-west-1:1:cluster/shop', namespace: 'shop' });
     expect(parseTarget('k8s:edge/Node/node-3')).toMatchObject({ context: 'edge', namespace: null, kind: 'Node', name: 'node-3' });
   });
   it('refuses what operations do not act on, saying why', () => {

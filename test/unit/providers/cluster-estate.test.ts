@@ -126,7 +126,28 @@ describe('a cluster’s objects as entities and relations', () => {
       ].sort(),
     );
     expect(sink.entity('k8s:shop-prod/shop/Pod/cart-7d9f-a')!.parentId).toBe('k8s:shop-prod/shop/ReplicaSet/cart-7d9f');
-    expect(sink.entity('k8s:shop-prod/shop/Service/cart')!.healthReason).toBe('1 ready endpoints');
+    expect(sink.entity('k8s:shop-prod/shop/Service/cart')!.healthReason).toBe('no Endpoints seen for it yet');
+    list('Endpoints', [{ metadata: meta('cart'), subsets: [{ addresses: [{ ip: '10.1.0.7' }], ports: [{ port: 80 }] }] }]);
+    expect(sink.entity('k8s:shop-prod/shop/Service/cart')!.healthReason).toBe('1 ready endpoint');
+  });
+
+  it('takes a Service’s health from its Endpoints as they change, not from workload counts', () => {
+    const { list, upsert, remove, sink } = estate();
+    const service = () => sink.entity('k8s:shop-prod/shop/Service/cart')!;
+    // The deployment claims 3 ready replicas; the Endpoints are what kube-proxy routes to.
+    list('Deployment', [deployment('cart', 3, 3)]);
+    list('Service', [{ metadata: meta('cart'), spec: { type: 'ClusterIP', selector: { app: 'cart' } } }]);
+    list('Endpoints', [{ metadata: meta('cart'), subsets: [{ notReadyAddresses: [{ ip: '10.1.0.7' }, { ip: '10.1.0.8' }] }] }]);
+    expect(service()).toMatchObject({ health: 'failing', healthReason: 'no ready endpoints behind it (2 not ready)' });
+    upsert('Endpoints', { metadata: meta('cart'), subsets: [{ addresses: [{ ip: '10.1.0.7' }], notReadyAddresses: [{ ip: '10.1.0.8' }] }] });
+    expect(service()).toMatchObject({ health: 'healthy', healthReason: '1 ready endpoint, 1 not ready' });
+    // Scaled to 0: the endpoints controller empties the subsets.
+    upsert('Endpoints', { metadata: meta('cart'), subsets: [] });
+    expect(service()).toMatchObject({ health: 'failing', healthReason: 'no ready endpoints behind it' });
+    remove('Endpoints', { metadata: meta('cart') });
+    expect(service()).toMatchObject({ health: 'unknown', healthReason: 'no Endpoints seen for it yet' });
+    // Endpoints make no entities of their own.
+    expect(sink.entity('k8s:shop-prod/shop/Endpoints/cart')).toBeUndefined();
   });
 
   it('re-derives a service’s selects when a workload appears after it', () => {

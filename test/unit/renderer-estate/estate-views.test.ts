@@ -36,7 +36,7 @@ describe('given an estate with a crash-looping checkout in production', () => {
     expect(extras.get(groupKey('namespace', checkout.id))!.pods.failing).toBeGreaterThan(0);
     expect(summary.clouds.map((c) => c.id).sort()).toEqual(['cloud:aws', 'cloud:gcp', 'cloud:onprem']);
     const aws = extras.get(groupKey('cloud', 'cloud:aws'))!;
-    expect([...aws.sourceIds].sort()).toEqual(['aws:sandbox', 'kubernetes:shop-prod-eks', 'kubernetes:shop-staging-eks']);
+    expect([...aws.sourceIds].sort()).toEqual(['aws:sandbox/eu-west-1', 'k8s:shop-prod-eks', 'k8s:shop-staging-eks']);
   });
 
   it('places an entity by the cloud, cluster and namespace above it', () => {
@@ -67,9 +67,9 @@ describe('freshness', () => {
 
   it('makes a group as stale as its stalest source', () => {
     const { sources } = estate();
-    const f = groupFreshness(['kubernetes:shop-prod-eks', 'kubernetes:edge-dc1'], sources, 1_700_000_000_000);
+    const f = groupFreshness(['k8s:shop-prod-eks', 'k8s:edge-dc1'], sources, 1_700_000_000_000);
     expect(f.live).toBe(false);
-    expect(groupFreshness(['kubernetes:shop-prod-eks', 'derived'], sources, 1_700_000_000_000).label).toBe('live');
+    expect(groupFreshness(['k8s:shop-prod-eks', 'derived'], sources, 1_700_000_000_000).label).toBe('live');
   });
 });
 

@@ -140,7 +140,7 @@ describe('time range, events and alerts', () => {
   });
 
   it('marks rollouts, operations and alarm changes, not routine events', () => {
-    const base = { sourceId: 's', entityId: 'e', count: 1, firstAt: start, message: '' };
+    const base = { sourceId: 's', kind: 'kubernetes' as const, entityId: 'e', count: 1, firstAt: start, message: '' };
     expect(markKind({ ...base, reason: 'ScalingReplicaSet', type: 'normal' })).toBe('rollout');
     expect(markKind({ ...base, reason: 'DaytwoScale', type: 'normal' })).toBe('operation');
     expect(markKind({ ...base, reason: 'ALARM', type: 'warning' })).toBe('alarm');

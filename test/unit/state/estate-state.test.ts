@@ -302,28 +302,32 @@ describe('entity detail', () => {
       podFact(prod, 'shop', 'z-crashing', { health: 'failing', reason: 'CrashLoopBackOff', node: 'node-a' }),
     ]);
     const frame = nextFrame(state);
+    // Recent, so the event store's retention by age keeps them.
+    const t = Date.now() - 120_000;
     state.recordEvents(sourceOf(prod), [
       {
         id: 'shop/z-crashing.1',
         sourceId: sourceOf(prod),
+        kind: 'kubernetes',
         entityId: `k8s:${prod}/shop/Pod/z-crashing`,
         type: 'warning',
         reason: 'BackOff',
         message: 'Back-off restarting failed container',
         count: 3,
-        firstAt: 1_700_000_000_000,
-        lastAt: 1_700_000_060_000,
+        firstAt: t,
+        lastAt: t + 60_000,
       },
       {
         id: 'shop/z-crashing.2',
         sourceId: sourceOf(prod),
+        kind: 'kubernetes',
         entityId: `k8s:${prod}/shop/Pod/z-crashing`,
         type: 'normal',
         reason: 'Pulled',
         message: 'Container image pulled',
         count: 1,
-        firstAt: 1_700_000_000_000,
-        lastAt: 1_700_000_000_000,
+        firstAt: t,
+        lastAt: t,
       },
     ]);
     expect((await frame).events).toHaveLength(2);

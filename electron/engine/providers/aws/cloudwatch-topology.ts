@@ -3,7 +3,7 @@ import { CloudWatchClient, DescribeAlarmsCommand, ListMetricsCommand } from '@aw
 import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import type { Entity, Health, Relation } from '../../../../shared/estate/model.js';
 import { relation } from '../../../../shared/estate/model.js';
-import { regionId } from '../../../../shared/estate/ids.js';
+import { cloudResourceId, regionId } from '../../../../shared/estate/ids.js';
 import type { EntityFact, EstateSink } from '../../state/estate-sink.js';
 import type { SourceRegistry } from '../../connections/source-registry.js';
 import type { AwsFiles, AwsProfile } from '../../connections/aws-profiles.js';
@@ -171,7 +171,7 @@ export class CloudWatchTopology {
   }
 
   private idOf(type: string, name: string): string {
-    return `aws:${this.account}/${this.options.profile.region}/${type}/${name}`;
+    return cloudResourceId('aws', this.account, this.options.profile.region, type, name);
   }
 
   private emit(resources: Discovered[], alarms: MetricAlarm[]): void {

@@ -1,12 +1,13 @@
 import type { Entity, EntityKind, Relation } from '../../../../shared/estate/model.js';
 import { relation } from '../../../../shared/estate/model.js';
 import type { EstateEvent } from '../../../../shared/estate/event.js';
-import { accountId, cloudId, regionId } from '../../../../shared/estate/ids.js';
+import { accountId, cloudId, clusterId, clusterKey, kubeEventId, kubeObjectId, namespaceId, regionId } from '../../../../shared/estate/ids.js';
 import type { CloudName } from '../../../../shared/estate/ids.js';
 import type { EntityFact, EstateSink } from '../../state/estate-sink.js';
 import type { WatchedKind } from './kinds.js';
 import type { ReflectorSink } from './reflector.js';
 import type {
+  EndpointsRecord,
   EventRecord,
   IngressRecord,
   KubeRecord,
@@ -17,9 +18,9 @@ import type {
   ServiceRecord,
   WorkloadRecord,
 } from './records.js';
-import { mapSelectorMatches, selectorMatches } from './records.js';
+import { selectorMatches, serviceSelectorMatches } from '../../../../shared/estate/label-selector.js';
 import type { ProblemPods, Verdict } from './health.js';
-import { hpaVerdict, isProblemPod, nodeVerdict, pdbVerdict, podVerdict, workloadVerdict } from './health.js';
+import { hpaVerdict, isProblemPod, nodeVerdict, pdbVerdict, podVerdict, serviceVerdict, workloadVerdict } from './health.js';
 
 /** What the kubeconfig says about where a cluster runs, before any node is seen. */
 export interface ClusterHints {
@@ -44,6 +45,8 @@ export interface LoadBalancerRef {
 
 export interface ClusterEstateOptions {
   context: string;
+  /** The cluster key ids are spelled with (shared/estate/ids.ts); the context's name when not given. */
+  clusterKey?: string;
   sourceId: string;
   sink: EstateSink;
   hints: ClusterHints;
@@ -64,13 +67,15 @@ const scopeOf: Record<WatchedKind | 'Cluster', string> = {
   DaemonSet: 'daemonsets',
   ReplicaSet: 'replicasets',
   Service: 'services',
+  // Endpoints make no entities of their own: they are the health of their Service.
+  Endpoints: 'endpoints',
   Ingress: 'ingresses',
   HorizontalPodAutoscaler: 'horizontalpodautoscalers',
   PodDisruptionBudget: 'poddisruptionbudgets',
   Event: 'events',
 };
 
-const entityKindOf: Record<Exclude<WatchedKind, 'Event'>, EntityKind> = {
+const entityKindOf: Record<Exclude<WatchedKind, 'Event' | 'Endpoints'>, EntityKind> = {
   Namespace: 'namespace',
   Node: 'node',
   Pod: 'pod',
@@ -84,6 +89,9 @@ const entityKindOf: Record<Exclude<WatchedKind, 'Event'>, EntityKind> = {
   PodDisruptionBudget: 'pdb',
 };
 
+/** The records that become entities (Endpoints are their Service's health; Events go to the event store). */
+type EntityRecord = Exclude<KubeRecord, EndpointsRecord>;
+
 function key(namespace: string, name: string): string {
   return `${namespace}/${name}`;
 }
@@ -96,6 +104,7 @@ function key(namespace: string, name: string): string {
  */
 export class ClusterEstate {
   readonly clusterId: string;
+  private readonly key: string;
   private readonly records = new Map<WatchedKind, Map<string, KubeRecord>>();
   /** Problem pods by their controller (`ReplicaSet/ns/name` …): pod name → reason. */
   private readonly problemPods = new Map<string, Map<string, string>>();
@@ -108,7 +117,8 @@ export class ClusterEstate {
   private readonly sourceId: string;
 
   constructor(private readonly options: ClusterEstateOptions) {
-    this.clusterId = `k8s:${options.context}`;
+    this.key = options.clusterKey ?? clusterKey(options.context);
+    this.clusterId = clusterId(this.key);
     this.sourceId = options.sourceId;
     this.now = options.now ?? Date.now;
   }
@@ -151,6 +161,12 @@ export class ClusterEstate {
     const table = this.table(kind);
     const previous = [...table.values()];
     table.clear();
+    if (kind === 'Endpoints') {
+      for (const record of records) table.set(key(record.namespace, record.name), record);
+      this.markAll('Service');
+      this.flush();
+      return;
+    }
     for (const old of previous) this.unindex(old);
     for (const record of records) {
       table.set(key(record.namespace, record.name), record);
@@ -159,7 +175,7 @@ export class ClusterEstate {
     this.options.sink.replace(
       this.sourceId,
       scopeOf[kind],
-      records.map((r) => this.fact(r)),
+      records.map((r) => this.fact(r as EntityRecord)),
     );
     this.markDependents(kind, null);
     this.flush();
@@ -172,6 +188,11 @@ export class ClusterEstate {
     }
     const table = this.table(kind);
     const k = key(record.namespace, record.name);
+    if (kind === 'Endpoints') {
+      table.set(k, record);
+      this.mark('Service', k);
+      return;
+    }
     const old = table.get(k);
     if (old) this.unindex(old);
     table.set(k, record);
@@ -184,6 +205,11 @@ export class ClusterEstate {
     if (kind === 'Event') return;
     const table = this.table(kind);
     const k = key(record.namespace, record.name);
+    if (kind === 'Endpoints') {
+      table.delete(k);
+      this.mark('Service', k);
+      return;
+    }
     const old = table.get(k);
     if (old) this.unindex(old);
     table.delete(k);
@@ -303,7 +329,8 @@ export class ClusterEstate {
       const upsert: EntityFact[] = [];
       for (const k of keys) {
         const record = table.get(k);
-        if (record) upsert.push(this.fact(record));
+        // Only entity kinds are ever marked: Endpoints mark their Service, Events nothing.
+        if (record) upsert.push(this.fact(record as EntityRecord));
       }
       keys.clear();
       if (upsert.length > 0) this.options.sink.apply(this.sourceId, scopeOf[kind], { upsert });
@@ -321,12 +348,10 @@ export class ClusterEstate {
   // ── mapping ─────────────────────────────────────────────────────────────────────────────
 
   private idOf(kind: string, namespace: string, name: string): string {
-    if (kind === 'Namespace') return `${this.clusterId}/${name}`;
-    if (!namespace) return `${this.clusterId}/${kind}/${name}`;
-    return `${this.clusterId}/${namespace}/${kind}/${name}`;
+    return kubeObjectId(this.key, kind, namespace || null, name);
   }
 
-  private entity(record: Exclude<KubeRecord, EventRecord>, parentId: string, verdict: Verdict, status: Entity['status']): Entity {
+  private entity(record: Exclude<KubeRecord, EventRecord | EndpointsRecord>, parentId: string, verdict: Verdict, status: Entity['status']): Entity {
     return {
       id: this.idOf(record.kind, record.namespace, record.name),
       kind: entityKindOf[record.kind],
@@ -342,8 +367,8 @@ export class ClusterEstate {
     };
   }
 
-  private fact(record: KubeRecord): EntityFact {
-    const nsId = `${this.clusterId}/${record.namespace}`;
+  private fact(record: EntityRecord): EntityFact {
+    const nsId = namespaceId(this.key, record.namespace);
     switch (record.kind) {
       case 'Namespace':
         return { entity: this.entity(record, this.clusterId, namespaceVerdict(record), { phase: record.phase }) };
@@ -409,7 +434,7 @@ export class ClusterEstate {
 
   private podFact(p: PodRecord): EntityFact {
     const owner = p.owners.find((o) => o.controller);
-    const parentId = owner ? this.idOf(owner.kind, p.namespace, owner.name) : `${this.clusterId}/${p.namespace}`;
+    const parentId = owner ? this.idOf(owner.kind, p.namespace, owner.name) : namespaceId(this.key, p.namespace);
     const id = this.entityIdOf(p);
     const relations: Relation[] = [];
     if (owner) relations.push(relation('owns', parentId, id, this.sourceId));
@@ -474,19 +499,9 @@ export class ClusterEstate {
 
   private serviceFact(s: ServiceRecord, nsId: string): EntityFact {
     const id = this.entityIdOf(s);
-    const selected = this.workloadsIn(s.namespace).filter((w) => mapSelectorMatches(s.selector, w.templateLabels));
-    let verdict: Verdict;
-    if (s.selector && Object.keys(s.selector).length > 0 && selected.length === 0) {
-      verdict = { health: 'unknown', reason: 'its selector matches no workload' };
-    } else if (s.type === 'LoadBalancer' && s.loadBalancers.length === 0) {
-      verdict = { health: 'degraded', reason: 'waiting for a load balancer address' };
-    } else {
-      const ready = selected.reduce((sum, w) => sum + w.ready, 0);
-      verdict =
-        selected.length > 0 && ready === 0
-          ? { health: 'failing', reason: 'no ready endpoints behind it' }
-          : { health: 'healthy', reason: selected.length > 0 ? `${ready} ready endpoints` : `${s.type}` };
-    }
+    const selected = this.workloadsIn(s.namespace).filter((w) => serviceSelectorMatches(s.selector, w.templateLabels));
+    const endpoints = this.table('Endpoints').get(key(s.namespace, s.name)) as EndpointsRecord | undefined;
+    const verdict = serviceVerdict(s, endpoints);
     return {
       entity: this.entity(s, nsId, verdict, {
         type: s.type,
@@ -515,8 +530,9 @@ export class ClusterEstate {
     const involved = e.involvedName ? this.idOf(e.involvedKind, e.involvedNamespace, e.involvedName) : null;
     const lastAt = Date.parse(e.lastSeen) || this.now();
     return {
-      id: `${this.clusterId}/${e.namespace}/Event/${e.name}`,
+      id: kubeEventId(this.key, e.namespace, e.name),
       sourceId: this.sourceId,
+      kind: 'kubernetes',
       entityId: involved,
       type: e.type === 'Warning' ? 'warning' : 'normal',
       reason: e.reason,

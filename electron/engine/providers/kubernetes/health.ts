@@ -1,5 +1,5 @@
 import type { Health } from '../../../../shared/estate/model.js';
-import type { HpaRecord, NodeRecord, PdbRecord, PodRecord, WorkloadRecord } from './records.js';
+import type { EndpointsRecord, HpaRecord, NodeRecord, PdbRecord, PodRecord, ServiceRecord, WorkloadRecord } from './records.js';
 
 /** A health and the reason for it, in words an operator reads at a glance. */
 export interface Verdict {
@@ -128,4 +128,37 @@ export function pdbVerdict(p: PdbRecord): Verdict {
     return { health: 'degraded', reason: `no disruption allowed (drains will block); ${healthy}` };
   }
   return { health: 'healthy', reason: `${p.disruptionsAllowed} disruptions allowed; ${healthy}` };
+}
+
+/**
+ * A Service from its Endpoints, the addresses kube-proxy actually routes to
+ * (https://kubernetes.io/docs/concepts/services-networking/service/#endpoints): ready
+ * addresses serve, not-ready ones do not. Workload counts are not asked: a Service can select
+ * pods no workload owns, and a workload's pods can lag its Service by a sync.
+ *
+ * - ExternalName has no endpoints by design; it is a DNS alias.
+ * - Without a selector, endpoints are managed by someone else; trust them if there are any.
+ * - `endpoints` undefined: none seen yet (just created, or not readable with this context).
+ * - A LoadBalancer without an ingress address is waiting for a load-balancer controller, which
+ *   a cluster may not have (kind, bare metal without MetalLB): that is a note, not a failure,
+ *   since in-cluster traffic is served by the endpoints either way.
+ */
+export function serviceVerdict(service: ServiceRecord, endpoints: EndpointsRecord | undefined): Verdict {
+  if (service.type === 'ExternalName') return { health: 'healthy', reason: 'ExternalName: a DNS alias, no endpoints' };
+  const selectorless = !service.selector || Object.keys(service.selector).length === 0;
+  const waitingForAddress = service.type === 'LoadBalancer' && service.loadBalancers.length === 0 ? '; waiting for a load-balancer address' : '';
+  if (!endpoints) {
+    return {
+      health: 'unknown',
+      reason: selectorless ? 'no selector and no Endpoints: its endpoints are managed outside Kubernetes' : 'no Endpoints seen for it yet',
+    };
+  }
+  const notReady = endpoints.notReady > 0 ? `, ${endpoints.notReady} not ready` : '';
+  if (endpoints.ready === 0) {
+    return {
+      health: selectorless ? 'unknown' : 'failing',
+      reason: endpoints.notReady > 0 ? `no ready endpoints behind it (${endpoints.notReady} not ready)` : 'no ready endpoints behind it',
+    };
+  }
+  return { health: 'healthy', reason: `${endpoints.ready} ready endpoint${endpoints.ready === 1 ? '' : 's'}${notReady}${waitingForAddress}` };
 }

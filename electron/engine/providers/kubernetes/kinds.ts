@@ -11,6 +11,7 @@ export type WatchedKind =
   | 'DaemonSet'
   | 'ReplicaSet'
   | 'Service'
+  | 'Endpoints'
   | 'Ingress'
   | 'HorizontalPodAutoscaler'
   | 'PodDisruptionBudget'
@@ -32,6 +33,10 @@ export const resourceTypes: readonly ResourceType[] = [
   { kind: 'DaemonSet', path: '/apis/apps/v1/daemonsets', namespaced: true },
   { kind: 'ReplicaSet', path: '/apis/apps/v1/replicasets', namespaced: true },
   { kind: 'Service', path: '/api/v1/services', namespaced: true },
+  // A Service's health is what its Endpoints say (ready addresses), as kube-proxy routes by them.
+  // core/v1 Endpoints rather than EndpointSlices: every server up to 1.33 serves it, and one
+  // object per Service is what health needs.
+  { kind: 'Endpoints', path: '/api/v1/endpoints', namespaced: true },
   { kind: 'Ingress', path: '/apis/networking.k8s.io/v1/ingresses', namespaced: true },
   { kind: 'HorizontalPodAutoscaler', path: '/apis/autoscaling/v2/horizontalpodautoscalers', namespaced: true },
   { kind: 'PodDisruptionBudget', path: '/apis/policy/v1/poddisruptionbudgets', namespaced: true },

@@ -1,24 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { credentialError, KubeApiError, networkError, statusError } from '../../sources/kubernetes/api-error.js';
 
-/**
- * A failed call to a Kubernetes API server. `status` is the HTTP status, or 0 when the server
- * never answered (refused, reset, timed out, DNS). `code` is the Node error code when there is
- * one (ENOENT from a missing exec credential plugin, ECONNREFUSED …).
- */
-export class KubeApiError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly code?: string,
-    /** The `reason` of a Kubernetes Status body (Expired, Forbidden, Unauthorized …). */
-    readonly reason?: string,
-  ) {
-    super(message);
-    this.name = 'KubeApiError';
-  }
-}
 
 export interface KubeClientOptions {
   /** Give up on a connection that has not been established after this long. */
@@ -138,36 +122,4 @@ function abortError(): Error {
   const error = new Error('Aborted');
   error.name = 'AbortError';
   return error;
-}
-
-function networkError(error: unknown): KubeApiError {
-  if (error instanceof KubeApiError) return error;
-  const code = (error as NodeJS.ErrnoException).code;
-  const message = error instanceof Error ? error.message : String(error);
-  return new KubeApiError(message, 0, code);
-}
-
-/** Exec plugin failures: ENOENT when the plugin is not installed, otherwise its stderr. */
-function credentialError(error: unknown): KubeApiError {
-  const errno = error as NodeJS.ErrnoException & { path?: string };
-  if (errno.code === 'ENOENT') {
-    const command = errno.path ?? errno.message.replace(/^spawn\s+/, '').replace(/\s+ENOENT$/, '');
-    return new KubeApiError(`The credential plugin "${command}" is not installed or not on PATH.`, 0, 'ENOENT');
-  }
-  const firstLine = (error instanceof Error ? error.message : String(error)).trim().split('\n')[0] ?? '';
-  return new KubeApiError(`The credential plugin failed: ${firstLine.slice(0, 200)}`, 0, 'EPLUGIN');
-}
-
-/** A Kubernetes Status body (https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/status/). */
-function statusError(status: number, body: string): KubeApiError {
-  let message = `HTTP ${status}`;
-  let reason: string | undefined;
-  try {
-    const parsed = JSON.parse(body) as { message?: unknown; reason?: unknown };
-    if (typeof parsed.message === 'string') message = parsed.message.slice(0, 300);
-    if (typeof parsed.reason === 'string') reason = parsed.reason;
-  } catch {
-    // Not a Status body (a proxy's HTML page, say): the HTTP status says enough.
-  }
-  return new KubeApiError(message, status, undefined, reason);
 }

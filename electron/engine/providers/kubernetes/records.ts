@@ -80,6 +80,13 @@ export interface ServiceRecord extends RecordBase {
   loadBalancers: string[];
 }
 
+/** A Service's Endpoints, cut to what health needs: how many addresses are ready and not. */
+export interface EndpointsRecord extends RecordBase {
+  kind: 'Endpoints';
+  ready: number;
+  notReady: number;
+}
+
 export interface IngressRecord extends RecordBase {
   kind: 'Ingress';
   className: string;
@@ -131,6 +138,7 @@ export type KubeRecord =
   | PodRecord
   | WorkloadRecord
   | ServiceRecord
+  | EndpointsRecord
   | IngressRecord
   | HpaRecord
   | PdbRecord
@@ -357,6 +365,16 @@ export function toRecord(kind: WatchedKind, value: unknown): KubeRecord | null {
         selector: spec.selector === undefined ? null : stringMap(spec.selector),
         loadBalancers: loadBalancerAddresses(status),
       };
+    case 'Endpoints': {
+      // https://kubernetes.io/docs/reference/kubernetes-api/service-resources/endpoints-v1/
+      let ready = 0;
+      let notReady = 0;
+      for (const subset of arr(raw.subsets).map(obj)) {
+        ready += arr(subset.addresses).length;
+        notReady += arr(subset.notReadyAddresses).length;
+      }
+      return { ...b, labels: {}, annotations: {}, kind, ready, notReady };
+    }
     case 'Ingress': {
       const backends = new Set<string>();
       const hosts: string[] = [];
@@ -423,36 +441,3 @@ export function toRecord(kind: WatchedKind, value: unknown): KubeRecord | null {
   }
 }
 
-/** Label selector semantics: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors */
-export function selectorMatches(sel: Selector, labels: Record<string, string>): boolean {
-  for (const [key, value] of Object.entries(sel.matchLabels)) if (labels[key] !== value) return false;
-  for (const e of sel.matchExpressions) {
-    const value = labels[e.key];
-    switch (e.operator) {
-      case 'In':
-        if (value === undefined || !e.values.includes(value)) return false;
-        break;
-      case 'NotIn':
-        if (value !== undefined && e.values.includes(value)) return false;
-        break;
-      case 'Exists':
-        if (value === undefined) return false;
-        break;
-      case 'DoesNotExist':
-        if (value !== undefined) return false;
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
-}
-
-/** A Service's selector is a plain map; an empty or absent one selects nothing by itself. */
-export function mapSelectorMatches(sel: Record<string, string> | null, labels: Record<string, string>): boolean {
-  if (!sel) return false;
-  const entries = Object.entries(sel);
-  if (entries.length === 0) return false;
-  for (const [key, value] of entries) if (labels[key] !== value) return false;
-  return true;
-}

@@ -1,5 +1,13 @@
 import { badRequest } from './status.js';
 import type { KubeObject, LabelSelector, Labels } from './types.js';
+import type { Requirement } from '../../../../shared/estate/label-selector.js';
+import {
+  formatLabelSelector,
+  LabelSelectorSyntaxError,
+  parseLabelSelector,
+  requirementsMatch,
+  selectorMatches as sharedSelectorMatches,
+} from '../../../../shared/estate/label-selector.js';
 
 /**
  * Label and field selectors with the API server's grammar
@@ -9,97 +17,28 @@ import type { KubeObject, LabelSelector, Labels } from './types.js';
 
 export type Predicate = (obj: KubeObject) => boolean;
 
-interface Requirement {
-  key: string;
-  op: 'in' | 'notin' | 'exists' | '!exists' | '=' | '!=';
-  values: string[];
-}
-
-function splitTopLevel(text: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let current = '';
-  for (const ch of text) {
-    if (ch === '(') depth++;
-    if (ch === ')') depth--;
-    if (ch === ',' && depth === 0) {
-      parts.push(current);
-      current = '';
-    } else current += ch;
-  }
-  if (current.trim()) parts.push(current);
-  return parts.map((p) => p.trim()).filter((p) => p.length > 0);
-}
-
 function parseLabelRequirements(text: string): Requirement[] {
-  return splitTopLevel(text).map((part) => {
-    const set = /^([^\s!=]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(part);
-    if (set) {
-      return { key: set[1] as string, op: set[2] as 'in' | 'notin', values: (set[3] as string).split(',').map((v) => v.trim()).filter(Boolean) };
-    }
-    const cmp = /^([^\s!=]+)\s*(==|=|!=)\s*(\S*)$/.exec(part);
-    if (cmp) return { key: cmp[1] as string, op: cmp[2] === '!=' ? '!=' : '=', values: [cmp[3] as string] };
-    const not = /^!\s*(\S+)$/.exec(part);
-    if (not) return { key: not[1] as string, op: '!exists', values: [] };
-    if (/^[A-Za-z0-9._/-]+$/.test(part)) return { key: part, op: 'exists', values: [] };
-    throw badRequest(`unable to parse requirement: found '${part}', expected: identifier`);
-  });
-}
-
-function matches(labels: Labels, reqs: Requirement[]): boolean {
-  for (const r of reqs) {
-    const value = labels[r.key];
-    switch (r.op) {
-      case '=':
-        if (value !== r.values[0]) return false;
-        break;
-      case '!=':
-        if (value === r.values[0]) return false;
-        break;
-      case 'in':
-        if (value === undefined || !r.values.includes(value)) return false;
-        break;
-      case 'notin':
-        if (value !== undefined && r.values.includes(value)) return false;
-        break;
-      case 'exists':
-        if (value === undefined) return false;
-        break;
-      case '!exists':
-        if (value !== undefined) return false;
-        break;
-    }
+  try {
+    return parseLabelSelector(text);
+  } catch (error) {
+    // The API server answers a selector it cannot parse with 400, naming the requirement.
+    if (error instanceof LabelSelectorSyntaxError) throw badRequest(`unable to parse requirement: ${error.message}`);
+    throw error;
   }
-  return true;
 }
 
 export function labelSelectorPredicate(text: string | null): Predicate | undefined {
   if (!text) return undefined;
   const reqs = parseLabelRequirements(text);
-  return (obj) => matches(obj.metadata.labels ?? {}, reqs);
+  return (obj) => requirementsMatch(obj.metadata.labels ?? {}, reqs);
 }
 
-/** A workload's spec.selector against a set of labels. An empty selector matches everything, as in the API. */
+/** A workload's spec.selector against a set of labels: the one shared implementation. */
 export function selectorMatches(selector: LabelSelector | undefined, labels: Labels | undefined): boolean {
-  if (!selector) return false;
-  const l = labels ?? {};
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (l[k] !== v) return false;
-  for (const e of selector.matchExpressions ?? []) {
-    const op = e.operator === 'In' ? 'in' : e.operator === 'NotIn' ? 'notin' : e.operator === 'Exists' ? 'exists' : '!exists';
-    if (!matches(l, [{ key: e.key, op, values: e.values ?? [] }])) return false;
-  }
-  return true;
+  return sharedSelectorMatches(selector, labels);
 }
 
-export function selectorString(selector: LabelSelector | undefined): string {
-  if (!selector) return '';
-  const parts = Object.entries(selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
-  for (const e of selector.matchExpressions ?? []) {
-    if (e.operator === 'In' || e.operator === 'NotIn') parts.push(`${e.key} ${e.operator.toLowerCase()} (${(e.values ?? []).join(',')})`);
-    else parts.push(e.operator === 'Exists' ? e.key : `!${e.key}`);
-  }
-  return parts.join(',');
-}
+export const selectorString = formatLabelSelector;
 
 const FIELDS: Record<string, readonly string[]> = {
   pods: ['spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'spec.hostNetwork', 'status.phase', 'status.podIP', 'status.nominatedNodeName'],
@@ -126,7 +65,9 @@ function fieldValue(obj: KubeObject, path: string): string {
 export function fieldSelectorPredicate(text: string | null, resource: string): Predicate | undefined {
   if (!text) return undefined;
   const allowed = FIELDS[resource] ?? [];
-  const reqs = splitTopLevel(text).map((part) => {
+  // Field selectors have no parenthesised sets, so a plain split on commas is the grammar.
+  const parts = text.split(',').map((p) => p.trim()).filter((p) => p.length > 0);
+  const reqs = parts.map((part) => {
     const m = /^([^!=]+)(==|=|!=)(.*)$/.exec(part);
     if (!m) throw badRequest(`invalid selector: '${text}'; can't understand '${part}'`);
     const field = (m[1] as string).trim();

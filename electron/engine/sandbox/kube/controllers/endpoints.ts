@@ -3,6 +3,7 @@ import type { Container, EndpointAddress, EndpointsObject, Pod, ServiceObject } 
 import type { Controller, ControllerContext } from './context.js';
 import { WorkQueue } from './context.js';
 import { isReady } from './pods.js';
+import { serviceSelectorMatches } from '../../../../../shared/estate/label-selector.js';
 
 /**
  * The endpoints controller: each selector Service's Endpoints lists its pods' IPs, ready ones
@@ -27,7 +28,7 @@ export class EndpointsController implements Controller {
     if (prev && prev.status.podIP === pod.status.podIP && isReady(prev) === isReady(pod) && !!prev.metadata.deletionTimestamp === !!pod.metadata.deletionTimestamp && change.type === 'MODIFIED') return;
     for (const svc of this.ctx.store.objects<ServiceObject>('services', pod.metadata.namespace)) {
       const selector = svc.spec.selector;
-      if (selector && Object.entries(selector).every(([k, v]) => pod.metadata.labels?.[k] === v)) this.queue.add(svc.metadata.namespace, svc.metadata.name);
+      if (serviceSelectorMatches(selector, pod.metadata.labels)) this.queue.add(svc.metadata.namespace, svc.metadata.name);
     }
   }
 
@@ -47,7 +48,7 @@ export class EndpointsController implements Controller {
     const notReady: { address: EndpointAddress; pod: Pod }[] = [];
     for (const pod of store.objects<Pod>('pods', svc.metadata.namespace)) {
       if (!pod.status.podIP || pod.metadata.deletionTimestamp) continue;
-      if (!Object.entries(selector).every(([k, v]) => pod.metadata.labels?.[k] === v)) continue;
+      if (!serviceSelectorMatches(selector, pod.metadata.labels)) continue;
       const address: EndpointAddress = {
         ip: pod.status.podIP,
         ...(pod.spec.nodeName ? { nodeName: pod.spec.nodeName } : {}),
