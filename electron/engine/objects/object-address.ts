@@ -1,5 +1,6 @@
 import { ApiError } from '../../../shared/api/errors.js';
 import type { Entity } from '../../../shared/estate/model.js';
+import { clusterNameOf, contextOfSource, parseKubeId } from '../../../shared/estate/ids.js';
 import { resourceTypes } from '../providers/kubernetes/kinds.js';
 
 /** Where a Kubernetes object lives: the context to reach it through, and its coordinates. */
@@ -21,22 +22,16 @@ const extraCollections: Record<string, string> = {
 };
 
 /**
- * Reads an entity id (`k8s:<…>/<namespace>/<Kind>/<name>` or `k8s:<…>/<Kind>/<name>`) from the
- * right, since Kubernetes names never hold "/". The context is the entity's source
- * (`k8s:<context>`), which says which credentials reported it; the id's first segment names the
- * cluster and is only a fallback for entities not (yet) in the estate.
+ * Reads an entity id with shared/estate/ids.ts. The context is the entity's source
+ * (`k8s:<context>`), which says whose credentials reported it; for an entity not (yet) in the
+ * estate it is the kubeconfig name the id's cluster key spells, as operations read it.
  */
 export function addressOf(entityId: string, entity: Entity | undefined): ObjectAddress {
-  if (!entityId.startsWith('k8s:')) throw invalid(entityId, 'only Kubernetes objects have YAML and logs');
-  const parts = entityId.slice(4).split('/');
-  const name = parts.pop();
-  const kind = parts.pop();
-  if (!name || !kind || parts.length === 0) throw invalid(entityId, 'expected k8s:<cluster>/<namespace>/<Kind>/<name>');
-  const namespaced = kind !== 'Node';
-  const namespace = namespaced ? (parts.pop() ?? null) : null;
-  if (namespaced && (!namespace || parts.length === 0)) throw invalid(entityId, 'expected k8s:<cluster>/<namespace>/<Kind>/<name>');
-  const context = entity?.sourceId.startsWith('k8s:') ? entity.sourceId.slice(4) : parts.join('/');
-  return { context, namespace, kind, name };
+  const parsed = parseKubeId(entityId);
+  if (!parsed) throw invalid(entityId, 'only Kubernetes objects have YAML and logs');
+  if (parsed.shape !== 'object') throw invalid(entityId, 'expected k8s:<cluster>/<namespace>/<Kind>/<name>');
+  const context = (entity ? contextOfSource(entity.sourceId) : null) ?? clusterNameOf(parsed.clusterKey);
+  return { context, namespace: parsed.namespace, kind: parsed.kind, name: parsed.name };
 }
 
 /** The API path of one object (https://kubernetes.io/docs/reference/using-api/api-concepts/#resource-uris). */

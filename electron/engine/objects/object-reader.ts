@@ -4,8 +4,10 @@ import yaml from 'js-yaml';
 import type { ObjectRequest, ObjectView } from '../../../shared/api/objects.js';
 import { ApiError } from '../../../shared/api/errors.js';
 import type { Entity } from '../../../shared/estate/model.js';
+import { clusterKey, kubeObjectId } from '../../../shared/estate/ids.js';
 import type { ClusterAccess } from '../operations/cluster-access.js';
-import { KubeApiError, KubeClient } from '../providers/kubernetes/kube-client.js';
+import { KubeClient } from '../providers/kubernetes/kube-client.js';
+import { KubeApiError, kubeApiErrorToApiError } from '../sources/kubernetes/api-error.js';
 import type { AuditLog } from '../store/audit-log.js';
 import { addressOf, objectPath } from './object-address.js';
 import type { ObjectAddress } from './object-address.js';
@@ -73,13 +75,12 @@ export class ObjectReader {
 
   private recordReveal(address: ObjectAddress, kubeUser: string | null): void {
     const at = Date.now();
-    const target = `${address.namespace ?? ''}/Secret/${address.name}`;
     const summary = `Reveal the values of Secret ${address.namespace}/${address.name}`;
     this.options.audit.append({
       at,
       who: { osUser: this.osUser(), kubeUser, context: address.context },
       what: { kind: 'reveal-secret', summary },
-      target: `k8s:${address.context}/${target}`,
+      target: kubeObjectId(clusterKey(address.context), 'Secret', address.namespace, address.name),
       plan: {
         id: `reveal-${randomUUID()}`,
         params: { namespace: address.namespace, name: address.name },
@@ -111,11 +112,6 @@ function toYaml(value: unknown): string {
 
 function readError(address: ObjectAddress, error: unknown): ApiError {
   const what = `${address.kind} ${address.namespace ? `${address.namespace}/` : ''}${address.name}`;
-  if (error instanceof KubeApiError) {
-    if (error.status === 404) return new ApiError('not_found', `${what} does not exist (anymore) in ${address.context}.`);
-    if (error.status === 401) return new ApiError('unauthorized', `${address.context} refused the credentials: ${error.message}`);
-    if (error.status === 403) return new ApiError('forbidden', `${address.context} does not allow reading ${what}: ${error.message}`);
-    return new ApiError('unavailable', `Could not read ${what} from ${address.context}: ${error.message}`);
-  }
+  if (error instanceof KubeApiError) return kubeApiErrorToApiError(error, `context "${address.context}"`, what);
   return new ApiError('unavailable', `Could not read ${what}: ${error instanceof Error ? error.message : String(error)}`);
 }
