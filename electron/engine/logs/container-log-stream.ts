@@ -73,12 +73,13 @@ export class ContainerLogStream {
       const resuming = opened;
       try {
         await this.client.stream(path, this.query(resuming), signal, (chunk) => {
-          if (failures > 0 || !opened) {
-            failures = 0;
-            this.events.state('streaming', null);
-          }
+          const wasQuiet = failures > 0 || !opened;
+          failures = 0;
           opened = true;
+          // Lines first, then the state: a view waiting for every stream's opening tail must
+          // have this chunk's lines in hand when it hears the stream is streaming.
           this.deliver(splitter.push(chunk), replay);
+          if (wasQuiet) this.events.state('streaming', null);
         });
         this.deliver(splitter.end(), replay);
         if (!opened) this.events.state('streaming', null);

@@ -34,9 +34,10 @@ const batchLines = 5_000;
  * One log view: the streams of every container it covers, merged by time into batches.
  *
  * Each container's stream is ordered by itself; merging sorts each batch by the kubelet's
- * stamp. The first batch waits (up to settleMs) until every stream has sent its opening tail
- * or ended, so a workload's history arrives merged whole; later batches carry what arrived in
- * the last flushMs. Closing the view aborts every HTTP stream at once.
+ * stamp. Without follow, lines are pushed once every stream has ended, merged whole. Following,
+ * the first batch waits (up to settleMs) until every stream has sent its first lines or ended,
+ * so a workload's opening tails arrive merged; later batches carry what arrived in the last
+ * flushMs. Closing the view aborts every HTTP stream at once.
  */
 export function openLogSession(request: ParsedLogRequest, deps: LogSessionDeps, push: (batch: LogBatch) => void): () => void {
   const controller = new AbortController();
@@ -94,7 +95,9 @@ export function openLogSession(request: ParsedLogRequest, deps: LogSessionDeps, 
             lines: (lines) => {
               heard.add(`${ref.pod}/${ref.container}`);
               for (const line of lines) pending.push(line);
-              if (pending.length >= batchLines * 4 && settled) flush(false);
+              // A very long history is pushed in pieces rather than held: the renderer's buffer
+              // places a late piece by time, so order survives, and engine memory stays bounded.
+              if (pending.length >= batchLines * 4) flush(false);
               else schedule();
               settleIfReady();
             },
@@ -114,12 +117,13 @@ export function openLogSession(request: ParsedLogRequest, deps: LogSessionDeps, 
       statuses.set('…', { pod: `${refs.length - maxStreams} more containers`, container: '', state: 'failed', message: `Only the first ${maxStreams} containers are followed.` });
     }
     function settleIfReady() {
-      if (settled || heard.size < streams.length) return;
+      // Without follow, everything is pushed merged once every stream has ended.
+      if (settled || !request.follow || heard.size < streams.length) return;
       settled = true;
       flush(false);
     }
     setTimeout(() => {
-      if (settled) return;
+      if (settled || !request.follow) return;
       settled = true;
       flush(false);
     }, settleMs);

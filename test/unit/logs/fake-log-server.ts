@@ -11,9 +11,11 @@ import { KubeConfig } from '@kubernetes/client-node';
 export class FakeLogServer {
   private server = http.createServer((req, res) => this.handle(req, res));
   private readonly sockets = new Set<net.Socket>();
-  private readonly followers = new Set<http.ServerResponse>();
-  /** `<RFC3339Nano> <text>` lines, oldest first. */
+  private readonly followers = new Map<http.ServerResponse, string[]>();
+  /** `<RFC3339Nano> <text>` lines of the first pod, oldest first. */
   readonly lines: string[] = [];
+  /** Lines of other pods by name (a workload's pods); `lines` serves any pod not named here. */
+  readonly podLines = new Map<string, string[]>();
   readonly requests: URL[] = [];
   readonly authorizations: string[] = [];
   port = 0;
@@ -38,10 +40,17 @@ export class FakeLogServer {
     return kc;
   }
 
-  /** Appends a line and sends it to every follower. */
-  write(line: string): void {
-    this.lines.push(line);
-    for (const res of this.followers) res.write(`${line}\n`);
+  /** Appends a line (to one pod's log, when named) and sends it to that log's followers. */
+  write(line: string, pod?: string): void {
+    const log = pod ? this.logOf(pod) : this.lines;
+    log.push(line);
+    for (const [res, following] of this.followers) if (following === log) res.write(`${line}\n`);
+  }
+
+  private logOf(pod: string): string[] {
+    let log = this.podLines.get(pod);
+    if (!log) this.podLines.set(pod, (log = []));
+    return log;
   }
 
   /** Destroys every connection mid-stream, as a restarting API server would. */
@@ -63,7 +72,10 @@ export class FakeLogServer {
     const url = new URL(req.url ?? '/', 'http://localhost');
     this.requests.push(url);
     this.authorizations.push(req.headers.authorization ?? '');
-    let lines = this.lines;
+    const pod = /\/pods\/([^/]+)\/log$/.exec(url.pathname)?.[1];
+    if (!pod) return this.object(url, res);
+    const log = this.podLines.get(pod) ?? this.lines;
+    let lines = log;
     const since = url.searchParams.get('sinceTime');
     if (since) lines = lines.filter((l) => l.slice(0, 19) >= since.slice(0, 19));
     const tail = url.searchParams.get('tailLines');
@@ -71,10 +83,27 @@ export class FakeLogServer {
     res.writeHead(200, { 'Content-Type': 'text/plain' });
     for (const line of lines) res.write(`${line}\n`);
     if (url.searchParams.get('follow') === 'true') {
-      this.followers.add(res);
+      this.followers.set(res, log);
       res.on('close', () => this.followers.delete(res));
     } else {
       res.end();
     }
+  }
+
+  /** A Deployment `web` selecting app=web, and one pod per `podLines` entry. */
+  private object(url: URL, res: http.ServerResponse): void {
+    const pod = (name: string) => ({ metadata: { name, namespace: 'shop', labels: { app: 'web' } }, spec: { containers: [{ name: 'app' }] } });
+    const send = (body: unknown) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (url.pathname === '/apis/apps/v1/namespaces/shop/deployments/web') return send({ spec: { selector: { matchLabels: { app: 'web' } } } });
+    if (url.pathname === '/api/v1/namespaces/shop/pods' && url.searchParams.get('labelSelector') === 'app=web') {
+      return send({ items: [...this.podLines.keys()].map(pod) });
+    }
+    const single = /^\/api\/v1\/namespaces\/shop\/pods\/([^/]+)$/.exec(url.pathname)?.[1];
+    if (single) return send(pod(single));
+    res.writeHead(404, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ kind: 'Status', message: `${url.pathname} not found`, reason: 'NotFound' }));
   }
 }
