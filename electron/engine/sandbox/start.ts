@@ -48,7 +48,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   let port = options.port ?? 0;
   const kubeUrls = new Map<string, string>();
   const kube = new KubeApiServer(
-    { cluster: (name) => estate.simulated.get(name), usage: (pod, cluster) => estate.usage(pod, cluster), serviceNetwork: (cluster) => estate.serviceNetwork(cluster) },
+    { cluster: (name) => estate.simulated.get(name), usage: (pod, cluster) => estate.usage(pod, cluster), serviceNetwork: (cluster) => estate.serviceNetwork(cluster), service: (pod, cluster) => estate.serviceOf(pod, cluster) },
     new Authenticator([users.admin, users.viewer]),
     (cluster) => new URL(kubeUrls.get(cluster) ?? 'https://127.0.0.1').host,
   );

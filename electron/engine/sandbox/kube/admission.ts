@@ -1,9 +1,11 @@
 import { canonicalJson, defaultPodSpec, qosClass } from './controllers/pods.js';
 import type { ResourceType } from './resources.js';
 import { invalid, type StatusCause } from './status.js';
+import { type CustomResourceDefinition, establishedStatus } from './custom-resources.js';
 import type { Deployment, KubeObject, Pod, ServiceObject } from './types.js';
 import type { ObjectStore } from './store.js';
 import { selectorMatches } from './selectors.js';
+import { rfc3339 } from './time.js';
 
 /**
  * What the API server does to an object between decoding and storing it: defaulting (the
@@ -62,6 +64,13 @@ export function validate(r: ResourceType, obj: KubeObject): void {
       validatePodSpec(d.spec?.template?.spec, 'spec.template.spec', causes);
       break;
     }
+    case 'CustomResourceDefinition': {
+      const crd = obj as CustomResourceDefinition;
+      const expected = `${crd.spec?.names?.plural}.${crd.spec?.group}`;
+      if (obj.metadata.name !== expected) causes.push({ field: 'metadata.name', message: `Invalid value: "${obj.metadata.name}": must be spec.names.plural+"."+spec.group` });
+      if (!crd.spec?.versions?.some((v) => v.storage)) causes.push({ field: 'spec.versions', message: 'Invalid value: must have exactly one version marked as storage version' });
+      break;
+    }
     case 'Service': {
       const ports = (spec as ServiceObject['spec'] | undefined)?.ports ?? [];
       ports.forEach((p, i) => {
@@ -75,8 +84,17 @@ export function validate(r: ResourceType, obj: KubeObject): void {
   if (causes.length) throw invalid(r.kind, r.group, obj.metadata.name, causes);
 }
 
+/** A pod template as the API server stores it: the pod defaults, without the ones only pod admission adds. */
+function templateDefaults(spec: Pod['spec']): Pod['spec'] {
+  const out = defaultPodSpec(spec);
+  for (const podOnly of ['priority', 'preemptionPolicy'] as const) if (spec[podOnly] === undefined) delete out[podOnly];
+  if (spec.tolerations) out.tolerations = spec.tolerations;
+  else delete out.tolerations;
+  return out;
+}
+
 /** Server-side defaults on create. */
-export function applyDefaults(r: ResourceType, obj: KubeObject, store: ObjectStore, serviceNetwork: string): void {
+export function applyDefaults(r: ResourceType, obj: KubeObject, store: ObjectStore, serviceNetwork: string, now: number): void {
   const hasSpec = obj.spec !== undefined;
   if (hasSpec && ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Ingress', 'PodDisruptionBudget', 'HorizontalPodAutoscaler'].includes(r.kind)) {
     obj.metadata.generation = 1;
@@ -96,16 +114,26 @@ export function applyDefaults(r: ResourceType, obj: KubeObject, store: ObjectSto
       if (d.spec.strategy.type === 'RollingUpdate') d.spec.strategy.rollingUpdate ??= { maxSurge: '25%', maxUnavailable: '25%' };
       d.spec.revisionHistoryLimit ??= 10;
       d.spec.progressDeadlineSeconds ??= 600;
-      d.spec.template.spec = { ...defaultPodSpec(d.spec.template.spec), tolerations: d.spec.template.spec.tolerations };
-      if (!d.spec.template.spec.tolerations) delete d.spec.template.spec.tolerations;
+      d.spec.template.spec = templateDefaults(d.spec.template.spec);
       d.status = {};
       break;
     }
     case 'StatefulSet':
     case 'ReplicaSet':
     case 'DaemonSet': {
-      const s = obj as KubeObject & { spec: { replicas?: number }; status?: unknown };
+      const s = obj as KubeObject & { spec: { replicas?: number; template?: Deployment['spec']['template'] } & Record<string, unknown>; status?: unknown };
       if (r.kind !== 'DaemonSet') s.spec.replicas ??= 1;
+      if (s.spec.template?.spec) s.spec.template.spec = templateDefaults(s.spec.template.spec);
+      if (r.kind === 'StatefulSet') {
+        s.spec.podManagementPolicy ??= 'OrderedReady';
+        s.spec.updateStrategy ??= { type: 'RollingUpdate', rollingUpdate: { partition: 0 } };
+        s.spec.revisionHistoryLimit ??= 10;
+        s.spec.persistentVolumeClaimRetentionPolicy ??= { whenDeleted: 'Retain', whenScaled: 'Retain' };
+      }
+      if (r.kind === 'DaemonSet') {
+        s.spec.updateStrategy ??= { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } };
+        s.spec.revisionHistoryLimit ??= 10;
+      }
       s.status = r.kind === 'DaemonSet' ? { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 } : { replicas: 0 };
       break;
     }
@@ -119,7 +147,72 @@ export function applyDefaults(r: ResourceType, obj: KubeObject, store: ObjectSto
         svc.spec.clusterIPs = [svc.spec.clusterIP];
       }
       svc.spec.ports = (svc.spec.ports ?? []).map((p) => ({ protocol: 'TCP', targetPort: p.port, ...p }));
+      svc.spec.internalTrafficPolicy ??= 'Cluster';
+      svc.spec.ipFamilies ??= ['IPv4'];
+      svc.spec.ipFamilyPolicy ??= 'SingleStack';
+      if (svc.spec.type === 'NodePort' || svc.spec.type === 'LoadBalancer') {
+        svc.spec.externalTrafficPolicy ??= 'Cluster';
+        // NodePorts from the default 30000-32767 range, one after another per cluster.
+        let next = 30000 + ((store.count('services') * 7) % 2700);
+        svc.spec.ports = svc.spec.ports.map((p) => ({ ...p, nodePort: p.nodePort ?? next++ }));
+      }
+      if (svc.spec.type === 'LoadBalancer') svc.spec.allocateLoadBalancerNodePorts ??= true;
       svc.status = { loadBalancer: {} };
+      break;
+    }
+    case 'Secret': {
+      const secret = obj as KubeObject & { type?: string; data?: Record<string, string>; stringData?: Record<string, string> };
+      secret.type ??= 'Opaque';
+      // stringData is write-only: it is merged into data, base64-encoded, and never stored.
+      if (secret.stringData) {
+        secret.data = { ...secret.data };
+        for (const [k, v] of Object.entries(secret.stringData)) secret.data[k] = Buffer.from(String(v)).toString('base64');
+        delete secret.stringData;
+      }
+      break;
+    }
+    case 'PersistentVolumeClaim': {
+      // The simulated provisioner binds at once (volumeBindingMode Immediate).
+      const pvc = obj as KubeObject & { spec: { accessModes?: string[]; resources?: { requests?: { storage?: string } }; storageClassName?: string; volumeMode?: string; volumeName?: string } };
+      pvc.spec.volumeMode ??= 'Filesystem';
+      pvc.spec.storageClassName ??= 'standard';
+      pvc.spec.volumeName ??= `pvc-${store.newUid()}`;
+      pvc.metadata.annotations = { 'pv.kubernetes.io/bind-completed': 'yes', 'pv.kubernetes.io/bound-by-controller': 'yes', ...pvc.metadata.annotations };
+      pvc.metadata.finalizers ??= ['kubernetes.io/pvc-protection'];
+      pvc.status = { phase: 'Bound', accessModes: pvc.spec.accessModes ?? ['ReadWriteOnce'], capacity: { storage: pvc.spec.resources?.requests?.storage ?? '1Gi' } };
+      break;
+    }
+    case 'Job': {
+      const job = obj as KubeObject & { spec: Record<string, unknown> & { template?: Deployment['spec']['template'] } };
+      job.spec.parallelism ??= 1;
+      job.spec.completions ??= 1;
+      job.spec.backoffLimit ??= 6;
+      job.spec.completionMode ??= 'NonIndexed';
+      job.spec.suspend ??= false;
+      job.spec.podReplacementPolicy ??= 'TerminatingOrFailed';
+      if (job.spec.template?.spec) job.spec.template.spec = templateDefaults(job.spec.template.spec);
+      job.status = {};
+      break;
+    }
+    case 'CronJob': {
+      const cron = obj as KubeObject & { spec: Record<string, unknown> & { jobTemplate?: { spec?: { template?: Deployment['spec']['template'] } } } };
+      cron.spec.concurrencyPolicy ??= 'Allow';
+      cron.spec.suspend ??= false;
+      cron.spec.successfulJobsHistoryLimit ??= 3;
+      cron.spec.failedJobsHistoryLimit ??= 1;
+      const template = cron.spec.jobTemplate?.spec?.template;
+      if (template?.spec) template.spec = templateDefaults(template.spec);
+      cron.status = {};
+      break;
+    }
+    case 'NetworkPolicy': {
+      const np = obj as KubeObject & { spec: { policyTypes?: string[]; egress?: unknown } };
+      np.spec.policyTypes ??= np.spec.egress ? ['Ingress', 'Egress'] : ['Ingress'];
+      break;
+    }
+    case 'CustomResourceDefinition': {
+      const crd = obj as CustomResourceDefinition;
+      crd.status = establishedStatus(crd, rfc3339(now));
       break;
     }
     case 'Namespace':

@@ -10,9 +10,11 @@ import { GarbageCollector } from './controllers/garbage-collector.js';
 import { HorizontalPodAutoscalerController } from './controllers/hpa.js';
 import type { ImageRegistry } from './controllers/images.js';
 import { Kubelet } from './controllers/kubelet.js';
+import { LoadBalancerController } from './controllers/load-balancer.js';
 import { NodeLifecycleController } from './controllers/node-lifecycle.js';
 import { ReplicaSetController } from './controllers/replicaset.js';
 import { Scheduler } from './controllers/scheduler.js';
+import { ServiceAccountController } from './controllers/service-accounts.js';
 import { StatefulSetController } from './controllers/statefulset.js';
 import { Timers } from './controllers/timers.js';
 import { ObjectStore } from './store.js';
@@ -48,7 +50,7 @@ export class SimulatedCluster {
     random: SeededRandom,
     readonly now: () => number,
     usage: { cpu(pod: Pod, cluster: string): number; memory(pod: Pod, cluster: string): number },
-    registry: ImageRegistry,
+    readonly registry: ImageRegistry,
   ) {
     this.store = new ObjectStore(spec.name, random, now);
     this.events = new EventRecorder(this.store, now);
@@ -74,6 +76,8 @@ export class SimulatedCluster {
       new Scheduler(ctx),
       this.kubelet,
       new EndpointsController(ctx),
+      new LoadBalancerController(ctx, spec),
+      new ServiceAccountController(ctx),
       new DisruptionController(ctx),
       new HorizontalPodAutoscalerController(ctx),
       this.nodeLifecycle,

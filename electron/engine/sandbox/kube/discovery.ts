@@ -1,5 +1,5 @@
 import type { ClusterVersion } from './cluster.js';
-import { API_GROUPS, RESOURCES, groupVersion } from './resources.js';
+import { type ResourceType, groupVersion } from './resources.js';
 import { fnv32a } from '../world/random.js';
 
 /**
@@ -27,22 +27,34 @@ export function apiVersions(serverAddress: string): Record<string, unknown> {
   return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
 }
 
+/** API groups in the order their resources are listed, each with its versions. */
+function apiGroups(resources: readonly ResourceType[]): { name: string; versions: string[] }[] {
+  const groups = new Map<string, string[]>();
+  for (const r of resources) {
+    if (r.group === '') continue;
+    const versions = groups.get(r.group) ?? [];
+    if (!versions.includes(r.version)) versions.push(r.version);
+    groups.set(r.group, versions);
+  }
+  return [...groups].map(([name, versions]) => ({ name, versions }));
+}
+
 function groupEntry(g: { name: string; versions: string[] }): Record<string, unknown> {
   const versions = g.versions.map((v) => ({ groupVersion: `${g.name}/${v}`, version: v }));
   return { name: g.name, versions, preferredVersion: versions[0] };
 }
 
-export function apiGroupList(): Record<string, unknown> {
-  return { kind: 'APIGroupList', apiVersion: 'v1', groups: API_GROUPS.map(groupEntry) };
+export function apiGroupList(resources: readonly ResourceType[]): Record<string, unknown> {
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups: apiGroups(resources).map(groupEntry) };
 }
 
-export function apiGroup(name: string): Record<string, unknown> | undefined {
-  const g = API_GROUPS.find((x) => x.name === name);
+export function apiGroup(resources: readonly ResourceType[], name: string): Record<string, unknown> | undefined {
+  const g = apiGroups(resources).find((x) => x.name === name);
   return g ? { kind: 'APIGroup', apiVersion: 'v1', ...groupEntry(g) } : undefined;
 }
 
-export function apiResourceList(gv: string): Record<string, unknown> | undefined {
-  const resources = RESOURCES.filter((r) => groupVersion(r) === gv);
+export function apiResourceList(served: readonly ResourceType[], gv: string): Record<string, unknown> | undefined {
+  const resources = served.filter((r) => groupVersion(r) === gv);
   if (resources.length === 0) return undefined;
   const entries: Record<string, unknown>[] = [];
   for (const r of resources) {

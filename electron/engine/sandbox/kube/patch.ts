@@ -32,7 +32,7 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
   return result;
 }
 
-function mergeKeyFor(field: string, parentField: string | undefined): string | undefined {
+export function mergeKeyFor(field: string, parentField: string | undefined): string | undefined {
   switch (field) {
     case 'containers':
     case 'initContainers':

@@ -16,6 +16,8 @@ export interface ResourceType {
   subresources?: readonly Subresource[];
   /** Virtual resources (reviews, metrics) are computed per request and never stored. */
   stored: boolean;
+  /** Served for a CustomResourceDefinition: stored as it is written, schema from the CRD. */
+  custom?: boolean;
 }
 
 export interface Subresource {
@@ -26,10 +28,10 @@ export interface Subresource {
   verbs: readonly string[];
 }
 
-const crud = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] as const;
+export const crud = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] as const;
 const readOnly = ['get', 'list'] as const;
-const statusSub: Subresource = { name: 'status', kind: '', verbs: ['get', 'patch', 'update'] };
-const scaleSub: Subresource = { name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] };
+export const statusSub: Subresource = { name: 'status', kind: '', verbs: ['get', 'patch', 'update'] };
+export const scaleSub: Subresource = { name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] };
 
 export const RESOURCES: readonly ResourceType[] = [
   { group: '', version: 'v1', kind: 'Namespace', plural: 'namespaces', singular: 'namespace', namespaced: false, verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], shortNames: ['ns'], subresources: [statusSub], stored: true },
@@ -43,13 +45,29 @@ export const RESOURCES: readonly ResourceType[] = [
   { group: '', version: 'v1', kind: 'Event', plural: 'events', singular: 'event', namespaced: true, verbs: crud, shortNames: ['ev'], stored: true },
   { group: '', version: 'v1', kind: 'ConfigMap', plural: 'configmaps', singular: 'configmap', namespaced: true, verbs: crud, shortNames: ['cm'], stored: true },
   { group: '', version: 'v1', kind: 'ServiceAccount', plural: 'serviceaccounts', singular: 'serviceaccount', namespaced: true, verbs: crud, shortNames: ['sa'], stored: true },
+  { group: '', version: 'v1', kind: 'Secret', plural: 'secrets', singular: 'secret', namespaced: true, verbs: crud, stored: true },
+  { group: '', version: 'v1', kind: 'PersistentVolumeClaim', plural: 'persistentvolumeclaims', singular: 'persistentvolumeclaim', namespaced: true, verbs: crud, shortNames: ['pvc'], subresources: [statusSub], stored: true },
+  { group: '', version: 'v1', kind: 'PersistentVolume', plural: 'persistentvolumes', singular: 'persistentvolume', namespaced: false, verbs: crud, shortNames: ['pv'], subresources: [statusSub], stored: true },
   { group: 'apps', version: 'v1', kind: 'Deployment', plural: 'deployments', singular: 'deployment', namespaced: true, verbs: crud, shortNames: ['deploy'], categories: ['all'], subresources: [statusSub, scaleSub], stored: true },
   { group: 'apps', version: 'v1', kind: 'ReplicaSet', plural: 'replicasets', singular: 'replicaset', namespaced: true, verbs: crud, shortNames: ['rs'], categories: ['all'], subresources: [statusSub, scaleSub], stored: true },
   { group: 'apps', version: 'v1', kind: 'StatefulSet', plural: 'statefulsets', singular: 'statefulset', namespaced: true, verbs: crud, shortNames: ['sts'], categories: ['all'], subresources: [statusSub, scaleSub], stored: true },
   { group: 'apps', version: 'v1', kind: 'DaemonSet', plural: 'daemonsets', singular: 'daemonset', namespaced: true, verbs: crud, shortNames: ['ds'], categories: ['all'], subresources: [statusSub], stored: true },
   { group: 'apps', version: 'v1', kind: 'ControllerRevision', plural: 'controllerrevisions', singular: 'controllerrevision', namespaced: true, verbs: crud, stored: true },
   { group: 'networking.k8s.io', version: 'v1', kind: 'Ingress', plural: 'ingresses', singular: 'ingress', namespaced: true, verbs: crud, shortNames: ['ing'], subresources: [statusSub], stored: true },
+  { group: 'networking.k8s.io', version: 'v1', kind: 'NetworkPolicy', plural: 'networkpolicies', singular: 'networkpolicy', namespaced: true, verbs: crud, shortNames: ['netpol'], stored: true },
   { group: 'networking.k8s.io', version: 'v1', kind: 'IngressClass', plural: 'ingressclasses', singular: 'ingressclass', namespaced: false, verbs: crud, stored: true },
+  { group: 'batch', version: 'v1', kind: 'Job', plural: 'jobs', singular: 'job', namespaced: true, verbs: crud, categories: ['all'], subresources: [statusSub], stored: true },
+  { group: 'batch', version: 'v1', kind: 'CronJob', plural: 'cronjobs', singular: 'cronjob', namespaced: true, verbs: crud, shortNames: ['cj'], categories: ['all'], subresources: [statusSub], stored: true },
+  { group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice', plural: 'endpointslices', singular: 'endpointslice', namespaced: true, verbs: crud, stored: true },
+  { group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'Role', plural: 'roles', singular: 'role', namespaced: true, verbs: crud, stored: true },
+  { group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'RoleBinding', plural: 'rolebindings', singular: 'rolebinding', namespaced: true, verbs: crud, stored: true },
+  { group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'ClusterRole', plural: 'clusterroles', singular: 'clusterrole', namespaced: false, verbs: crud, stored: true },
+  { group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'ClusterRoleBinding', plural: 'clusterrolebindings', singular: 'clusterrolebinding', namespaced: false, verbs: crud, stored: true },
+  { group: 'storage.k8s.io', version: 'v1', kind: 'StorageClass', plural: 'storageclasses', singular: 'storageclass', namespaced: false, verbs: crud, shortNames: ['sc'], stored: true },
+  {
+    group: 'apiextensions.k8s.io', version: 'v1', kind: 'CustomResourceDefinition', plural: 'customresourcedefinitions', singular: 'customresourcedefinition', namespaced: false, verbs: crud,
+    shortNames: ['crd', 'crds'], categories: ['api-extensions'], subresources: [statusSub], stored: true,
+  },
   { group: 'autoscaling', version: 'v2', kind: 'HorizontalPodAutoscaler', plural: 'horizontalpodautoscalers', singular: 'horizontalpodautoscaler', namespaced: true, verbs: crud, shortNames: ['hpa'], categories: ['all'], subresources: [statusSub], stored: true },
   { group: 'policy', version: 'v1', kind: 'PodDisruptionBudget', plural: 'poddisruptionbudgets', singular: 'poddisruptionbudget', namespaced: true, verbs: crud, shortNames: ['pdb'], subresources: [statusSub], stored: true },
   { group: 'authorization.k8s.io', version: 'v1', kind: 'SelfSubjectAccessReview', plural: 'selfsubjectaccessreviews', singular: 'selfsubjectaccessreview', namespaced: false, verbs: ['create'], stored: false },
@@ -68,30 +86,11 @@ export function resourceKey(r: { group: string; plural: string }): string {
   return r.group === '' ? r.plural : `${r.plural}.${r.group}`;
 }
 
-const byPath = new Map<string, ResourceType>();
 const byKind = new Map<string, ResourceType>();
-for (const r of RESOURCES) {
-  byPath.set(`${groupVersion(r)}/${r.plural}`, r);
-  if (r.stored) byKind.set(r.kind, r);
-}
-
-export function findResource(groupVersionText: string, plural: string): ResourceType | undefined {
-  return byPath.get(`${groupVersionText}/${plural}`);
-}
+for (const r of RESOURCES) if (r.stored) byKind.set(r.kind, r);
 
 export function resourceForKind(kind: string): ResourceType {
   const r = byKind.get(kind);
   if (!r) throw new Error(`The sandbox does not store ${kind} objects.`);
   return r;
 }
-
-export const API_GROUPS: readonly { name: string; versions: string[] }[] = (() => {
-  const groups = new Map<string, string[]>();
-  for (const r of RESOURCES) {
-    if (r.group === '') continue;
-    const versions = groups.get(r.group) ?? [];
-    if (!versions.includes(r.version)) versions.push(r.version);
-    groups.set(r.group, versions);
-  }
-  return [...groups].map(([name, versions]) => ({ name, versions }));
-})();

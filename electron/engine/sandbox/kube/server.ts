@@ -9,7 +9,9 @@ import { evict, scale, statusSubresource } from './api/subresources.js';
 import { virtual } from './api/virtual.js';
 import { type ApiRequest, type KubeBackend, type Target, send } from './api/wire.js';
 import { createObject, patchObject, updateObject } from './api/writes.js';
-import { findResource, resourceKey } from './resources.js';
+import { servedResources } from './custom-resources.js';
+import { openApiV2, openApiV2Protobuf, openApiV3GroupVersion, openApiV3Index } from './openapi.js';
+import { type ResourceType, groupVersion, resourceKey } from './resources.js';
 import { StatusError, methodNotAllowed, notFoundPath, qualifiedName } from './status.js';
 
 export type { KubeBackend } from './api/wire.js';
@@ -73,12 +75,35 @@ export class KubeApiServer {
     res.end('ok');
   }
 
+  /** /openapi/v2 (protobuf when asked for, as kubectl does) and /openapi/v3[/<group-version>]. */
+  private openApi(r: ApiRequest, segments: string[], served: readonly ResourceType[]): void {
+    const version = r.cluster.version.gitVersion;
+    const store = r.cluster.store;
+    if (segments[1] === 'v2' && segments.length === 2) {
+      const doc = openApiV2(store, served, version);
+      if (/protobuf/.test(r.req.headers.accept ?? '')) {
+        const body = openApiV2Protobuf(doc);
+        r.res.writeHead(200, { 'Content-Type': 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf', 'Content-Length': body.length });
+        r.res.end(body);
+        return;
+      }
+      return send(r.res, 200, doc);
+    }
+    if (segments[1] === 'v3' && segments.length === 2) return send(r.res, 200, openApiV3Index(store, served, version));
+    if (segments[1] === 'v3') {
+      const doc = openApiV3GroupVersion(store, served, segments.slice(2).join('/'), version);
+      if (doc) return send(r.res, 200, doc);
+    }
+    throw notFoundPath();
+  }
+
   private async route(r: ApiRequest, path: string): Promise<void> {
     const segments = path.split('/').filter(Boolean).map(decodeURIComponent);
     if (PUBLIC_PATHS.has(path)) return this.nonResource(r.req, r.res, path, r.cluster);
     if (path === '/api') return send(r.res, 200, apiVersions(this.serverAddress(r.cluster.spec.name)));
-    if (path === '/apis') return send(r.res, 200, apiGroupList());
-    if (segments[0] === 'openapi') throw notFoundPath();
+    const served = servedResources(r.cluster.store);
+    if (path === '/apis') return send(r.res, 200, apiGroupList(served));
+    if (segments[0] === 'openapi') return this.openApi(r, segments, served);
     let gv: string;
     let rest: string[];
     if (segments[0] === 'api' && segments[1] === 'v1') {
@@ -86,7 +111,7 @@ export class KubeApiServer {
       rest = segments.slice(2);
     } else if (segments[0] === 'apis' && segments.length >= 2) {
       if (segments.length === 2) {
-        const group = apiGroup(segments[1] as string);
+        const group = apiGroup(served, segments[1] as string);
         if (!group) throw notFoundPath();
         return send(r.res, 200, group);
       }
@@ -94,14 +119,14 @@ export class KubeApiServer {
       rest = segments.slice(3);
     } else throw notFoundPath();
     if (rest.length === 0) {
-      const list = apiResourceList(gv);
+      const list = apiResourceList(served, gv);
       if (!list) throw notFoundPath();
       return send(r.res, 200, list);
     }
-    await this.resource(r, this.target(gv, rest));
+    await this.resource(r, this.target(served, gv, rest));
   }
 
-  private target(gv: string, segments: string[]): Target {
+  private target(served: readonly ResourceType[], gv: string, segments: string[]): Target {
     let watchPath = false;
     let s = segments;
     if (s[0] === 'watch') {
@@ -124,7 +149,7 @@ export class KubeApiServer {
       sub = s[2];
       if (s.length > 3) throw notFoundPath();
     }
-    const resource = findResource(gv, plural);
+    const resource = served.find((x) => groupVersion(x) === gv && x.plural === plural);
     if (!resource) throw notFoundPath();
     if (namespace !== undefined && !resource.namespaced) throw notFoundPath();
     if (sub && !(resource.subresources ?? []).some((x) => x.name === sub)) throw notFoundPath();

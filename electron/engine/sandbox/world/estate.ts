@@ -183,6 +183,12 @@ export class Estate implements SandboxWorld {
     return () => this.tickListeners.delete(listener);
   }
 
+  /** The service a pod belongs to, if any. */
+  serviceOf(pod: Pod, cluster: string): ServiceSpec | undefined {
+    const view = this.view(pod, cluster);
+    return view ? this.serviceById.get(view.serviceId) : undefined;
+  }
+
   /** The load side's view of a pod; undefined for pods that belong to no ServiceSpec (system pods). */
   view(pod: Pod, cluster: string): PodView | undefined {
     const cached = this.views.get(pod);

@@ -53,6 +53,11 @@ export function deleteOne(r: ApiRequest, t: Target, obj: KubeObject, options: De
       }
     }
   }
+  if (t.resource.kind === 'CustomResourceDefinition') {
+    // Deleting a CRD deletes every object of its kind.
+    const key = obj.metadata.name;
+    for (const o of store.objects(key)) store.remove(key, o.metadata.namespace, o.metadata.name);
+  }
   store.remove(t.storeKey, obj.metadata.namespace, obj.metadata.name);
   return successStatus({ name: obj.metadata.name, group: t.resource.group, kind: t.resource.plural, uid: obj.metadata.uid });
 }

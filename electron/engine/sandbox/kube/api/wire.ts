@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServiceSpec } from '../../world.js';
 import type { User } from '../auth.js';
 import type { SimulatedCluster } from '../cluster.js';
 import type { ResourceType } from '../resources.js';
@@ -16,6 +17,8 @@ export interface KubeBackend {
   cluster(name: string): SimulatedCluster | undefined;
   usage(pod: Pod, cluster: string): { cpuMilli: number; memoryMi: number };
   serviceNetwork(cluster: string): string;
+  /** The estate's service a pod belongs to, for the story its logs tell. */
+  service(pod: Pod, cluster: string): ServiceSpec | undefined;
 }
 
 export interface ApiRequest {

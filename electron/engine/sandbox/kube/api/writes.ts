@@ -1,7 +1,9 @@
+import yaml from 'js-yaml';
 import { applyDefaults, specChanged, validate } from '../admission.js';
 import { PATCH_TYPES, jsonPatch, mergePatch, strategicMerge } from '../patch.js';
 import { groupVersion } from '../resources.js';
 import { StatusError, alreadyExists, badRequest, conflict, notFoundPath } from '../status.js';
+import { defaultManager, recordUpdate, serverSideApply } from '../server-side-apply.js';
 import { Conflict } from '../store.js';
 import type { KubeObject } from '../types.js';
 import { entry } from './reads.js';
@@ -48,9 +50,18 @@ export function requireNamespace(r: ApiRequest, t: Target): void {
   }
 }
 
+/** The field manager a write is recorded under: the request's, or its client's name. */
+function fieldManager(r: ApiRequest): string {
+  return r.url.searchParams.get('fieldManager') || defaultManager(r.req.headers['user-agent']);
+}
+
 export async function createObject(r: ApiRequest, t: Target): Promise<void> {
+  send(r.res, 201, insert(r, t, checkIdentity(t, await readObject(r)), false));
+}
+
+/** Stores a new object through admission; `applied` when server-side apply creates it (its managedFields are already set). */
+function insert(r: ApiRequest, t: Target, obj: KubeObject, applied: boolean): KubeObject {
   const store = r.cluster.store;
-  const obj = checkIdentity(t, await readObject(r));
   if (t.resource.namespaced && !t.namespace) throw notFoundPath();
   requireNamespace(r, t);
   const dryRun = isDryRun(r);
@@ -62,11 +73,11 @@ export async function createObject(r: ApiRequest, t: Target): Promise<void> {
   obj.metadata.uid = '';
   obj.metadata.resourceVersion = '';
   obj.metadata.creationTimestamp = '';
-  applyDefaults(t.resource, obj, store, r.backend.serviceNetwork(r.cluster.spec.name));
+  applyDefaults(t.resource, obj, store, r.backend.serviceNetwork(r.cluster.spec.name), r.cluster.now());
   validate(t.resource, obj);
+  if (!applied) recordUpdate(undefined, obj, fieldManager(r), r.cluster.now());
   try {
-    const created = store.create(t.storeKey, obj, { dryRun });
-    send(r.res, 201, created);
+    return store.create(t.storeKey, obj, { dryRun });
   } catch (e) {
     if (e instanceof Conflict) throw alreadyExists(t.resource, obj.metadata.name);
     throw e;
@@ -74,7 +85,7 @@ export async function createObject(r: ApiRequest, t: Target): Promise<void> {
 }
 
 /** Writes `next` over the stored object as PUT does: status is the status subresource's, identity and generation the server's. */
-export function replace(r: ApiRequest, t: Target, current: KubeObject, next: KubeObject, dryRun: boolean, statusOnly = false): KubeObject {
+export function replace(r: ApiRequest, t: Target, current: KubeObject, next: KubeObject, dryRun: boolean, statusOnly = false, applied = false): KubeObject {
   const store = r.cluster.store;
   let result: KubeObject;
   if (statusOnly) {
@@ -92,6 +103,7 @@ export function replace(r: ApiRequest, t: Target, current: KubeObject, next: Kub
     } else delete m.generation;
     validate(t.resource, result);
   }
+  if (!applied) recordUpdate(current, result, fieldManager(r), r.cluster.now(), statusOnly ? 'status' : t.sub);
   try {
     return store.update(t.storeKey, result, { dryRun });
   } catch (e) {
@@ -117,14 +129,37 @@ export async function applyPatch(r: ApiRequest, current: unknown): Promise<unkno
       return mergePatch(structuredClone(current), parseJson(body));
     case PATCH_TYPES.strategic:
       return strategicMerge(structuredClone(current), parseJson(body));
-    case PATCH_TYPES.apply:
-      throw new StatusError(415, 'UnsupportedMediaType', 'the sandbox does not support server-side apply (application/apply-patch+yaml); use client-side apply or a merge patch');
     default:
       throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${Object.values(PATCH_TYPES).slice(0, 3).join(', ')}`);
   }
 }
 
+function isApply(r: ApiRequest): boolean {
+  return (r.req.headers['content-type'] ?? '').split(';')[0]?.trim() === PATCH_TYPES.apply;
+}
+
+/** PATCH with application/apply-patch+yaml: server-side apply, which creates the object when it does not exist. */
+async function applyObject(r: ApiRequest, t: Target): Promise<void> {
+  const manager = r.url.searchParams.get('fieldManager');
+  if (!manager) throw new StatusError(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+  let body: unknown;
+  try {
+    body = yaml.load(await readBody(r.req));
+  } catch (e) {
+    throw badRequest(`error decoding YAML: ${(e as Error).message}`);
+  }
+  const config = checkIdentity(t, body);
+  if (config.metadata.name !== t.name) throw badRequest(`the name of the object (${config.metadata.name}) does not match the name on the URL (${t.name})`);
+  const force = ['true', '1'].includes(r.url.searchParams.get('force') ?? '');
+  const now = r.cluster.now();
+  const live = r.cluster.store.get(t.storeKey, t.resource.namespaced ? t.namespace : undefined, t.name ?? '');
+  const merged = checkIdentity(t, serverSideApply(live, config, manager, force, now));
+  if (!live) return send(r.res, 201, insert(r, t, merged, true));
+  send(r.res, 200, replace(r, t, live, merged, isDryRun(r), false, true));
+}
+
 export async function patchObject(r: ApiRequest, t: Target): Promise<void> {
+  if (isApply(r) && !t.sub) return applyObject(r, t);
   const current = entry(r, t).obj;
   const patched = (await applyPatch(r, current)) as KubeObject;
   if (!isObject(patched) || !isObject(patched.metadata)) throw badRequest('the patch removed the object metadata');

@@ -6,10 +6,16 @@ import { isReady } from './pods.js';
 import { serviceSelectorMatches } from '../../../../../shared/estate/label-selector.js';
 
 /**
- * The endpoints controller: each selector Service's Endpoints lists its pods' IPs, ready ones
- * under addresses and the rest under notReadyAddresses. Only services whose pods changed
- * are recomputed, so a crash loop in one namespace costs nothing elsewhere.
+ * The endpoints and EndpointSlice controllers: each selector Service's Endpoints lists its
+ * pods' IPs, ready ones under addresses and the rest under notReadyAddresses, and one
+ * EndpointSlice (owned by the Service, labelled with its name) lists the same pods with their
+ * ready/serving/terminating conditions
+ * (https://kubernetes.io/docs/concepts/services-networking/endpoint-slices/). Only services
+ * whose pods changed are recomputed, so a crash loop in one namespace costs nothing elsewhere.
  */
+
+const SLICES = 'endpointslices.discovery.k8s.io';
+const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 export class EndpointsController implements Controller {
   private readonly queue = new WorkQueue();
 
@@ -73,6 +79,7 @@ export class EndpointsController implements Controller {
               ports,
             },
           ];
+    const sliceChanged = this.reconcileSlice(svc, [...ready.map((r) => ({ ...r, ready: true })), ...notReady.map((r) => ({ ...r, ready: false }))], ports);
     const existing = store.get<EndpointsObject>('endpoints', svc.metadata.namespace, svc.metadata.name);
     if (!existing) {
       store.create<EndpointsObject>('endpoints', {
@@ -86,6 +93,45 @@ export class EndpointsController implements Controller {
     const before = existing.metadata.resourceVersion;
     const after = store.mutate<EndpointsObject>('endpoints', svc.metadata.namespace, svc.metadata.name, (e) => {
       e.subsets = subsets;
+    });
+    return sliceChanged || (after !== undefined && after.metadata.resourceVersion !== before);
+  }
+
+  private reconcileSlice(svc: ServiceObject, members: { address: EndpointAddress; pod: Pod; ready: boolean }[], ports: { name?: string; port: number; protocol: string }[]): boolean {
+    const { store } = this.ctx;
+    const endpoints = members
+      .sort((a, b) => (a.address.ip < b.address.ip ? -1 : 1))
+      .map(({ address, ready }) => ({
+        addresses: [address.ip],
+        conditions: { ready, serving: ready, terminating: false },
+        ...(address.nodeName ? { nodeName: address.nodeName } : {}),
+        targetRef: address.targetRef,
+      }));
+    const slicePorts = ports.map((p) => ({ ...(p.name ? { name: p.name } : {}), port: p.port, protocol: p.protocol }));
+    const existing = store.objects(SLICES, svc.metadata.namespace).find((s) => s.metadata.labels?.[SERVICE_NAME_LABEL] === svc.metadata.name);
+    if (!existing) {
+      store.create(SLICES, {
+        apiVersion: 'discovery.k8s.io/v1',
+        kind: 'EndpointSlice',
+        metadata: {
+          name: `${svc.metadata.name}-${store.nameSuffix()}`,
+          namespace: svc.metadata.namespace,
+          uid: '',
+          resourceVersion: '',
+          creationTimestamp: '',
+          labels: { [SERVICE_NAME_LABEL]: svc.metadata.name, 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' },
+          ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name: svc.metadata.name, uid: svc.metadata.uid, controller: true, blockOwnerDeletion: true }],
+        },
+        addressType: 'IPv4',
+        endpoints,
+        ports: slicePorts,
+      });
+      return true;
+    }
+    const before = existing.metadata.resourceVersion;
+    const after = store.mutate(SLICES, existing.metadata.namespace, existing.metadata.name, (s) => {
+      s.endpoints = endpoints;
+      s.ports = slicePorts;
     });
     return after !== undefined && after.metadata.resourceVersion !== before;
   }

@@ -1,3 +1,5 @@
+import { customResources } from '../custom-resources.js';
+import { resourceKey } from '../resources.js';
 import type { Change } from '../store.js';
 import type { Pod } from '../types.js';
 import type { Controller, ControllerContext } from './context.js';
@@ -9,10 +11,12 @@ import { beginPodDeletion } from './pods.js';
  * https://kubernetes.io/docs/concepts/architecture/garbage-collection/
  */
 
-const DEPENDENTS = ['replicasets.apps', 'pods', 'controllerrevisions.apps'];
+const DEPENDENTS = ['replicasets.apps', 'pods', 'controllerrevisions.apps', 'endpointslices.discovery.k8s.io'];
 const NAMESPACED = [
   'deployments.apps', 'statefulsets.apps', 'daemonsets.apps', 'replicasets.apps', 'controllerrevisions.apps', 'pods', 'services', 'endpoints',
   'ingresses.networking.k8s.io', 'horizontalpodautoscalers.autoscaling', 'poddisruptionbudgets.policy', 'configmaps', 'serviceaccounts', 'events',
+  'secrets', 'persistentvolumeclaims', 'jobs.batch', 'cronjobs.batch', 'endpointslices.discovery.k8s.io', 'networkpolicies.networking.k8s.io',
+  'roles.rbac.authorization.k8s.io', 'rolebindings.rbac.authorization.k8s.io',
 ];
 
 export class GarbageCollector implements Controller {
@@ -41,7 +45,8 @@ export class GarbageCollector implements Controller {
     }
     for (const ns of [...this.terminating]) {
       let remaining = 0;
-      for (const resource of NAMESPACED) {
+      const custom = customResources(this.ctx.store).filter((r) => r.namespaced).map(resourceKey);
+      for (const resource of [...NAMESPACED, ...custom]) {
         for (const obj of this.ctx.store.objects(resource, ns)) {
           remaining++;
           if (resource === 'pods') beginPodDeletion(this.ctx.store, obj as Pod, now);

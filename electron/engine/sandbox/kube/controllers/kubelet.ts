@@ -18,6 +18,20 @@ const START_TO_READY_MS = 1500;
 const RUN_BEFORE_CRASH_MS = 1500;
 const TERMINATE_MS = 1000;
 
+/**
+ * When a started container first passes readiness: its readiness probe runs first after
+ * initialDelaySeconds and needs successThreshold passes periodSeconds apart (on the simulated
+ * clock); the app itself takes START_TO_READY_MS to come up either way.
+ * https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#configure-probes
+ */
+export function readyAfterMs(c: Container | undefined): number {
+  const probe = c?.readinessProbe as { initialDelaySeconds?: number; periodSeconds?: number; successThreshold?: number } | undefined;
+  if (!probe) return START_TO_READY_MS;
+  const first = (probe.initialDelaySeconds ?? 0) * 1000;
+  const passes = Math.max(0, (probe.successThreshold ?? 1) - 1) * (probe.periodSeconds ?? 10) * 1000;
+  return Math.max(START_TO_READY_MS, first + passes);
+}
+
 export function crashBackoffMs(restarts: number): number {
   return Math.min(10_000 * 2 ** Math.max(0, restarts - 1), 300_000);
 }
@@ -231,7 +245,7 @@ export class Kubelet implements Controller {
     const c = updated.spec.containers.find((x) => x.name === name);
     const behaviour = c ? this.ctx.registry.behaviourOf(c.image, updated.metadata.labels) : 'runs';
     if (behaviour === 'crashes' || behaviour === 'oom') this.later(updated, now + RUN_BEFORE_CRASH_MS, (p) => this.crash(p, name, behaviour));
-    else this.later(updated, now + START_TO_READY_MS, (p) => this.becomeReady(p, name));
+    else this.later(updated, now + readyAfterMs(c), (p) => this.becomeReady(p, name));
   }
 
   private becomeReady(pod: Pod, name: string): void {

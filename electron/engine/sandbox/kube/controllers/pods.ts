@@ -120,6 +120,40 @@ export function templateHash(template: PodTemplateSpec, collisionCount = 0): str
 /** The tolerations DefaultTolerationSeconds admission adds; the sandbox cluster runs with 20 s instead of 300 s, so a failed node's pods move within a drill. */
 export const NODE_FAILURE_TOLERATION_SECONDS = 20;
 
+type Probe = Record<string, unknown> & { httpGet?: Record<string, unknown> };
+
+/** SetDefaults_Probe and SetDefaults_HTTPGetAction (pkg/apis/core/v1/defaults.go). */
+function defaultProbe(probe: unknown): Probe | undefined {
+  if (!probe || typeof probe !== 'object') return undefined;
+  const p = { timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3, ...(probe as Probe) };
+  if (p.httpGet) p.httpGet = { path: '/', scheme: 'HTTP', ...p.httpGet };
+  return p;
+}
+
+/** A container as the API server stores it (pkg/apis/core/v1/defaults.go). */
+function defaultContainer(c: PodSpec['containers'][number]): PodSpec['containers'][number] {
+  const tag = /:([^/:@]+)$/.exec(c.image.split('@')[0] ?? '')?.[1];
+  const out: PodSpec['containers'][number] = {
+    terminationMessagePath: '/dev/termination-log',
+    terminationMessagePolicy: 'File',
+    // An image without a tag, or tagged latest, is pulled every time.
+    imagePullPolicy: !c.image.includes('@') && (!tag || tag === 'latest') ? 'Always' : 'IfNotPresent',
+    ...c,
+  };
+  if (c.ports) out.ports = c.ports.map((p) => ({ protocol: 'TCP', ...p }));
+  for (const key of ['livenessProbe', 'readinessProbe', 'startupProbe'] as const) {
+    const probe = defaultProbe(c[key]);
+    if (probe) out[key] = probe;
+  }
+  if (Array.isArray(c.env)) {
+    out.env = (c.env as Record<string, unknown>[]).map((e) => {
+      const from = e.valueFrom as { fieldRef?: Record<string, unknown> } | undefined;
+      return from?.fieldRef ? { ...e, valueFrom: { ...from, fieldRef: { apiVersion: 'v1', ...from.fieldRef } } } : e;
+    });
+  }
+  return out;
+}
+
 export function defaultPodSpec(spec: PodSpec): PodSpec {
   const tolerations = [...(spec.tolerations ?? [])];
   for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
@@ -131,10 +165,14 @@ export function defaultPodSpec(spec: PodSpec): PodSpec {
     restartPolicy: 'Always',
     terminationGracePeriodSeconds: 30,
     dnsPolicy: 'ClusterFirst',
-    serviceAccountName: 'default',
+    serviceAccountName: spec.serviceAccountName ?? (typeof spec.serviceAccount === 'string' ? spec.serviceAccount : 'default'),
     schedulerName: 'default-scheduler',
+    securityContext: {},
+    enableServiceLinks: true,
+    preemptionPolicy: 'PreemptLowerPriority',
+    priority: 0,
     ...spec,
-    containers: spec.containers.map((c) => ({ terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File', imagePullPolicy: 'IfNotPresent', ...c })),
+    containers: spec.containers.map(defaultContainer),
     tolerations,
   };
 }
