@@ -56,7 +56,7 @@ spec:
     - secretRef: {name: payments-api}
 `,
   );
-  await kubectl('apply', '--validate=false', '-f', manifest);
+  await kubectl('apply', '-f', manifest);
 });
 
 test.afterAll(async () => {
@@ -121,7 +121,7 @@ test('a crash-looping pod: previous logs, search, events, and YAML with its Secr
 
   await detail.getByRole('button', { name: 'Secret payments-api' }).click();
   const secret = detail.getByTestId('ref-object');
-  await expect(secret.getByTestId('secret-masked')).toContainText('Values of 1 key are masked');
+  await expect(secret.getByTestId('secret-masked')).toContainText('The value of 1 key is masked');
   await expect(secret.getByTestId('object-yaml')).toContainText('api-key: ••••••••');
   await expect(secret.getByTestId('object-yaml')).not.toContainText(Buffer.from('pk_live_do_not_show').toString('base64'));
   await secret.getByTestId('object-yaml').scrollIntoViewIfNeeded();

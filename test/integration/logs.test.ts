@@ -171,7 +171,7 @@ spec:
     - secretRef: {name: api-keys}
 `,
   );
-  await kubectl('apply', '--validate=false', '-f', manifest);
+  await kubectl('apply', '-f', manifest);
   await kubectl('-n', namespace, 'rollout', 'status', 'deploy/web', '--timeout=60s');
 }, 180_000);
 
@@ -234,7 +234,7 @@ describe('logs of the sandbox estate', () => {
     const podId = `k8s:${context}/${namespace}/Pod/crashy`;
     const secretManifest = path.join(dir, 'secret.yaml');
     fs.writeFileSync(secretManifest, `{"apiVersion":"v1","kind":"Secret","metadata":{"name":"api-keys","namespace":"${namespace}"},"stringData":{"token":"s3cr3t-value-never-shown"}}`);
-    await kubectl('apply', '--validate=false', '-f', secretManifest);
+    await kubectl('apply', '-f', secretManifest);
     for (let i = 0; i < 120 && !engine.estate.get(podId); i++) await new Promise((resolve) => setTimeout(resolve, 250));
     let events: Result<'estate.entity'>['events'] = [];
     for (let i = 0; i < 120 && !events.some((e) => e.reason === 'BackOff'); i++) {

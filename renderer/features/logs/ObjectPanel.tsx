@@ -73,7 +73,7 @@ export function ObjectPanel({ entityId, refObject, onShowRef }: { entityId: stri
         {view.maskedKeys.length > 0 ? (
           <div className="object-actions" data-testid="secret-masked">
             <span className="muted">
-              Values of {view.maskedKeys.length} key{view.maskedKeys.length === 1 ? '' : 's'} are masked.
+              {view.maskedKeys.length === 1 ? 'The value of 1 key is masked.' : `The values of ${view.maskedKeys.length} keys are masked.`}
             </span>
             {confirmReveal ? (
               <>
