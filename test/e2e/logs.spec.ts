@@ -126,4 +126,33 @@ test('a crash-looping pod: previous logs, search, events, and YAML with its Secr
   await expect(secret.getByTestId('object-yaml')).not.toContainText(Buffer.from('pk_live_do_not_show').toString('base64'));
   await secret.getByTestId('object-yaml').scrollIntoViewIfNeeded();
   await saveScreenshot(page, 'logs-secret-masked');
+
+  // Revealing takes a second, explicit click, and lands in the audit log.
+  await secret.getByRole('button', { name: 'Reveal…' }).click();
+  await secret.getByRole('button', { name: 'Reveal values' }).click();
+  await expect(secret.getByTestId('object-yaml')).toContainText(Buffer.from('pk_live_do_not_show').toString('base64'));
+  await page.goto(`${host.url.replace(/#.*$/, '')}#/audit`);
+  await expect(page.getByRole('row').filter({ hasText: 'Reveal the values of Secret diagnosis/payments-api' })).toBeVisible({ timeout: 15_000 });
+});
+
+test('a workload’s logs: every pod merged by time and tagged, followed live, paused and resumed', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  const id = 'k8s:dc1-onprem/erp/Deployment/warehouse-ui';
+  await page.goto(host.url);
+  await page.goto(`${host.url.replace(/#.*$/, '')}#/topology/${encodeURIComponent(id)}`);
+  const detail = page.getByRole('complementary', { name: 'Deployment detail' });
+  await expect(detail.getByTestId('entity-title')).toHaveText('warehouse-ui', { timeout: 60_000 });
+  await detail.getByRole('tab', { name: 'Logs' }).click();
+  const logs = detail.getByRole('region', { name: 'Logs' });
+  await expect(logs.getByTestId('log-status')).toContainText('following', { timeout: 30_000 });
+  const sources = logs.getByTestId('log-lines').locator('.log-source');
+  await expect.poll(async () => new Set(await sources.allTextContents()).size, { timeout: 30_000 }).toBeGreaterThan(1);
+  await logs.getByRole('button', { name: 'Pause' }).click();
+  await expect(logs.getByTestId('log-status')).toContainText('paused');
+  await saveScreenshot(page, 'logs-workload-paused');
+  await logs.getByRole('button', { name: /^Resume/ }).click();
+  await expect(logs.getByTestId('log-status')).toContainText('following');
+  await logs.getByLabel('Wrap').check();
+  await saveScreenshot(page, 'logs-workload-following');
 });

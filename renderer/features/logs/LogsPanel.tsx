@@ -24,6 +24,16 @@ const tailChoices = [100, 1_000, 10_000, 100_000] as const;
 const publishMs = 150;
 const rowHeight = 18;
 
+/**
+ * A workload's pods share its name as a prefix (`web-7d9f8c6b5-2xkqp`); the tag shows what
+ * tells them apart, as stern does, and a colour per pod makes interleaved lines easy to follow.
+ */
+function podTag(pod: string, workload: string): string {
+  return pod.startsWith(`${workload}-`) && pod.length > workload.length + 1 ? pod.slice(workload.length + 1) : pod;
+}
+
+const sourceTones = 6;
+
 interface Options {
   container: string;
   previous: boolean;
@@ -54,6 +64,13 @@ export function LogsPanel({ entity, containers }: { entity: Entity; containers: 
   const pausedRef = useRef(false);
   const scrollRef = useRef<HTMLDivElement>(null);
   const stickRef = useRef(true);
+  // Pods get colours in the order they first appear, so two pods never share one by chance.
+  const tonesRef = useRef(new Map<string, number>());
+  const sourceTone = (pod: string): number => {
+    let tone = tonesRef.current.get(pod);
+    if (tone === undefined) tonesRef.current.set(pod, (tone = tonesRef.current.size % sourceTones));
+    return tone;
+  };
 
   useEffect(() => {
     pausedRef.current = paused;
@@ -281,8 +298,8 @@ export function LogsPanel({ entity, containers }: { entity: Entity; containers: 
                 {clock === 'utc' || clock === 'both' ? <span className="log-time" title={line.stamp}>{utcClock(line)}</span> : null}
                 {clock === 'local' || clock === 'both' ? <span className="log-time is-local" title={line.stamp}>{localClock(line)}</span> : null}
                 {tagged ? (
-                  <span className="log-source" title={`${line.pod}/${line.container}`}>
-                    {multiPod ? line.pod : line.container}
+                  <span className={`log-source tone-${sourceTone(line.pod)}`} title={`${line.pod}/${line.container}`}>
+                    {multiPod ? podTag(line.pod, entity.name) : line.container}
                   </span>
                 ) : null}
                 <span className="log-text">
