@@ -225,6 +225,16 @@ describe('logs of the sandbox estate', () => {
     const keys = lines.map((l) => `${l.pod}|${l.stamp}|${l.text}`);
     expect(new Set(keys).size).toBe(keys.length);
     for (const pod of new Set(lines.map((l) => l.pod))) expect(ordered(lines.filter((l) => l.pod === pod))).toBe(true);
+    // Nothing was lost either: one pod's lines are exactly what kubectl prints for the same window.
+    const pod = lines[0]!.pod;
+    const ours = lines.filter((l) => l.pod === pod);
+    const first = ours[0]!.stamp;
+    const last = ours.at(-1)!.stamp;
+    const theirs = (await kubectl('-n', namespace, 'logs', pod, '--timestamps', `--since-time=${first.slice(0, 19)}Z`))
+      .split('\n')
+      .map((l) => ({ stamp: l.slice(0, l.indexOf(' ')), text: l.slice(l.indexOf(' ') + 1) }))
+      .filter((l) => l.stamp >= first && l.stamp <= last);
+    expect(ours.map((l) => `${l.stamp} ${l.text}`)).toEqual(theirs.map((l) => `${l.stamp} ${l.text}`));
     // Closing the view closed its streams: nothing is connected through the relay any more.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(logLines.some((m) => /token|Bearer|Authorization/i.test(m))).toBe(false);
