@@ -99,7 +99,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const clusterServers: TlsServer[] = [];
   let files;
   try {
-    for (const spec of estate.clusters) {
+    for (const [index, spec] of estate.clusters.entries()) {
       const api = createTlsServer({ cert: certificate.certPem, key: certificate.keyPem }, (req, res) => void kube.serve(req, res, spec.name));
       api.requestTimeout = 0;
       api.on('connection', (socket: Socket) => {
@@ -107,7 +107,9 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
         socket.on('close', () => sockets.delete(socket));
       });
       clusterServers.push(api);
-      kubeUrls.set(spec.name, `https://127.0.0.1:${await listen(api)}`);
+      // With a fixed sandbox port the clusters take the ports after it, so a restarted sandbox
+      // answers at the addresses its kubeconfig already names; otherwise any free port.
+      kubeUrls.set(spec.name, `https://127.0.0.1:${await listen(api, options.port ? port + 1 + index : 0)}`);
     }
     files = await writeSandboxFiles({ outDir: options.outDir, baseUrl, kubeUrls, caPem: certificate.certPem, clusters: estate.clusters, admin: users.admin, viewer: users.viewer, seed });
   } catch (e) {
@@ -141,10 +143,10 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   };
 }
 
-function listen(server: Server): Promise<number> {
+function listen(server: Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       server.off('error', reject);
       resolve((server.address() as AddressInfo).port);
     });

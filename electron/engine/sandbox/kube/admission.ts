@@ -93,6 +93,19 @@ function templateDefaults(spec: Pod['spec']): Pod['spec'] {
   return out;
 }
 
+/**
+ * What the API server does to every write of a kind, create or update: a Secret's stringData
+ * is write-only, merged into data base64-encoded and never stored.
+ */
+export function normalize(r: ResourceType, obj: KubeObject): void {
+  if (r.kind !== 'Secret') return;
+  const secret = obj as KubeObject & { data?: Record<string, string>; stringData?: Record<string, string> };
+  if (!secret.stringData) return;
+  secret.data = { ...secret.data };
+  for (const [k, v] of Object.entries(secret.stringData)) secret.data[k] = Buffer.from(String(v)).toString('base64');
+  delete secret.stringData;
+}
+
 /** Server-side defaults on create. */
 export function applyDefaults(r: ResourceType, obj: KubeObject, store: ObjectStore, serviceNetwork: string, now: number): void {
   const hasSpec = obj.spec !== undefined;
@@ -160,17 +173,9 @@ export function applyDefaults(r: ResourceType, obj: KubeObject, store: ObjectSto
       svc.status = { loadBalancer: {} };
       break;
     }
-    case 'Secret': {
-      const secret = obj as KubeObject & { type?: string; data?: Record<string, string>; stringData?: Record<string, string> };
-      secret.type ??= 'Opaque';
-      // stringData is write-only: it is merged into data, base64-encoded, and never stored.
-      if (secret.stringData) {
-        secret.data = { ...secret.data };
-        for (const [k, v] of Object.entries(secret.stringData)) secret.data[k] = Buffer.from(String(v)).toString('base64');
-        delete secret.stringData;
-      }
+    case 'Secret':
+      (obj as KubeObject & { type?: string }).type ??= 'Opaque';
       break;
-    }
     case 'PersistentVolumeClaim': {
       // The simulated provisioner binds at once (volumeBindingMode Immediate).
       const pvc = obj as KubeObject & { spec: { accessModes?: string[]; resources?: { requests?: { storage?: string } }; storageClassName?: string; volumeMode?: string; volumeName?: string } };

@@ -1,5 +1,5 @@
 import yaml from 'js-yaml';
-import { applyDefaults, specChanged, validate } from '../admission.js';
+import { applyDefaults, normalize, specChanged, validate } from '../admission.js';
 import { PATCH_TYPES, jsonPatch, mergePatch, strategicMerge } from '../patch.js';
 import { groupVersion } from '../resources.js';
 import { StatusError, alreadyExists, badRequest, conflict, notFoundPath } from '../status.js';
@@ -73,6 +73,7 @@ function insert(r: ApiRequest, t: Target, obj: KubeObject, applied: boolean): Ku
   obj.metadata.uid = '';
   obj.metadata.resourceVersion = '';
   obj.metadata.creationTimestamp = '';
+  normalize(t.resource, obj);
   applyDefaults(t.resource, obj, store, r.backend.serviceNetwork(r.cluster.spec.name), r.cluster.now());
   validate(t.resource, obj);
   if (!applied) recordUpdate(undefined, obj, fieldManager(r), r.cluster.now());
@@ -92,6 +93,7 @@ export function replace(r: ApiRequest, t: Target, current: KubeObject, next: Kub
     result = { ...current, status: next.status, metadata: { ...current.metadata, resourceVersion: next.metadata.resourceVersion } };
   } else {
     result = next;
+    normalize(t.resource, result);
     if ((t.resource.subresources ?? []).some((s) => s.name === 'status') && 'status' in current) result.status = current.status;
     const m = result.metadata;
     m.uid = current.metadata.uid;

@@ -107,7 +107,8 @@ export class EndpointsController implements Controller {
         ...(address.nodeName ? { nodeName: address.nodeName } : {}),
         targetRef: address.targetRef,
       }));
-    const slicePorts = ports.map((p) => ({ ...(p.name ? { name: p.name } : {}), port: p.port, protocol: p.protocol }));
+    // An unnamed port is named "" in a slice: kubectl describe dereferences the name.
+    const slicePorts = ports.map((p) => ({ name: p.name ?? '', port: p.port, protocol: p.protocol }));
     const existing = store.objects(SLICES, svc.metadata.namespace).find((s) => s.metadata.labels?.[SERVICE_NAME_LABEL] === svc.metadata.name);
     if (!existing) {
       store.create(SLICES, {
