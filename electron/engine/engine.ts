@@ -4,14 +4,13 @@ import type { Router } from './api/router.js';
 import { openStore } from './store/database.js';
 import type { StoreDatabase } from './store/database.js';
 import { SettingsStore } from './store/settings.js';
-import { SourceRegistry } from './connections/source-registry.js';
+import { SourceRegistry } from './sources/source-registry.js';
 import { Vault } from './connections/vault.js';
 import type { SecretSealer } from './connections/vault.js';
 import { EstateState } from './state/estate-state.js';
 import { ApiError } from '../../shared/api/errors.js';
-import { startSources } from './connections/start-sources.js';
-import type { ConnectionSettings, SourceTuning } from './connections/start-sources.js';
-import { kubeconfigPaths, loadKubeconfig } from './connections/kubeconfig.js';
+import { startSources } from './sources/start-sources.js';
+import type { ConnectionSettings, SourceTuning } from './sources/start-sources.js';
 import { AuditLog } from './store/audit-log.js';
 import { OperationsService } from './operations/service.js';
 import type { ClusterAccess } from './operations/cluster-access.js';
@@ -95,10 +94,7 @@ export function createEngine(options: EngineOptions): Engine {
   // Operations, logs and the object view reach clusters with the same credentials.
   const clusters =
     options.clusterAccess ??
-    clusterAccessFromConnections(
-      options.connections ? loadKubeconfig(options.connections.kubeconfigFiles ?? kubeconfigPaths(options.connections.env)).contexts : [],
-      sources,
-    );
+    clusterAccessFromConnections(running ?? { kubeContexts: () => [], clusterGroups: () => [] }, sources);
   const objects = new ObjectReader({ clusters, entity: (id) => estate.get(id), audit });
   const operations = new OperationsService({
     db,

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { createEngine } from './engine.js';
 import type { Engine, EngineOptions } from './engine.js';
 import type { SecretSealer } from './connections/vault.js';
-import { chooseEstate } from './connections/default-estate.js';
-import type { EstateChoice } from './connections/default-estate.js';
+import { chooseEstate } from './sources/default-estate.js';
+import type { EstateChoice } from './sources/default-estate.js';
 import type { PortReply } from '../../shared/api/bridge.js';
 import type { CallOutcome } from '../../shared/api/transport.js';
 

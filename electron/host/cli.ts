@@ -4,7 +4,7 @@ import { StoreOpenError } from '../engine/store/database.js';
 import { passphraseSealer } from '../engine/connections/vault.js';
 import { defaultDataDir } from '../engine/data-dir.js';
 import { appVersion, rendererDir } from '../engine/app-paths.js';
-import { chooseEstate } from '../engine/connections/default-estate.js';
+import { chooseEstate } from '../engine/sources/default-estate.js';
 import { parseHostArgs } from './args.js';
 import { startHostServer } from './server.js';
 

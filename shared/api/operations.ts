@@ -7,7 +7,7 @@ import { NoParams, mutation, query, topic } from './define.js';
  * records a plan, is a `mutation`, so a host started --read-only refuses all of them.
  */
 
-/** An entity id as the estate spells it: k8s:<context>/<namespace>/<Kind>/<name> or k8s:<context>/Node/<name>. */
+/** An entity id as the estate spells it (shared/estate/ids.ts): k8s:<cluster>/<namespace>/<Kind>/<name> or k8s:<cluster>/Node/<name>. */
 const EntityId = z.string().min(5).max(600).startsWith('k8s:', 'Operations act on Kubernetes entities (ids start with "k8s:").');
 
 const replicas = z.number().int().min(0).max(10_000);
@@ -61,6 +61,11 @@ const request = <K extends OperationKind, S extends z.ZodType>(kind: K, params: 
       params,
       /** When the target's source is not live: keep the plan as a draft instead of failing. */
       keepDraft: z.boolean().optional(),
+      /**
+       * The kubeconfig context to act through. Omitted: the first context reaching the target's
+       * cluster whose user may do it (the plan says which it chose and as whom).
+       */
+      context: z.string().min(1).max(253).optional(),
     })
     .strict();
 

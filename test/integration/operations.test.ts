@@ -129,13 +129,19 @@ describe('operations against the sandbox', () => {
     expect(await replicasSeenByKubectl(prod, 'shop', 'catalog-api')).toBe(before);
   });
 
-  it('refuses the viewer with the missing permission named, and changes nothing', async () => {
+  it('refuses a scale through the viewer with the missing permission named, and picks the admin context when none is named', async () => {
     const viewer = viewerContextFor(onprem);
     const before = await replicasSeenByKubectl(onprem, 'erp', 'inventory-api');
-    await expect(call('operations.plan', { kind: 'scale', target: `k8s:${viewer}/erp/Deployment/inventory-api`, params: { replicas: 5 } })).rejects.toMatchObject({
+    // One cluster, two ways in: the operator names the viewer's.
+    const target = `k8s:${onprem}/erp/Deployment/inventory-api`;
+    await expect(call('operations.plan', { kind: 'scale', target, params: { replicas: 5 }, context: viewer })).rejects.toMatchObject({
       code: 'forbidden',
-      message: expect.stringContaining('may not patch deployments/scale in namespace erp'),
+      message: expect.stringMatching(new RegExp(`on context "${viewer}" may not patch deployments/scale in namespace erp`)),
     });
+    // Named nothing: the plan chooses the context whose user may, and says which and as whom.
+    const { plan } = await call('operations.plan', { kind: 'scale', target, params: { replicas: 5 } });
+    expect(plan).toMatchObject({ context: onprem, actingAs: kubeconfig.getContextObject(onprem)?.user });
+    await expect(call('operations.plan', { kind: 'scale', target, params: { replicas: 5 }, context: 'nowhere' })).rejects.toMatchObject({ code: 'bad_request', message: expect.stringMatching(/does not reach/) });
     expect(await replicasSeenByKubectl(onprem, 'erp', 'inventory-api')).toBe(before);
     // kubectl, asked the same question as the same user, agrees.
     await expect(kubectl('--context', viewer, '-n', 'erp', 'auth', 'can-i', 'patch', 'deployments', '--subresource=scale')).rejects.toThrow();

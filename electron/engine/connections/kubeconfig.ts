@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +17,12 @@ export interface KubeContext {
   config: KubeConfig;
   /** The file this context came from. */
   file: string;
+  /**
+   * Who the cluster is, whatever it is called: its server URL and the CA it is trusted by,
+   * hashed. Contexts with the same identity reach one cluster (an admin and a viewer, an SSO
+   * and a break-glass user) and are shown as one (sources/kubernetes/cluster-identity.ts).
+   */
+  clusterIdentity: string;
 }
 
 export interface KubeconfigLoad {
@@ -86,6 +93,7 @@ export function loadKubeconfig(files: string[]): KubeconfigLoad {
       currentContext: context.name,
     });
     out.push({
+      clusterIdentity: identityOf(cluster, file),
       name: context.name,
       clusterName: cluster.name,
       server: cluster.server,
@@ -96,4 +104,26 @@ export function loadKubeconfig(files: string[]): KubeconfigLoad {
     });
   }
   return { contexts: out, currentContext, files: read, problems };
+}
+
+/**
+ * The server URL (without a trailing slash) and the CA bytes (inline data, or the file's
+ * contents) hashed together. A context that skips TLS verification has no CA to tell clusters
+ * apart by, so the flag is part of the identity: it never merges with a verified context.
+ */
+function identityOf(cluster: Cluster, file: string): string {
+  let ca = cluster.caData ?? '';
+  if (!ca && cluster.caFile) {
+    try {
+      ca = fs.readFileSync(path.resolve(path.dirname(file), cluster.caFile)).toString('base64');
+    } catch {
+      ca = `unreadable:${cluster.caFile}`;
+    }
+  }
+  const hash = createHash('sha256');
+  hash.update(cluster.server.replace(/\/+$/, ''));
+  hash.update('\0');
+  hash.update(ca.replace(/\s+/g, ''));
+  hash.update(cluster.skipTLSVerify ? '\0insecure' : '');
+  return hash.digest('hex').slice(0, 32);
 }

@@ -1,6 +1,6 @@
 import type { LogLine, LogStreamState } from '../../../shared/api/logs.js';
 import { sleep } from '../abortable-sleep.js';
-import { KubeApiError } from '../sources/kubernetes/api-error.js';
+import { KubeApiError } from '../providers/kubernetes/api-error.js';
 import type { KubeClient } from '../providers/kubernetes/kube-client.js';
 import { LineSplitter, parseLogLine, resumeSinceTime } from './log-line.js';
 

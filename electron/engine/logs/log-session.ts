@@ -71,7 +71,7 @@ export function openLogSession(request: ParsedLogRequest, deps: LogSessionDeps, 
   };
 
   const run = async () => {
-    const address = addressOf(request.entityId, deps.entity(request.entityId));
+    const address = addressOf(request.entityId, deps.entity(request.entityId), (cluster) => deps.clusters.contextsOf(cluster));
     const config = deps.clusters.kubeConfigFor(address.context);
     if (!config) throw new Error(`No kubeconfig context "${address.context}" is configured.`);
     const client = new KubeClient(config);

@@ -4,7 +4,7 @@ import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import type { Alert } from '../../../shared/api/metrics.js';
 import type { EstateEvent } from '../../../shared/estate/event.js';
 import type { Entity } from '../../../shared/estate/model.js';
-import type { SourceConnection } from '../connections/start-sources.js';
+import type { SourceConnection } from '../sources/start-sources.js';
 import type { AlarmDefinition, EstateView } from './panels.js';
 import { alerts as prometheusAlerts } from '../providers/prometheus/http-api.js';
 import type { PrometheusAlert } from '../providers/prometheus/http-api.js';

@@ -10,8 +10,8 @@ import type { KubeResourceQuery, MetricQuery, MetricUnit, SourcedQuery } from '.
 import { backendOf, canonicalQuery } from '../../../shared/metrics/query.js';
 import { missingRanges } from '../../../shared/metrics/ranges.js';
 import { alignRange, cloudWatchPeriodSeconds, prometheusStepMs, refreshIntervalMs } from '../../../shared/metrics/steps.js';
-import type { SourceConnection } from '../connections/start-sources.js';
-import type { SourceRegistry } from '../connections/source-registry.js';
+import type { SourceConnection } from '../sources/start-sources.js';
+import type { SourceRegistry } from '../sources/source-registry.js';
 import type { StoreDatabase } from '../store/database.js';
 import type { EventPage, EventQuery } from '../store/event-store.js';
 import { PrometheusError, queryInstant, queryRange } from '../providers/prometheus/http-api.js';

@@ -22,15 +22,16 @@ const extraCollections: Record<string, string> = {
 };
 
 /**
- * Reads an entity id with shared/estate/ids.ts. The context is the entity's source
- * (`k8s:<context>`), which says whose credentials reported it; for an entity not (yet) in the
- * estate it is the kubeconfig name the id's cluster key spells, as operations read it.
+ * Reads an entity id with shared/estate/ids.ts. Ids name a cluster, which several contexts may
+ * reach; reads go through the entity's source (`k8s:<context>`), the context the estate chose
+ * to watch the cluster with because it reads the most. For an entity not (yet) in the estate,
+ * the first context that reaches the cluster (`contextsOf`), else the cluster's own name.
  */
-export function addressOf(entityId: string, entity: Entity | undefined): ObjectAddress {
+export function addressOf(entityId: string, entity: Entity | undefined, contextsOf: (cluster: string) => readonly string[] = () => []): ObjectAddress {
   const parsed = parseKubeId(entityId);
   if (!parsed) throw invalid(entityId, 'only Kubernetes objects have YAML and logs');
   if (parsed.shape !== 'object') throw invalid(entityId, 'expected k8s:<cluster>/<namespace>/<Kind>/<name>');
-  const context = (entity ? contextOfSource(entity.sourceId) : null) ?? clusterNameOf(parsed.clusterKey);
+  const context = (entity ? contextOfSource(entity.sourceId) : null) ?? contextsOf(parsed.clusterKey)[0] ?? clusterNameOf(parsed.clusterKey);
   return { context, namespace: parsed.namespace, kind: parsed.kind, name: parsed.name };
 }
 

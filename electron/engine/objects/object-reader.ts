@@ -7,7 +7,7 @@ import type { Entity } from '../../../shared/estate/model.js';
 import { clusterKey, kubeObjectId } from '../../../shared/estate/ids.js';
 import type { ClusterAccess } from '../operations/cluster-access.js';
 import { KubeClient } from '../providers/kubernetes/kube-client.js';
-import { KubeApiError, kubeApiErrorToApiError } from '../sources/kubernetes/api-error.js';
+import { KubeApiError, kubeApiErrorToApiError } from '../providers/kubernetes/api-error.js';
 import type { AuditLog } from '../store/audit-log.js';
 import { addressOf, objectPath } from './object-address.js';
 import type { ObjectAddress } from './object-address.js';
@@ -67,7 +67,7 @@ export class ObjectReader {
   }
 
   private address(request: ObjectRequest): ObjectAddress {
-    const entity = addressOf(request.entityId, this.options.entity(request.entityId));
+    const entity = addressOf(request.entityId, this.options.entity(request.entityId), (cluster) => this.options.clusters.contextsOf(cluster));
     if (!request.ref) return entity;
     if (!entity.namespace) throw new ApiError('bad_request', `${entity.kind} ${entity.name} has no namespace to find a ${request.ref.kind} in.`, 'ref');
     return { context: entity.context, namespace: entity.namespace, kind: request.ref.kind, name: request.ref.name };

@@ -1,4 +1,5 @@
 import { KubeConfig } from '@kubernetes/client-node';
+import { clusterKey } from '../../../shared/estate/ids.js';
 
 /**
  * What operations need from the connections layer: the credentials for a context and whether
@@ -6,6 +7,11 @@ import { KubeConfig } from '@kubernetes/client-node';
  * straight from a kubeconfig file. Operations never act on a context that is not live.
  */
 export interface ClusterAccess {
+  /**
+   * The contexts that reach a cluster (by cluster key), sorted by name: the ways an operation
+   * may act through. Read at every plan, so a kubeconfig rewritten while Daytwo runs applies.
+   */
+  contextsOf(cluster: string): readonly string[];
   kubeConfigFor(context: string): KubeConfig | undefined;
   isLive(context: string): boolean;
   /** Why the context's source is not live ("offline since 10:42: connection refused"), when known. */
@@ -29,6 +35,13 @@ export function kubeConfigForContext(source: KubeConfig, context: string): KubeC
 /** Every context of one kubeconfig file, all treated as live (tests, scripts). */
 export function clusterAccessFromKubeConfig(config: KubeConfig, isLive: (context: string) => boolean = () => true): ClusterAccess {
   return {
+    // Tests name clusters in their kubeconfig as the ids spell them: by the cluster entry's name.
+    contextsOf: (cluster) =>
+      config
+        .getContexts()
+        .filter((c) => clusterKey(c.cluster) === cluster)
+        .map((c) => c.name)
+        .sort(),
     kubeConfigFor: (context) => kubeConfigForContext(config, context),
     isLive,
   };

@@ -1,21 +1,31 @@
 import type { KubeContext } from '../connections/kubeconfig.js';
-import type { SourceRegistry } from '../connections/source-registry.js';
-import type { ClusterAccess } from './cluster-access.js';
+import type { SourceRegistry } from '../sources/source-registry.js';
+import type { ClusterGroup } from '../sources/kubernetes/cluster-identity.js';
 import { kubeSourceId } from '../../../shared/estate/ids.js';
+import type { ClusterAccess } from './cluster-access.js';
+
+/** What operations read of the running sources: the kubeconfig as last reloaded, grouped by cluster. */
+export interface KubeConnections {
+  kubeContexts(): readonly KubeContext[];
+  clusterGroups(): ClusterGroup<KubeContext>[];
+}
 
 /**
- * ClusterAccess over the engine's connections: credentials from the loaded kubeconfig
- * contexts, liveness from the source registry (source id `k8s:<context>`). Only a live source
- * counts: connecting, degraded, offline or unauthorized all mean "not trustworthy right now".
+ * ClusterAccess over the engine's connections: credentials from the kubeconfig contexts as the
+ * sources last loaded them (so a rotated token or an added context is used by the next plan,
+ * without a restart), liveness from the source registry (source id `k8s:<context>`). Only a
+ * live source counts: connecting, degraded, offline or unauthorized all mean "not trustworthy
+ * right now".
  */
-export function clusterAccessFromConnections(contexts: readonly KubeContext[], registry: SourceRegistry): ClusterAccess {
-  const byName = new Map(contexts.map((context) => [context.name, context]));
+export function clusterAccessFromConnections(connections: KubeConnections, registry: SourceRegistry): ClusterAccess {
+  const find = (context: string) => connections.kubeContexts().find((c) => c.name === context);
   return {
-    kubeConfigFor: (context) => byName.get(context)?.config,
+    contextsOf: (cluster) => connections.clusterGroups().find((g) => g.key === cluster)?.contexts.map((c) => c.name) ?? [],
+    kubeConfigFor: (context) => find(context)?.config,
     isLive: (context) => registry.get(kubeSourceId(context))?.state === 'live',
     notLiveReason: (context) => {
       const source = registry.get(kubeSourceId(context));
-      if (!source) return byName.has(context) ? 'its source is not running' : 'no such context is configured';
+      if (!source) return find(context) ? 'its source is not running' : 'no such context is configured';
       const since = source.lastSyncAt ? ` (last live ${new Date(source.lastSyncAt).toISOString()})` : '';
       return `it is ${source.state}: ${source.reason}${since}`;
     },

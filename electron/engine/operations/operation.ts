@@ -1,6 +1,6 @@
 import { ApiError } from '../../../shared/api/errors.js';
 import type { DiffLine, OperationKind, OperationParams, Risk } from '../../../shared/api/operations.js';
-import type { ClusterCalls } from './cluster-calls.js';
+import type { ClusterCalls } from '../providers/kubernetes/cluster-calls.js';
 import type { Permission } from './permission.js';
 import type { Target, TargetKind } from './target.js';
 

@@ -1,5 +1,5 @@
 import { ApiError } from '../../../shared/api/errors.js';
-import type { ClusterCalls } from './cluster-calls.js';
+import type { ClusterCalls } from '../providers/kubernetes/cluster-calls.js';
 
 /** One API permission, as SelfSubjectAccessReview's resourceAttributes spell it. */
 export interface Permission {

@@ -4,11 +4,11 @@ import type { AuditOutcome, AuditRecord } from '../../../shared/api/audit.js';
 import { ApiError } from '../../../shared/api/errors.js';
 import { operationTitles, terminalOperationStates } from '../../../shared/api/operations.js';
 import type { Operation, OperationKind, OperationState, Plan, PlanRequest, Revision } from '../../../shared/api/operations.js';
-import { KubeApiError, kubeApiErrorToApiError } from '../sources/kubernetes/api-error.js';
+import { KubeApiError, kubeApiErrorToApiError } from '../providers/kubernetes/api-error.js';
 import type { AuditLog } from '../store/audit-log.js';
 import type { StoreDatabase } from '../store/database.js';
 import type { ClusterAccess } from './cluster-access.js';
-import { ClusterCalls } from './cluster-calls.js';
+import { ClusterCalls } from '../providers/kubernetes/cluster-calls.js';
 import { confirmationFor, confirmationProblem } from './guardrail.js';
 import { OperationJournal } from './journal.js';
 import type { StoredPlan } from './journal.js';
@@ -86,11 +86,13 @@ export class OperationsService {
   // ── plan ──────────────────────────────────────────────────────────────────────────────
 
   async plan(request: PlanRequest): Promise<Plan> {
-    const target = parseTarget(request.target);
+    const parsed = parseTarget(request.target);
     const module = operationModules[request.kind];
-    if (!module.targets.includes(target.kind)) {
-      throw new ApiError('bad_request', `${operationTitles[request.kind]} acts on ${module.targets.join(' or ')}, and ${describeTarget(target)} is not one.`, 'target');
+    if (!module.targets.includes(parsed.kind)) {
+      throw new ApiError('bad_request', `${operationTitles[request.kind]} acts on ${module.targets.join(' or ')}, and ${describeTarget(parsed)} is not one.`, 'target');
     }
+    const chosen = await this.chooseContext(parsed, request);
+    const target: Target = { ...parsed, context: chosen.context };
     const params = request.params as Record<string, unknown>;
     const createdAt = this.now();
     const base = {
@@ -127,11 +129,8 @@ export class OperationsService {
       return plan;
     }
 
-    const calls = this.callsFor(target);
-    const drafted = await kubeErrors(target, async () => {
-      await requirePermissions(calls, module.permissions(target, params as never));
-      return module.plan(calls, target, params as never);
-    });
+    const calls = chosen.calls!;
+    const drafted = await kubeErrors(target, () => module.plan(calls, target, params as never));
     const risks = [...productionRisk(target.context, this.options.productionPatterns()), ...drafted.risks];
     const plan: Plan = {
       ...base,
@@ -191,7 +190,8 @@ export class OperationsService {
       this.journal.setPlanState(plan.id, 'expired');
       throw new ApiError('conflict', 'This plan is too old to trust: live state may have moved on. Re-plan it.');
     }
-    const target = parseTarget(plan.target);
+    // The context the plan chose (and the person confirmed) is the one that acts.
+    const target: Target = { ...parseTarget(plan.target), context: plan.context };
     if (!this.options.clusters.isLive(target.context)) {
       throw new ApiError('unavailable', `${this.notLiveReason(target.context)} Nothing runs against stale state; re-plan when the source is live.`);
     }
@@ -344,9 +344,13 @@ export class OperationsService {
 
   /** A Deployment's revisions, read live, for choosing a rollback target. */
   async history(entityId: string): Promise<Revision[]> {
-    const target = parseTarget(entityId);
-    if (target.kind !== 'Deployment') throw new ApiError('bad_request', 'Revision history is kept for Deployments.', 'target');
-    if (!this.options.clusters.isLive(target.context)) throw new ApiError('unavailable', this.notLiveReason(target.context));
+    const parsed = parseTarget(entityId);
+    if (parsed.kind !== 'Deployment') throw new ApiError('bad_request', 'Revision history is kept for Deployments.', 'target');
+    // Reading history needs only read access: any live way into the cluster will do.
+    const contexts = this.options.clusters.contextsOf(parsed.cluster);
+    const live = contexts.find((c) => this.options.clusters.isLive(c));
+    const target: Target = { ...parsed, context: live ?? contexts[0] ?? parsed.context };
+    if (!live) throw new ApiError('unavailable', this.notLiveReason(target.context));
     const calls = this.callsFor(target);
     return kubeErrors(target, async () => {
       const deployment = await readLive<Workload>(calls, workloadPath(target), describeTarget(target));
@@ -396,6 +400,43 @@ export class OperationsService {
     const stored = this.journal.getPlan(id);
     if (!stored) throw new ApiError('not_found', `There is no plan ${id}. Plan the operation first.`);
     return stored;
+  }
+
+  /**
+   * Which context acts. Every context that reaches the target's cluster is a way in; the
+   * operator may name one, else the first (by name) that is live and whose user
+   * SelfSubjectAccessReview allows every permission the operation needs. A refusal lists why
+   * each way in was refused. With no live way in, the plan can only be a draft.
+   */
+  private async chooseContext(target: Target, request: PlanRequest): Promise<{ context: string; calls: ClusterCalls | null }> {
+    const module = operationModules[request.kind];
+    const reaching = this.options.clusters.contextsOf(target.cluster);
+    if (request.context !== undefined && !reaching.includes(request.context)) {
+      throw new ApiError(
+        'bad_request',
+        `Context "${request.context}" does not reach the cluster of ${describeTarget(target)}${reaching.length ? `; these do: ${reaching.join(', ')}` : ''}.`,
+        'context',
+      );
+    }
+    const candidates = request.context !== undefined ? [request.context] : reaching;
+    if (candidates.length === 0) throw new ApiError('not_found', `No kubeconfig context reaches cluster "${target.cluster}".`);
+    const live = candidates.filter((c) => this.options.clusters.isLive(c));
+    const notLive = candidates.filter((c) => !live.includes(c));
+    const refusals: string[] = [];
+    for (const context of live) {
+      const candidate: Target = { ...target, context };
+      const calls = this.callsFor(candidate);
+      try {
+        await kubeErrors(candidate, () => requirePermissions(calls, module.permissions(candidate, request.params as never)));
+        return { context, calls };
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.code !== 'forbidden') throw error;
+        refusals.push(error.message);
+      }
+    }
+    // A way in that is not live now may be the one allowed: plan it as not live (a draft if asked).
+    if (notLive.length > 0) return { context: notLive[0]!, calls: null };
+    throw new ApiError('forbidden', refusals.join(' '));
   }
 
   private callsFor(target: Target): ClusterCalls {

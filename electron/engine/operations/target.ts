@@ -7,6 +7,12 @@ const targetKinds: readonly TargetKind[] = ['Deployment', 'StatefulSet', 'Horizo
 /** A Kubernetes object an operation acts on, read from an estate entity id. */
 export interface Target {
   id: string;
+  /** The cluster key the id names (shared/estate/ids.ts). */
+  cluster: string;
+  /**
+   * The kubeconfig context the operation acts through. parseTarget fills in the cluster's
+   * own name; the operations service replaces it with the context it chose or was given.
+   */
   context: string;
   kind: TargetKind;
   namespace: string | null;
@@ -15,7 +21,7 @@ export interface Target {
 
 /**
  * Reads a Kubernetes object id (shared/estate/ids.ts): `k8s:<cluster>/<namespace>/<Kind>/<name>`
- * or `k8s:<cluster>/Node/<name>`. `context` is the kubeconfig name the cluster key spells.
+ * or `k8s:<cluster>/Node/<name>`.
  */
 export function parseTarget(id: string): Target {
   const parsed = parseKubeId(id);
@@ -28,7 +34,7 @@ export function parseTarget(id: string): Target {
   if ((kind === 'Node') !== (namespace === null)) {
     throw invalid(id, kind === 'Node' ? 'expected k8s:<cluster>/Node/<name>' : 'expected k8s:<cluster>/<namespace>/<Kind>/<name>');
   }
-  return { id, context: clusterNameOf(parsed.clusterKey), kind: kind as TargetKind, namespace, name };
+  return { id, cluster: parsed.clusterKey, context: clusterNameOf(parsed.clusterKey), kind: kind as TargetKind, namespace, name };
 }
 
 export function describeTarget(target: Target): string {

@@ -10,7 +10,7 @@ import { containmentLevel } from '../../../shared/estate/ids.js';
 import type { Source } from '../../../shared/api/sources.js';
 import type { EntityDetail, EstateFrame, EstateSnapshot } from '../../../shared/api/estate.js';
 import { entityDetailLimits } from '../../../shared/api/estate.js';
-import type { SourceRegistry } from '../connections/source-registry.js';
+import type { SourceRegistry } from '../sources/source-registry.js';
 import { EstateStore } from '../store/estate-store.js';
 import type { EstateWrite, StoredSource } from '../store/estate-store.js';
 import type { StoreDatabase } from '../store/database.js';

@@ -14,7 +14,7 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const nowhere = { kubeConfigFor: () => undefined, isLive: () => false };
+const nowhere = { contextsOf: () => [], kubeConfigFor: () => undefined, isLive: () => false };
 
 function plan(id: string): Plan {
   return {

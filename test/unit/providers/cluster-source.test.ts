@@ -1,6 +1,6 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SourceRegistry } from '../../../electron/engine/connections/source-registry.js';
+import { SourceRegistry } from '../../../electron/engine/sources/source-registry.js';
 import { KubernetesSource } from '../../../electron/engine/providers/kubernetes/cluster-source.js';
 import { FakeKubeApi, eventually } from './fake-kube-api.js';
 import { RecordingSink } from './recording-sink.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubeconfigPaths, loadKubeconfig } from '../../../electron/engine/connections/kubeconfig.js';
 import { awsFiles, loadAwsProfiles } from '../../../electron/engine/connections/aws-profiles.js';
-import { verdictFor } from '../../../electron/engine/connections/source-status.js';
+import { verdictFor } from '../../../electron/engine/providers/source-status.js';
 import { LoadBalancerLinks, loadBalancerNameFromDns } from '../../../electron/engine/providers/aws/load-balancer-links.js';
 import { awsFailure, resourceFromDimension } from '../../../electron/engine/providers/aws/cloudwatch-topology.js';
 

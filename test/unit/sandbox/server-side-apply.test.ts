@@ -15,7 +15,7 @@ const NOW = Date.parse('2026-01-01T00:00:00Z');
 describe('server-side apply', () => {
   test('records what a manager applied as FieldsV1, keying containers by name', () => {
     const applied = serverSideApply(undefined, deployment(2, 'nginx:1.27'), 'kubectl', false, NOW);
-    const entry = (applied.metadata as { managedFields: { manager: string; operation: string; fieldsV1: Record<string, unknown> }[] }).managedFields[0];
+    const entry = (applied.metadata as unknown as { managedFields: { manager: string; operation: string; fieldsV1: Record<string, unknown> }[] }).managedFields[0];
     expect(entry?.manager).toBe('kubectl');
     expect(entry?.operation).toBe('Apply');
     expect(entry?.fieldsV1).toEqual({
@@ -30,7 +30,7 @@ describe('server-side apply', () => {
     expect(() => serverSideApply(live, deployment(2, 'nginx:1.27'), 'ci', false, NOW)).not.toThrow();
     const forced = serverSideApply(live, deployment(4, 'nginx:1.27'), 'ci', true, NOW);
     expect((forced.spec as { replicas: number }).replicas).toBe(4);
-    const owners = (forced.metadata as { managedFields: { manager: string; fieldsV1: Record<string, Record<string, unknown>> }[] }).managedFields;
+    const owners = (forced.metadata as unknown as { managedFields: { manager: string; fieldsV1: Record<string, Record<string, unknown>> }[] }).managedFields;
     expect(owners.find((m) => m.manager === 'kubectl')?.fieldsV1['f:spec']?.['f:replicas']).toBeUndefined();
   });
 
@@ -46,7 +46,7 @@ describe('server-side apply', () => {
     const after = structuredClone(before);
     (after.spec as { replicas: number }).replicas = 7;
     recordUpdate(before, after, 'kubectl-scale', NOW);
-    const fields = (after.metadata as { managedFields: { manager: string; operation: string; fieldsV1: unknown }[] }).managedFields;
+    const fields = (after.metadata as unknown as { managedFields: { manager: string; operation: string; fieldsV1: unknown }[] }).managedFields;
     expect(fields.find((m) => m.manager === 'kubectl-scale')).toMatchObject({ operation: 'Update', fieldsV1: { 'f:spec': { 'f:replicas': {} } } });
     expect(toFieldsV1(fieldPaths(deployment(1, 'x')))).toHaveProperty('f:spec');
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { credentialError, KubeApiError, kubeApiErrorToApiError, statusError } from '../../../electron/engine/sources/kubernetes/api-error.js';
+import { credentialError, KubeApiError, kubeApiErrorToApiError, statusError } from '../../../electron/engine/providers/kubernetes/api-error.js';
 
 const where = 'context "shop-prod"';
 

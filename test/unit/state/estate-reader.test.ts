@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EstateState } from '../../../electron/engine/state/estate-state.js';
-import { SourceRegistry } from '../../../electron/engine/connections/source-registry.js';
+import { SourceRegistry } from '../../../electron/engine/sources/source-registry.js';
 import type { StoreDatabase } from '../../../electron/engine/store/database.js';
 import { clusterFact, deploymentFact, entity, podFact, sourceOf, tempDataDir } from './estate-fixtures.js';
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EstateState } from '../../../electron/engine/state/estate-state.js';
-import { SourceRegistry } from '../../../electron/engine/connections/source-registry.js';
+import { SourceRegistry } from '../../../electron/engine/sources/source-registry.js';
 import type { StoreDatabase } from '../../../electron/engine/store/database.js';
 import type { EstateFrame } from '../../../shared/api/estate.js';
 import { regionId } from '../../../shared/estate/ids.js';

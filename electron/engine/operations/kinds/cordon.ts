@@ -1,6 +1,6 @@
 import type { NodeObject } from '../kube-objects.js';
-import type { ClusterCalls } from '../cluster-calls.js';
-import { withRetry } from '../cluster-calls.js';
+import type { ClusterCalls } from '../../providers/kubernetes/cluster-calls.js';
+import { withRetry } from '../../providers/kubernetes/cluster-calls.js';
 import type { OperationModule } from '../operation.js';
 import { enc, readLive, watchUntil } from '../operation.js';
 import type { Target } from '../target.js';

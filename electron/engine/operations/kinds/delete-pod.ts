@@ -1,7 +1,7 @@
 import type { Pod } from '../kube-objects.js';
 import { controllerOf } from '../kube-objects.js';
-import { withRetry } from '../cluster-calls.js';
-import { KubeApiError } from '../../sources/kubernetes/api-error.js';
+import { withRetry } from '../../providers/kubernetes/cluster-calls.js';
+import { KubeApiError } from '../../providers/kubernetes/api-error.js';
 import { pdbRisks } from '../risks.js';
 import type { OperationModule } from '../operation.js';
 import { enc, readLive, watchUntil } from '../operation.js';

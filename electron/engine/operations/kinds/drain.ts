@@ -1,8 +1,8 @@
 import type { NodeObject, Pod } from '../kube-objects.js';
 import { controllerOf } from '../kube-objects.js';
-import type { ClusterCalls } from '../cluster-calls.js';
-import { withRetry } from '../cluster-calls.js';
-import { KubeApiError } from '../../sources/kubernetes/api-error.js';
+import type { ClusterCalls } from '../../providers/kubernetes/cluster-calls.js';
+import { withRetry } from '../../providers/kubernetes/cluster-calls.js';
+import { KubeApiError } from '../../providers/kubernetes/api-error.js';
 import { requirePermissions } from '../permission.js';
 import { pdbRisks } from '../risks.js';
 import type { OperationModule, RunContext } from '../operation.js';

@@ -1,5 +1,5 @@
 import type { Hpa } from '../kube-objects.js';
-import { withRetry } from '../cluster-calls.js';
+import { withRetry } from '../../providers/kubernetes/cluster-calls.js';
 import type { OperationModule } from '../operation.js';
 import { enc, readLive, watchUntil } from '../operation.js';
 import { describeTarget } from '../target.js';

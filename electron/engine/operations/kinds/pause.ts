@@ -1,5 +1,5 @@
 import type { Workload } from '../kube-objects.js';
-import { withRetry } from '../cluster-calls.js';
+import { withRetry } from '../../providers/kubernetes/cluster-calls.js';
 import type { OperationModule } from '../operation.js';
 import { readLive, watchUntil, workloadPath } from '../operation.js';
 import { describeTarget } from '../target.js';

@@ -1,4 +1,4 @@
-import type { ClusterCalls } from '../cluster-calls.js';
+import type { ClusterCalls } from '../../providers/kubernetes/cluster-calls.js';
 import type { List, Pdb, Pod } from '../kube-objects.js';
 import { controllerOf, isPodReady } from '../kube-objects.js';
 import type { Risk } from '../../../../shared/api/operations.js';

@@ -1,6 +1,6 @@
 import { ApiError } from '../../../../shared/api/errors.js';
 import type { Workload } from '../kube-objects.js';
-import { withRetry } from '../cluster-calls.js';
+import { withRetry } from '../../providers/kubernetes/cluster-calls.js';
 import { objectDiff } from '../diff.js';
 import { rolloutRisks } from '../risks.js';
 import { deploymentRolloutStatus, statefulSetRolloutStatus } from '../rollout-status.js';

@@ -1,5 +1,5 @@
 import type { Revision } from '../../../../shared/api/operations.js';
-import type { ClusterCalls } from '../cluster-calls.js';
+import type { ClusterCalls } from '../../providers/kubernetes/cluster-calls.js';
 import type { List, PodTemplate, ReplicaSet, Workload } from '../kube-objects.js';
 import { imagesOf } from '../kube-objects.js';
 import { enc } from '../operation.js';

@@ -1,7 +1,7 @@
 import { ApiError } from '../../../../shared/api/errors.js';
 import type { Workload } from '../kube-objects.js';
 import { imagesOf } from '../kube-objects.js';
-import { withRetry } from '../cluster-calls.js';
+import { withRetry } from '../../providers/kubernetes/cluster-calls.js';
 import { objectDiff } from '../diff.js';
 import { rolloutRisks } from '../risks.js';
 import { deploymentRolloutStatus } from '../rollout-status.js';

@@ -1,6 +1,6 @@
 import type { Hpa, List, Workload } from '../kube-objects.js';
-import type { ClusterCalls } from '../cluster-calls.js';
-import { withRetry } from '../cluster-calls.js';
+import type { ClusterCalls } from '../../providers/kubernetes/cluster-calls.js';
+import { withRetry } from '../../providers/kubernetes/cluster-calls.js';
 import { hpaRisks, replicaRisks, rolloutRisks } from '../risks.js';
 import { deploymentRolloutStatus } from '../rollout-status.js';
 import type { OperationModule } from '../operation.js';

@@ -5,9 +5,9 @@ import type { Entity, Health, Relation } from '../../../../shared/estate/model.j
 import { relation } from '../../../../shared/estate/model.js';
 import { cloudResourceId, regionId } from '../../../../shared/estate/ids.js';
 import type { EntityFact, EstateSink } from '../../state/estate-sink.js';
-import type { SourceRegistry } from '../../connections/source-registry.js';
+import type { SourceRegistry } from '../../sources/source-registry.js';
 import type { AwsFiles, AwsProfile } from '../../connections/aws-profiles.js';
-import { verdictFor } from '../../connections/source-status.js';
+import { verdictFor } from '../source-status.js';
 import { backoffDelay } from '../kubernetes/reflector.js';
 import type { LoadBalancerLinks } from './load-balancer-links.js';
 

@@ -47,6 +47,8 @@ export interface ClusterEstateOptions {
   context: string;
   /** The cluster key ids are spelled with (shared/estate/ids.ts); the context's name when not given. */
   clusterKey?: string;
+  /** Every context that reaches this cluster, with its user: the ways in the cluster shows. */
+  contexts?: readonly { name: string; user: string }[];
   sourceId: string;
   sink: EstateSink;
   hints: ClusterHints;
@@ -558,7 +560,7 @@ export class ClusterEstate {
     return {
       id: this.clusterId,
       kind: 'cluster',
-      name: this.options.context,
+      name: this.options.hints.clusterName || this.options.context,
       parentId: location.parentId,
       sourceId: this.sourceId,
       labels: {},
@@ -573,6 +575,11 @@ export class ClusterEstate {
         region: location.region,
         nodes: nodes.length,
         readyNodes: ready,
+        // One cluster however many contexts reach it: each stays visible as a way in.
+        watchedThrough: this.options.context,
+        contexts: (this.options.contexts ?? [{ name: this.options.context, user: '' }])
+          .map((c) => (c.user ? `${c.name} (as ${c.user})` : c.name))
+          .join(', '),
       },
       observedAt: this.now(),
     };

@@ -1,6 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { SourceRegistry } from '../../connections/source-registry.js';
-import { verdictFor } from '../../connections/source-status.js';
+import type { SourceRegistry } from '../../sources/source-registry.js';
+import { verdictFor } from '../source-status.js';
 import type { EstateSink } from '../../state/estate-sink.js';
 import { ClusterEstate } from './cluster-estate.js';
 import type { LoadBalancerRef } from './cluster-estate.js';
@@ -28,6 +28,10 @@ export interface KubernetesSourceOptions {
   client?: KubeClientOptions;
   onLoadBalancers?: (sourceId: string, refs: LoadBalancerRef[]) => void;
   now?: () => number;
+  /** The cluster key ids use (the cluster's identity, not the context); the context's name when absent. */
+  clusterKey?: string;
+  /** Every context that reaches this cluster, shown on the cluster entity. */
+  contexts?: readonly { name: string; user: string }[];
 }
 
 /**
@@ -49,6 +53,8 @@ export class KubernetesSource {
     this.now = options.now ?? Date.now;
     this.estate = new ClusterEstate({
       context: options.context,
+      ...(options.clusterKey !== undefined ? { clusterKey: options.clusterKey } : {}),
+      ...(options.contexts ? { contexts: options.contexts } : {}),
       sourceId: options.sourceId,
       sink: options.sink,
       hints: { clusterName: options.clusterName, server: options.server },

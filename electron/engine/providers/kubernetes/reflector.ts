@@ -1,5 +1,5 @@
 import type { KubeClient } from './kube-client.js';
-import { KubeApiError } from '../../sources/kubernetes/api-error.js';
+import { KubeApiError } from './api-error.js';
 import type { ResourceType } from './kinds.js';
 import { sleep } from '../../abortable-sleep.js';
 

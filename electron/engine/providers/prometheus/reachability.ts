@@ -1,5 +1,5 @@
-import type { SourceRegistry } from '../../connections/source-registry.js';
-import { verdictFor } from '../../connections/source-status.js';
+import type { SourceRegistry } from '../../sources/source-registry.js';
+import { verdictFor } from '../source-status.js';
 import { backoffDelay } from '../kubernetes/reflector.js';
 
 export interface PrometheusReachabilityOptions {

@@ -2,18 +2,20 @@ import fs from 'node:fs';
 import type { Source } from '../../../shared/api/sources.js';
 import type { EstateSink } from '../state/estate-sink.js';
 import type { SettingsStore } from '../store/settings.js';
-import { KubernetesSource } from '../providers/kubernetes/cluster-source.js';
+import { ClusterGroupSource } from './kubernetes/cluster-group-source.js';
+import { groupContexts } from './kubernetes/cluster-identity.js';
+import type { ClusterGroup } from './kubernetes/cluster-identity.js';
 import type { BackoffOptions } from '../providers/kubernetes/reflector.js';
 import { CloudWatchTopology } from '../providers/aws/cloudwatch-topology.js';
 import { LoadBalancerLinks } from '../providers/aws/load-balancer-links.js';
 import { PrometheusReachability } from '../providers/prometheus/reachability.js';
-import { awsFiles, loadAwsProfiles } from './aws-profiles.js';
-import type { AwsFiles, AwsProfile } from './aws-profiles.js';
-import { kubeconfigPaths, loadKubeconfig } from './kubeconfig.js';
-import type { KubeContext } from './kubeconfig.js';
+import { awsFiles, loadAwsProfiles } from '../connections/aws-profiles.js';
+import type { AwsFiles, AwsProfile } from '../connections/aws-profiles.js';
+import { kubeconfigPaths, loadKubeconfig } from '../connections/kubeconfig.js';
+import type { KubeContext } from '../connections/kubeconfig.js';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { SourceRegistry } from './source-registry.js';
-import type { Vault } from './vault.js';
+import type { Vault } from '../connections/vault.js';
 import { awsSourceId, kubeSourceId, prometheusSourceId } from '../../../shared/estate/ids.js';
 
 /** Where connections come from. Every path is explicit so the embedded sandbox can point them at its files. */
@@ -57,6 +59,10 @@ export interface RunningSources {
   stop(): Promise<void>;
   /** How the metrics layer reaches a source (engine-internal: it holds credentials, never crosses the API). */
   connection(id: string): SourceConnection | undefined;
+  /** The kubeconfig contexts as last (re)loaded: operations read them at every plan. */
+  kubeContexts(): readonly KubeContext[];
+  /** The clusters those contexts reach, each with its contexts. */
+  clusterGroups(): ClusterGroup<KubeContext>[];
 }
 
 /** A source's way in, for the metrics layer: what a provider of its kind would use. */
@@ -69,6 +75,9 @@ interface Provider {
   start(): void;
   stop(): Promise<void>;
 }
+
+/** A context's own entry runs nothing: its cluster's watch (ClusterGroupSource) does. */
+const idle: Provider = { start: () => {}, stop: async () => {} };
 
 interface Configured {
   source: Source;
@@ -123,14 +132,16 @@ export function startSources(options: StartSourcesOptions): RunningSources {
   const kubeFiles = options.connections.kubeconfigFiles ?? kubeconfigPaths(env);
   const kube = loadKubeconfig(kubeFiles);
   for (const problem of kube.problems) log(`kubeconfig ${problem.file}: ${problem.message}`);
-  /** Each context's definition (cluster + user), to tell which ones a file change touched. */
-  const kubeDefinitions = new Map<string, string>();
+  /** Contexts as last loaded; operations read them at each plan, so a rewritten kubeconfig applies at once. */
+  let kubeContexts: readonly KubeContext[] = kube.contexts;
+  /** One watch per cluster (sources/kubernetes/cluster-identity.ts), by cluster key. */
+  const clusters = new Map<string, { group: ClusterGroup<KubeContext>; signature: string; provider: ClusterGroupSource | null }>();
   for (const context of kube.contexts) {
     const id = kubeSourceId(context.name);
-    kubeDefinitions.set(id, definitionOf(context));
     configured.set(id, {
       source: baseSource(id, 'kubernetes', context.name, context.server, sandbox),
-      create: () => kubernetesProvider(id, context),
+      // A context is a way into its cluster; the cluster's watch is started per group below.
+      create: () => idle,
       provider: null,
       connection: { kind: 'kubernetes', config: context.config, clusterName: context.clusterName },
     });
@@ -168,20 +179,45 @@ export function startSources(options: StartSourcesOptions): RunningSources {
     });
   }
 
-  function kubernetesProvider(id: string, context: KubeContext): Provider {
-    return new KubernetesSource({
-      sourceId: id,
-      context: context.name,
-      clusterName: context.clusterName,
-      server: context.server,
-      config: context.config,
+  function clusterProvider(group: ClusterGroup<KubeContext>): ClusterGroupSource | null {
+    const disabledNow = new Set(settings.get().disabledSources);
+    const enabled = group.contexts.filter((c) => !disabledNow.has(kubeSourceId(c.name))).map((c) => c.name);
+    if (enabled.length === 0) return null;
+    return new ClusterGroupSource({
+      group,
+      enabled,
       sink,
       registry,
-      inactivityMs: tuning.inactivityMs,
-      backoff: tuning.backoff,
-      client: tuning.connectTimeoutMs ? { connectTimeoutMs: tuning.connectTimeoutMs } : undefined,
-      onLoadBalancers: (sourceId, refs) => links.publish(sourceId, refs),
+      log,
+      source: {
+        inactivityMs: tuning.inactivityMs,
+        backoff: tuning.backoff,
+        client: tuning.connectTimeoutMs ? { connectTimeoutMs: tuning.connectTimeoutMs } : undefined,
+        onLoadBalancers: (sourceId, refs) => links.publish(sourceId, refs),
+      },
     });
+  }
+
+  /** (Re)starts the watch of every cluster whose contexts, credentials or switches changed. */
+  async function syncClusters(): Promise<void> {
+    const groups = groupContexts(kubeContexts);
+    const disabledNow = new Set(settings.get().disabledSources);
+    const seen = new Set<string>();
+    for (const group of groups) {
+      seen.add(group.key);
+      const signature = JSON.stringify(group.contexts.map((c) => [definitionOf(c), disabledNow.has(kubeSourceId(c.name))]));
+      const existing = clusters.get(group.key);
+      if (existing?.signature === signature) continue;
+      await existing?.provider?.stop();
+      const provider = clusterProvider(group);
+      clusters.set(group.key, { group, signature, provider });
+      provider?.start();
+    }
+    for (const [key, entry] of clusters) {
+      if (seen.has(key)) continue;
+      clusters.delete(key);
+      await entry.provider?.stop();
+    }
   }
 
   function awsProvider(id: string, profile: AwsProfile): Provider {
@@ -197,11 +233,12 @@ export function startSources(options: StartSourcesOptions): RunningSources {
       state: off ? 'disabled' : 'connecting',
       reason: off ? 'Switched off in settings.' : 'Starting…',
     });
-    if (!off) {
+    if (!off && entry.source.kind !== 'kubernetes') {
       entry.provider = entry.create();
       entry.provider.start();
     }
   }
+  let reloading: Promise<void> = syncClusters().catch((error: unknown) => log(`starting clusters failed: ${String(error)}`));
 
   /**
    * kubectl reads its kubeconfig on every command; a console that runs for days must notice
@@ -209,7 +246,6 @@ export function startSources(options: StartSourcesOptions): RunningSources {
    * added or deleted). Polling stat is enough and survives editors that replace the file.
    */
   let kubeSignature = filesSignature(kubeFiles);
-  let reloading: Promise<void> = Promise.resolve();
   const pollMs = tuning.kubeconfigPollMs ?? 5_000;
   const kubePoll = pollMs > 0 ? setInterval(() => {
     const signature = filesSignature(kubeFiles);
@@ -228,41 +264,31 @@ export function startSources(options: StartSourcesOptions): RunningSources {
       kubeSignature = '';
       return;
     }
+    kubeContexts = next.contexts;
     const seen = new Set<string>();
     for (const context of next.contexts) {
       const id = kubeSourceId(context.name);
       seen.add(id);
-      const definition = definitionOf(context);
-      if (kubeDefinitions.get(id) === definition) continue;
-      kubeDefinitions.set(id, definition);
       const existing = configured.get(id);
-      const entry: Configured = {
+      configured.set(id, {
         source: baseSource(id, 'kubernetes', context.name, context.server, sandbox),
-        create: () => kubernetesProvider(id, context),
+        create: () => idle,
         provider: null,
         connection: { kind: 'kubernetes', config: context.config, clusterName: context.clusterName },
-      };
-      configured.set(id, entry);
-      const wasRunning = existing?.provider;
-      if (wasRunning) await wasRunning.stop();
+      });
       const off = new Set(settings.get().disabledSources).has(id);
-      if (!existing) registry.upsert({ ...entry.source, enabled: !off, state: off ? 'disabled' : 'connecting', reason: off ? 'Switched off in settings.' : 'Starting…' });
+      if (!existing) registry.upsert({ ...baseSource(id, 'kubernetes', context.name, context.server, sandbox), enabled: !off, state: off ? 'disabled' : 'connecting', reason: off ? 'Switched off in settings.' : 'Starting…' });
       else registry.update(id, { location: context.server });
-      if (!off) {
-        entry.provider = entry.create();
-        entry.provider.start();
-      }
     }
     for (const [id, entry] of configured) {
       if (entry.source.kind !== 'kubernetes' || seen.has(id)) continue;
       // The context was deleted from the kubeconfig: it leaves the estate.
       configured.delete(id);
-      kubeDefinitions.delete(id);
-      await entry.provider?.stop();
       links.forget(id);
       sink.forgetSource(id);
       registry.remove(id);
     }
+    await syncClusters();
   }
 
   return {
@@ -273,6 +299,18 @@ export function startSources(options: StartSourcesOptions): RunningSources {
       if (enabled) current.delete(id);
       else current.add(id);
       settings.update({ disabledSources: [...current] });
+      if (entry.source.kind === 'kubernetes') {
+        if (!enabled) {
+          // Its objects leave the estate if it was the cluster's way in; another context takes over.
+          sink.forgetSource(id);
+          registry.update(id, { enabled: false, state: 'disabled', reason: 'Switched off in settings.', remedy: undefined });
+        } else {
+          registry.update(id, { enabled: true, state: 'connecting', reason: 'Starting…', remedy: undefined });
+        }
+        reloading = reloading.then(() => syncClusters()).catch((error: unknown) => log(`restarting a cluster failed: ${String(error)}`));
+        await reloading;
+        return registry.get(id)!;
+      }
       if (enabled && !entry.provider) {
         registry.update(id, { enabled: true, state: 'connecting', reason: 'Starting…', remedy: undefined });
         entry.provider = entry.create();
@@ -291,6 +329,12 @@ export function startSources(options: StartSourcesOptions): RunningSources {
     connection(id) {
       return configured.get(id)?.connection;
     },
+    kubeContexts() {
+      return kubeContexts;
+    },
+    clusterGroups() {
+      return groupContexts(kubeContexts);
+    },
     async stop() {
       if (kubePoll) clearInterval(kubePoll);
       await reloading;
@@ -299,6 +343,8 @@ export function startSources(options: StartSourcesOptions): RunningSources {
         entry.provider = null;
         return provider?.stop();
       });
+      for (const entry of clusters.values()) running.push(entry.provider?.stop());
+      clusters.clear();
       await Promise.all(running);
     },
   };

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { credentialError, isConnectionError, KubeApiError, networkError, statusError } from '../sources/kubernetes/api-error.js';
+import { credentialError, isConnectionError, KubeApiError, networkError, statusError } from './api-error.js';
 
 export { isConnectionError };
 
