@@ -36,6 +36,10 @@ import { RunService } from './runbooks/run-service.js';
 import { RunbookUrls } from './runbooks/runbook-urls.js';
 import { KubeApprovals } from './runbooks/approval.js';
 import { runbookHandlers, runTopicHandlers } from './runbooks/handlers.js';
+import { logTopicHandlers } from './logs/handlers.js';
+import type { LogSessionTuning } from './logs/log-session.js';
+import { ObjectReader } from './objects/object-reader.js';
+import { objectHandlers } from './objects/handlers.js';
 
 export interface EngineOptions {
   /** How often estate.snapshot's result is checked against the contract (every Nth call; default 20). */
@@ -70,6 +74,8 @@ export interface EngineOptions {
   bundledRunbooksDir?: string;
   /** Metrics tuning for tests: sampling interval, alert polling, CloudWatch retry, cache limits. */
   metricsTuning?: Pick<MetricsServiceOptions, 'kubeSampleMs' | 'kubeIdleMs' | 'alertIntervalMs' | 'cloudWatchRetry' | 'cache'>;
+  /** Log tuning for tests: reconnect backoff, batch cadence. */
+  logTuning?: LogSessionTuning;
 }
 
 /**
@@ -129,6 +135,8 @@ export function createEngine(options: EngineOptions): Engine {
   });
   const audit = new AuditLog(db, { key: options.auditKey ?? null, log: (message) => log(message) });
   const clusters = options.clusterAccess ?? clusterAccessFromConnections(running ?? { kubeContexts: () => [], clusterGroups: () => [] }, sources);
+  // Operations, logs and the object view reach clusters with the same credentials.
+  const objects = new ObjectReader({ clusters, entity: (id) => estate.get(id), audit });
   const operations = new OperationsService({
     pagerduty: pagerduty.operationsAccess(),
     alertmanager: alertmanagerAccess({ source: (id) => sources.get(id), connection: (id) => running?.connection(id), user: () => osUser() }),
@@ -249,11 +257,13 @@ export function createEngine(options: EngineOptions): Engine {
         alerts: { firing: () => metrics.alertList().filter((a) => a.state === 'firing') },
       }),
       ...pagerdutyHandlers(pagerduty),
+      ...objectHandlers(objects),
     },
     topicHandlers: {
       ...operationTopicHandlers(operations),
       ...incidentTopicHandlers(incidents),
       ...runTopicHandlers(runs),
+      ...logTopicHandlers({ clusters, entity: (id) => estate.get(id), log: (message) => log(message), tuning: options.logTuning }),
       'sources.subscribe': (_params, push) => {
         push({ sources: sources.list() });
         return sources.subscribe((list) => push({ sources: list }));

@@ -8,6 +8,13 @@ import { Confirmation, Diff, OperationKind, Risk } from './operations.js';
  * removed or reordered entry is found by `audit.verify`.
  */
 
+/**
+ * What an entry records: an operation, or a Secret's values shown on purpose (objects.revealSecret),
+ * which changes nothing in the cluster but is an act someone must answer for.
+ */
+export const AuditKind = z.enum([...OperationKind.options, 'reveal-secret']);
+export type AuditKind = z.infer<typeof AuditKind>;
+
 /** 'unverified': applied, but not verified (Daytwo stopped, and could not verify on restart). */
 export const AuditOutcome = z.enum(['succeeded', 'failed', 'timed-out', 'refused', 'unverified']);
 export type AuditOutcome = z.infer<typeof AuditOutcome>;
@@ -24,7 +31,7 @@ export const AuditRecord = z.object({
     kubeUser: z.string().nullable(),
     context: z.string(),
   }),
-  what: z.object({ kind: OperationKind, summary: z.string() }),
+  what: z.object({ kind: AuditKind, summary: z.string() }),
   target: z.string(),
   plan: z.object({
     id: z.string(),
@@ -53,7 +60,7 @@ export type AuditEntry = z.infer<typeof AuditEntry>;
 export const AuditFilter = z
   .object({
     target: z.string().max(600).optional(),
-    kind: OperationKind.optional(),
+    kind: AuditKind.optional(),
     outcome: AuditOutcome.optional(),
     /** Free text matched against target, summary, users and message. */
     text: z.string().max(200).optional(),

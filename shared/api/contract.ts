@@ -8,6 +8,8 @@ import { metricsMethods } from './metrics.js';
 import { incidentMethods, incidentTopics } from './incidents.js';
 import { pagerdutyMethods } from './pagerduty.js';
 import { runbookMethods, runbookTopics } from './runbooks.js';
+import { logTopics } from './logs.js';
+import { objectMethods } from './objects.js';
 import type { MethodSpec, TopicSpec } from './define.js';
 
 /**
@@ -24,6 +26,7 @@ export const methods = {
   ...incidentMethods,
   ...pagerdutyMethods,
   ...runbookMethods,
+  ...objectMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const topics = {
@@ -32,6 +35,7 @@ export const topics = {
   ...operationTopics,
   ...incidentTopics,
   ...runbookTopics,
+  ...logTopics,
 } satisfies Record<string, TopicSpec>;
 
 export type Methods = typeof methods;

@@ -81,6 +81,7 @@ export function AuditView({ rest }: { rest: string[] }) {
               {operationTitles[kind]}
             </option>
           ))}
+          <option value="reveal-secret">Reveal secret</option>
         </select>
         <select
           className="text-input"

@@ -14,6 +14,7 @@ import { displayChildren } from '../topology/layout.js';
 import { EntityActions } from '../operations/register.js';
 import { EntityMetricsLink } from '../metrics/register.js';
 import { DeclareFromEntity } from '../incidents/register.js';
+import { EntityLogs, EntityObject, hasLogs, hasObject } from '../logs/register.js';
 
 /**
  * One entity, as an operator asks about it mid-incident: is it healthy and why not, which of
@@ -22,6 +23,8 @@ import { DeclareFromEntity } from '../incidents/register.js';
  */
 
 const LIST_CAP = 100;
+
+type DetailTab = 'overview' | 'logs' | 'events' | 'yaml';
 
 const worstFirst = (a: Entity, b: Entity) =>
   healthSeverity[b.health] - healthSeverity[a.health] || a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
@@ -102,6 +105,7 @@ export function EntityDetail({
   const now = useClockStore((s) => s.now);
   const entity = estateIndex.get(id);
   const [events, setEvents] = useState<{ id: string; events: EstateEvent[]; error: string | null } | null>(null);
+  const [tabOf, setTabOf] = useState<{ id: string; tab: DetailTab }>({ id, tab: 'overview' });
 
   useEffect(() => {
     let cancelled = false;
@@ -157,10 +161,15 @@ export function EntityDetail({
   const fetched = events?.id === id ? events.events : [];
   const allEvents = mergeEvents(fetched, liveEvents);
   const podsPlaceholder = entity.kind === 'pod' ? null : derived.pods;
+  const tabs: Array<[DetailTab, string]> = [['overview', 'Overview']];
+  if (hasLogs(entity)) tabs.push(['logs', 'Logs']);
+  if (entity.id.startsWith('k8s:')) tabs.push(['events', 'Events']);
+  if (hasObject(entity)) tabs.push(['yaml', 'YAML']);
+  const tab: DetailTab = tabOf.id === id && tabs.some(([value]) => value === tabOf.tab) ? tabOf.tab : 'overview';
 
   return (
     <aside
-      className="entity-detail"
+      className={`entity-detail ${tab === 'logs' || tab === 'yaml' ? 'is-wide' : ''}`}
       aria-label={`${kindLabel[entity.kind]} detail`}
       onKeyDown={(e) => {
         if (e.key === 'Escape') {
@@ -182,7 +191,38 @@ export function EntityDetail({
       <EntityMetricsLink entity={entity} />
       <EntityActions entity={entity} />
       <DeclareFromEntity entity={entity} />
-      <div className="entity-detail-body">
+      <div className="detail-tabs" role="tablist" aria-label="Detail views">
+        {tabs.map(([value, label]) => (
+          <button
+            key={value}
+            type="button"
+            role="tab"
+            id={`detail-tab-${value}`}
+            aria-selected={tab === value}
+            onClick={() => setTabOf({ id, tab: value })}
+          >
+            {label}
+          </button>
+        ))}
+      </div>
+      {tab === 'logs' ? (
+        <div className="entity-detail-body is-logs" role="tabpanel" aria-labelledby="detail-tab-logs">
+          <EntityLogs entity={entity} />
+        </div>
+      ) : tab === 'yaml' ? (
+        <div className="entity-detail-body" role="tabpanel" aria-labelledby="detail-tab-yaml">
+          <EntityObject entity={entity} />
+        </div>
+      ) : tab === 'events' ? (
+        <div className="entity-detail-body" role="tabpanel" aria-labelledby="detail-tab-events">
+          <section className="entity-section" aria-label="Kubernetes events">
+            <h3>Events ({allEvents.length})</h3>
+            <p className="muted">Kept by Daytwo, so older than the cluster keeps them.</p>
+            <EventList events={allEvents} error={events?.error ?? null} now={now} withTime />
+          </section>
+        </div>
+      ) : (
+      <div className="entity-detail-body" role="tabpanel" aria-labelledby="detail-tab-overview">
         <section className="entity-section" aria-label="Summary">
           <p className={`entity-reason ${entity.health === 'healthy' ? '' : 'is-problem'}`}>
             <HealthIcon health={entity.health} withLabel />
@@ -219,31 +259,14 @@ export function EntityDetail({
 
         <section className="entity-section" aria-label="Recent events">
           <h3>Recent events</h3>
-          {allEvents.length === 0 ? (
-            <p className="muted">{events?.error ? `Events unavailable: ${events.error}` : 'No recent events.'}</p>
-          ) : (
-            <ul className="event-list">
-              {allEvents.slice(0, 30).map((event) => (
-                <li key={event.id} className={event.type === 'warning' ? 'tone-warn' : 'tone-muted'}>
-                  <Icon name={event.type === 'warning' ? 'degraded' : 'live'} label={event.type} />
-                  <span className="event-reason">
-                    <Untrusted text={event.reason} />
-                  </span>
-                  <span className="event-when muted" title={new Date(event.lastAt).toISOString()}>
-                    {event.count > 1 ? `×${event.count} · ` : ''}
-                    {formatAge(now - event.lastAt)}
-                  </span>
-                  <Untrusted text={event.message} block className="event-message" />
-                </li>
-              ))}
-            </ul>
-          )}
+          <EventList events={allEvents.slice(0, 30)} error={events?.error ?? null} now={now} />
         </section>
 
         <Relations relations={derived.relations} self={entity.id} onOpen={onOpen} />
         <KeyValues title="Labels" values={entity.labels} />
         <KeyValues title="Annotations" values={entity.annotations} />
       </div>
+      )}
     </aside>
   );
 }
@@ -279,6 +302,28 @@ function CloseButton({ onClose }: { onClose: () => void }) {
     <button type="button" className="icon-button" onClick={onClose} aria-label="Close detail" title="Close (Esc)">
       <Icon name="close" />
     </button>
+  );
+}
+
+function EventList({ events, error, now, withTime = false }: { events: EstateEvent[]; error: string | null; now: number; withTime?: boolean }) {
+  if (events.length === 0) return <p className="muted">{error ? `Events unavailable: ${error}` : 'No recent events.'}</p>;
+  return (
+    <ul className="event-list" data-testid="event-list">
+      {events.map((event) => (
+        <li key={event.id} className={event.type === 'warning' ? 'tone-warn' : 'tone-muted'}>
+          <Icon name={event.type === 'warning' ? 'degraded' : 'live'} label={event.type} />
+          <span className="event-reason">
+            <Untrusted text={event.reason} />
+          </span>
+          <span className="event-when muted" title={new Date(event.lastAt).toISOString()}>
+            {event.count > 1 ? `×${event.count} · ` : ''}
+            {withTime ? `${new Date(event.lastAt).toISOString().slice(0, 19).replace('T', ' ')} UTC · ` : ''}
+            {formatAge(now - event.lastAt)}
+          </span>
+          <Untrusted text={event.message} block className="event-message" />
+        </li>
+      ))}
+    </ul>
   );
 }
 
