@@ -11,8 +11,8 @@ export const engineLayers = [
   { level: 1, folders: ['providers'], what: 'backends: clients, reflectors, facts' },
   { level: 2, folders: ['sources'], what: 'the one owner of live sources: registry, lifecycle, cluster identity' },
   { level: 3, folders: ['state'], what: 'the estate in memory: write and read seams' },
-  { level: 4, folders: ['metrics', 'operations', 'incidents', 'logs', 'objects'], what: 'features' },
-  { level: 5, folders: ['runbooks'], what: 'features built on features: runbooks run checks through metrics and actions through operations, onto incidents' },
+  { level: 4, folders: ['metrics', 'operations', 'incidents', 'objects'], what: 'features' },
+  { level: 5, folders: ['runbooks', 'logs'], what: 'features built on features: runbooks run checks through metrics and actions through operations, onto incidents; logs find their pods as the object view addresses them' },
   { level: 6, folders: ['api'], what: 'the router' },
   { level: 7, folders: ['(composition)'], what: 'engine.ts and process.ts, which wire everything' },
 ];
