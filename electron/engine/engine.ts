@@ -30,6 +30,9 @@ import { RunbookLibrary } from './runbooks/runbook-library.js';
 import { RunService } from './runbooks/run-service.js';
 import { KubeApprovals } from './runbooks/approval.js';
 import { runbookHandlers, runTopicHandlers } from './runbooks/handlers.js';
+import { ServiceCatalog } from './catalog/service-catalog.js';
+import { catalogHandlers } from './catalog/handlers.js';
+import { isProductionContext } from './operations/risks.js';
 
 export interface EngineOptions {
   mode: AppInfo['mode'];
@@ -54,6 +57,12 @@ export interface EngineOptions {
   runbookDirs?: string[];
   /** Where the bundled runbooks are; default resources/runbooks beside the app. */
   bundledRunbooksDir?: string;
+  /** Backstage catalog-info.yaml folders (--catalog, repeatable), read with those in settings. */
+  catalogDirs?: string[];
+  /** A scorecard rules file (--scorecards); default resources/scorecards/default.yaml. */
+  scorecardRulesFile?: string;
+  /** How long estate changes settle before scorecards are evaluated again (tests). */
+  scorecardSettleMs?: number;
   /** Metrics tuning for tests: sampling interval, alert polling, CloudWatch retry, cache limits. */
   metricsTuning?: Pick<MetricsServiceOptions, 'kubeSampleMs' | 'kubeIdleMs' | 'alertIntervalMs' | 'cloudWatchRetry' | 'cache'>;
 }
@@ -79,6 +88,8 @@ export interface Engine {
   /** Runbooks from every folder, and their runs (runbooks/). */
   readonly runbooks: RunbookLibrary;
   readonly runs: RunService;
+  /** Services, owners and scorecards from live state (catalog/). */
+  readonly catalog: ServiceCatalog;
   readonly info: AppInfo;
   close(): Promise<void>;
 }
@@ -172,6 +183,23 @@ export function createEngine(options: EngineOptions): Engine {
     approvals: new KubeApprovals({ clusters, audit, osUser }),
     user: () => osUser(),
   });
+  const bundledRules = path.join(resourcesDir(), 'scorecards', 'default.yaml');
+  const catalog = new ServiceCatalog({
+    db,
+    estate,
+    onEstateChange: (listener) => estate.subscribe(() => listener()),
+    onSourcesChange: (listener) => sources.subscribe(() => listener()),
+    sources: () => sources.list(),
+    runbooks: () => runbooks.list().runbooks,
+    isProduction: (context) => isProductionContext(context, settings.get().productionPatterns),
+    catalogDirs: [...(options.catalogDirs ?? []), ...settings.get().catalogDirs],
+    rulesFile: options.scorecardRulesFile ?? bundledRules,
+    bundledRulesFile: bundledRules,
+    ...(options.scorecardSettleMs !== undefined ? { settleMs: options.scorecardSettleMs } : {}),
+    log,
+  });
+  // Reading catalog folders is asynchronous; until it ends the catalog shows the estate alone.
+  const catalogStarted = catalog.start().catch((error: unknown) => log('The service catalog failed to start', error));
   const info: AppInfo = {
     name: 'Daytwo',
     version: options.version,
@@ -201,6 +229,7 @@ export function createEngine(options: EngineOptions): Engine {
         return detail;
       },
       ...operationHandlers(operations, audit),
+      ...catalogHandlers(catalog, () => catalogStarted),
       ...metricsHandlers(metrics),
       ...runbookHandlers({
         library: runbooks,
@@ -247,8 +276,10 @@ export function createEngine(options: EngineOptions): Engine {
     incidents,
     runbooks,
     runs,
+    catalog,
     info,
     async close() {
+      catalog.close();
       await metrics.close();
       await operations.close();
       await running?.stop();

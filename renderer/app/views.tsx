@@ -8,6 +8,7 @@ import { metricsViews } from '../features/metrics/register.js';
 import { alertsViews } from '../features/alerts/register.js';
 import { estateViews } from '../features/estate/register.js';
 import { incidentsViews } from '../features/incidents/register.js';
+import { catalogViews } from '../features/catalog/register.js';
 
 /**
  * Every main view, in navigation order. A later feature (estate overview, topology, entity
@@ -30,6 +31,7 @@ export const views: readonly ViewSpec[] = [
   ...estateViews,
   ...metricsViews,
   ...alertsViews,
+  ...catalogViews,
   ...incidentsViews,
   ...auditViews,
   {

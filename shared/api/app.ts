@@ -23,6 +23,8 @@ export const Settings = z.object({
   productionPatterns: z.array(z.string().min(1).max(200)).max(50),
   /** Source ids the user switched off. */
   disabledSources: z.array(z.string().max(500)).max(1000),
+  /** Folders of Backstage catalog-info.yaml files the catalog reads, beside any given with --catalog. */
+  catalogDirs: z.array(z.string().min(1).max(1000)).max(50),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -30,6 +32,7 @@ export const defaultSettings: Settings = {
   theme: 'system',
   productionPatterns: ['prod', 'production', 'prd'],
   disabledSources: [],
+  catalogDirs: [],
 };
 
 export const appMethods = {

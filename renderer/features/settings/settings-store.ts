@@ -34,6 +34,7 @@ const describe: Record<SettingKey, string> = {
   theme: 'Changing the theme',
   productionPatterns: 'Saving production patterns',
   disabledSources: 'Switching sources on or off',
+  catalogDirs: 'Saving catalog folders',
 };
 
 /**
