@@ -74,7 +74,7 @@ function openEngine(options: { connected: boolean; scorecards?: string; catalog?
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daytwo-catalog-'));
   sandbox = await startSandbox({ port: 0, outDir: path.join(dir, 'sandbox'), seed: 16 });
-  await kubectl(gke, 'apply', '-f', path.join(fixtures, 'storefront-gke.yaml'));
+  await kubectl(gke, 'apply', '--validate=false', '-f', path.join(fixtures, 'storefront-gke.yaml'));
   engine = openEngine({ connected: true });
   await until('Kubernetes sources live', () => (engine!.sources.list().filter((s) => s.kind === 'kubernetes').every((s) => s.state === 'live') ? true : undefined), 60_000);
 }, 120_000);
