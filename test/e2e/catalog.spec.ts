@@ -47,7 +47,10 @@ test('team page → failing service → failing rule → the offered fix planned
   await expect(page.getByTestId('catalog-row').first()).toBeVisible({ timeout: 60_000 });
   await saveScreenshot(page, 'catalog-list');
 
-  await page.getByRole('link', { name: 'orders', exact: true }).first().click();
+  // To the team page from the palette, as a keyboard user would.
+  await page.keyboard.press('Control+k');
+  await page.keyboard.type('Open team orders');
+  await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: /Team orders/ })).toBeVisible();
   const row = page.getByTestId('team-service').filter({ hasText: 'orders-api' });
   await expect(row).toContainText('min-replicas', { timeout: 30_000 });
@@ -56,7 +59,8 @@ test('team page → failing service → failing rule → the offered fix planned
   await row.getByRole('link', { name: 'orders-api' }).click();
   const rule = page.locator('[data-rule="min-replicas"]');
   await expect(rule).toHaveClass(/rule-fail/, { timeout: 30_000 });
-  await rule.getByRole('button').first().click();
+  await rule.getByRole('button').first().focus();
+  await page.keyboard.press('Enter');
   await expect(rule.getByRole('table', { name: 'Evidence' })).toContainText('spec.replicas');
   await expect(rule.getByRole('table', { name: 'Evidence' })).toContainText('k8s:shop-prod-eks/shop/Deployment/orders-api');
   await saveScreenshot(page, 'catalog-service-failing-rule');

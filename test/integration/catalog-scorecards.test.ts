@@ -189,7 +189,7 @@ describe('refusing invalid files', () => {
     const { problems } = await call('catalog.list', {});
     const catalogProblem = problems.find((p) => p.file.endsWith(path.join('catalog-invalid', 'catalog-info.yaml')));
     expect(catalogProblem?.line).toBe(8);
-    expect(catalogProblem?.message).toMatch(/owner/);
+    expect(catalogProblem).toMatchObject({ column: 10, message: expect.stringMatching(/spec\/owner must be string/) });
   });
 });
 

@@ -35,10 +35,8 @@ export function ServicePage({ id }: { id: string }) {
             <a href={routeHash('catalog')}>Catalog</a>
             {service.team ? (
               <>
-                {' / '}
-                <a href={routeHash('catalog', 'team', service.team)}>
-                  <Untrusted text={service.team} />
-                </a>
+                <span aria-hidden="true">/</span>
+                <a href={routeHash('catalog', 'team', service.team)}>{service.team}</a>
               </>
             ) : null}
           </p>
@@ -46,7 +44,7 @@ export function ServicePage({ id }: { id: string }) {
             <Untrusted text={service.name} /> <LevelBadge level={scorecard?.level ?? null} />
           </h1>
           <p className="view-summary">
-            {scorecard ? <Freshness list={{ asOf: scorecard.evaluatedAt, stale: scorecard.stale }} /> : null}
+            Scorecard{scorecard ? <Freshness list={{ asOf: scorecard.evaluatedAt, stale: scorecard.stale }} /> : ' not evaluated yet'}
           </p>
         </div>
       </header>
@@ -191,9 +189,8 @@ function Rule({ result, readOnly }: { result: RuleResult; readOnly: boolean }) {
                       <Untrusted text={e.object} />
                     </td>
                     <td>
-                      <code>
-                        <Untrusted text={e.field} />
-                      </code>
+                      {/* Plain JSX text: React renders it as text, never as markup. */}
+                      <code>{e.field}</code>
                     </td>
                     <td>
                       <Untrusted text={e.value} />

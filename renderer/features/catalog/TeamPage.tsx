@@ -24,7 +24,7 @@ export function TeamPage({ name }: { name: string }) {
             Team <Untrusted text={name} />
           </h1>
           <p className="view-summary">
-            {team.services.length} services, {team.failingRules} failing rules
+            {team.services.length} {team.services.length === 1 ? 'service' : 'services'}, {team.failingRules} failing {team.failingRules === 1 ? 'rule' : 'rules'}
             <Freshness list={list} />
           </p>
         </div>
