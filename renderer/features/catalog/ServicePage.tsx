@@ -14,7 +14,7 @@ import { LevelBadge } from './LevelBadge.js';
  * change, and, where an operation makes the change, a button that plans it.
  */
 export function ServicePage({ id }: { id: string }) {
-  const { service: detail, history, error } = useCatalogStore();
+  const { service: detail, history, activity, error } = useCatalogStore();
   const readOnly = useEngineStore((s) => s.info?.readOnly ?? true);
   if (error && !detail) {
     return (
@@ -93,6 +93,34 @@ export function ServicePage({ id }: { id: string }) {
         </table>
       </section>
       {scorecard ? <ScorecardRules scorecard={scorecard} readOnly={readOnly} /> : <p className="muted">Not evaluated yet.</p>}
+      <section className="catalog-section">
+        <h2>Last 7 days</h2>
+        {activity === null ? <p className="muted">Reading deploys, operations and incidents…</p> : null}
+        {activity && activity.incidents.length === 0 && activity.events.length === 0 ? <p className="muted">No deploys, operations, alarms or incidents.</p> : null}
+        {activity && activity.incidents.length > 0 ? (
+          <ul className="catalog-links" aria-label="Incidents">
+            {activity.incidents.map((i) => (
+              <li key={i.id}>
+                <a href={routeHash('incidents', i.id)}>{i.title}</a>
+                <span className="muted">
+                  {i.severity} · {i.status}
+                </span>
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        {activity && activity.events.length > 0 ? (
+          <ul className="catalog-links" aria-label="Deploys, operations, alarms and alerts">
+            {activity.events.map((e) => (
+              <li key={e.id}>
+                <span className="muted">{new Date(e.lastAt).toLocaleString()}</span>
+                <span>{e.kind === 'kubernetes' ? 'deploy' : e.kind}</span>
+                <Untrusted text={`${e.reason}: ${e.message}`} />
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </section>
       {history && history.length > 0 ? (
         <section className="catalog-section">
           <h2>History</h2>
