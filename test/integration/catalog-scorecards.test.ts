@@ -171,6 +171,12 @@ describe('scorecards from live state', () => {
     expect(pinned?.evidence[0]).toMatchObject({ object: `k8s:${gke}/shop/Deployment/tmp-debug`, value: 'busybox' });
     expect(tmp?.results.find((r) => r.ruleId === 'owner-on-call')?.status).toBe('fail');
     expect(tmp?.level).toBeNull();
+    // recommendations was rolled out to an image that crashes on start (the sandbox's stuck rollout).
+    const [recommendations] = (await call('scorecards.evaluate', { service: 'recommendations' })).scorecards;
+    const failed = (id: string) => recommendations?.results.find((r) => r.ruleId === id && r.status === 'fail');
+    expect(failed('rollout-succeeded')?.evidence[0]).toMatchObject({ object: `k8s:${eks}/shop/Deployment/recommendations`, field: 'status.conditions[type=Progressing]' });
+    expect(failed('no-crash-loops')?.evidence[0]?.value).toMatch(/^CrashLoopBackOff/);
+    expect(failed('liveness-probe')?.evidence[0]?.field).toBe('spec.template.spec.containers[name=recommendations].livenessProbe');
     const rules = await call('scorecards.rules', {});
     expect(rules.levels).toEqual(['bronze', 'silver', 'gold']);
     expect(rules.problems).toEqual([]);
@@ -182,6 +188,12 @@ describe('refusing invalid files', () => {
     await engine?.close();
     const rulesFile = path.join(fixtures, 'scorecards', 'invalid.yaml');
     engine = openEngine({ connected: false, scorecards: rulesFile, catalog: [path.join(fixtures, 'catalog-invalid')] });
+    // recommendations was rolled out to an image that crashes on start (the sandbox's stuck rollout).
+    const [recommendations] = (await call('scorecards.evaluate', { service: 'recommendations' })).scorecards;
+    const failed = (id: string) => recommendations?.results.find((r) => r.ruleId === id && r.status === 'fail');
+    expect(failed('rollout-succeeded')?.evidence[0]).toMatchObject({ object: `k8s:${eks}/shop/Deployment/recommendations`, field: 'status.conditions[type=Progressing]' });
+    expect(failed('no-crash-loops')?.evidence[0]?.value).toMatch(/^CrashLoopBackOff/);
+    expect(failed('liveness-probe')?.evidence[0]?.field).toBe('spec.template.spec.containers[name=recommendations].livenessProbe');
     const rules = await call('scorecards.rules', {});
     expect(rules.problems).toEqual([{ file: rulesFile, line: 10, column: 12, message: 'rules[1].level: "platinum" is not one of the levels (bronze, silver).' }]);
     // Refused as a whole: the bundled rules stay in force.

@@ -16,7 +16,12 @@ import type { CheckName, Rule, RuleSet } from './scorecard-rules.js';
 export interface CheckContext {
   reader: EstateReader;
   runbooks: () => readonly RunbookSummary[];
+  /** Kubernetes events about these entities since an epoch ms (the event store keeps them past their TTL). */
+  kubeEvents: (entityIds: readonly string[], since: number) => readonly { entityId: string | null; reason: string; count: number }[];
+  now: number;
 }
+
+const DAY_MS = 24 * 3600_000;
 
 type Outcome = Omit<RuleResult, 'ruleId' | 'title' | 'level'>;
 
@@ -156,16 +161,25 @@ const checks: Record<CheckName, Check> = {
     const limit = Number(rule.params['restarts'] ?? 5);
     const evidence: Evidence[] = [];
     for (const { entity } of workloadsOf(service, ctx)) {
-      for (const pod of podsOf(entity, ctx.reader)) {
-        const restarts = typeof pod.status['restarts'] === 'number' ? pod.status['restarts'] : 0;
-        // Restart counts are per pod lifetime: a pod older than a day can carry old restarts, which is why the reason matters more.
-        if (pod.status['reason'] === 'CrashLoopBackOff' || restarts >= limit) {
-          evidence.push({ object: pod.id, field: 'status.containerStatuses[].restartCount', value: `${restarts}${pod.status['reason'] ? ` (${String(pod.status['reason'])})` : ''}` });
-        }
+      const pods = podsOf(entity, ctx.reader);
+      const looping = new Set<string>();
+      for (const pod of pods) {
+        if (pod.status['reason'] !== 'CrashLoopBackOff') continue;
+        looping.add(pod.id);
+        evidence.push({ object: pod.id, field: 'status.containerStatuses[].state.waiting.reason', value: `CrashLoopBackOff, ${String(pod.status['restarts'] ?? 0)} restarts` });
+      }
+      // The kubelet's BackOff event ("Back-off restarting failed container") counts each restart
+      // it delayed; the event store keeps them for pods that have since been replaced, too.
+      const backOffs = new Map<string, number>();
+      for (const e of ctx.kubeEvents([entity.id, ...pods.map((p) => p.id)], ctx.now - DAY_MS)) {
+        if (e.reason === 'BackOff' && e.entityId && !looping.has(e.entityId)) backOffs.set(e.entityId, (backOffs.get(e.entityId) ?? 0) + e.count);
+      }
+      for (const [id, count] of backOffs) {
+        if (count >= limit) evidence.push({ object: id, field: 'events reason=BackOff (last 24 h)', value: String(count) });
       }
     }
-    if (evidence.length > 0) return fail(`${evidence.length} pod(s) crash-loop or restarted ${limit}+ times.`, evidence, 'Read the pods\' last logs (kubectl logs --previous) and fix the cause; a restart will not.');
-    return pass('No pod crash-loops.');
+    if (evidence.length > 0) return fail(`${evidence.length} pod(s) crash-loop now or backed off ${limit}+ times in the last 24 h.`, evidence, "Read the pods' last logs (kubectl logs --previous) and fix the cause; a restart will not.");
+    return pass('No pod crash-looped in the last 24 h.');
   },
 
   'pdb-allows-drain': (service, _rule, ctx) => {
@@ -269,7 +283,7 @@ function selectorHolds(selector: string, labels: Readonly<Record<string, string>
   }
 }
 
-export function evaluateService(service: CatalogService, rules: RuleSet, ctx: CheckContext, now: number): Scorecard {
+export function evaluateService(service: CatalogService, rules: RuleSet, ctx: CheckContext): Scorecard {
   const results: RuleResult[] = rules.rules.map((rule) => {
     let outcome: Outcome;
     try {
@@ -280,7 +294,7 @@ export function evaluateService(service: CatalogService, rules: RuleSet, ctx: Ch
     }
     return { ruleId: rule.id, title: rule.title, level: rule.level, ...outcome };
   });
-  return { service: service.id, level: levelOf(results, rules.levels), results, evaluatedAt: now, stale: false };
+  return { service: service.id, level: levelOf(results, rules.levels), results, evaluatedAt: ctx.now, stale: false };
 }
 
 /** The highest level such that no rule of it or any level below fails (OpsLevel's rubric). */

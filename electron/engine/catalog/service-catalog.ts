@@ -9,6 +9,7 @@ import type { CatalogInfo } from './catalog-info.js';
 import { assembleCatalog } from './services.js';
 import type { AssembledCatalog } from './services.js';
 import { evaluateService } from './scorecard-checks.js';
+import type { CheckContext } from './scorecard-checks.js';
 import { loadRules } from './scorecard-rules.js';
 import type { RuleSet } from './scorecard-rules.js';
 import { ScorecardStore } from './scorecard-store.js';
@@ -22,6 +23,7 @@ export interface ServiceCatalogOptions {
   onSourcesChange: (listener: () => void) => () => void;
   sources: () => readonly Source[];
   runbooks: () => readonly RunbookSummary[];
+  kubeEvents: CheckContext['kubeEvents'];
   isProduction: (context: string) => boolean;
   catalogDirs: readonly string[];
   /** The rules file in force; the bundled default when the user names none. */
@@ -110,7 +112,7 @@ export class ServiceCatalog {
         this.cards.set(service.id, { ...cached, stale: true });
         continue;
       }
-      const card = { ...evaluateService(service, this.rules, this.context(), now), stale: !sourcesLive };
+      const card = { ...evaluateService(service, this.rules, this.context(now)), stale: !sourcesLive };
       this.cards.set(service.id, card);
       if (sourcesLive) fresh.push(card);
     }
@@ -118,8 +120,8 @@ export class ServiceCatalog {
     this.asOf = now;
   }
 
-  private context() {
-    return { reader: this.options.estate, runbooks: this.options.runbooks };
+  private context(now: number): CheckContext {
+    return { reader: this.options.estate, runbooks: this.options.runbooks, kubeEvents: this.options.kubeEvents, now };
   }
 
   list(): {
