@@ -217,7 +217,11 @@ export function createEngine(options: EngineOptions): Engine {
     handlers: {
       'app.info': () => info,
       'settings.get': () => ({ settings: settings.get() }),
-      'settings.set': ({ patch }) => ({ settings: settings.update(patch) }),
+      'settings.set': async ({ patch }) => {
+        const next = settings.update(patch);
+        if (patch.catalogDirs) await catalog.setCatalogDirs([...(options.catalogDirs ?? []), ...next.catalogDirs]);
+        return { settings: next };
+      },
       'sources.list': () => ({ sources: sources.list() }),
       'sources.setEnabled': async ({ id, enabled }) => {
         if (!running || !sources.get(id)) throw new ApiError('not_found', `There is no source "${id}".`);

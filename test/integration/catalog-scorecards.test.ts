@@ -216,4 +216,10 @@ describe('offline', () => {
     const orders = list.services.find((s) => s.id === 'orders-api');
     expect(orders?.failing).not.toContain('min-replicas');
   });
+
+  it('reads catalog folders named in settings as soon as they are saved', async () => {
+    expect((await call('catalog.get', { id: 'storefront' })).service.onCall).toBeNull();
+    await call('settings.set', { patch: { catalogDirs: [path.join(fixtures, 'catalog')] } });
+    expect((await call('catalog.get', { id: 'storefront' })).service.onCall).toBe('PSTORE1');
+  });
 });

@@ -79,6 +79,12 @@ export class ServiceCatalog {
     this.unsubscribe = [this.options.onEstateChange(() => this.schedule()), this.options.onSourcesChange(() => this.schedule())];
   }
 
+  /** The folders changed (settings): read them again and re-evaluate. */
+  async setCatalogDirs(dirs: readonly string[]): Promise<void> {
+    this.catalogInfo = await readCatalogInfo(dirs);
+    if (!this.closed) this.refresh();
+  }
+
   close(): void {
     this.closed = true;
     for (const stop of this.unsubscribe) stop();
