@@ -6,6 +6,8 @@ import type { StoreDatabase } from '../store/database.js';
  * one row each time the level or the set of failing rules changed (not one per evaluation, which
  * would write a row a second and say nothing). A row that no longer parses is skipped.
  */
+const rewriteUnchangedMs = 60_000;
+
 export class ScorecardStore {
   private readonly upsertLatest;
   private readonly insertHistory;
@@ -30,14 +32,25 @@ export class ScorecardStore {
     return out;
   }
 
-  /** Saves the cards in one transaction; adds a history row where the outcome changed. */
+  /** What was last written per service, so an unchanged card is not rewritten several times a second. */
+  private readonly written = new Map<string, { body: string; at: number }>();
+
+  /**
+   * Saves the cards in one transaction: a card whose results changed at once, an unchanged one
+   * at most once a minute (so the age shown offline stays within a minute of the truth); and a
+   * history row where the level or the failing rules changed.
+   */
   save(cards: readonly Scorecard[]): void {
     this.db.transaction(() => {
       for (const card of cards) {
+        const body = JSON.stringify({ level: card.level, results: card.results });
+        const last = this.written.get(card.service);
+        if (last && last.body === body && card.evaluatedAt - last.at < rewriteUnchangedMs) continue;
+        this.written.set(card.service, { body, at: card.evaluatedAt });
         this.upsertLatest.run(card.service, card.evaluatedAt, JSON.stringify(card));
         const failing = card.results.filter((r) => r.status === 'fail').map((r) => r.ruleId);
-        const last = this.lastHistory.get(card.service) as { level: string | null; failing: string } | undefined;
-        if (last && last.level === card.level && last.failing === JSON.stringify(failing)) continue;
+        const previous = this.lastHistory.get(card.service) as { level: string | null; failing: string } | undefined;
+        if (previous && previous.level === card.level && previous.failing === JSON.stringify(failing)) continue;
         const passed = card.results.filter((r) => r.status === 'pass').length;
         this.insertHistory.run(card.service, card.evaluatedAt, card.level, passed, failing.length, JSON.stringify(failing));
       }
