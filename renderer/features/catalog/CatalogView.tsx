@@ -97,6 +97,13 @@ function CatalogList() {
       {list && shown.length === 0 ? <p className="muted">No service matches.</p> : null}
       {shown.length > 0 ? (
         <table className="catalog-table" aria-label="Services">
+          <colgroup>
+            <col style={{ width: '24%' }} />
+            <col style={{ width: '13%' }} />
+            <col style={{ width: '9%' }} />
+            <col style={{ width: '36%' }} />
+            <col style={{ width: '18%' }} />
+          </colgroup>
           <thead>
             <tr>
               <th>Service</th>
