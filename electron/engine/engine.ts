@@ -40,6 +40,9 @@ import { logTopicHandlers } from './logs/handlers.js';
 import type { LogSessionTuning } from './logs/log-session.js';
 import { ObjectReader } from './objects/object-reader.js';
 import { objectHandlers } from './objects/handlers.js';
+import { ServiceCatalog } from './catalog/service-catalog.js';
+import { catalogHandlers } from './catalog/handlers.js';
+import { isProductionContext } from '../../shared/settings/production-patterns.js';
 
 export interface EngineOptions {
   /** How often estate.snapshot's result is checked against the contract (every Nth call; default 20). */
@@ -72,6 +75,12 @@ export interface EngineOptions {
   runbookDirs?: string[];
   /** Where the bundled runbooks are; default resources/runbooks beside the app. */
   bundledRunbooksDir?: string;
+  /** Backstage catalog-info.yaml folders (--catalog, repeatable), read with those in settings. */
+  catalogDirs?: string[];
+  /** A scorecard rules file (--scorecards); default resources/scorecards/default.yaml. */
+  scorecardRulesFile?: string;
+  /** How long estate changes settle before scorecards are evaluated again (tests). */
+  scorecardSettleMs?: number;
   /** Metrics tuning for tests: sampling interval, alert polling, CloudWatch retry, cache limits. */
   metricsTuning?: Pick<MetricsServiceOptions, 'kubeSampleMs' | 'kubeIdleMs' | 'alertIntervalMs' | 'cloudWatchRetry' | 'cache'>;
   /** Log tuning for tests: reconnect backoff, batch cadence. */
@@ -101,6 +110,8 @@ export interface Engine {
   /** Runbooks from every folder, and their runs (runbooks/). */
   readonly runbooks: RunbookLibrary;
   readonly runs: RunService;
+  /** Services, owners and scorecards from live state (catalog/). */
+  readonly catalog: ServiceCatalog;
   readonly info: AppInfo;
   close(): Promise<void>;
 }
@@ -206,6 +217,24 @@ export function createEngine(options: EngineOptions): Engine {
     approvals: new KubeApprovals({ clusters, audit, osUser }),
     user: () => osUser(),
   });
+  const bundledRules = path.join(resourcesDir(), 'scorecards', 'default.yaml');
+  const catalog = new ServiceCatalog({
+    db,
+    estate,
+    onEstateChange: (listener) => estate.subscribe(() => listener()),
+    onSourcesChange: (listener) => sources.subscribe(() => listener()),
+    sources: () => sources.list(),
+    runbooks: () => runbooks.list().runbooks,
+    kubeEvents: (entityIds, since) => estate.events.query({ entityIds, from: since, kinds: ['kubernetes'], limit: 1000 }).events,
+    isProduction: (context) => isProductionContext(context, settings.get().productionPatterns),
+    catalogDirs: [...(options.catalogDirs ?? []), ...settings.get().catalogDirs],
+    rulesFile: options.scorecardRulesFile ?? bundledRules,
+    bundledRulesFile: bundledRules,
+    ...(options.scorecardSettleMs !== undefined ? { settleMs: options.scorecardSettleMs } : {}),
+    log,
+  });
+  // Reading catalog folders is asynchronous; until it ends the catalog shows the estate alone.
+  const catalogStarted = catalog.start().catch((error: unknown) => log('The service catalog failed to start', error));
   const info: AppInfo = {
     name: 'Daytwo',
     version: options.version,
@@ -227,7 +256,11 @@ export function createEngine(options: EngineOptions): Engine {
     handlers: {
       'app.info': () => info,
       'settings.get': () => ({ settings: settings.get() }),
-      'settings.set': ({ patch }) => ({ settings: settings.update(patch) }),
+      'settings.set': async ({ patch }) => {
+        const next = settings.update(patch);
+        if (patch.catalogDirs) await catalog.setCatalogDirs([...(options.catalogDirs ?? []), ...next.catalogDirs]);
+        return { settings: next };
+      },
       'sources.list': () => ({ sources: sources.list() }),
       'sources.setEnabled': async ({ id, enabled }) => {
         if (!running || !sources.get(id)) throw new ApiError('not_found', `There is no source "${id}".`);
@@ -240,6 +273,7 @@ export function createEngine(options: EngineOptions): Engine {
         return detail;
       },
       ...operationHandlers(operations, audit),
+      ...catalogHandlers(catalog, () => catalogStarted),
       ...metricsHandlers(metrics),
       ...runbookHandlers({
         library: runbooks,
@@ -291,8 +325,10 @@ export function createEngine(options: EngineOptions): Engine {
     pagerduty,
     runbooks,
     runs,
+    catalog,
     info,
     async close() {
+      catalog.close();
       await metrics.close();
       await operations.close();
       await pagerduty.stop();

@@ -9,6 +9,10 @@ export interface HostArgs {
   alertmanager: string[];
   /** Runbook folders (--runbooks, repeatable), read before the bundled ones. */
   runbooks: string[];
+  /** Backstage catalog-info.yaml folders (--catalog, repeatable), added to those in settings. */
+  catalog: string[];
+  /** A scorecard rules file replacing the bundled one (--scorecards). */
+  scorecards: string | undefined;
   /** auto: the built-in sandbox only when nothing is configured (--sandbox / --no-sandbox force it). */
   sandbox: 'auto' | 'always' | 'never';
   sandboxPods: number | undefined;
@@ -26,6 +30,8 @@ export function parseHostArgs(argv: string[]): HostArgs {
       prometheus: { type: 'string', multiple: true },
       alertmanager: { type: 'string', multiple: true },
       runbooks: { type: 'string', multiple: true },
+      catalog: { type: 'string', multiple: true },
+      scorecards: { type: 'string' },
       sandbox: { type: 'boolean' },
       'no-sandbox': { type: 'boolean' },
       'sandbox-pods': { type: 'string' },
@@ -56,6 +62,8 @@ export function parseHostArgs(argv: string[]): HostArgs {
     prometheus,
     alertmanager,
     runbooks: values.runbooks ?? [],
+    catalog: values.catalog ?? [],
+    scorecards: values.scorecards,
     sandbox,
     sandboxPods,
     sandboxScenario: values['sandbox-scenario'],

@@ -42,6 +42,8 @@ export async function runHost(argv: string[]): Promise<void> {
       sandbox: estate.sandbox !== null,
       connections: estate.connections,
       runbookDirs: args.runbooks,
+      catalogDirs: args.catalog,
+      ...(args.scorecards !== undefined ? { scorecardRulesFile: args.scorecards } : {}),
     });
   } catch (error) {
     await estate.sandbox?.stop();

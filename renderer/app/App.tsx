@@ -18,6 +18,7 @@ import { OperationDialog, operationCommands } from '../features/operations/regis
 import { estateIndex } from '../features/estate/store.js';
 import { metricsCommands } from '../features/metrics/register.js';
 import { DeclareDialog, incidentCommands } from '../features/incidents/register.js';
+import { catalogCommands, useCatalogStore } from '../features/catalog/register.js';
 
 export function App() {
   useThemeOnDocument();
@@ -75,14 +76,17 @@ function PaletteHost() {
     s.route.view === 'overview' || s.route.view === 'topology' || s.route.view === 'metrics' ? s.route.rest[0] : undefined,
   );
   const openIncidentId = useRouteStore((s) => (s.route.view === 'incidents' ? (s.route.rest[0] ?? null) : null));
+  const catalogList = useCatalogStore((s) => s.list);
+  const catalogTeams = useCatalogStore((s) => s.teams);
   const commands = useMemo(
     () => [
       ...availableCommands({ theme, canReconnect: kind === 'host' && status === 'reconnecting', reconnect: reconnectEngine }),
       ...operationCommands(focusedId ? (estateIndex.get(focusedId) ?? null) : null, readOnly),
       ...metricsCommands(focusedId ? (estateIndex.get(focusedId) ?? null) : null),
       ...incidentCommands(focusedId ? (estateIndex.get(focusedId) ?? null) : null, openIncidentId, readOnly),
+      ...catalogCommands(catalogList, catalogTeams),
     ],
-    [theme, status, kind, readOnly, focusedId, openIncidentId],
+    [theme, status, kind, readOnly, focusedId, openIncidentId, catalogList, catalogTeams],
   );
   return open ? <CommandPalette commands={commands} /> : null;
 }

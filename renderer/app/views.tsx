@@ -9,6 +9,7 @@ import { alertsViews } from '../features/alerts/register.js';
 import { estateViews } from '../features/estate/register.js';
 import { incidentsViews } from '../features/incidents/register.js';
 import { runbooksViews } from '../features/runbooks/register.js';
+import { catalogViews } from '../features/catalog/register.js';
 
 /**
  * Every main view, in navigation order. A later feature (estate overview, topology, entity
@@ -31,6 +32,7 @@ export const views: readonly ViewSpec[] = [
   ...estateViews,
   ...metricsViews,
   ...alertsViews,
+  ...catalogViews,
   ...incidentsViews,
   ...runbooksViews,
   ...auditViews,

@@ -44,6 +44,8 @@ export const Settings = z.object({
    * TTL is one hour by default). Read at engine start.
    */
   eventRetentionDays: z.number().int().min(1).max(3650),
+  /** Folders of Backstage catalog-info.yaml files the catalog reads, beside any given with --catalog. */
+  catalogDirs: z.array(z.string().min(1).max(1000)).max(50),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -52,6 +54,7 @@ export const defaultSettings: Settings = {
   productionPatterns: ['*prod*', '*production*', '*prd*'],
   disabledSources: [],
   eventRetentionDays: 30,
+  catalogDirs: [],
 };
 
 export const appMethods = {

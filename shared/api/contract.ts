@@ -10,6 +10,7 @@ import { pagerdutyMethods } from './pagerduty.js';
 import { runbookMethods, runbookTopics } from './runbooks.js';
 import { logTopics } from './logs.js';
 import { objectMethods } from './objects.js';
+import { catalogMethods } from './catalog.js';
 import type { MethodSpec, TopicSpec } from './define.js';
 
 /**
@@ -27,6 +28,7 @@ export const methods = {
   ...pagerdutyMethods,
   ...runbookMethods,
   ...objectMethods,
+  ...catalogMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const topics = {

@@ -19,7 +19,7 @@ test.describe('an operator at the keyboard', () => {
     await expect(page.getByRole('button', { name: 'Open the command palette' })).toBeFocused();
     // Every view's link is in the tab order, in navigation order: Estate, then Daytwo.
     const links = nav.getByRole('link');
-    const order = [/^Overview/, /^Topology/, /^Metrics/, /^Alerts/, /^Sources/, /^Audit log/, /^Settings/, /^About/];
+    const order = [/^Overview/, /^Topology/, /^Metrics/, /^Alerts/, /^Service catalog/, /^Sources/, /^Incidents/, /^Audit log/, /^Settings/, /^About/];
     await expect(links).toHaveCount(order.length);
     for (const [i, name] of order.entries()) {
       await page.keyboard.press('Tab');
@@ -102,7 +102,7 @@ test.describe('an operator at the keyboard', () => {
     await page.keyboard.type('go to');
     const options = palette.getByRole('option');
     // One "Go to" per view ranks first; a looser match on another command's words comes after.
-    await expect(options).toHaveText([...Array<RegExp>(8).fill(/^Go to /), /^Show metrics for/, /^Show only failing and degraded/]);
+    await expect(options).toHaveText([...Array<RegExp>(10).fill(/^Go to /), /^Show metrics for/, /^Show only failing and degraded/]);
     await page.keyboard.press('ArrowUp');
     await expect(options.last()).toHaveAttribute('aria-selected', 'true');
     await page.keyboard.press('ArrowDown');

@@ -235,6 +235,25 @@ export const migrations: readonly string[] = [
   ) STRICT;
   CREATE INDEX runbook_runs_by_update ON runbook_runs (updated_at);
   `,
+  // 10: scorecards (catalog/scorecard-store.ts): the last scorecard of each service, shown with its
+  // age while its sources are offline, and one history row each time a service's level or
+  // failing rules changed, so a team sees its trend
+  `
+  CREATE TABLE scorecard_latest (
+    service      TEXT PRIMARY KEY,
+    evaluated_at INTEGER NOT NULL,
+    body         TEXT NOT NULL
+  ) STRICT;
+  CREATE TABLE scorecard_history (
+    service TEXT NOT NULL,
+    at      INTEGER NOT NULL,
+    level   TEXT,
+    passed  INTEGER NOT NULL,
+    failed  INTEGER NOT NULL,
+    failing TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX scorecard_history_by_service ON scorecard_history (service, at);
+  `,
 ];
 
 export const latestSchemaVersion = migrations.length;

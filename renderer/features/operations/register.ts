@@ -9,4 +9,4 @@
 export { OperationDialog } from './OperationDialog.js';
 export { EntityActions } from './EntityActions.js';
 export { operationCommands } from './operation-commands.js';
-export { startOperation, openPlan } from './operations-store.js';
+export { startOperation, openPlan, planOperation } from './operations-store.js';

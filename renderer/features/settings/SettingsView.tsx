@@ -4,6 +4,7 @@ import { Icon } from '../../app/icons.js';
 import { useSettingsStore } from './settings-store.js';
 import { ThemeChoice } from './ThemeChoice.js';
 import { ProductionPatterns } from './ProductionPatterns.js';
+import { CatalogFolders } from './CatalogFolders.js';
 
 export function SettingsView() {
   const { settings, loadError } = useSettingsStore(useShallow((s) => ({ settings: s.settings, loadError: s.loadError })));
@@ -41,6 +42,10 @@ export function SettingsView() {
           <section className="panel" aria-label="Safety">
             <h2>Safety</h2>
             <ProductionPatterns saved={settings.productionPatterns} />
+          </section>
+          <section className="panel" aria-label="Service catalog">
+            <h2>Service catalog</h2>
+            <CatalogFolders saved={settings.catalogDirs} />
           </section>
         </>
       ) : loadError ? null : (

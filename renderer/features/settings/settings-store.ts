@@ -35,6 +35,7 @@ const describe: Record<SettingKey, string> = {
   productionPatterns: 'Saving production patterns',
   disabledSources: 'Switching sources on or off',
   eventRetentionDays: 'Changing how long event history is kept',
+  catalogDirs: 'Saving catalog folders',
 };
 
 /**

@@ -100,6 +100,27 @@ describe('a cluster’s objects as entities and relations', () => {
     expect(sink.entity('k8s:shop-prod/shop/Pod/cart-7d9f-c')!.health).toBe('degraded');
   });
 
+  it('keeps what a pod template promises for scorecards: the first container lacking each probe, request and limit, and every image', () => {
+    const { list, sink } = estate();
+    const base = deployment('web', 2, 2);
+    const containers = [
+      { name: 'app', image: 'web:1.2', readinessProbe: { httpGet: { path: '/healthz', port: 8080 } }, resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '128Mi' } } },
+      { name: 'sidecar', image: 'envoy' },
+    ];
+    list('Deployment', [{ ...base, spec: { ...base.spec, template: { ...base.spec.template, spec: { containers } } } }]);
+    const status = sink.entity('k8s:shop-prod/shop/Deployment/web')!.status;
+    expect(status).toMatchObject({
+      withoutReadiness: 'sidecar',
+      withoutLiveness: 'app',
+      withoutCpuRequest: 'sidecar',
+      withoutMemoryRequest: 'sidecar',
+      withoutMemoryLimit: 'sidecar',
+      images: 'web:1.2,envoy',
+    });
+    list('Deployment', [deployment('web', 2, 2)]);
+    expect(sink.entity('k8s:shop-prod/shop/Deployment/web')!.status).toMatchObject({ withoutReadiness: 'c', withoutMemoryLimit: 'c', images: 'web:1.2' });
+  });
+
   it('relates pods to their owner and node, replica sets to deployments, services to what they select, ingresses to services', () => {
     const { list, sink } = estate();
     list('Deployment', [deployment('cart', 1, 1)]);

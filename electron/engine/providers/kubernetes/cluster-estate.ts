@@ -17,6 +17,7 @@ import type {
   PodRecord,
   ServiceRecord,
   WorkloadRecord,
+  TemplateFacts,
 } from './records.js';
 import { selectorMatches, serviceSelectorMatches } from '../../../../shared/estate/label-selector.js';
 import type { ProblemPods, Verdict } from './health.js';
@@ -467,6 +468,8 @@ export class ClusterEstate {
         image: w.image || null,
         revision: w.annotations['deployment.kubernetes.io/revision'] ?? null,
         failingPods: problems.count,
+        // ReplicaSets inherit the Deployment's template: the scorecard reads it on the owner only.
+        ...(w.kind === 'ReplicaSet' ? {} : templateStatus(w.template)),
       }),
       relations: owner ? [relation('owns', parentId, this.entityIdOf(w), this.sourceId)] : [],
     };
@@ -705,4 +708,16 @@ export function clusterLocation(hints: ClusterHints, nodes: readonly NodeRecord[
         : cloudId(cloud)
     : null;
   return { cloud, account, region, parentId };
+}
+
+/** Template facts as entity status (scalars only); '' means every container has it. */
+function templateStatus(t: TemplateFacts): Entity['status'] {
+  return {
+    withoutReadiness: t.withoutReadiness,
+    withoutLiveness: t.withoutLiveness,
+    withoutCpuRequest: t.withoutCpuRequest,
+    withoutMemoryRequest: t.withoutMemoryRequest,
+    withoutMemoryLimit: t.withoutMemoryLimit,
+    images: t.images,
+  };
 }

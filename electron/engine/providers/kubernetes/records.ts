@@ -71,6 +71,21 @@ export interface WorkloadRecord extends RecordBase {
   conditions: Condition[];
   templateLabels: Record<string, string>;
   image: string;
+  /** What the pod template promises, for scorecards: kept as a few words, not the template. */
+  template: TemplateFacts;
+}
+
+/**
+ * Per pod template, the first container (by name) that lacks each thing a production-readiness
+ * scorecard asks for, or '' when every container has it; and every image, comma-joined.
+ */
+export interface TemplateFacts {
+  withoutReadiness: string;
+  withoutLiveness: string;
+  withoutCpuRequest: string;
+  withoutMemoryRequest: string;
+  withoutMemoryLimit: string;
+  images: string;
 }
 
 export interface ServiceRecord extends RecordBase {
@@ -222,6 +237,20 @@ function base(raw: Json): RecordBase {
   };
 }
 
+function templateFacts(podSpec: Json): TemplateFacts {
+  const containers = arr(podSpec.containers).map(obj);
+  const lacking = (has: (c: Json) => boolean) => str(containers.find((c) => !has(c))?.name);
+  const resources = (c: Json, part: 'requests' | 'limits', key: string) => str(obj(obj(c.resources)[part])[key]) !== '' || typeof obj(obj(c.resources)[part])[key] === 'number';
+  return {
+    withoutReadiness: lacking((c) => c.readinessProbe !== undefined && c.readinessProbe !== null),
+    withoutLiveness: lacking((c) => c.livenessProbe !== undefined && c.livenessProbe !== null),
+    withoutCpuRequest: lacking((c) => resources(c, 'requests', 'cpu')),
+    withoutMemoryRequest: lacking((c) => resources(c, 'requests', 'memory')),
+    withoutMemoryLimit: lacking((c) => resources(c, 'limits', 'memory')),
+    images: containers.map((c) => str(c.image)).join(',').slice(0, 1000),
+  };
+}
+
 function firstImage(podSpec: Json): string {
   return str(obj(arr(podSpec.containers)[0]).image);
 }
@@ -308,6 +337,7 @@ function workload(kind: WorkloadRecord['kind'], raw: Json, b: RecordBase): Workl
     conditions: conditions(status.conditions),
     templateLabels: kind === 'ReplicaSet' ? {} : stringMap(obj(template.metadata).labels),
     image: firstImage(templateSpec),
+    template: templateFacts(templateSpec),
   };
   if (kind === 'DaemonSet') {
     return {

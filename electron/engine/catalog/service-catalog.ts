@@ -1,0 +1,187 @@
+import type { CatalogMismatch, CatalogService, FileProblem, HistoryEntry, Scorecard, Team } from '../../../shared/api/catalog.js';
+import type { RunbookSummary } from '../../../shared/api/runbooks.js';
+import type { Source } from '../../../shared/api/sources.js';
+import { ApiError } from '../../../shared/api/errors.js';
+import type { EstateReader } from '../state/estate-reader.js';
+import type { StoreDatabase } from '../store/database.js';
+import { readCatalogInfo } from './catalog-info.js';
+import type { CatalogInfo } from './catalog-info.js';
+import { assembleCatalog } from './services.js';
+import type { AssembledCatalog } from './services.js';
+import { evaluateService } from './scorecard-checks.js';
+import type { CheckContext } from './scorecard-checks.js';
+import { loadRules } from './scorecard-rules.js';
+import type { RuleSet } from './scorecard-rules.js';
+import { ScorecardStore } from './scorecard-store.js';
+
+export interface ServiceCatalogOptions {
+  db: StoreDatabase;
+  estate: EstateReader;
+  /** Called with a listener on every estate change frame; returns the unsubscribe. */
+  onEstateChange: (listener: () => void) => () => void;
+  /** Called with a listener whenever a source changes state (a live source going offline makes its cards stale). */
+  onSourcesChange: (listener: () => void) => () => void;
+  sources: () => readonly Source[];
+  runbooks: () => readonly RunbookSummary[];
+  kubeEvents: CheckContext['kubeEvents'];
+  isProduction: (context: string) => boolean;
+  catalogDirs: readonly string[];
+  /** The rules file in force; the bundled default when the user names none. */
+  rulesFile: string;
+  /** The bundled rules, used when the user's file is refused (its problems are still reported). */
+  bundledRulesFile: string;
+  /** How long estate changes settle before the scorecards are evaluated again; a change shows after about this. */
+  settleMs?: number;
+  now?: () => number;
+  log?: (message: string, error?: unknown) => void;
+}
+
+/**
+ * The catalog and its scorecards, kept current from the estate: every change frame marks the
+ * catalog dirty and, after a short settle, services are assembled again and every service whose
+ * sources are live is evaluated; the rest keep the scorecard from the cache, marked stale, with
+ * the time it was evaluated. Cards and their history are saved in one transaction per pass.
+ */
+export class ServiceCatalog {
+  private readonly store: ScorecardStore;
+  private readonly cards: Map<string, Scorecard>;
+  private catalogInfo: CatalogInfo = { components: [], groups: new Map(), problems: [] };
+  private assembled: AssembledCatalog = { services: [], mismatches: [], serviceOf: new Map() };
+  private rules: RuleSet;
+  private rulesProblems: FileProblem[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private unsubscribe: (() => void)[] = [];
+  private asOf = 0;
+  private closed = false;
+  private readonly now: () => number;
+
+  constructor(private readonly options: ServiceCatalogOptions) {
+    this.now = options.now ?? Date.now;
+    this.store = new ScorecardStore(options.db);
+    this.cards = this.store.latest();
+    for (const [id, card] of this.cards) this.cards.set(id, { ...card, stale: true });
+    const loaded = loadRules(options.rulesFile);
+    if (loaded.ok) this.rules = loaded.rules;
+    else {
+      this.rulesProblems = loaded.problems;
+      options.log?.(`The scorecard rules file ${options.rulesFile} was refused; using the bundled rules.`);
+      const bundled = loadRules(options.bundledRulesFile);
+      if (!bundled.ok) throw new Error(`The bundled scorecard rules are invalid: ${bundled.problems.map((p) => `${p.file}:${p.line} ${p.message}`).join('; ')}`);
+      this.rules = bundled.rules;
+    }
+  }
+
+  /** Reads the catalog folders, evaluates once, and follows the estate from then on. */
+  async start(): Promise<void> {
+    this.catalogInfo = await readCatalogInfo(this.options.catalogDirs);
+    if (this.closed) return;
+    this.refresh();
+    this.unsubscribe = [this.options.onEstateChange(() => this.schedule()), this.options.onSourcesChange(() => this.schedule())];
+  }
+
+  /** The folders changed (settings): read them again and re-evaluate. */
+  async setCatalogDirs(dirs: readonly string[]): Promise<void> {
+    this.catalogInfo = await readCatalogInfo(dirs);
+    if (!this.closed) this.refresh();
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const stop of this.unsubscribe) stop();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      try {
+        this.refresh();
+      } catch (error) {
+        // The estate is live data from many sources: one odd object must not stop the scorecards.
+        this.options.log?.('Evaluating scorecards failed', error);
+      }
+    }, this.options.settleMs ?? 300);
+  }
+
+  /** Assembles the catalog and evaluates every service whose sources are live. */
+  refresh(): void {
+    const now = this.now();
+    this.assembled = assembleCatalog(this.options.estate, this.catalogInfo, this.options.isProduction);
+    const live = new Set(this.options.sources().filter((s) => s.state === 'live').map((s) => s.id));
+    const fresh: Scorecard[] = [];
+    for (const service of this.assembled.services) {
+      const sourcesLive = service.workloads.some((w) => live.has(this.options.estate.get(w.id)?.sourceId ?? ''));
+      if (!sourcesLive && this.cards.has(service.id)) {
+        const cached = this.cards.get(service.id) as Scorecard;
+        this.cards.set(service.id, { ...cached, stale: true });
+        continue;
+      }
+      const card = { ...evaluateService(service, this.rules, this.context(now)), stale: !sourcesLive };
+      this.cards.set(service.id, card);
+      if (sourcesLive) fresh.push(card);
+    }
+    if (fresh.length > 0) this.store.save(fresh);
+    this.asOf = now;
+  }
+
+  private context(now: number): CheckContext {
+    return { reader: this.options.estate, runbooks: this.options.runbooks, kubeEvents: this.options.kubeEvents, now };
+  }
+
+  list(): {
+    services: (CatalogService & { level: string | null; failing: string[] })[];
+    mismatches: CatalogMismatch[];
+    problems: FileProblem[];
+    levels: string[];
+    asOf: number;
+    stale: boolean;
+  } {
+    const services = this.assembled.services.map((s) => {
+      const card = this.cards.get(s.id);
+      return { ...s, level: card?.level ?? null, failing: card ? card.results.filter((r) => r.status === 'fail').map((r) => r.ruleId) : [] };
+    });
+    const stale = services.some((s) => this.cards.get(s.id)?.stale ?? false);
+    const oldest = Math.min(this.asOf || this.now(), ...[...this.cards.values()].map((c) => c.evaluatedAt));
+    return { services, mismatches: this.assembled.mismatches, problems: [...this.rulesProblems, ...this.catalogInfo.problems], levels: this.rules.levels, asOf: stale ? oldest : this.asOf, stale };
+  }
+
+  get(id: string): { service: CatalogService; scorecard: Scorecard | null } {
+    const service = this.assembled.services.find((s) => s.id === id);
+    if (!service) throw new ApiError('not_found', `There is no service "${id}" in the catalog.`);
+    return { service, scorecard: this.cards.get(id) ?? null };
+  }
+
+  teams(): Team[] {
+    const byTeam = new Map<string, Team>();
+    for (const service of this.assembled.services) {
+      const name = service.team ?? service.owner ?? '(no owner)';
+      const team = byTeam.get(name) ?? { name, services: [], levels: {}, failingRules: 0 };
+      const card = this.cards.get(service.id);
+      const level = card?.level ?? 'none';
+      team.services.push(service.id);
+      team.levels[level] = (team.levels[level] ?? 0) + 1;
+      team.failingRules += card ? card.results.filter((r) => r.status === 'fail').length : 0;
+      byTeam.set(name, team);
+    }
+    return [...byTeam.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  rulesInForce(): { rules: RuleSet['rules']; levels: string[]; file: string; problems: FileProblem[] } {
+    return { rules: this.rules.rules, levels: this.rules.levels, file: this.rules.file, problems: this.rulesProblems };
+  }
+
+  /** Evaluates now, from the estate as it is: one service, or all. */
+  evaluate(serviceId?: string): { scorecards: Scorecard[]; asOf: number } {
+    this.refresh();
+    if (serviceId === undefined) return { scorecards: [...this.cards.values()].filter((c) => this.assembled.services.some((s) => s.id === c.service)), asOf: this.asOf };
+    const card = this.cards.get(serviceId);
+    if (!card) throw new ApiError('not_found', `There is no service "${serviceId}" in the catalog.`);
+    return { scorecards: [card], asOf: this.asOf };
+  }
+
+  history(serviceId: string, limit: number): HistoryEntry[] {
+    return this.store.history(serviceId, limit);
+  }
+}
