@@ -30,6 +30,7 @@ import { RunbookLibrary } from './runbooks/runbook-library.js';
 import { RunService } from './runbooks/run-service.js';
 import { KubeApprovals } from './runbooks/approval.js';
 import { runbookHandlers, runTopicHandlers } from './runbooks/handlers.js';
+import { ScreenLinks } from './screens/screen-links.js';
 
 export interface EngineOptions {
   mode: AppInfo['mode'];
@@ -78,6 +79,8 @@ export interface Engine {
   readonly incidents: IncidentService;
   /** Runbooks from every folder, and their runs (runbooks/). */
   readonly runbooks: RunbookLibrary;
+  /** Screen links for wall displays; host mode authenticates their tokens here (screens/). */
+  readonly screens: ScreenLinks;
   readonly runs: RunService;
   readonly info: AppInfo;
   close(): Promise<void>;
@@ -182,6 +185,8 @@ export function createEngine(options: EngineOptions): Engine {
     startedAt: Date.now(),
   };
 
+  const screens = new ScreenLinks(incidentDb);
+
   const router = createRouter({
     readOnly: options.readOnly,
     log,
@@ -194,6 +199,9 @@ export function createEngine(options: EngineOptions): Engine {
         if (!running || !sources.get(id)) throw new ApiError('not_found', `There is no source "${id}".`);
         return { source: await running.setEnabled(id, enabled) };
       },
+      'screens.create': (params) => screens.create(params as Parameters<ScreenLinks['create']>[0]),
+      'screens.list': () => ({ screens: screens.list() }),
+      'screens.revoke': ({ id }) => ({ screen: screens.revoke(id) }),
       'estate.snapshot': () => estate.snapshot(),
       'estate.entity': ({ id }) => {
         const detail = estate.detail(id);
@@ -247,12 +255,14 @@ export function createEngine(options: EngineOptions): Engine {
     incidents,
     runbooks,
     runs,
+    screens,
     info,
     async close() {
       await metrics.close();
       await operations.close();
       await running?.stop();
       estate.close();
+      screens.close();
       incidentDb.close();
       db.close();
     },

@@ -18,6 +18,7 @@ import { OperationDialog, operationCommands } from '../features/operations/regis
 import { estateIndex } from '../features/estate/store.js';
 import { metricsCommands } from '../features/metrics/register.js';
 import { DeclareDialog, incidentCommands } from '../features/incidents/register.js';
+import { wallboardViewId } from '../features/wallboard/register.js';
 
 export function App() {
   useThemeOnDocument();
@@ -37,6 +38,9 @@ export function App() {
     if (target) target.focus();
     else mainRef.current?.querySelector<HTMLElement>('h1')?.focus({ preventScroll: true });
   }, [view, moved, route]);
+
+  // The wallboard stands alone on its display: no navigation, no palette, nothing to click.
+  if (view?.id === wallboardViewId) return <view.Component key={view.id} rest={route.rest} />;
 
   return (
     <div className="app">

@@ -7,6 +7,7 @@ import { auditMethods } from './audit.js';
 import { metricsMethods } from './metrics.js';
 import { incidentMethods, incidentTopics } from './incidents.js';
 import { runbookMethods, runbookTopics } from './runbooks.js';
+import { screenMethods } from './screens.js';
 import type { MethodSpec, TopicSpec } from './define.js';
 
 /**
@@ -22,6 +23,7 @@ export const methods = {
   ...metricsMethods,
   ...incidentMethods,
   ...runbookMethods,
+  ...screenMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const topics = {

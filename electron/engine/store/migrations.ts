@@ -175,6 +175,15 @@ export const migrations: readonly string[] = [
   ) STRICT;
   CREATE INDEX runbook_runs_by_update ON runbook_runs (updated_at);
   `,
+  // 8: screen links (screens/screen-links.ts): the token is stored only as its SHA-256, so the
+  // database never holds a credential a wall display could be impersonated with
+  `
+  CREATE TABLE screen_links (
+    id         TEXT PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    body       TEXT NOT NULL
+  ) STRICT;
+  `,
 ];
 
 export const latestSchemaVersion = migrations.length;
