@@ -76,18 +76,31 @@ export function startWallboard(options: WallboardOptions): () => void {
   let timelineTotal = 0;
   let timelineFor: string | null = null;
 
-  const every = (ms: number, task: () => Promise<void>) => {
+  const every = (ms: number, task: () => Promise<void>): (() => void) => {
     let busy = false;
+    let again = false;
     const run = () => {
-      // A slow answer is never overtaken by the next poll, so the engine is not piled on.
-      if (busy || stopped) return;
+      if (stopped) return;
+      // A slow answer is never overtaken by the next poll, so the engine is not piled on; a
+      // request made meanwhile runs once the answer is in.
+      if (busy) {
+        again = true;
+        return;
+      }
       busy = true;
       task()
         .catch((error: unknown) => useWallboardStore.setState({ problem: errorMessage(error) }))
-        .finally(() => (busy = false));
+        .finally(() => {
+          busy = false;
+          if (again) {
+            again = false;
+            run();
+          }
+        });
     };
     run();
     timers.push(setInterval(run, ms));
+    return run;
   };
 
   const chooseFocus = (incidents: Incident[], current: string | null): string | null => {
@@ -102,7 +115,7 @@ export function startWallboard(options: WallboardOptions): () => void {
     useWallboardStore.setState((s) => ({ incidents: open, incidentsAt: Date.now(), focusId: chooseFocus(open, s.focusId), problem: null }));
   });
 
-  every(cadence.timeline, async () => {
+  const refreshTimeline = every(cadence.timeline, async () => {
     const id = useWallboardStore.getState().focusId;
     if (id === null) return;
     if (id !== timelineFor) {
@@ -138,6 +151,17 @@ export function startWallboard(options: WallboardOptions): () => void {
     useWallboardStore.setState({ signals: await signalsFor(incident), signalsAt: Date.now() });
   });
 
+  // A note or a change announces its incident: fetch the timeline's tail at once rather than at
+  // the next poll, so what the room writes is on the wall in well under a second.
+  const unsubscribe = api().subscribe(
+    'incidents.subscribe',
+    {},
+    ({ incident }) => {
+      if (incident.id === useWallboardStore.getState().focusId) refreshTimeline();
+    },
+    () => {},
+  );
+
   if (options.follow === null && options.rotateMs > 0) {
     timers.push(
       setInterval(() => {
@@ -153,6 +177,7 @@ export function startWallboard(options: WallboardOptions): () => void {
 
   return () => {
     stopped = true;
+    unsubscribe();
     for (const timer of timers) clearInterval(timer);
   };
 }
