@@ -81,7 +81,7 @@ try {
     await cdp.send('HeapProfiler.collectGarbage');
     const { metrics } = await cdp.send('Performance.getMetrics');
     const get = (name) => metrics.find((m) => m.name === name)?.value ?? NaN;
-    const domNodes = await page.evaluate(() => document.getElementsByTagName('*').length);
+    const domNodes = await page.evaluate(() => globalThis.document.getElementsByTagName('*').length);
     return { heapMB: get('JSHeapUsedSize') / 1024 / 1024, domNodes, listeners: get('JSEventListeners') };
   };
 
@@ -104,7 +104,7 @@ try {
     }
     const text = `soak note ${++n}`;
     const { note } = await call('incidents.note', { incidentId: incident.id, text });
-    await page.waitForFunction((t) => document.querySelector('[data-testid="wb-timeline"]')?.textContent?.includes(t), text, { polling: 'raf', timeout: 30_000 });
+    await page.waitForFunction((t) => globalThis.document.querySelector('[data-testid="wb-timeline"]')?.textContent?.includes(t), text, { polling: 'raf', timeout: 30_000 });
     latencies.push(Date.now() - note.recordedAt);
     await new Promise((r) => setTimeout(r, everyMs));
   }
