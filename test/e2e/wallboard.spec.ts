@@ -130,6 +130,10 @@ for (const size of [
       await expect(page.getByTestId('wb-timeline')).toContainText(note);
       console.log(`wallboard ${size.width}×${size.height} ${scheme}: note drawn ${Date.now() - recorded} ms after it was recorded`);
 
+      // The impacted deployment's golden signals, with the incident window shaded.
+      await expect(page.getByTestId('wb-signals').locator('figure').first()).toBeVisible({ timeout: 20_000 });
+      await expect(page.getByTestId('wb-signals').locator('rect.wb-window').first()).toBeAttached();
+
       // Nothing to click: no button, link or field anywhere on the board.
       expect(await board.locator('button, a[href], input, select, textarea').count()).toBe(0);
       await saveScreenshot(page, `wallboard-${size.width}x${size.height}-${scheme}`);

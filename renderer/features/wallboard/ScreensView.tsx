@@ -20,6 +20,8 @@ export function ScreensView() {
   const linkKind = useEngineStore((s) => s.linkKind);
   const readOnly = useEngineStore((s) => s.info?.readOnly ?? false);
   const now = useTickingNow(true, 30_000);
+  // Only the desktop preload offers it: a full-screen wallboard window with a read-only channel.
+  const present = window.daytwo?.present;
   useEffect(() => {
     void loadScreens();
   }, []);
@@ -43,6 +45,14 @@ export function ScreensView() {
           <button type="button" className="button" onClick={() => navigate('wallboard', 'rotate', '30')}>
             Rotate open incidents every 30 s
           </button>
+          {present ? (
+            <>
+              {' '}
+              <button type="button" className="button" onClick={present}>
+                Present on another display
+              </button>
+            </>
+          ) : null}
         </p>
       </section>
       {problem ? (

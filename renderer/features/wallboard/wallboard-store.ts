@@ -109,10 +109,14 @@ export function startWallboard(options: WallboardOptions): () => void {
     return incidents[0]?.id ?? null;
   };
 
+  // What depends on the incident shown is fetched again the moment it changes, not at its next poll.
+  const focusChanged: (() => void)[] = [];
   every(cadence.incidents, async () => {
     const { incidents } = await api().call('incidents.list', { status: [...openStatuses], limit: 50 });
-    const open = incidents.filter((i) => i.kind === 'real' || i.kind === 'drill').sort(byUrgency);
+    const open = [...incidents].sort(byUrgency);
+    const before = useWallboardStore.getState().focusId;
     useWallboardStore.setState((s) => ({ incidents: open, incidentsAt: Date.now(), focusId: chooseFocus(open, s.focusId), problem: null }));
+    if (useWallboardStore.getState().focusId !== before) for (const refresh of focusChanged) refresh();
   });
 
   const refreshTimeline = every(cadence.timeline, async () => {
@@ -141,7 +145,7 @@ export function startWallboard(options: WallboardOptions): () => void {
     useWallboardStore.setState({ alerts: alerts.filter((a) => a.state === 'firing'), alertsAt: Date.now() });
   });
 
-  every(cadence.signals, async () => {
+  const refreshSignals = every(cadence.signals, async () => {
     const { incidents, focusId } = useWallboardStore.getState();
     const incident = incidents.find((i) => i.id === focusId);
     if (!incident) {
@@ -150,6 +154,8 @@ export function startWallboard(options: WallboardOptions): () => void {
     }
     useWallboardStore.setState({ signals: await signalsFor(incident), signalsAt: Date.now() });
   });
+
+  focusChanged.push(refreshTimeline, refreshSignals);
 
   // A note or a change announces its incident: fetch the timeline's tail at once rather than at
   // the next poll, so what the room writes is on the wall in well under a second.
@@ -170,7 +176,9 @@ export function startWallboard(options: WallboardOptions): () => void {
           incidents.map((i) => i.id),
           focusId,
         );
-        if (next !== focusId) useWallboardStore.setState({ focusId: next, timeline: [], timelineAt: null, signals: [], signalsAt: null });
+        if (next === focusId) return;
+        useWallboardStore.setState({ focusId: next, timeline: [], timelineAt: null, signals: [], signalsAt: null });
+        for (const refresh of focusChanged) refresh();
       }, options.rotateMs),
     );
   }
