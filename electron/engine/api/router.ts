@@ -3,7 +3,7 @@ import { isMethodName, isTopicName, methods, topics } from '../../../shared/api/
 import type { MethodName, Params, Result, TopicMessage, TopicName, TopicParams } from '../../../shared/api/contract.js';
 import type { CallOutcome } from '../../../shared/api/transport.js';
 import type { ScreenGrant } from '../screens/screen-links.js';
-import { admitScreenCall, admitScreenTopic, redactForScreen, redactTopicMessage } from '../screens/screen-scope.js';
+import { admitScreenCall, admitScreenMethod, admitScreenTopic, redactForScreen, redactTopicMessage } from '../screens/screen-scope.js';
 
 /** Who is calling; decided by the transport, never by the caller's own claims. */
 export interface Caller {
@@ -54,6 +54,7 @@ export function createRouter(options: RouterOptions): Router {
     if (caller.screen && spec.mutates) {
       throw new ApiError('forbidden', `${method} changes things, and a screen link may only read.`);
     }
+    if (caller.screen) admitScreenMethod(method);
     if (spec.mutates && readOnly) {
       throw new ApiError('forbidden', `${method} changes things, and this Daytwo was started read-only.`);
     }

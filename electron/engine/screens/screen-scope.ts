@@ -12,12 +12,17 @@ import type { ScreenGrant } from './screen-links.js';
  * (they carry what the operator typed and what the cluster answered).
  */
 export function admitScreenCall(method: MethodName, params: unknown, grant: ScreenGrant): void {
-  if (!screenQueries.has(method)) {
-    throw new ApiError('forbidden', `${method} is not open to a screen link: a wall display may only read what the wallboard shows.`);
-  }
+  admitScreenMethod(method);
   if (grant.incidentId !== null && (method === 'incidents.get' || method === 'incidents.timeline')) {
     const id = (params as { id?: unknown }).id;
     if (id !== grant.incidentId) throw pinned(grant);
+  }
+}
+
+/** Before the parameters are even validated, so a screen learns nothing of a closed method. */
+export function admitScreenMethod(method: MethodName): void {
+  if (!screenQueries.has(method)) {
+    throw new ApiError('forbidden', `${method} is not open to a screen link: a wall display may only read what the wallboard shows.`);
   }
 }
 
