@@ -188,7 +188,7 @@ function SignalsPanel({ now, detected }: { now: number; detected: number }) {
   const signals = useWallboardStore((s) => s.signals);
   const signalsAt = useWallboardStore((s) => s.signalsAt);
   return (
-    <Panel title="Golden signals" at={signalsAt} cadenceMs={cadence.signals} now={now} testId="wb-signals">
+    <Panel title="Golden signals" at={signalsAt} cadenceMs={cadence.signals} now={now} testId="wb-signals" grow>
       {signals.length === 0 ? (
         <p className="wb-muted">No signals for the impacted services.</p>
       ) : (
