@@ -9,7 +9,7 @@ import type { EngineHost } from './desktop/engine-host.js';
 import { trustedBridgeSender } from './desktop/policy.js';
 import { loadVaultKey, safeStorageSealer } from './desktop/safe-storage-sealer.js';
 import { hardenSession, hardenWebContents } from './desktop/security.js';
-import { createMainWindow } from './desktop/windows.js';
+import { createMainWindow, createWallWindow } from './desktop/windows.js';
 
 /**
  * The desktop entry, kept thin: lifecycle, one window, and brokering each page a port to the
@@ -33,6 +33,8 @@ if (!app.requestSingleInstanceLock()) {
 
 async function run(): Promise<void> {
   let window: BrowserWindow | null = null;
+  // The wallboard window, whose page gets a read-only port (engine-host.ts, `wall`).
+  let wall: BrowserWindow | null = null;
   let engine: EngineHost | null = null;
   let crashes: number[] = [];
   const appRoot = app.getAppPath();
@@ -96,7 +98,8 @@ async function run(): Promise<void> {
     });
   const connect = (frame: WebFrameMain | null) => {
     if (engine && frame && trustedBridgeSender({ url: frame.url, isMainFrame: frame.parent === null })) {
-      engine.connect(frame);
+      const isWall = wall !== null && !wall.isDestroyed() && wall.webContents.mainFrame === frame;
+      engine.connect(frame, { wall: isWall });
     }
   };
   engine = startEngine();
@@ -106,6 +109,21 @@ async function run(): Promise<void> {
   ipcMain.on(bridgeChannels.connect, (event) => {
     if (!BrowserWindow.fromWebContents(event.sender)) return; // not one of our windows
     connect(event.senderFrame);
+  });
+
+  // "Present on another display", from the operator's window only; one wallboard window at a time.
+  ipcMain.on(bridgeChannels.present, (event) => {
+    if (!window || event.sender !== window.webContents) return;
+    if (wall && !wall.isDestroyed()) {
+      wall.focus();
+      return;
+    }
+    const paths = { preload: path.join(appRoot, 'out', 'preload', 'electron', 'preload.js'), userData };
+    const created = createWallWindow(paths, app.isPackaged);
+    created.on('closed', () => {
+      if (wall === created) wall = null;
+    });
+    wall = created;
   });
 
   window = openWindow();

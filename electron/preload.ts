@@ -17,6 +17,7 @@ import type { CallOutcome } from '../shared/api/transport.js';
 // test/unit/desktop/preload.test.ts keeps the two equal.
 const connectChannel = 'daytwo:connect';
 const enginePortChannel = 'daytwo:engine-port';
+const presentChannel = 'daytwo:present';
 
 /** The DOM MessagePort as this file uses it (the project's types carry no DOM lib). */
 interface EnginePort {
@@ -112,6 +113,13 @@ const daytwo: DaytwoBridge = {
       if (subscriptions.delete(id)) send({ type: 'unsubscribe', id });
     };
   },
+  // Nothing from the page crosses: main decides the display and what the window shows.
+  present: () => tellMain(presentChannel),
 };
+
+/** The page reaches main only on channels this file names, and never with arguments. */
+function tellMain(channel: typeof presentChannel): void {
+  ipcRenderer.send(channel);
+}
 
 contextBridge.exposeInMainWorld('daytwo', daytwo);

@@ -13,8 +13,11 @@ export interface EngineHostOptions {
 }
 
 export interface EngineHost {
-  /** Gives one page its own MessagePort to the engine; main is no longer in the data path. */
-  connect(frame: WebFrameMain): void;
+  /**
+   * Gives one page its own MessagePort to the engine; main is no longer in the data path. A
+   * wallboard window's port is read-only and redacted in the engine, like a screen link.
+   */
+  connect(frame: WebFrameMain, options?: { wall: boolean }): void;
   stop(): Promise<void>;
 }
 
@@ -39,7 +42,7 @@ export function startEngineProcess(options: EngineHostOptions): EngineHost {
   child.postMessage(options.start);
 
   return {
-    connect(frame) {
+    connect(frame, how) {
       const { port1, port2 } = new MessageChannelMain();
       try {
         frame.postMessage(bridgeChannels.enginePort, null, [port2]);
@@ -49,7 +52,7 @@ export function startEngineProcess(options: EngineHostOptions): EngineHost {
         options.log(`could not hand a page its engine port: ${String(error)}`);
         return;
       }
-      child.postMessage({ type: 'connect' }, [port1]);
+      child.postMessage({ type: 'connect', wall: how?.wall === true }, [port1]);
     },
     async stop() {
       stopping = true;

@@ -43,6 +43,7 @@ import { objectHandlers } from './objects/handlers.js';
 import { ServiceCatalog } from './catalog/service-catalog.js';
 import { catalogHandlers } from './catalog/handlers.js';
 import { isProductionContext } from '../../shared/settings/production-patterns.js';
+import { ScreenLinks } from './screens/screen-links.js';
 
 export interface EngineOptions {
   /** How often estate.snapshot's result is checked against the contract (every Nth call; default 20). */
@@ -109,6 +110,8 @@ export interface Engine {
   readonly pagerduty: PagerDutySources;
   /** Runbooks from every folder, and their runs (runbooks/). */
   readonly runbooks: RunbookLibrary;
+  /** Screen links for wall displays; host mode authenticates their tokens here (screens/). */
+  readonly screens: ScreenLinks;
   readonly runs: RunService;
   /** Services, owners and scorecards from live state (catalog/). */
   readonly catalog: ServiceCatalog;
@@ -245,6 +248,8 @@ export function createEngine(options: EngineOptions): Engine {
     startedAt: Date.now(),
   };
 
+  const screens = new ScreenLinks(incidentDb);
+
   const router = createRouter({
     readOnly: options.readOnly,
     log,
@@ -266,6 +271,9 @@ export function createEngine(options: EngineOptions): Engine {
         if (!running || !sources.get(id)) throw new ApiError('not_found', `There is no source "${id}".`);
         return { source: await running.setEnabled(id, enabled) };
       },
+      'screens.create': (params) => screens.create(params as Parameters<ScreenLinks['create']>[0]),
+      'screens.list': () => ({ screens: screens.list() }),
+      'screens.revoke': ({ id }) => ({ screen: screens.revoke(id) }),
       'estate.snapshot': () => estate.snapshot(),
       'estate.entity': ({ id }) => {
         const detail = estate.detail(id);
@@ -326,6 +334,7 @@ export function createEngine(options: EngineOptions): Engine {
     runbooks,
     runs,
     catalog,
+    screens,
     info,
     async close() {
       catalog.close();
@@ -334,6 +343,7 @@ export function createEngine(options: EngineOptions): Engine {
       await pagerduty.stop();
       await running?.stop();
       estate.close();
+      screens.close();
       incidentDb.close();
       db.close();
     },

@@ -8,6 +8,11 @@ import { chooseEstate } from './sources/default-estate.js';
 import type { EstateChoice } from './sources/default-estate.js';
 import type { PortReply } from '../../shared/api/bridge.js';
 import type { CallOutcome } from '../../shared/api/transport.js';
+import type { Caller } from './api/router.js';
+import type { ScreenGrant } from './screens/screen-links.js';
+
+/** The desktop's own wall window ("Present on another display"): a screen, not a link, so it never expires. */
+const desktopWall: ScreenGrant = { screenId: 'desktop-wall', incidentId: null };
 
 /**
  * The engine's own process on the desktop (Electron's utilityProcess), so a 20,000-pod parse
@@ -57,7 +62,8 @@ export type EngineStatusMessage = { type: 'ready' } | { type: 'failed'; message:
 
 const ControlMessage = z.discriminatedUnion('type', [
   StartMessage,
-  z.object({ type: z.literal('connect') }),
+  /** `wall`: the port of a wallboard window, read-only and redacted like a screen link. */
+  z.object({ type: z.literal('connect'), wall: z.boolean().optional() }),
   z.object({ type: z.literal('stop') }),
 ]);
 
@@ -143,7 +149,7 @@ export function serveEngine(parent: ParentPort, options: ServeOptions = {}): voi
       }
       case 'connect': {
         const port = event.ports[0];
-        if (port) attach(port);
+        if (port) attach(port, message.wall === true ? { transport: 'ipc', screen: desktopWall } : { transport: 'ipc' });
         return;
       }
       case 'stop': {
@@ -185,7 +191,7 @@ export function serveEngine(parent: ParentPort, options: ServeOptions = {}): voi
   }
 
   /** One port per window page; its subscriptions end when the page goes away. */
-  function attach(port: EnginePort): void {
+  function attach(port: EnginePort, caller: Caller): void {
     const subscriptions = new Map<string, () => void>();
     let open = true;
     const reply = (frame: PortReply) => {
@@ -209,7 +215,7 @@ export function serveEngine(parent: ParentPort, options: ServeOptions = {}): voi
       switch (frame.type) {
         case 'call': {
           const answer: Promise<CallOutcome> = engine
-            ? engine.router.call(frame.method, frame.params, { transport: 'ipc' })
+            ? engine.router.call(frame.method, frame.params, caller)
             : Promise.resolve({ ok: false, error: { code: 'unavailable', message: unavailable } });
           void answer.then((outcome) => reply({ type: 'result', id: frame.id, outcome }));
           return;
@@ -223,8 +229,11 @@ export function serveEngine(parent: ParentPort, options: ServeOptions = {}): voi
             reply({ type: 'error', id: frame.id, error: { code: 'conflict', message: `Subscription ${frame.id} is already open.` } });
             return;
           }
-          const opened = engine.router.subscribe(frame.topic, frame.params, (message) =>
-            reply({ type: 'message', id: frame.id, message }),
+          const opened = engine.router.subscribe(
+            frame.topic,
+            frame.params,
+            (message) => reply({ type: 'message', id: frame.id, message }),
+            caller,
           );
           if (opened.ok) subscriptions.set(frame.id, opened.close);
           else reply({ type: 'error', id: frame.id, error: opened.error.toBody() });

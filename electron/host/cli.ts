@@ -54,6 +54,7 @@ export async function runHost(argv: string[]): Promise<void> {
     router: engine.router,
     staticDir: rendererDir(),
     port: args.port,
+    screens: engine.screens,
     log: (line) => console.error(`[host] ${line}`),
   });
 

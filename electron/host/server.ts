@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { httpStatusFor } from '../../shared/api/errors.js';
 import type { ApiErrorBody } from '../../shared/api/errors.js';
 import type { ServerFrame } from '../../shared/api/transport.js';
-import type { Router } from '../engine/api/router.js';
+import type { Caller, Router } from '../engine/api/router.js';
+import type { ScreenGrant, ScreenLinks } from '../engine/screens/screen-links.js';
 import {
   bearerToken,
   contentSecurityPolicy,
@@ -27,6 +28,8 @@ export interface HostServerOptions {
   port: number;
   /** Fixed token for tests; random per launch otherwise. */
   token?: string;
+  /** Screen links: tokens for wall displays, read-only whatever mode the host runs in. */
+  screens?: Pick<ScreenLinks, 'authenticate' | 'onEnd'>;
   log?: (line: string) => void;
 }
 
@@ -62,6 +65,13 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
   const token = options.token ?? newToken();
   const { router } = options;
   let port = options.port;
+
+  /** The operator's token, or a live screen link's; undefined when neither. */
+  function callerFor(presented: string | undefined, transport: Caller['transport']): Caller | undefined {
+    if (tokenMatches(presented, token)) return { transport };
+    const grant: ScreenGrant | null | undefined = presented === undefined ? null : options.screens?.authenticate(presented);
+    return grant ? { transport, screen: grant } : undefined;
+  }
 
   const server = http.createServer((req, res) => {
     handleHttp(req, res).catch((error: unknown) => {
@@ -100,7 +110,8 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
   }
 
   async function handleApi(req: http.IncomingMessage, res: http.ServerResponse, method: string): Promise<void> {
-    if (!tokenMatches(bearerToken(req.headers), token)) {
+    const caller = callerFor(bearerToken(req.headers), 'http');
+    if (!caller) {
       sendError(res, { code: 'unauthorized', message: 'Missing or wrong token: use the URL Daytwo printed at start.' });
       return;
     }
@@ -127,7 +138,7 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
         return;
       }
     }
-    const outcome = await router.call(method, params, { transport: 'http' });
+    const outcome = await router.call(method, params, caller);
     if (outcome.ok) sendJson(res, 200, { result: outcome.result });
     else sendError(res, outcome.error);
   }
@@ -151,11 +162,31 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
       .split(',')
       .map((p) => p.trim());
     const fromProtocol = offered.find((p) => p.startsWith(wsTokenPrefix))?.slice(wsTokenPrefix.length);
-    if (!tokenMatches(fromProtocol ?? bearerToken(req.headers), token)) return refuse(401, 'Unauthorized');
-    sockets.handleUpgrade(req, socket, head, (ws) => serveSocket(ws));
+    const caller = callerFor(fromProtocol ?? bearerToken(req.headers), 'ws');
+    if (!caller) return refuse(401, 'Unauthorized');
+    sockets.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, caller));
   });
 
-  function serveSocket(ws: WebSocket): void {
+  // Open sockets of screen links, so revocation or expiry closes them at once.
+  const screenSockets = new Map<string, Set<WebSocket>>();
+  const stopWatchingScreens = options.screens?.onEnd((screenId) => {
+    for (const ws of screenSockets.get(screenId) ?? []) {
+      // 4401: the page reads it as "this link no longer works", not as a dropped connection.
+      ws.close(4401, 'screen link revoked or expired');
+      // A peer that does not answer the close handshake is cut off rather than left reading.
+      setTimeout(() => ws.terminate(), 500).unref();
+    }
+    screenSockets.delete(screenId);
+  });
+
+  function serveSocket(ws: WebSocket, caller: Caller): void {
+    if (caller.screen) {
+      const id = caller.screen.screenId;
+      const set = screenSockets.get(id) ?? new Set<WebSocket>();
+      set.add(ws);
+      screenSockets.set(id, set);
+      ws.on('close', () => screenSockets.get(id)?.delete(ws));
+    }
     const open = new Map<string, () => void>();
     const send = (frame: ServerFrame) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
@@ -193,7 +224,7 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
         send({ type: 'error', id: frame.id, error: { code: 'conflict', message: `Subscription id ${frame.id} is in use.` } });
         return;
       }
-      const opened = router.subscribe(frame.topic, frame.params, (message) => send({ type: 'message', id: frame.id, message }));
+      const opened = router.subscribe(frame.topic, frame.params, (message) => send({ type: 'message', id: frame.id, message }), caller);
       if (opened.ok) open.set(frame.id, opened.close);
       else send({ type: 'error', id: frame.id, error: opened.error.toBody() });
     }
@@ -217,6 +248,7 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
     token,
     url: `http://127.0.0.1:${port}/#token=${token}`,
     async close() {
+      stopWatchingScreens?.();
       for (const client of sockets.clients) client.terminate();
       sockets.close();
       server.closeAllConnections();

@@ -2,6 +2,7 @@ import type { Transport } from '../../shared/api/transport.js';
 import { takeHostToken } from './host-token.js';
 import { createHostTransport } from './host-transport.js';
 import type { EngineLink } from './link-state.js';
+import { isScreenToken } from '../features/wallboard/screen-token.js';
 
 function isTransport(value: unknown): value is Transport {
   return (
@@ -28,6 +29,11 @@ export function connectToEngine(win: Window): EngineLink | { problem: string } {
       problem:
         'This page needs the address Daytwo printed when it started ("Daytwo ready: http://127.0.0.1:…/#token=…"): the token in it is what lets the page talk to the engine.',
     };
+  }
+  if (isScreenToken(token)) {
+    // The fragment held only the token; the route a screen may take is the wallboard.
+    if (!win.location.hash.startsWith('#/wallboard')) win.history.replaceState(null, '', `${win.location.pathname}${win.location.search}#/wallboard`);
+    return Object.assign(createHostTransport({ origin: win.location.origin, token }), { screen: true });
   }
   return createHostTransport({ origin: win.location.origin, token });
 }

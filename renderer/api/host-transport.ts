@@ -68,10 +68,15 @@ export function createHostTransport(options: HostTransportOptions): EngineLink &
       for (const [id, sub] of subscriptions) send({ type: 'subscribe', id, topic: sub.topic, params: sub.params });
     };
     ws.onmessage = (event: MessageEvent) => receive(event.data);
-    ws.onclose = () => {
+    ws.onclose = (event?: { code: number }) => {
       if (socket !== ws) return;
       socket = null;
       if (closed) return;
+      // 4401 (electron/host/server.ts): a screen link revoked or expired; retrying cannot help.
+      if (event?.code === 4401) {
+        setState({ status: 'unauthorized', reason: 'This screen link was revoked or has expired. Ask the operator for a new one.' });
+        return;
+      }
       const lostAt = state.status === 'reconnecting' ? state.lostAt : now();
       if (!opened) {
         // The browser hides why an upgrade failed; one plain request tells a dead engine

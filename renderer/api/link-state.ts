@@ -14,6 +14,8 @@ export interface EngineLink {
   readonly kind: 'desktop' | 'host';
   readonly transport: Transport;
   readonly state: LinkState;
+  /** Opened with a screen link's token: the page shows the wallboard and nothing else. */
+  readonly screen?: boolean;
   onState(listener: LinkListener): () => void;
   /** Skip the remaining backoff and try now (a person pressed "Reconnect"). */
   reconnectNow(): void;

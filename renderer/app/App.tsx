@@ -19,6 +19,7 @@ import { estateIndex } from '../features/estate/store.js';
 import { metricsCommands } from '../features/metrics/register.js';
 import { DeclareDialog, incidentCommands } from '../features/incidents/register.js';
 import { catalogCommands, useCatalogStore } from '../features/catalog/register.js';
+import { wallboardViewId } from '../features/wallboard/register.js';
 
 export function App() {
   useThemeOnDocument();
@@ -38,6 +39,9 @@ export function App() {
     if (target) target.focus();
     else mainRef.current?.querySelector<HTMLElement>('h1')?.focus({ preventScroll: true });
   }, [view, moved, route]);
+
+  // The wallboard stands alone on its display: no navigation, no palette, nothing to click.
+  if (view?.id === wallboardViewId) return <view.Component key={view.id} rest={route.rest} />;
 
   return (
     <div className="app">

@@ -8,6 +8,7 @@ import { defaultViewId, findView } from './views.js';
 import { watchSources } from '../features/sources/sources-store.js';
 import { loadSettings } from '../features/settings/settings-store.js';
 import { startEstate } from '../features/estate/register.js';
+import { wallboardViewId } from '../features/wallboard/register.js';
 
 let engineLink: EngineLink | null = null;
 
@@ -26,7 +27,8 @@ export function startConsole(link: EngineLink): void {
     if (state.status === 'open' && wasDown) void refreshEngineFacts();
     wasDown = state.status !== 'open';
   });
-  startRouting((view) => findView(view) !== undefined, defaultViewId);
+  if (link.screen) startRouting((view) => view === wallboardViewId, wallboardViewId);
+  else startRouting((view) => findView(view) !== undefined, defaultViewId);
   startClock();
   watchSources();
   startEstate();

@@ -10,6 +10,7 @@ import { estateViews } from '../features/estate/register.js';
 import { incidentsViews } from '../features/incidents/register.js';
 import { runbooksViews } from '../features/runbooks/register.js';
 import { catalogViews } from '../features/catalog/register.js';
+import { wallboardViews } from '../features/wallboard/register.js';
 
 /**
  * Every main view, in navigation order. A later feature (estate overview, topology, entity
@@ -35,6 +36,7 @@ export const views: readonly ViewSpec[] = [
   ...catalogViews,
   ...incidentsViews,
   ...runbooksViews,
+  ...wallboardViews,
   ...auditViews,
   {
     id: 'sources',

@@ -5,7 +5,10 @@ import type { CallOutcome, ClientFrame, ServerFrame, Transport } from './transpo
  * The renderer wraps it with createClient(), exactly as it wraps the WebSocket transport in
  * host mode, so no feature code knows which one it runs on.
  */
-export type DaytwoBridge = Transport;
+export type DaytwoBridge = Transport & {
+  /** "Present on another display": opens the wallboard in its own full-screen window. */
+  present?: () => void;
+};
 
 declare global {
   interface Window {
@@ -27,4 +30,6 @@ export const bridgeChannels = {
   connect: 'daytwo:connect',
   /** main → preload: carries the port (event.ports[0]); sent again if the engine restarts. */
   enginePort: 'daytwo:engine-port',
+  /** preload → main: open the wallboard window on another display (no arguments: main chooses). */
+  present: 'daytwo:present',
 } as const;

@@ -11,6 +11,7 @@ import { runbookMethods, runbookTopics } from './runbooks.js';
 import { logTopics } from './logs.js';
 import { objectMethods } from './objects.js';
 import { catalogMethods } from './catalog.js';
+import { screenMethods } from './screens.js';
 import type { MethodSpec, TopicSpec } from './define.js';
 
 /**
@@ -29,6 +30,7 @@ export const methods = {
   ...runbookMethods,
   ...objectMethods,
   ...catalogMethods,
+  ...screenMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const topics = {

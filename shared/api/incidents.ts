@@ -104,6 +104,8 @@ export const TimelineItem = z.object({
   hidden: z.boolean(),
   /** For a note whose time was edited: the time it was first given. */
   originalOccurredAt: EpochMs.nullable(),
+  /** A note marked secret: shown to the operator, never to a screen token (the wallboard). */
+  secret: z.boolean().optional(),
 });
 export type TimelineItem = z.infer<typeof TimelineItem>;
 
@@ -117,6 +119,11 @@ export const Note = z.object({
   occurredAt: EpochMs,
   recordedAt: EpochMs,
   originalOccurredAt: EpochMs.nullable(),
+  /**
+   * Not for the wall: a credential pasted while debugging, a customer's name. Screen tokens never
+   * receive it. Notes stored before the mark existed are not secret.
+   */
+  secret: z.boolean().default(false),
 });
 export type Note = z.infer<typeof Note>;
 
@@ -165,6 +172,8 @@ export const NoteParams = z
     occurredAt: EpochMs.optional(),
     /** Editing an existing note's time: its id. The first time given is kept. */
     noteId: z.string().max(100).optional(),
+    /** Mark (or, on an edit, unmark) the note secret: kept off wall screens. */
+    secret: z.boolean().optional(),
   })
   .strict();
 

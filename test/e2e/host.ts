@@ -11,20 +11,23 @@ export interface RunningHost {
   url: string;
   dataDir: string;
   stop(): Promise<void>;
+  /** Stops the process but keeps the data directory, so a host can be started again on it. */
+  kill(): Promise<void>;
 }
 
 /**
  * Starts the built host (`npm run build` ran first: the test command builds) on a free port
  * and a fresh data directory, and waits for the one `Daytwo ready:` line.
  */
-export async function startHost(extraArgs: string[] = []): Promise<RunningHost> {
+export async function startHost(extraArgs: string[] = [], options: { dataDir?: string } = {}): Promise<RunningHost> {
   const cli = path.join(repoRoot, 'out/electron/host/cli.js');
   const page = path.join(repoRoot, 'dist/renderer/index.html');
   for (const built of [cli, page]) {
     if (!fs.existsSync(built)) throw new Error(`${path.relative(repoRoot, built)} is missing: run \`npm run build\` first.`);
   }
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'daytwo-e2e-'));
-  const child = spawn(process.execPath, [cli, '--port', '0', '--data-dir', dataDir, ...extraArgs], {
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'daytwo-e2e-'));
+  const port = extraArgs.includes('--port') ? [] : ['--port', '0'];
+  const child = spawn(process.execPath, [cli, ...port, '--data-dir', dataDir, ...extraArgs], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: isolatedEnv(dataDir),
@@ -54,6 +57,7 @@ export async function startHost(extraArgs: string[] = []): Promise<RunningHost> 
       await stopChild(child);
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
+    kill: () => stopChild(child),
   };
 }
 

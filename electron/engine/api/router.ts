@@ -2,10 +2,14 @@ import { ApiError, describeValidationError } from '../../../shared/api/errors.js
 import { isMethodName, isTopicName, methods, topics } from '../../../shared/api/contract.js';
 import type { MethodName, ParsedParams, ParsedTopicParams, Result, TopicMessage, TopicName } from '../../../shared/api/contract.js';
 import type { CallOutcome } from '../../../shared/api/transport.js';
+import type { ScreenGrant } from '../screens/screen-links.js';
+import { admitScreenCall, admitScreenMethod, admitScreenTopic, redactForScreen, redactTopicMessage } from '../screens/screen-scope.js';
 
 /** Who is calling; decided by the transport, never by the caller's own claims. */
 export interface Caller {
   transport: 'ipc' | 'http' | 'ws' | 'internal';
+  /** A wall display's screen link: read-only whatever the engine's mode, scoped and redacted. */
+  screen?: ScreenGrant;
 }
 
 /** Receives the parameters as parsed (z.output: defaults applied, transforms run), never the raw input. */
@@ -41,6 +45,7 @@ export interface Router {
     topic: string,
     params: unknown,
     push: (message: unknown) => void,
+    caller?: Caller,
   ): { ok: true; close: () => void } | { ok: false; error: ApiError };
 }
 
@@ -64,13 +69,20 @@ export function createRouter(options: RouterOptions): Router {
   async function dispatch(method: string, rawParams: unknown, caller: Caller): Promise<unknown> {
     if (!isMethodName(method)) throw new ApiError('unknown_method', `There is no API method called "${method}".`);
     const spec = methods[method];
+    // Refused before anything else, so a screen learns nothing from a mutation's validation.
+    if (caller.screen && spec.mutates) {
+      throw new ApiError('forbidden', `${method} changes things, and a screen link may only read.`);
+    }
+    if (caller.screen) admitScreenMethod(method);
     if (spec.mutates && readOnly) {
       throw new ApiError('forbidden', `${method} changes things, and this Daytwo was started read-only.`);
     }
     const parsed = spec.params.safeParse(rawParams ?? {});
     if (!parsed.success) throw describeValidationError(parsed.error, `parameters for ${method}`);
+    if (caller.screen) admitScreenCall(method, parsed.data, caller.screen);
     const handler = handlers[method] as Handler<MethodName>;
-    const result = await handler(parsed.data as ParsedParams<MethodName>, caller);
+    const answered = await handler(parsed.data as ParsedParams<MethodName>, caller);
+    const result = caller.screen ? redactForScreen(method, answered, caller.screen) : answered;
     if (!checkThisOne(method)) return result;
     const checked = spec.result.safeParse(result);
     if (!checked.success) {
@@ -91,17 +103,32 @@ export function createRouter(options: RouterOptions): Router {
         return { ok: false, error: { code: 'internal', message: `${method} failed: ${message}` } };
       }
     },
-    subscribe(topic, rawParams, push) {
+    subscribe(topic, rawParams, push, caller) {
       if (!isTopicName(topic)) {
         return { ok: false, error: new ApiError('unknown_method', `There is no subscription called "${topic}".`) };
       }
       const parsed = topics[topic].params.safeParse(rawParams ?? {});
       if (!parsed.success) return { ok: false, error: describeValidationError(parsed.error, `parameters for ${topic}`) };
+      const screen = caller?.screen;
+      if (screen) {
+        try {
+          admitScreenTopic(topic, parsed.data, screen);
+        } catch (error) {
+          if (error instanceof ApiError) return { ok: false, error };
+          throw error;
+        }
+      }
+      const deliver = screen
+        ? (message: unknown) => {
+            const visible = redactTopicMessage(topic, message, screen);
+            if (visible !== null) push(visible);
+          }
+        : push;
       const handler = topicHandlers[topic] as TopicHandler<TopicName>;
       // A handler that throws (an unknown operation id, say) must fail this subscription, not
       // the process: on the desktop an uncaught throw here ends the engine for every window.
       try {
-        const close = handler(parsed.data as ParsedTopicParams<TopicName>, push as (m: TopicMessage<TopicName>) => void);
+        const close = handler(parsed.data as ParsedTopicParams<TopicName>, deliver as (m: TopicMessage<TopicName>) => void);
         return { ok: true, close };
       } catch (error) {
         if (error instanceof ApiError) return { ok: false, error };

@@ -181,6 +181,7 @@ export class IncidentService {
         ...existing,
         text: params.text,
         mentions: params.mentions ? unique(params.mentions) : existing.mentions,
+        secret: params.secret ?? existing.secret,
         occurredAt: params.occurredAt ?? existing.occurredAt,
         originalOccurredAt: existing.originalOccurredAt ?? (params.occurredAt !== undefined && params.occurredAt !== existing.occurredAt ? existing.occurredAt : null),
       };
@@ -194,6 +195,7 @@ export class IncidentService {
         occurredAt: params.occurredAt ?? now,
         recordedAt: now,
         originalOccurredAt: null,
+        secret: params.secret ?? false,
       };
     }
     this.store.putNote(note);

@@ -111,6 +111,7 @@ export function assembleTimeline(inputs: TimelineInputs): TimelineItem[] {
       late: note.recordedAt - note.occurredAt > lateAfterMs,
       ...mark(id),
       originalOccurredAt: note.originalOccurredAt,
+      ...(note.secret ? { secret: true } : {}),
     });
   }
   // Stable: equal times keep the order above (cause before the audit record of the response).

@@ -254,6 +254,15 @@ export const migrations: readonly string[] = [
   ) STRICT;
   CREATE INDEX scorecard_history_by_service ON scorecard_history (service, at);
   `,
+  // 11: screen links (screens/screen-links.ts): the token is stored only as its SHA-256, so the
+  // database never holds a credential a wall display could be impersonated with
+  `
+  CREATE TABLE screen_links (
+    id         TEXT PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    body       TEXT NOT NULL
+  ) STRICT;
+  `,
 ];
 
 export const latestSchemaVersion = migrations.length;

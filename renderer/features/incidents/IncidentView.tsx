@@ -253,6 +253,7 @@ function Timeline({ incident, anchor, items, total }: { incident: Incident; anch
                       ⚑{' '}
                     </span>
                   ) : null}
+                  {item.secret ? <span className="muted">[secret: not on the wall] </span> : null}
                   <Untrusted text={item.what} />
                   {item.originalOccurredAt !== null ? <span className="muted"> (time edited; first given {utcTime(item.originalOccurredAt)})</span> : null}
                 </span>

@@ -14,6 +14,7 @@ export function NotesComposer({ incident, textareaRef }: { incident: Incident; t
   const [mention, setMention] = useState('');
   const [mentions, setMentions] = useState<string[]>([]);
   const [saving, setSaving] = useState(false);
+  const [secret, setSecret] = useState(false);
   const listId = useId();
 
   const candidates = mention.length < 2 ? [] : [...estateIndex.entities.values()].filter((e) => e.name.includes(mention) || e.id.includes(mention)).slice(0, 50);
@@ -21,11 +22,12 @@ export function NotesComposer({ incident, textareaRef }: { incident: Incident; t
   const save = async () => {
     if (!text.trim() || saving) return;
     setSaving(true);
-    const ok = await addNote(incident.id, text.trim(), mentions);
+    const ok = await addNote(incident.id, text.trim(), mentions, secret);
     setSaving(false);
     if (ok) {
       setText('');
       setMentions([]);
+      setSecret(false);
     }
   };
 
@@ -82,6 +84,9 @@ export function NotesComposer({ incident, textareaRef }: { incident: Incident; t
             @{estateIndex.get(id)?.name ?? id} ✕
           </button>
         ))}
+        <label title="Kept off wall screens (the wallboard and screen links)">
+          <input type="checkbox" checked={secret} onChange={(e) => setSecret(e.target.checked)} data-testid="note-secret" /> Secret: not on the wall
+        </label>
         <button type="submit" className="button primary" disabled={saving || !text.trim()} data-testid="note-save">
           {saving ? 'Saving…' : 'Add note'}
         </button>

@@ -143,9 +143,9 @@ export async function setStatus(id: string, status: IncidentStatus): Promise<voi
 }
 
 /** Resolves true only once the engine answered: it answers once the note is on disk. */
-export async function addNote(incidentId: string, text: string, mentions: string[]): Promise<boolean> {
+export async function addNote(incidentId: string, text: string, mentions: string[], secret = false): Promise<boolean> {
   try {
-    await api().call('incidents.note', { incidentId, text, mentions });
+    await api().call('incidents.note', { incidentId, text, mentions, ...(secret ? { secret } : {}) });
     void loadTimeline(incidentId);
     return true;
   } catch (error) {

@@ -63,10 +63,10 @@ afterEach(() => {
 });
 
 describe('the desktop preload', () => {
-  it('exposes window.daytwo with call and subscribe, and nothing else', async () => {
+  it('exposes window.daytwo with call, subscribe and present, and nothing else', async () => {
     const bridge = await loadPreload();
     expect([...electron.exposed.keys()]).toEqual(['daytwo']);
-    expect(Object.keys(bridge).sort()).toEqual(['call', 'subscribe']);
+    expect(Object.keys(bridge).sort()).toEqual(['call', 'present', 'subscribe']);
     expect(JSON.stringify(Object.values(bridge).map(String))).not.toMatch(/ipcRenderer\./);
   });
 
@@ -74,6 +74,12 @@ describe('the desktop preload', () => {
     await loadPreload();
     expect(electron.sent).toEqual([[bridgeChannels.connect]]);
     expect(electron.listeners.has(bridgeChannels.enginePort)).toBe(true);
+  });
+
+  it('asks main to present the wallboard on the channel main listens to, passing nothing from the page', async () => {
+    const bridge = await loadPreload();
+    bridge.present?.();
+    expect(electron.sent).toEqual([[bridgeChannels.connect], [bridgeChannels.present]]);
   });
 
   it('queues calls made before the port arrives and resolves them with the engine answer', async () => {
