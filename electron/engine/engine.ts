@@ -30,6 +30,10 @@ import { RunbookLibrary } from './runbooks/runbook-library.js';
 import { RunService } from './runbooks/run-service.js';
 import { KubeApprovals } from './runbooks/approval.js';
 import { runbookHandlers, runTopicHandlers } from './runbooks/handlers.js';
+import { DrillService } from './drills/drill-service.js';
+import { DrillStore } from './drills/drill-store.js';
+import { drillHandlers, drillTopicHandlers } from './drills/handlers.js';
+import { HttpSandboxAdmin } from './drills/sandbox-admin.js';
 
 export interface EngineOptions {
   mode: AppInfo['mode'];
@@ -39,6 +43,8 @@ export interface EngineOptions {
   sealer: SecretSealer;
   /** True when the engine runs on its built-in sandbox estate. */
   sandbox?: boolean;
+  /** The sandbox's admin API (its plain-HTTP base URL), which drills start and stop scenarios through. */
+  sandboxAdminUrl?: string;
   log?: (message: string, error?: unknown) => void;
   /**
    * Where connections come from (kubeconfig files, AWS files, Prometheus URLs); the engine loads
@@ -79,6 +85,8 @@ export interface Engine {
   /** Runbooks from every folder, and their runs (runbooks/). */
   readonly runbooks: RunbookLibrary;
   readonly runs: RunService;
+  /** Drills on the sandbox and their scores (drills/). */
+  readonly drills: DrillService;
   readonly info: AppInfo;
   close(): Promise<void>;
 }
@@ -110,6 +118,8 @@ export function createEngine(options: EngineOptions): Engine {
       options.connections ? loadKubeconfig(options.connections.kubeconfigFiles ?? kubeconfigPaths(options.connections.env)).contexts : [],
       sources,
     );
+  // Drills are created after the services they watch; the operations guard asks them late.
+  let drills: DrillService | undefined;
   const operations = new OperationsService({
     db,
     audit,
@@ -118,7 +128,9 @@ export function createEngine(options: EngineOptions): Engine {
     onTimelineEvent: (ended) => {
       const { sourceId, event } = operationEstateEvent(ended);
       estate.recordEvents(sourceId, [event]);
+      drills?.onOperation(ended);
     },
+    refusal: (context) => drills?.refusal(context) ?? null,
     log,
     ...options.operationTuning,
   });
@@ -172,6 +184,20 @@ export function createEngine(options: EngineOptions): Engine {
     approvals: new KubeApprovals({ clusters, audit, osUser }),
     user: () => osUser(),
   });
+  drills = new DrillService({
+    store: new DrillStore(incidentDb),
+    admin: options.sandboxAdminUrl ? new HttpSandboxAdmin(options.sandboxAdminUrl) : null,
+    incidents,
+    runs,
+    isSandboxContext: (context) => sources.get(`k8s:${context}`)?.sandbox === true,
+    sandboxServices: () =>
+      estate
+        .find({ kinds: ['deployment'] })
+        .filter((e) => sources.get(e.sourceId)?.sandbox === true)
+        .map((e) => e.id.replace(/^k8s:([^/]+)\/([^/]+)\/Deployment\/(.+)$/, '$1/$2/$3')),
+    dataDir: options.dataDir,
+    log,
+  });
   const info: AppInfo = {
     name: 'Daytwo',
     version: options.version,
@@ -216,11 +242,13 @@ export function createEngine(options: EngineOptions): Engine {
         query: (params) => metrics.query(params),
         alerts: { firing: () => metrics.alertList().filter((a) => a.state === 'firing') },
       }),
+      ...drillHandlers(drills),
     },
     topicHandlers: {
       ...operationTopicHandlers(operations),
       ...incidentTopicHandlers(incidents),
       ...runTopicHandlers(runs),
+      ...drillTopicHandlers(drills),
       'sources.subscribe': (_params, push) => {
         push({ sources: sources.list() });
         return sources.subscribe((list) => push({ sources: list }));
@@ -247,8 +275,10 @@ export function createEngine(options: EngineOptions): Engine {
     incidents,
     runbooks,
     runs,
+    drills,
     info,
     async close() {
+      drills.close();
       await metrics.close();
       await operations.close();
       await running?.stop();

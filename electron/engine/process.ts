@@ -170,6 +170,7 @@ export function serveEngine(parent: ParentPort, options: ServeOptions = {}): voi
         sealer,
         log,
         sandbox: estate.sandbox !== null,
+        ...(estate.sandbox ? { sandboxAdminUrl: `http://127.0.0.1:${estate.sandbox.port}` } : {}),
         connections: estate.connections,
       });
       status({ type: 'ready' });

@@ -37,6 +37,7 @@ export async function runHost(argv: string[]): Promise<void> {
       readOnly: args.readOnly,
       sealer: passphraseSealer(process.env.DAYTWO_VAULT_PASSPHRASE),
       sandbox: estate.sandbox !== null,
+      ...(estate.sandbox ? { sandboxAdminUrl: `http://127.0.0.1:${estate.sandbox.port}` } : {}),
       connections: estate.connections,
       runbookDirs: args.runbooks,
     });

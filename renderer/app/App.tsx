@@ -18,6 +18,7 @@ import { OperationDialog, operationCommands } from '../features/operations/regis
 import { estateIndex } from '../features/estate/store.js';
 import { metricsCommands } from '../features/metrics/register.js';
 import { DeclareDialog, incidentCommands } from '../features/incidents/register.js';
+import { DrillBanner } from '../features/drills/register.js';
 
 export function App() {
   useThemeOnDocument();
@@ -53,6 +54,7 @@ export function App() {
       <Sidebar />
       <main id="main" ref={mainRef} tabIndex={-1} className="main">
         <ConnectionBanner />
+        <DrillBanner />
         {view ? <view.Component key={view.id} rest={route.rest} /> : null}
       </main>
       <StatusBar />

@@ -8,6 +8,7 @@ import { metricsViews } from '../features/metrics/register.js';
 import { alertsViews } from '../features/alerts/register.js';
 import { estateViews } from '../features/estate/register.js';
 import { incidentsViews } from '../features/incidents/register.js';
+import { drillsViews } from '../features/drills/register.js';
 
 /**
  * Every main view, in navigation order. A later feature (estate overview, topology, entity
@@ -31,6 +32,7 @@ export const views: readonly ViewSpec[] = [
   ...metricsViews,
   ...alertsViews,
   ...incidentsViews,
+  ...drillsViews,
   ...auditViews,
   {
     id: 'sources',

@@ -7,6 +7,7 @@ import { auditMethods } from './audit.js';
 import { metricsMethods } from './metrics.js';
 import { incidentMethods, incidentTopics } from './incidents.js';
 import { runbookMethods, runbookTopics } from './runbooks.js';
+import { drillMethods, drillTopics } from './drills.js';
 import type { MethodSpec, TopicSpec } from './define.js';
 
 /**
@@ -22,6 +23,7 @@ export const methods = {
   ...metricsMethods,
   ...incidentMethods,
   ...runbookMethods,
+  ...drillMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const topics = {
@@ -30,6 +32,7 @@ export const topics = {
   ...operationTopics,
   ...incidentTopics,
   ...runbookTopics,
+  ...drillTopics,
 } satisfies Record<string, TopicSpec>;
 
 export type Methods = typeof methods;

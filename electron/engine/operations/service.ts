@@ -43,6 +43,11 @@ export interface OperationsServiceOptions {
   /** Settings' productionPatterns, read at each plan so a change applies at once. */
   productionPatterns(): readonly string[];
   onTimelineEvent?(event: OperationTimelineEvent): void;
+  /**
+   * A guard asked before anything is planned: the reason to refuse an operation on this
+   * context, or null. Drills use it to keep every operation on the sandbox while one runs.
+   */
+  refusal?(context: string): string | null;
   log?(message: string, error?: unknown): void;
   osUser?(): string;
   now?(): number;
@@ -87,6 +92,8 @@ export class OperationsService {
 
   async plan(request: PlanRequest): Promise<Plan> {
     const target = parseTarget(request.target);
+    const refused = this.options.refusal?.(target.context);
+    if (refused) throw new ApiError('forbidden', refused, 'target');
     const module = operationModules[request.kind];
     if (!module.targets.includes(target.kind)) {
       throw new ApiError('bad_request', `${operationTitles[request.kind]} acts on ${module.targets.join(' or ')}, and ${describeTarget(target)} is not one.`, 'target');
@@ -186,6 +193,9 @@ export class OperationsService {
     const stored = this.requirePlan(planId);
     const refusal = confirmationProblem(stored.plan.confirmation, confirmation);
     if (refusal) throw new ApiError('forbidden', refusal);
+    // A plan made before a drill started is held to the same guard when it runs.
+    const guarded = this.options.refusal?.(stored.plan.context);
+    if (guarded) throw new ApiError('forbidden', guarded, 'target');
     let admitted = this.admitting.get(planId);
     if (!admitted) {
       admitted = this.admit(stored).finally(() => this.admitting.delete(planId));

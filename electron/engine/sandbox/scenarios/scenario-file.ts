@@ -61,6 +61,19 @@ const recovery = z
   })
   .strict();
 
+/**
+ * Par times for a drill (drills/): how long a practised team takes from the injection to each
+ * milestone. Optional: a scenario without them is scored without a par to compare with.
+ */
+const par = z
+  .object({
+    detect: durationMs,
+    declare: durationMs,
+    identify: durationMs,
+    mitigate: durationMs,
+  })
+  .strict();
+
 export const scenarioFile = z
   .object({
     name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes'),
@@ -69,6 +82,7 @@ export const scenarioFile = z
     steps: z.array(step).min(1),
     effects: z.object({ pods: z.string().min(1), metrics: z.string().min(1) }).strict(),
     recovery,
+    par: par.optional(),
   })
   .strict();
 
