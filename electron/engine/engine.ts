@@ -118,8 +118,8 @@ export function createEngine(options: EngineOptions): Engine {
       options.connections ? loadKubeconfig(options.connections.kubeconfigFiles ?? kubeconfigPaths(options.connections.env)).contexts : [],
       sources,
     );
-  // Drills are created after the services they watch; the operations guard asks them late.
-  let drills: DrillService | undefined;
+  // Drills are created after the services they watch; operations reach them through this slot.
+  const late: { drills?: DrillService } = {};
   const operations = new OperationsService({
     db,
     audit,
@@ -128,9 +128,9 @@ export function createEngine(options: EngineOptions): Engine {
     onTimelineEvent: (ended) => {
       const { sourceId, event } = operationEstateEvent(ended);
       estate.recordEvents(sourceId, [event]);
-      drills?.onOperation(ended);
+      late.drills?.onOperation(ended);
     },
-    refusal: (context) => drills?.refusal(context) ?? null,
+    refusal: (context) => late.drills?.refusal(context) ?? null,
     log,
     ...options.operationTuning,
   });
@@ -184,7 +184,7 @@ export function createEngine(options: EngineOptions): Engine {
     approvals: new KubeApprovals({ clusters, audit, osUser }),
     user: () => osUser(),
   });
-  drills = new DrillService({
+  const drills = new DrillService({
     store: new DrillStore(incidentDb),
     admin: options.sandboxAdminUrl ? new HttpSandboxAdmin(options.sandboxAdminUrl) : null,
     incidents,
@@ -198,6 +198,7 @@ export function createEngine(options: EngineOptions): Engine {
     dataDir: options.dataDir,
     log,
   });
+  late.drills = drills;
   const info: AppInfo = {
     name: 'Daytwo',
     version: options.version,
