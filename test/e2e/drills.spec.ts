@@ -77,5 +77,8 @@ test('start a drill, respond, see the scoreboard move, abort and read the report
   const report = page.getByTestId('drill-report');
   await expect(report).toContainText('| declare |');
   await expect(report).toContainText('What told you first?');
+  await report.scrollIntoViewIfNeeded();
   await saveScreenshot(page, 'drills-report');
+  // The start form is back for the next drill, and the history lists this one.
+  await expect(page.getByRole('form', { name: 'Start a drill' })).toBeVisible();
 });

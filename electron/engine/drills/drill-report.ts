@@ -9,7 +9,7 @@ import { drillClock, formatClock } from './scoring.js';
  */
 export function drillMarkdown(drill: Drill, score: Score): string {
   const lines: string[] = [];
-  const wall = (at: number | null) => (at === null ? '—' : new Date(at).toISOString().replace('.000Z', 'Z'));
+  const wall = (at: number | null) => (at === null ? '—' : new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z'));
   lines.push(`# Drill ${text(drill.id)}: ${text(drill.scenario)}`, '');
   lines.push(`*This was a drill: its incident is of kind \`drill\` and is not part of real incident figures.*`, '');
   lines.push(`- Scenario: ${text(drill.scenario)} — ${text(drill.summary)}`);

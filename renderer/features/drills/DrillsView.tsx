@@ -15,6 +15,7 @@ import './drills.css';
  */
 export function DrillsView({ rest }: { rest: string[] }) {
   const { open, history, error } = useDrillsStore();
+  const active = open !== null && (open.drill.state === 'running' || open.drill.state === 'paused');
   useEffect(() => {
     void loadDrills();
     if (rest[0]) void openDrill(rest[0]);
@@ -29,9 +30,10 @@ export function DrillsView({ rest }: { rest: string[] }) {
         </div>
       </header>
       {error ? <p className="tone-bad">{error}</p> : null}
-      {open && (open.drill.state === 'running' || open.drill.state === 'paused') ? <GameMaster /> : <StartForm />}
+      {active ? <GameMaster /> : null}
       {open ? <Scoreboard /> : null}
-      {open && !(open.drill.state === 'running' || open.drill.state === 'paused') ? <Report /> : null}
+      {open && !active ? <Report /> : null}
+      {active ? null : <StartForm />}
       {history && history.length ? <History /> : null}
     </section>
   );

@@ -11,7 +11,8 @@ export function drillClockNow(drill: Drill, now: number): number | null {
     const to = Math.min(p.to ?? until, until);
     if (to > from) paused += to - from;
   }
-  return until - start - paused;
+  // The screen's clock may lag the engine's by a tick: never show a drill clock before zero.
+  return Math.max(0, until - start - paused);
 }
 
 export function formatClock(ms: number | null | undefined): string {

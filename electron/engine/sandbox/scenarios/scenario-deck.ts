@@ -14,8 +14,8 @@ export class UnknownScenarioError extends Error {}
  *   POST /sandbox/scenarios/<name>/start  starts it (restarts it if it already ran)
  *   POST /sandbox/scenarios/<name>/stop   undoes what it injected
  *   POST /sandbox/stop                    emergency stop: undoes every scenario (a drill's abort)
- *   GET  /sandbox/steady                  whether the estate is back to steady state: every
- *                                         service's replicas ready, no alarm in ALARM
+ *   GET  /sandbox/steady                  whether every scenario's target is back at steady
+ *                                         state (ready, nodes Ready, its alarms OK)
  * `start` takes `?service=<id>` to aim the scenario at a service of the game master's choosing.
  */
 export class ScenarioDeck {
@@ -65,19 +65,22 @@ export class ScenarioDeck {
   }
 
   /**
-   * Steady state, as an emergency stop must restore it: every service's replicas ready with
-   * none crash-looping, every node Ready, and no alarm in ALARM. What is not yet steady is named.
+   * Steady state, as an emergency stop must restore it: for every scenario that ran, its target's
+   * replicas all ready with none crash-looping, its cluster's nodes Ready, and none of its alarms
+   * in ALARM. Only the targets: the estate has standing problems of its own (a day-two estate is
+   * never all green) that no scenario caused and no stop can fix. What is not yet steady is named.
    */
   steadyState(): { steady: boolean; problems: string[] } {
     const problems: string[] = [];
-    for (const service of this.world.services) {
-      const r = this.world.replicas(service.id);
-      const crashing = this.load.timeline.latest(service.id)?.crashing ?? 0;
-      if (r.ready < r.desired || crashing > 0) problems.push(`${service.id}: ${r.ready}/${r.desired} ready, ${crashing} crash-looping`);
+    const targets = new Map([...this.runs.values()].map((run) => [run.target.id, run.target]));
+    for (const target of targets.values()) {
+      const r = this.world.replicas(target.id);
+      const crashing = this.load.timeline.latest(target.id)?.crashing ?? 0;
+      if (r.ready < r.desired || crashing > 0) problems.push(`${target.id}: ${r.ready}/${r.desired} ready, ${crashing} crash-looping`);
+      for (const node of this.world.nodes()) if (node.cluster === target.cluster && !node.ready) problems.push(`node ${node.cluster}/${node.name} NotReady`);
+      for (const d of this.alarms.definitions) if (d.serviceId === target.id && this.alarms.state(d.name)?.value === 'ALARM') problems.push(`alarm ${d.name} in ALARM`);
     }
-    for (const node of this.world.nodes()) if (!node.ready) problems.push(`node ${node.cluster}/${node.name} NotReady`);
-    for (const d of this.alarms.definitions) if (this.alarms.state(d.name)?.value === 'ALARM') problems.push(`alarm ${d.name} in ALARM`);
-    return { steady: problems.length === 0, problems };
+    return { steady: problems.length === 0, problems: [...new Set(problems)] };
   }
 
   describe(name: string): object {
