@@ -51,7 +51,9 @@ export async function loadDrills(): Promise<void> {
 export async function openDrill(id: string): Promise<void> {
   try {
     const got = await api().call('drills.get', { id });
-    useDrillsStore.setState({ open: got, report: null, ...(isActive(got.drill) ? { running: got.drill } : {}) });
+    // A report stays on screen while its drill changes (steady state verified after an abort): it is the file written.
+    const report = useDrillsStore.getState().report;
+    useDrillsStore.setState({ open: got, report: report?.drill.id === id ? report : null, ...(isActive(got.drill) ? { running: got.drill } : {}) });
   } catch (error) {
     pushNotice('error', 'Opening the drill', errorMessage(error));
   }
