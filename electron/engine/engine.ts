@@ -44,6 +44,10 @@ import { ServiceCatalog } from './catalog/service-catalog.js';
 import { catalogHandlers } from './catalog/handlers.js';
 import { isProductionContext } from '../../shared/settings/production-patterns.js';
 import { ScreenLinks } from './screens/screen-links.js';
+import { DrillService } from './drills/drill-service.js';
+import { DrillStore } from './drills/drill-store.js';
+import { drillHandlers, drillTopicHandlers } from './drills/handlers.js';
+import { HttpSandboxAdmin } from './drills/sandbox-admin.js';
 
 export interface EngineOptions {
   /** How often estate.snapshot's result is checked against the contract (every Nth call; default 20). */
@@ -61,6 +65,8 @@ export interface EngineOptions {
   auditKey?: Buffer | null;
   /** True when the engine runs on its built-in sandbox estate. */
   sandbox?: boolean;
+  /** The sandbox's admin API (its plain-HTTP base URL and bearer token), which drills start and stop scenarios through. */
+  sandboxAdmin?: { url: string; token: string };
   log?: (message: string, error?: unknown) => void;
   /**
    * Where connections come from (kubeconfig files, AWS files, Prometheus URLs); the engine loads
@@ -115,6 +121,8 @@ export interface Engine {
   readonly runs: RunService;
   /** Services, owners and scorecards from live state (catalog/). */
   readonly catalog: ServiceCatalog;
+  /** Drills on the sandbox and their scores (drills/). */
+  readonly drills: DrillService;
   readonly info: AppInfo;
   close(): Promise<void>;
 }
@@ -151,6 +159,8 @@ export function createEngine(options: EngineOptions): Engine {
   const clusters = options.clusterAccess ?? clusterAccessFromConnections(running ?? { kubeContexts: () => [], clusterGroups: () => [] }, sources);
   // Operations, logs and the object view reach clusters with the same credentials.
   const objects = new ObjectReader({ clusters, entity: (id) => estate.get(id), audit });
+  // Drills are created after the services they watch; operations reach them through this slot.
+  const late: { drills?: DrillService } = {};
   const operations = new OperationsService({
     pagerduty: pagerduty.operationsAccess(),
     alertmanager: alertmanagerAccess({ source: (id) => sources.get(id), connection: (id) => running?.connection(id), user: () => osUser() }),
@@ -161,7 +171,9 @@ export function createEngine(options: EngineOptions): Engine {
     onTimelineEvent: (ended) => {
       const { sourceId, event } = operationEstateEvent(ended);
       estate.recordEvents(sourceId, [event]);
+      late.drills?.onOperation(ended);
     },
+    refusal: (context) => late.drills?.refusal(context) ?? null,
     log,
     ...options.operationTuning,
   });
@@ -238,6 +250,21 @@ export function createEngine(options: EngineOptions): Engine {
   });
   // Reading catalog folders is asynchronous; until it ends the catalog shows the estate alone.
   const catalogStarted = catalog.start().catch((error: unknown) => log('The service catalog failed to start', error));
+  const drills = new DrillService({
+    store: new DrillStore(incidentDb),
+    admin: options.sandboxAdmin ? new HttpSandboxAdmin(options.sandboxAdmin.url, options.sandboxAdmin.token) : null,
+    incidents,
+    runs,
+    isSandboxContext: (context) => sources.get(`k8s:${context}`)?.sandbox === true,
+    sandboxServices: () =>
+      estate
+        .find({ kinds: ['deployment'] })
+        .filter((e) => sources.get(e.sourceId)?.sandbox === true)
+        .map((e) => e.id.replace(/^k8s:([^/]+)\/([^/]+)\/Deployment\/(.+)$/, '$1/$2/$3')),
+    dataDir: options.dataDir,
+    log,
+  });
+  late.drills = drills;
   const info: AppInfo = {
     name: 'Daytwo',
     version: options.version,
@@ -300,12 +327,14 @@ export function createEngine(options: EngineOptions): Engine {
       }),
       ...pagerdutyHandlers(pagerduty),
       ...objectHandlers(objects),
+      ...drillHandlers(drills),
     },
     topicHandlers: {
       ...operationTopicHandlers(operations),
       ...incidentTopicHandlers(incidents),
       ...runTopicHandlers(runs),
       ...logTopicHandlers({ clusters, entity: (id) => estate.get(id), log: (message) => log(message), tuning: options.logTuning }),
+      ...drillTopicHandlers(drills),
       'sources.subscribe': (_params, push) => {
         push({ sources: sources.list() });
         return sources.subscribe((list) => push({ sources: list }));
@@ -335,8 +364,10 @@ export function createEngine(options: EngineOptions): Engine {
     runs,
     catalog,
     screens,
+    drills,
     info,
     async close() {
+      drills.close();
       catalog.close();
       await metrics.close();
       await operations.close();

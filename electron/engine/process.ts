@@ -178,6 +178,7 @@ export function serveEngine(parent: ParentPort, options: ServeOptions = {}): voi
         auditKey,
         log,
         sandbox: estate.sandbox !== null,
+        ...(estate.sandbox ? { sandboxAdmin: { url: `http://127.0.0.1:${estate.sandbox.port}`, token: estate.sandbox.adminToken } } : {}),
         connections: estate.connections,
       });
       status({ type: 'ready' });

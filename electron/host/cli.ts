@@ -40,6 +40,7 @@ export async function runHost(argv: string[]): Promise<void> {
       // Without a passphrase there is no secret to seal checkpoints with: they are an unkeyed chain.
       auditKey: process.env.DAYTWO_VAULT_PASSPHRASE ? auditKeyFromPassphrase(process.env.DAYTWO_VAULT_PASSPHRASE) : null,
       sandbox: estate.sandbox !== null,
+      ...(estate.sandbox ? { sandboxAdmin: { url: `http://127.0.0.1:${estate.sandbox.port}`, token: estate.sandbox.adminToken } } : {}),
       connections: estate.connections,
       runbookDirs: args.runbooks,
       catalogDirs: args.catalog,

@@ -20,6 +20,7 @@ import { metricsCommands } from '../features/metrics/register.js';
 import { DeclareDialog, incidentCommands } from '../features/incidents/register.js';
 import { catalogCommands, useCatalogStore } from '../features/catalog/register.js';
 import { wallboardViewId } from '../features/wallboard/register.js';
+import { DrillBanner } from '../features/drills/register.js';
 
 export function App() {
   useThemeOnDocument();
@@ -58,6 +59,7 @@ export function App() {
       <Sidebar />
       <main id="main" ref={mainRef} tabIndex={-1} className="main">
         <ConnectionBanner />
+        <DrillBanner />
         {view ? <view.Component key={view.id} rest={route.rest} /> : null}
       </main>
       <StatusBar />

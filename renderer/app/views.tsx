@@ -11,6 +11,7 @@ import { incidentsViews } from '../features/incidents/register.js';
 import { runbooksViews } from '../features/runbooks/register.js';
 import { catalogViews } from '../features/catalog/register.js';
 import { wallboardViews } from '../features/wallboard/register.js';
+import { drillsViews } from '../features/drills/register.js';
 
 /**
  * Every main view, in navigation order. A later feature (estate overview, topology, entity
@@ -37,6 +38,7 @@ export const views: readonly ViewSpec[] = [
   ...incidentsViews,
   ...runbooksViews,
   ...wallboardViews,
+  ...drillsViews,
   ...auditViews,
   {
     id: 'sources',

@@ -12,6 +12,7 @@ import { logTopics } from './logs.js';
 import { objectMethods } from './objects.js';
 import { catalogMethods } from './catalog.js';
 import { screenMethods } from './screens.js';
+import { drillMethods, drillTopics } from './drills.js';
 import type { MethodSpec, TopicSpec } from './define.js';
 
 /**
@@ -31,6 +32,7 @@ export const methods = {
   ...objectMethods,
   ...catalogMethods,
   ...screenMethods,
+  ...drillMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const topics = {
@@ -40,6 +42,7 @@ export const topics = {
   ...incidentTopics,
   ...runbookTopics,
   ...logTopics,
+  ...drillTopics,
 } satisfies Record<string, TopicSpec>;
 
 export type Methods = typeof methods;

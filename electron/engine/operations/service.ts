@@ -51,6 +51,11 @@ export interface OperationsServiceOptions {
   /** Settings' productionPatterns, read at each plan so a change applies at once. */
   productionPatterns(): readonly string[];
   onTimelineEvent?(event: OperationTimelineEvent): void;
+  /**
+   * A guard asked before anything is planned: the reason to refuse an operation on this
+   * context, or null. Drills use it to keep every operation on the sandbox while one runs.
+   */
+  refusal?(context: string): string | null;
   log?(message: string, error?: unknown): void;
   osUser?(): string;
   now?(): number;
@@ -112,6 +117,9 @@ export class OperationsService {
     }
     const chosen = await this.chooseContext(parsed, request);
     const target: Target = { ...parsed, context: chosen.context };
+    // During a drill only the sandbox may be acted on (drills/): said before anything is read.
+    const refused = this.options.refusal?.(target.context);
+    if (refused) throw new ApiError('forbidden', refused, 'target');
     const params = request.params as Record<string, unknown>;
     const createdAt = this.now();
     const base = {
@@ -211,6 +219,9 @@ export class OperationsService {
     const stored = this.requirePlan(planId);
     const refusal = confirmationProblem(stored.plan.confirmation, confirmation);
     if (refusal) throw new ApiError('forbidden', refusal);
+    // A plan made before a drill started is held to the same guard when it runs.
+    const guarded = this.options.refusal?.(stored.plan.context);
+    if (guarded) throw new ApiError('forbidden', guarded, 'target');
     let admitted = this.admitting.get(planId);
     if (!admitted) {
       admitted = this.admit(stored).finally(() => this.admitting.delete(planId));

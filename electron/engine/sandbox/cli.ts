@@ -3,11 +3,11 @@ import { join, resolve } from 'node:path';
 import { type SandboxOptions, startSandbox } from './start.js';
 
 /**
- * `npm run sandbox -- [--port N] [--out DIR] [--seed N] [--pods N] [--scenario NAME]`:
+ * `npm run sandbox -- [--port N] [--out DIR] [--seed N] [--pods N] [--scenario NAME|FILE]`:
  * starts the sandbox estate, prints one ready line, runs until SIGINT or SIGTERM.
  */
 
-const USAGE = 'usage: npm run sandbox -- [--port N] [--out DIR] [--seed N] [--pods N] [--scenario NAME]';
+const USAGE = 'usage: npm run sandbox -- [--port N] [--out DIR] [--seed N] [--pods N] [--scenario NAME|FILE.yaml]';
 
 class UsageError extends Error {}
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AlarmBook } from './cloudwatch/alarms.js';
 import { MetricCatalog } from './cloudwatch/catalog.js';
@@ -9,7 +10,7 @@ import { CONTENT_TYPE as EXPOSITION_CONTENT_TYPE } from './prometheus/exposition
 import { PodTraffic } from './prometheus/pod-traffic.js';
 import { type Exporter, isExporter, renderMetrics, renderTarget } from './prometheus/scrape.js';
 import { defaultScenarioDir } from './scenarios/scenario-dir.js';
-import { loadScenarios } from './scenarios/scenario-file.js';
+import { loadScenarios, parseScenario } from './scenarios/scenario-file.js';
 import { ScenarioDeck } from './scenarios/scenario-deck.js';
 import { registryRoute } from './registry-route.js';
 import type { SandboxWorld } from './world.js';
@@ -27,7 +28,10 @@ export interface CloudSide {
 }
 
 export interface CloudSideOptions {
-  /** Scenario to start at launch, by name (file under resources/scenarios/ without extension). */
+  /**
+   * Scenario to start at launch: a name (file under resources/scenarios/ without extension), or
+   * the path of a scenario file anywhere, which joins the deck under its own name.
+   */
   scenario?: string;
   /** Where scenario files are read from; resources/scenarios by default. */
   scenarioDir?: string;
@@ -61,7 +65,9 @@ export function attachCloud(world: SandboxWorld, options: CloudSideOptions): Clo
   const alarms = new AlarmBook(catalog, load, aws?.region ?? 'us-east-1', aws?.account ?? '000000000000');
   const cloudwatch = new CloudWatchEndpoint(catalog, alarms, () => world.now());
   const traffic = new PodTraffic(world, load);
-  const scenarios = new ScenarioDeck(loadScenarios(options.scenarioDir ?? defaultScenarioDir()), world, load, alarms);
+  const outside = options.scenario && /\.(ya?ml|json)$/.test(options.scenario) ? parseScenario(readFileSync(options.scenario, 'utf8'), options.scenario) : null;
+  const bundled = loadScenarios(options.scenarioDir ?? defaultScenarioDir()).filter((d) => d.name !== outside?.name);
+  const scenarios = new ScenarioDeck(outside ? [...bundled, outside] : bundled, world, load, alarms);
 
   let lastObserved = world.now();
   let lastAdvanced = world.now();
@@ -82,7 +88,7 @@ export function attachCloud(world: SandboxWorld, options: CloudSideOptions): Clo
     }
   });
 
-  if (options.scenario) scenarios.start(options.scenario);
+  if (options.scenario) scenarios.start(outside?.name ?? options.scenario);
 
   const scrape = () => {
     load.observe(world.now());

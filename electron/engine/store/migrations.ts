@@ -263,6 +263,19 @@ export const migrations: readonly string[] = [
     body       TEXT NOT NULL
   ) STRICT;
   `,
+  // 12: drills (drills/drill-store.ts), through the durable connection: each drill as one JSON
+  // body, with its scenario and start time as columns for the history's per-scenario trends
+  `
+  CREATE TABLE drills (
+    id         TEXT PRIMARY KEY,
+    scenario   TEXT NOT NULL,
+    state      TEXT NOT NULL,
+    started_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    body       TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX drills_by_start ON drills (started_at);
+  `,
 ];
 
 export const latestSchemaVersion = migrations.length;

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -20,6 +20,12 @@ describe('scenario files', () => {
     const text = 'name: oops\nsummary: x\ntarget: { tier: [api] }\nsteps:\n  - action: load\n    factor: -2\neffects: { pods: a, metrics: b }\nrecovery: { description: d, when: {} }\n';
     expect(() => parseScenario(text, '/tmp/oops.yaml')).toThrowError(/\/tmp\/oops\.yaml: invalid scenario:[\s\S]*steps\.0\.factor[\s\S]*recovery\.when: list at least one/);
     expect(() => parseScenario('name: [unclosed', '/tmp/x.yaml')).toThrowError(/x\.yaml: not valid YAML/);
+    // Line and column of the value at fault, as file:line:column, so an editor jumps there.
+    expect(() => parseScenario(text, '/tmp/oops.yaml')).toThrowError(/\/tmp\/oops\.yaml:6:13: steps\.0\.factor:/);
+    expect(() => parseScenario(text, '/tmp/oops.yaml')).toThrowError(/\/tmp\/oops\.yaml:8:35: recovery\.when: list at least one/);
+    // An unknown key is reported at the key itself.
+    const typo = text.replace('factor: -2', 'factor: 2\n    facotr: 3').replace('when: {}', 'when: { targetReady: true }');
+    expect(() => parseScenario(typo, '/tmp/oops.yaml')).toThrowError(/\/tmp\/oops\.yaml:7:5: steps\.0: Unrecognized key/);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'scenarios-'));
     writeFileSync(path.join(dir, 'surge.yaml'), text.replace('oops', 'wrong-name').replace('-2', '2').replace('when: {}', 'when: { targetReady: true }'));
     expect(() => loadScenarios(dir)).toThrowError(/must match the file name "surge"/);
@@ -32,6 +38,24 @@ describe('scenario files', () => {
 });
 
 describe('running a scenario', () => {
+  it('loads a scenario file from outside resources/ (--scenario FILE), starts it, and reports steady state per target after an emergency stop', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'scenario-file-'));
+    const file = path.join(dir, 'team-bad-deploy.yaml');
+    const bundled = readFileSync(path.join(defaultScenarioDir(), 'bad-deploy.yaml'), 'utf8');
+    writeFileSync(file, bundled.replace('name: bad-deploy', 'name: team-bad-deploy'));
+    const world = new FakeWorld();
+    const side = attachCloud(world, { scenario: file });
+    const run = side.scenarios.run('team-bad-deploy');
+    expect(run?.target.id).toBe(CHECKOUT);
+    expect(side.scenarios.names()).toContain('bad-deploy');
+    world.advance(30_000);
+    expect(side.scenarios.steadyState().steady).toBe(false);
+    side.scenarios.stopAll();
+    world.advance(240_000);
+    expect(side.scenarios.steadyState()).toEqual({ steady: true, problems: [] });
+    side.stop();
+  });
+
   it('bad deploy: the target crash-loops, errors rise, and rolling back is recognised as recovery', () => {
     const world = new FakeWorld();
     const side = attachCloud(world, {});

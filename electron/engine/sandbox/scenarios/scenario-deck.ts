@@ -13,6 +13,10 @@ export class UnknownScenarioError extends Error {}
  *   GET  /sandbox/scenarios/<name>
  *   POST /sandbox/scenarios/<name>/start  starts it (restarts it if it already ran)
  *   POST /sandbox/scenarios/<name>/stop   undoes what it injected
+ *   POST /sandbox/stop                    emergency stop: undoes every scenario (a drill's abort)
+ *   GET  /sandbox/steady                  whether every scenario's target is back at steady
+ *                                         state (ready, nodes Ready, its alarms OK)
+ * `start` takes `?service=<id>` to aim the scenario at a service of the game master's choosing.
  */
 export class ScenarioDeck {
   private readonly runs = new Map<string, ScenarioRun>();
@@ -31,11 +35,11 @@ export class ScenarioDeck {
     return [...this.byName.keys()];
   }
 
-  start(name: string): ScenarioRun {
+  start(name: string, serviceId?: string): ScenarioRun {
     const definition = this.byName.get(name);
     if (!definition) throw new UnknownScenarioError(`Unknown scenario "${name}". Known: ${this.names().join(', ') || 'none'}.`);
     this.runs.get(name)?.stop();
-    const target = this.resolveTarget(definition);
+    const target = this.resolveTarget(serviceId ? { ...definition, target: { service: serviceId } } : definition);
     const run = new ScenarioRun(definition, target, { world: this.world, load: this.load, alarms: this.alarms });
     this.runs.set(name, run);
     return run;
@@ -60,6 +64,25 @@ export class ScenarioDeck {
     for (const run of this.runs.values()) run.stop();
   }
 
+  /**
+   * Steady state, as an emergency stop must restore it: for every scenario that ran, its target's
+   * replicas all ready with none crash-looping, its cluster's nodes Ready, and none of its alarms
+   * in ALARM. Only the targets: the estate has standing problems of its own (a day-two estate is
+   * never all green) that no scenario caused and no stop can fix. What is not yet steady is named.
+   */
+  steadyState(): { steady: boolean; problems: string[] } {
+    const problems: string[] = [];
+    const targets = new Map([...this.runs.values()].map((run) => [run.target.id, run.target]));
+    for (const target of targets.values()) {
+      const r = this.world.replicas(target.id);
+      const crashing = this.load.timeline.latest(target.id)?.crashing ?? 0;
+      if (r.ready < r.desired || crashing > 0) problems.push(`${target.id}: ${r.ready}/${r.desired} ready, ${crashing} crash-looping`);
+      for (const node of this.world.nodes()) if (node.cluster === target.cluster && !node.ready) problems.push(`node ${node.cluster}/${node.name} NotReady`);
+      for (const d of this.alarms.definitions) if (d.serviceId === target.id && this.alarms.state(d.name)?.value === 'ALARM') problems.push(`alarm ${d.name} in ALARM`);
+    }
+    return { steady: problems.length === 0, problems: [...new Set(problems)] };
+  }
+
   describe(name: string): object {
     const d = this.byName.get(name) as ScenarioDefinition;
     const run = this.runs.get(name);
@@ -69,6 +92,7 @@ export class ScenarioDeck {
       summary: d.summary,
       effects: d.effects,
       recovery: { description: d.recovery.description, when: d.recovery.when, holdForMs: d.recovery.holdFor },
+      parMs: d.par ?? null,
       status: report?.status ?? 'idle',
       run: report,
     };
@@ -101,6 +125,7 @@ export class ScenarioDeck {
 
   /** Serves /sandbox/scenarios…; false for anything else. */
   async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+    if (url.pathname === '/sandbox/stop' || url.pathname === '/sandbox/steady') return this.handleEstate(req, res, url);
     const m = /^\/sandbox\/scenarios(?:\/([^/]+)(?:\/(start|stop))?)?\/?$/.exec(url.pathname);
     if (!m) return false;
     const name = m[1] ? decodeURIComponent(m[1]) : undefined;
@@ -118,12 +143,23 @@ export class ScenarioDeck {
         return reply(res, 200, this.describe(name));
       }
       if (req.method !== 'POST') return reply(res, 405, { error: 'Use POST.' });
-      if (verb === 'start') this.start(name);
+      if (verb === 'start') this.start(name, url.searchParams.get('service') ?? undefined);
       else this.stop(name);
       return reply(res, 200, this.describe(name));
     } catch (error) {
       return reply(res, error instanceof UnknownScenarioError ? 409 : 500, { error: (error as Error).message });
     }
+  }
+
+  private async handleEstate(req: IncomingMessage, res: ServerResponse, url: URL): Promise<true> {
+    for await (const _chunk of req) void _chunk;
+    if (url.pathname === '/sandbox/stop') {
+      if (req.method !== 'POST') return reply(res, 405, { error: 'Use POST.' });
+      this.stopAll();
+      return reply(res, 200, { stopped: [...this.runs.keys()], ...this.steadyState() });
+    }
+    if (req.method !== 'GET') return reply(res, 405, { error: 'Use GET.' });
+    return reply(res, 200, this.steadyState());
   }
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import yaml from 'js-yaml';
+import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 
 /**
@@ -61,6 +61,19 @@ const recovery = z
   })
   .strict();
 
+/**
+ * Par times for a drill (drills/): how long a practised team takes from the injection to each
+ * milestone. Optional: a scenario without them is scored without a par to compare with.
+ */
+const par = z
+  .object({
+    detect: durationMs,
+    declare: durationMs,
+    identify: durationMs,
+    mitigate: durationMs,
+  })
+  .strict();
+
 export const scenarioFile = z
   .object({
     name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes'),
@@ -69,6 +82,7 @@ export const scenarioFile = z
     steps: z.array(step).min(1),
     effects: z.object({ pods: z.string().min(1), metrics: z.string().min(1) }).strict(),
     recovery,
+    par: par.optional(),
   })
   .strict();
 
@@ -78,23 +92,51 @@ export type RecoveryConditions = ScenarioDefinition['recovery']['when'];
 
 export class ScenarioFileError extends Error {}
 
+/**
+ * Parses and validates one scenario file. Every problem names the file, line and column (as
+ * `file:line:column`, which editors jump to), and the field.
+ */
 export function parseScenario(text: string, source: string): ScenarioDefinition {
-  let raw: unknown;
-  try {
-    raw = yaml.load(text, { filename: source });
-  } catch (error) {
-    throw new ScenarioFileError(`${source}: not valid YAML: ${(error as Error).message}`);
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const detail = doc.errors.map((e) => {
+      const pos = lines.linePos(e.pos[0]);
+      return `  - ${source}:${pos.line}:${pos.col}: ${e.message.split('\n')[0]}`;
+    });
+    throw new ScenarioFileError(`${source}: not valid YAML:\n${detail.join('\n')}`);
   }
-  const result = scenarioFile.safeParse(raw);
+  const result = scenarioFile.safeParse(doc.toJS());
   if (!result.success) {
-    const detail = result.error.issues.map((i) => `  - ${i.path.join('.') || '(file)'}: ${i.message}`).join('\n');
-    throw new ScenarioFileError(`${source}: invalid scenario:\n${detail}`);
+    const detail = result.error.issues.map((i) => {
+      const path = i.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+      const pos = lines.linePos(offsetOf(doc, path, i.code === 'unrecognized_keys' ? i.keys : []));
+      return `  - ${source}:${pos.line}:${pos.col}: ${path.join('.') || '(file)'}: ${i.message}`;
+    });
+    throw new ScenarioFileError(`${source}: invalid scenario:\n${detail.join('\n')}`);
   }
   const expected = path.basename(source).replace(/\.(ya?ml|json)$/, '');
   if (result.data.name !== expected) {
     throw new ScenarioFileError(`${source}: name "${result.data.name}" must match the file name "${expected}".`);
   }
   return result.data;
+}
+
+/** Where a problem is: the node at its path, or the nearest parent that exists; an unknown key at the key itself. */
+function offsetOf(doc: Document, at: (string | number)[], unknownKeys: readonly string[]): number {
+  if (unknownKeys.length > 0) {
+    const parent = doc.getIn(at, true);
+    if (isMap(parent)) {
+      const pair = parent.items.find((p) => isScalar(p.key) && unknownKeys.includes(String(p.key.value)));
+      if (pair && isScalar(pair.key) && pair.key.range) return pair.key.range[0];
+    }
+  }
+  for (let n = at.length; n >= 0; n--) {
+    const node = n === 0 ? doc.contents : doc.getIn(at.slice(0, n), true);
+    const range = node && typeof node === 'object' && 'range' in node ? (node as { range?: [number, number, number] | null }).range : undefined;
+    if (range) return range[0];
+  }
+  return 0;
 }
 
 /** Every scenario in a folder, sorted by name. */

@@ -14,12 +14,16 @@ export interface ConditionCheck {
 export interface RunReport {
   status: RunStatus;
   target: string;
+  /** Where the target runs, as its Deployment is named in its cluster. */
+  targetRef: { cluster: string; namespace: string; name: string };
   node: string | null;
   /** The image the target ran before a bad deploy: what rolling back returns to. */
   originalImage: string | null;
   startedAt: string;
   stepsApplied: number;
   impactSeenAt: string | null;
+  /** When the recovery conditions last started holding (after the impact); null while they do not. */
+  holdingSince: string | null;
   recoveredAt: string | null;
   recovery: { reached: boolean; conditions: ConditionCheck[] };
 }
@@ -92,11 +96,13 @@ export class ScenarioRun {
     return {
       status: this.status,
       target: this.target.id,
+      targetRef: { cluster: this.target.cluster, namespace: this.target.namespace, name: this.target.name },
       node: this.node ? `${this.node.cluster}/${this.node.name}` : null,
       originalImage: this.originalImage,
       startedAt: new Date(this.startedAt).toISOString(),
       stepsApplied: this.applied,
       impactSeenAt: iso(this.impactSeenAt),
+      holdingSince: iso(this.holdingSince),
       recoveredAt: iso(this.recoveredAt),
       recovery: { reached: this.recoveredAt !== null, conditions: this.checks },
     };
