@@ -5,10 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../electron/engine/engine.js';
 import { sandboxScrapeConfigs } from '../../electron/engine/sandbox/prometheus/scrape-config.js';
 import { startSandbox, type RunningSandbox } from '../../electron/engine/sandbox/start.js';
-import type { MethodName, Params, Result } from '../../shared/api/contract.js';
+import type { MethodName, Params } from '../../shared/api/contract.js';
 import type { Drill } from '../../shared/api/drills.js';
 import type { Run } from '../../shared/api/runbooks.js';
 import { eventually, prometheusAvailable, startPrometheus, type RunningPrometheus } from './helpers/prometheus.js';
+import { noSecrets, routerCaller } from './helpers/engine.js';
 
 /**
  * A game day on the sandbox, through the engine's router as the UI calls it: a bad-deploy drill
@@ -27,21 +28,9 @@ let prometheus: RunningPrometheus;
 let engine: Engine;
 let base: string;
 
-const sealer = {
-  unavailableReason: 'tests keep no secrets',
-  seal(): Buffer {
-    throw new Error('no vault in tests');
-  },
-  open(): string {
-    throw new Error('no vault in tests');
-  },
-};
+const sealer = noSecrets;
 
-async function call<M extends MethodName>(method: M, params: Params<M>): Promise<Result<M>> {
-  const outcome = await engine.router.call(method, params, { transport: 'internal' });
-  if (!outcome.ok) throw new Error(`${method}: ${outcome.error.code}: ${outcome.error.message}`);
-  return outcome.result as Result<M>;
-}
+const call = routerCaller(() => engine);
 
 async function refused<M extends MethodName>(method: M, params: Params<M>): Promise<{ code: string; message: string }> {
   const outcome = await engine.router.call(method, params, { transport: 'internal' });

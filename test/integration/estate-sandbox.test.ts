@@ -11,6 +11,7 @@ import { startSandbox } from '../../electron/engine/sandbox/start.js';
 import type { EstateSnapshot } from '../../shared/api/estate.js';
 import type { Entity } from '../../shared/estate/model.js';
 import { clusterId, clusterKey } from '../../shared/estate/ids.js';
+import { noSecrets } from './helpers/engine.js';
 
 /**
  * The estate against the sandbox over its real wire protocols: what Daytwo shows of each
@@ -27,15 +28,7 @@ let contexts: string[] = [];
 const clusterOfContext = new Map<string, string>();
 const savedEnv = { ...process.env };
 
-const sealer = {
-  unavailableReason: 'tests keep no secrets',
-  seal(): Buffer {
-    throw new Error('no vault in tests');
-  },
-  open(): string {
-    throw new Error('no vault in tests');
-  },
-};
+const sealer = noSecrets;
 
 function openEngine(): Engine {
   return createEngine({

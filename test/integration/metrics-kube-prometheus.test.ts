@@ -5,9 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../electron/engine/engine.js';
 import { sandboxScrapeConfigs } from '../../electron/engine/sandbox/prometheus/scrape-config.js';
 import { startSandbox, type RunningSandbox } from '../../electron/engine/sandbox/start.js';
-import type { MethodName, Params, Result } from '../../shared/api/contract.js';
+import type { Result } from '../../shared/api/contract.js';
 import { writeKubePrometheusRules } from './helpers/kube-prometheus-rules.js';
 import { eventually, prometheusAvailable, startPrometheus, type RunningPrometheus } from './helpers/prometheus.js';
+import { noSecrets, routerCaller } from './helpers/engine.js';
 
 /**
  * Golden signals on the Prometheus people actually run: one per cluster, fed as
@@ -29,21 +30,9 @@ let sandbox: RunningSandbox;
 let prometheus: RunningPrometheus;
 let engine: Engine;
 
-const sealer = {
-  unavailableReason: 'tests keep no secrets',
-  seal(): Buffer {
-    throw new Error('no vault in tests');
-  },
-  open(): string {
-    throw new Error('no vault in tests');
-  },
-};
+const sealer = noSecrets;
 
-async function call<M extends MethodName>(method: M, params: Params<M>): Promise<Result<M>> {
-  const outcome = await engine.router.call(method, params, { transport: 'internal' });
-  if (!outcome.ok) throw new Error(`${method}: ${outcome.error.code}: ${outcome.error.message}`);
-  return outcome.result as Result<M>;
-}
+const call = routerCaller(() => engine);
 
 beforeAll(async () => {
   if (!prometheusAvailable) return;

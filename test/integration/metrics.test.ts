@@ -7,11 +7,11 @@ import type { Engine } from '../../electron/engine/engine.js';
 import { startSandbox } from '../../electron/engine/sandbox/start.js';
 import type { RunningSandbox } from '../../electron/engine/sandbox/start.js';
 import type { CloudSideInternals } from '../../electron/engine/sandbox/cloud.js';
-import type { Result, MethodName, Params } from '../../shared/api/contract.js';
 import type { Panel } from '../../shared/api/metrics.js';
 import type { SourcedQuery } from '../../shared/metrics/query.js';
 import { eventually, prometheusAvailable, startPrometheus } from './helpers/prometheus.js';
 import type { RunningPrometheus } from './helpers/prometheus.js';
+import { noSecrets, routerCaller } from './helpers/engine.js';
 
 /**
  * Metrics against the sandbox over the real wire protocols: its CloudWatch through the AWS SDK,
@@ -30,21 +30,9 @@ let sandbox: RunningSandbox;
 let prometheus: RunningPrometheus;
 let engine: Engine;
 
-const sealer = {
-  unavailableReason: 'tests keep no secrets',
-  seal(): Buffer {
-    throw new Error('no vault in tests');
-  },
-  open(): string {
-    throw new Error('no vault in tests');
-  },
-};
+const sealer = noSecrets;
 
-async function call<M extends MethodName>(method: M, params: Params<M>): Promise<Result<M>> {
-  const outcome = await engine.router.call(method, params, { transport: 'internal' });
-  if (!outcome.ok) throw new Error(`${method}: ${outcome.error.code}: ${outcome.error.message}`);
-  return outcome.result as Result<M>;
-}
+const call = routerCaller(() => engine);
 
 function sourceOf(kind: 'prometheus' | 'aws' | 'kubernetes', panels: Panel[]): SourcedQuery[] {
   const prefix = kind === 'kubernetes' ? 'k8s:' : `${kind}:`;

@@ -11,9 +11,10 @@ import { kubeConfigForContext } from '../../electron/engine/operations/cluster-a
 import type { CloudSideInternals } from '../../electron/engine/sandbox/cloud.js';
 import { sandboxScrapeConfigs } from '../../electron/engine/sandbox/prometheus/scrape-config.js';
 import { startSandbox, type RunningSandbox } from '../../electron/engine/sandbox/start.js';
-import type { MethodName, Params, Result } from '../../shared/api/contract.js';
+import type { MethodName, Params } from '../../shared/api/contract.js';
 import type { Run } from '../../shared/api/runbooks.js';
 import { eventually, prometheusAvailable, startPrometheus, type RunningPrometheus } from './helpers/prometheus.js';
+import { noSecrets, routerCaller } from './helpers/engine.js';
 
 /**
  * Guided runbooks against the sandbox and Debian's Prometheus, through the engine's router as
@@ -34,21 +35,9 @@ let prometheus: RunningPrometheus;
 let engine: Engine;
 let broken: { namespace: string; name: string };
 
-const sealer = {
-  unavailableReason: 'tests keep no secrets',
-  seal(): Buffer {
-    throw new Error('no vault in tests');
-  },
-  open(): string {
-    throw new Error('no vault in tests');
-  },
-};
+const sealer = noSecrets;
 
-async function call<M extends MethodName>(method: M, params: Params<M>): Promise<Result<M>> {
-  const outcome = await engine.router.call(method, params, { transport: 'internal' });
-  if (!outcome.ok) throw new Error(`${method}: ${outcome.error.code}: ${outcome.error.message}`);
-  return outcome.result as Result<M>;
-}
+const call = routerCaller(() => engine);
 
 async function refused<M extends MethodName>(method: M, params: Params<M>): Promise<{ code: string; message: string }> {
   const outcome = await engine.router.call(method, params, { transport: 'internal' });
