@@ -90,6 +90,13 @@ test('a crash-looping pod: previous logs, search, events, and YAML with its Secr
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto(host.url);
   await openPod(page);
+  // The on-call has declared an incident for it, so the logs can pin a line to its timeline.
+  await page.getByTestId('declare-from-entity').click();
+  const declare = page.getByRole('dialog', { name: 'Declare an incident' });
+  await declare.getByTestId('declare-title').fill('checkout-worker crash-looping');
+  await declare.getByTestId('declare-submit').click();
+  await expect(declare).toBeHidden({ timeout: 15_000 });
+  await openPod(page);
   const detail = page.getByRole('complementary', { name: 'Pod detail' });
 
   await detail.getByRole('tab', { name: 'Logs' }).click();
@@ -107,6 +114,11 @@ test('a crash-looping pod: previous logs, search, events, and YAML with its Secr
   await expect(logs.getByTestId('log-match-count')).toHaveText(/^1 of [1-9]/);
   await expect(lines.locator('mark.log-match').first()).toHaveText(new RegExp(word, 'i'));
   await saveScreenshot(page, 'logs-search');
+
+  // The matched line goes onto the incident's timeline at the time the kubelet stamped it.
+  await expect(logs.getByLabel('Incident to pin to')).toContainText('checkout-worker crash-looping');
+  await logs.getByRole('button', { name: 'Pin line to incident' }).click();
+  await expect(logs.getByText(/^Pinned to inc-/)).toBeVisible({ timeout: 15_000 });
 
   await detail.getByRole('tab', { name: 'Events' }).click();
   await expect(detail.getByTestId('event-list')).toContainText('BackOff', { timeout: 60_000 });

@@ -11,9 +11,11 @@ export function DeclareFromEntity({ entity }: { entity: Entity }) {
   const readOnly = useEngineStore((s) => s.info?.readOnly ?? true);
   if (readOnly) return null;
   return (
-    <button type="button" className="button" onClick={() => openDeclare({ title: `${entity.name}: `, impacted: [entity.id] })} data-testid="declare-from-entity">
-      Declare incident…
-    </button>
+    <div className="operation-actions" role="group" aria-label="Incidents">
+      <button type="button" className="button" onClick={() => openDeclare({ title: `${entity.name}: `, impacted: [entity.id] })} data-testid="declare-from-entity">
+        Declare incident…
+      </button>
+    </div>
   );
 }
 

@@ -1,9 +1,11 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Entity } from '../../../shared/estate/model.js';
-import type { LogStreamStatus } from '../../../shared/api/logs.js';
+import type { LogLine, LogStreamStatus } from '../../../shared/api/logs.js';
 import { LogBuffer, logsAsText } from '../../../shared/logs/log-buffer.js';
 import { stripAnsi } from '../../../shared/logs/ansi.js';
+import { pinnedLogNote } from '../../../shared/logs/pinned-line.js';
+import type { Incident } from '../../../shared/api/incidents.js';
 import { api, errorMessage } from '../../api/api-client.js';
 import { LogText, localClock, utcClock } from './log-line-view.js';
 import type { ClockMode } from './log-line-view.js';
@@ -33,6 +35,60 @@ function podTag(pod: string, workload: string): string {
 }
 
 const sourceTones = 6;
+
+/**
+ * Pins a line to an open incident's timeline as a note at the line's own time: the current
+ * search match, or else the newest line loaded.
+ */
+function PinToIncident({ entity, line }: { entity: Entity; line: () => LogLine | undefined }) {
+  const [open, setOpen] = useState<Incident[] | null>(null);
+  const [target, setTarget] = useState('');
+  const [said, setSaid] = useState('');
+  useEffect(() => {
+    let live = true;
+    api()
+      .call('incidents.list', { limit: 200 })
+      .then(({ incidents }) => {
+        if (!live) return;
+        const unresolved = incidents.filter((i) => i.status !== 'resolved');
+        setOpen(unresolved);
+        setTarget((t) => t || unresolved[0]?.id || '');
+      })
+      .catch(() => live && setOpen([]));
+    return () => {
+      live = false;
+    };
+  }, []);
+  if (!open || open.length === 0) return null;
+  const pin = async () => {
+    const chosen = line();
+    if (!chosen || !target) return;
+    const note = pinnedLogNote(chosen, entity.name);
+    try {
+      await api().call('incidents.note', { incidentId: target, text: note.text, mentions: [entity.id], ...(note.occurredAt !== undefined ? { occurredAt: note.occurredAt } : {}) });
+      setSaid(`Pinned to ${target}.`);
+    } catch (error) {
+      setSaid(`Not pinned: ${errorMessage(error)}`);
+    }
+  };
+  return (
+    <span className="logs-pin">
+      <select className="text-input" aria-label="Incident to pin to" value={target} onChange={(e) => setTarget(e.target.value)}>
+        {open.map((i) => (
+          <option key={i.id} value={i.id}>
+            {i.id}: {i.title}
+          </option>
+        ))}
+      </select>
+      <button type="button" className="button" onClick={() => void pin()}>
+        Pin line to incident
+      </button>
+      <span className="muted" role="status">
+        {said}
+      </span>
+    </span>
+  );
+}
 
 interface Options {
   container: string;
@@ -258,6 +314,7 @@ export function LogsPanel({ entity, containers }: { entity: Entity; containers: 
         <button type="button" className="button" onClick={download} disabled={count === 0}>
           Download
         </button>
+        <PinToIncident entity={entity} line={() => (currentMatch !== undefined ? buffer.at(currentMatch) : buffer.at(count - 1))} />
       </div>
       <p className="logs-status muted" role="status" data-testid="log-status">
         {count.toLocaleString()} lines
