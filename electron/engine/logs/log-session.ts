@@ -7,6 +7,7 @@ import { addressOf } from '../objects/object-address.js';
 import { ContainerLogStream } from './container-log-stream.js';
 import type { ContainerLogTuning } from './container-log-stream.js';
 import { podsForLogs } from './workload-pods.js';
+import { ApiError } from '../../../shared/api/errors.js';
 
 type ParsedLogRequest = z.output<typeof LogRequest>;
 
@@ -135,7 +136,10 @@ export function openLogSession(request: ParsedLogRequest, deps: LogSessionDeps, 
   run().catch((error: unknown) => {
     if (signal.aborted) return;
     const message = error instanceof Error ? error.message : String(error);
-    deps.log(`logs for ${request.entityId}: ${message}`);
+    // A request for something that cannot have logs is answered to its subscriber; only what
+    // the engine did not expect is worth a line in its log.
+    const asked = error instanceof ApiError && (error.code === 'bad_request' || error.code === 'not_found' || error.code === 'forbidden');
+    if (!asked) deps.log(`logs for ${request.entityId}: ${message}`);
     push({ lines: [], done: true, error: message });
   });
 

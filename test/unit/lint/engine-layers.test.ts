@@ -30,8 +30,8 @@ describe('the engine layering rule', () => {
   });
 
   it('asks for a layer for a new engine folder', async () => {
-    expect(await layerErrors('electron/engine/incidents/x.ts', "import { EstateState } from '../state/estate-state.js';\nexport const s = EstateState;\n")).toEqual([
-      expect.stringMatching(/"incidents" has no layer/),
+    expect(await layerErrors('electron/engine/forecasts/x.ts', "import { EstateState } from '../state/estate-state.js';\nexport const s = EstateState;\n")).toEqual([
+      expect.stringMatching(/"forecasts" has no layer/),
     ]);
   });
 });
