@@ -44,7 +44,7 @@ interface SandboxScenario {
 }
 
 async function sandboxScenario(name: string): Promise<SandboxScenario> {
-  return (await (await fetch(`${base}/sandbox/scenarios/${name}`)).json()) as SandboxScenario;
+  return (await (await fetch(`${base}/sandbox/scenarios/${name}`, { headers: { Authorization: `Bearer ${sandbox.adminToken}` } })).json()) as SandboxScenario;
 }
 
 function step(r: Run, id: string) {
@@ -205,7 +205,7 @@ describe.skipIf(!prometheusAvailable)('abort', () => {
   it('stops every scenario and verifies the sandbox back at steady state', async () => {
     const { drill } = await call('drills.start', { scenario: 'bad-deploy', participants: [{ name: 'Carol', role: 'commander' }] });
     await call('drills.control', { id: drill.id, action: 'inject', scenario: 'traffic-surge' });
-    await eventually('the bad deploy to bite', async () => ((await (await fetch(`${base}/sandbox/steady`)).json()) as { steady: boolean }).steady ? undefined : true);
+    await eventually('the bad deploy to bite', async () => ((await (await fetch(`${base}/sandbox/steady`, { headers: { Authorization: `Bearer ${sandbox.adminToken}` } })).json()) as { steady: boolean }).steady ? undefined : true);
     const { drill: aborted } = await call('drills.control', { id: drill.id, action: 'abort' });
     expect(aborted.state).toBe('aborted');
     for (const name of ['bad-deploy', 'traffic-surge']) expect((await sandboxScenario(name)).status).toBe('stopped');
@@ -215,7 +215,7 @@ describe.skipIf(!prometheusAvailable)('abort', () => {
       return now.steady?.verifiedAt ? now : undefined;
     }, 240, 1_000);
     expect(steady.steady!.problems).toEqual([]);
-    const direct = (await (await fetch(`${base}/sandbox/steady`)).json()) as { steady: boolean };
+    const direct = (await (await fetch(`${base}/sandbox/steady`, { headers: { Authorization: `Bearer ${sandbox.adminToken}` } })).json()) as { steady: boolean };
     expect(direct.steady).toBe(true);
     // Once ended, the operations guard lets go.
     const error = await refused('operations.plan', { kind: 'restart', target: 'k8s:prod-eu/shop/Deployment/checkout', params: {} });

@@ -115,11 +115,16 @@ export class OperationsService {
     if (!module.targets.includes(parsed.kind)) {
       throw new ApiError('bad_request', `${operationTitles[request.kind]} acts on ${module.targets.join(' or ')}, and ${describeTarget(parsed)} is not one.`, 'target');
     }
+    // During a drill only the sandbox may be acted on (drills/): said before anything is read,
+    // for the context named (or the cluster's own name) and again for the one chosen.
+    const guard = (context: string) => {
+      const refused = this.options.refusal?.(context);
+      if (refused) throw new ApiError('forbidden', refused, 'target');
+    };
+    guard(('context' in request ? request.context : undefined) ?? parsed.context);
     const chosen = await this.chooseContext(parsed, request);
     const target: Target = { ...parsed, context: chosen.context };
-    // During a drill only the sandbox may be acted on (drills/): said before anything is read.
-    const refused = this.options.refusal?.(target.context);
-    if (refused) throw new ApiError('forbidden', refused, 'target');
+    guard(target.context);
     const params = request.params as Record<string, unknown>;
     const createdAt = this.now();
     const base = {
