@@ -128,7 +128,7 @@ describe.skipIf(!prometheusAvailable)('a bad deploy, from the alert to the closi
     const alert = await eventually('KubePodCrashLooping to fire on the broken pods', async () => {
       const res = await fetch(`${prometheus.url}/api/v1/alerts`);
       const body = (await res.json()) as { data: { alerts: { labels: Record<string, string>; state: string }[] } };
-      return body.data.alerts.find((a) => a.labels.alertname === 'KubePodCrashLooping' && a.state === 'firing' && a.labels.namespace === broken.namespace);
+      return body.data.alerts.find((a) => a.labels.alertname === 'KubePodCrashLooping' && a.state === 'firing' && a.labels.namespace === broken.namespace && a.labels.pod?.startsWith(`${broken.name}-`));
     }, 240);
     await eventually('the crashing pod in the estate', async () => (engine.estate.get(`k8s:${CLUSTER}/${broken.namespace}/Pod/${alert.labels.pod}`) ? true : undefined));
     const { offers } = await call('runbooks.forAlert', { alertname: 'KubePodCrashLooping', labels: alert.labels });

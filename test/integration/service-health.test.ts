@@ -154,7 +154,6 @@ afterAll(async () => {
 
 describe('Service health, from Endpoints, against kubectl', () => {
   it('agrees after apply, delete -f and re-apply, and a scale to 0 and back', async () => {
-    // The sandbox serves no OpenAPI document for kubectl's client-side validation.
     await kubectl('apply', '-f', manifest);
     await rolledOut();
     await agrees('after apply');
@@ -164,7 +163,6 @@ describe('Service health, from Endpoints, against kubectl', () => {
     await agrees('after delete -f');
     expect((await daytwoServices()).size).toBe(0);
 
-    // The sandbox serves no OpenAPI document for kubectl's client-side validation.
     await kubectl('apply', '-f', manifest);
     await rolledOut();
     await agrees('after re-apply');

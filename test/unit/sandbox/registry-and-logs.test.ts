@@ -18,6 +18,7 @@ describe('the simulated registry', () => {
   test('resolves references as containerd does', () => {
     expect(normaliseImage('nginx')).toEqual({ repository: 'docker.io/library/nginx', reference: 'latest' });
     expect(normaliseImage('curlimages/curl:8.10.1')).toEqual({ repository: 'docker.io/curlimages/curl', reference: '8.10.1' });
+    expect(normaliseImage('docker.io/redis:6.0.5')).toEqual({ repository: 'docker.io/library/redis', reference: '6.0.5' });
     expect(normaliseImage('localhost:5000/app:1')).toEqual({ repository: 'localhost:5000/app', reference: '1' });
   });
 });

@@ -21,12 +21,15 @@ export const PUBLIC_IMAGES: Readonly<Record<string, readonly string[]>> = {
   'docker.io/library/nginx': ['latest', 'stable', 'alpine', '1.25', '1.25.5', '1.26', '1.26.2', '1.27', '1.27.2', '1.27-alpine'],
   'docker.io/library/busybox': ['latest', 'stable', '1.36', '1.36.1', '1.37'],
   'docker.io/library/alpine': ['latest', '3.19', '3.20', '3.21'],
-  'docker.io/library/redis': ['latest', '7.2', '7.2.5', '7.4'],
+  'docker.io/library/redis': ['latest', '6.0.5', '7.2', '7.2.5', '7.4'],
   'docker.io/library/postgres': ['latest', '15', '16', '16.4'],
   'docker.io/library/httpd': ['latest', '2.4'],
   'docker.io/curlimages/curl': ['latest', '8.10.1'],
   'registry.k8s.io/pause': ['3.9', '3.10'],
   'registry.k8s.io/e2e-test-images/agnhost': ['2.39', '2.52'],
+  // Kubernetes' own guestbook tutorial (kubernetes.io/docs/tutorials/stateless-application/guestbook/).
+  'us-docker.pkg.dev/google-samples/containers/gke/gb-redis-follower': ['v2'],
+  'us-docker.pkg.dev/google-samples/containers/gke/gb-frontend': ['v5'],
 };
 
 /** `nginx` → `docker.io/library/nginx:latest`, as containerd normalises a reference. */
@@ -42,6 +45,8 @@ export function normaliseImage(image: string): { repository: string; reference: 
   const first = repository.split('/')[0] ?? '';
   const hasRegistry = repository.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
   if (!hasRegistry) repository = `docker.io/${repository.includes('/') ? repository : `library/${repository}`}`;
+  // Docker Hub's official images live under library/ however they are spelt: docker.io/redis is docker.io/library/redis.
+  else if ((first === 'docker.io' || first === 'index.docker.io') && repository.split('/').length === 2) repository = `docker.io/library/${repository.split('/')[1]}`;
   return { repository, reference: digest ?? tag };
 }
 
