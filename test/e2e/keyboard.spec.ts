@@ -19,7 +19,7 @@ test.describe('an operator at the keyboard', () => {
     await expect(page.getByRole('button', { name: 'Open the command palette' })).toBeFocused();
     // Every view's link is in the tab order, in navigation order: Estate, then Daytwo.
     const links = nav.getByRole('link');
-    const order = [/^Overview/, /^Topology/, /^Metrics/, /^Alerts/, /^Service catalog/, /^Sources/, /^Incidents/, /^Audit log/, /^Settings/, /^About/];
+    const order = [/^Overview/, /^Topology/, /^Metrics/, /^Alerts/, /^Service catalog/, /^Sources/, /^Incidents/, /^Runbooks/, /^Wallboard/, /^Wall screens/, /^Drills/, /^Audit log/, /^Settings/, /^About/];
     await expect(links).toHaveCount(order.length);
     for (const [i, name] of order.entries()) {
       await page.keyboard.press('Tab');

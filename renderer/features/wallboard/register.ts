@@ -25,7 +25,7 @@ export const wallboardViews: readonly ViewSpec[] = [
     title: 'Wall screens',
     summary: 'Screen links for the room’s displays: read-only, pinned to an incident or not, revocable',
     icon: 'plug',
-    goKey: 'r',
+    goKey: 'e',
     section: 'Daytwo',
     Component: ScreensView,
   },
