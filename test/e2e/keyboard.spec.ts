@@ -102,7 +102,7 @@ test.describe('an operator at the keyboard', () => {
     await page.keyboard.type('go to');
     const options = palette.getByRole('option');
     // One "Go to" per view ranks first; a looser match on another command's words comes after.
-    await expect(options).toHaveText([...Array<RegExp>(10).fill(/^Go to /), /^Show metrics for/, /^Show only failing and degraded/]);
+    await expect(options).toHaveText([...Array<RegExp>(14).fill(/^Go to /), /^Show metrics for/, /^Show only failing and degraded/]);
     await page.keyboard.press('ArrowUp');
     await expect(options.last()).toHaveAttribute('aria-selected', 'true');
     await page.keyboard.press('ArrowDown');

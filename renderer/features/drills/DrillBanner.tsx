@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { navigate } from '../../app/route.js';
 import { useTickingNow } from '../../app/use-ticking-now.js';
 import { drillClockNow, formatClock } from './drill-clock.js';
-import { loadDrills, useDrillsStore, watchDrills } from './drills-store.js';
+import { loadRunningDrill, useDrillsStore, watchDrills } from './drills-store.js';
 
 /**
  * Shown above every view while a drill runs, so nobody mistakes the drill for a real incident
@@ -12,7 +12,7 @@ export function DrillBanner() {
   const running = useDrillsStore((s) => s.running);
   const now = useTickingNow(running !== null);
   useEffect(() => {
-    void loadDrills();
+    void loadRunningDrill();
     return watchDrills();
   }, []);
   if (!running) return null;

@@ -30,6 +30,22 @@ export const useDrillsStore = create<DrillsState>()(() => ({
 
 const isActive = (d: Drill) => d.state === 'running' || d.state === 'paused';
 
+/**
+ * What the banner on every view needs: whether a drill is running. Only the drill list, which
+ * needs no sandbox: an engine started without one answers it, and the banner stays quiet.
+ */
+export async function loadRunningDrill(): Promise<void> {
+  try {
+    const { drills } = await api().call('drills.list', {});
+    useDrillsStore.setState({ history: drills });
+    const active = drills.find((d) => d.state === 'running' || d.state === 'paused');
+    if (active) await openDrill(active.id);
+    else useDrillsStore.setState({ running: null });
+  } catch (error) {
+    useDrillsStore.setState({ error: errorMessage(error) });
+  }
+}
+
 export async function loadDrills(): Promise<void> {
   try {
     const [{ drills }, scenarios] = await Promise.all([
