@@ -1,8 +1,6 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, saveScreenshot, test } from './fixtures.js';
-import { startHost } from './host.js';
+import { sandboxAdmin, startHost } from './host.js';
 import type { RunningHost } from './host.js';
 
 /**
@@ -64,13 +62,7 @@ function recordResponses(page: Page): string[] {
 test.beforeAll(async () => {
   test.setTimeout(180_000);
   host = await startHost(['--sandbox']);
-  // The sandbox's own HTTP port (scenarios, cloud APIs) is the AWS endpoint it wrote for the engine.
-  const awsConfig = path.join(host.dataDir, 'sandbox', 'aws-config');
-  const port = await until('the sandbox AWS config', () => {
-    const text = fs.existsSync(awsConfig) ? fs.readFileSync(awsConfig, 'utf8') : '';
-    return /endpoint_url = http:\/\/127\.0\.0\.1:(\d+)/.exec(text)?.[1];
-  });
-  const started = await fetch(`http://127.0.0.1:${port}/sandbox/scenarios/bad-deploy/start`, { method: 'POST' });
+  const started = await (await sandboxAdmin(host.dataDir)).post('/sandbox/scenarios/bad-deploy/start');
   expect(started.ok).toBe(true);
   const { run } = (await started.json()) as { run: { target: string } };
   const [cluster, namespace, name] = run.target.split('/') as [string, string, string];
