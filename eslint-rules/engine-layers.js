@@ -9,7 +9,7 @@ import path from 'node:path';
 export const engineLayers = [
   { level: 0, folders: ['(root helpers)', 'connections', 'store', 'sandbox'], what: 'configuration files and the vault; SQLite; the simulated estate' },
   { level: 1, folders: ['providers'], what: 'backends: clients, reflectors, facts' },
-  { level: 2, folders: ['sources'], what: 'the one owner of live sources: registry, lifecycle, cluster identity' },
+  { level: 2, folders: ['sources'], what: 'the one owner of live sources: registry, lifecycle, cluster identity, and the clients every feature asks for' },
   { level: 3, folders: ['state'], what: 'the estate in memory: write and read seams' },
   { level: 4, folders: ['metrics', 'operations', 'incidents', 'objects', 'screens'], what: 'features' },
   { level: 5, folders: ['runbooks', 'logs', 'catalog'], what: 'features built on features: runbooks run checks through metrics and actions through operations, onto incidents; logs find their pods as the object view addresses them; the catalog scores what the others know' },

@@ -13,7 +13,7 @@ import { startSources } from './sources/start-sources.js';
 import type { ConnectionSettings, SourceTuning } from './sources/start-sources.js';
 import { AuditLog } from './store/audit-log.js';
 import { OperationsService } from './operations/service.js';
-import type { ClusterAccess } from './operations/cluster-access.js';
+import type { ClusterAccess } from './sources/kubernetes/cluster-access.js';
 import { clusterAccessFromConnections } from './operations/connections-access.js';
 import { operationHandlers, operationTopicHandlers } from './operations/handlers.js';
 import { operationEstateEvent } from './operations/timeline.js';
@@ -156,8 +156,8 @@ export function createEngine(options: EngineOptions): Engine {
     log: (message) => log(message),
   });
   const audit = new AuditLog(db, { key: options.auditKey ?? null, log: (message) => log(message) });
-  const clusters = options.clusterAccess ?? clusterAccessFromConnections(running ?? { kubeContexts: () => [], clusterGroups: () => [] }, sources);
-  // Operations, logs and the object view reach clusters with the same credentials.
+  const clusters = options.clusterAccess ?? clusterAccessFromConnections(running ?? { kubeContexts: () => [], clusterGroups: () => [], kubeClient: () => undefined }, sources);
+  // Operations, logs, the object view and approvals reach clusters through the same clients, handed out by sources/.
   const objects = new ObjectReader({ clusters, entity: (id) => estate.get(id), audit });
   // Drills are created after the services they watch; operations reach them through this slot.
   const late: { drills?: DrillService } = {};

@@ -79,10 +79,24 @@ export function problemOf(entity: Entity): HealthProblem {
 }
 
 /**
+ * An entity whose health rolls up what is under it (a namespace: what runs in it) states its own
+ * part as `status.ownHealth` (a namespace: its phase). Rollups over the estate count that part,
+ * so what is under it is not counted twice; anything else counts with its health.
+ */
+export function ownHealthOf(entity: Entity): Health {
+  const own = entity.status.ownHealth;
+  return own === 'healthy' || own === 'degraded' || own === 'failing' || own === 'unknown' ? own : entity.health;
+}
+
+/**
  * Health of a grouping entity (a region, an app) from its direct members, with a reason
  * that names the worst few: "2 of 14 degraded: cart (1 of 3 ready); checkout (CrashLoopBackOff)".
+ *
+ * `counted`, when given, says what the members are in place of "<total> <noun>" ("1 account
+ * and 1 cluster outside any account"): a grouping whose members are not all of one kind counts
+ * each kind as what it is.
  */
-export function rollupHealth(members: Iterable<Entity>, noun: string, named = 3): { health: Health; reason: string } {
+export function rollupHealth(members: Iterable<Entity>, noun: string, named = 3, counted?: string): { health: Health; reason: string } {
   const counts = emptyCounts();
   const problems: HealthProblem[] = [];
   let total = 0;
@@ -94,6 +108,11 @@ export function rollupHealth(members: Iterable<Entity>, noun: string, named = 3)
   const health = groupHealth(counts);
   if (total === 0) return { health: 'unknown', reason: `No ${noun} reported` };
   if (problems.length === 0) {
+    if (counted !== undefined) {
+      if (counts.unknown === 0) return { health, reason: `${counted}, all healthy` };
+      if (counts.healthy === 0) return { health, reason: `${counted}, no health known` };
+      return { health, reason: `${counted}: ${counts.healthy} healthy, ${counts.unknown} unknown` };
+    }
     if (counts.unknown === 0) return { health, reason: `All ${total} ${noun} healthy` };
     if (counts.healthy === 0) return { health, reason: `No health known for ${total} ${noun}` };
     return { health, reason: `${counts.healthy} of ${total} ${noun} healthy, ${counts.unknown} unknown` };
@@ -107,6 +126,7 @@ export function rollupHealth(members: Iterable<Entity>, noun: string, named = 3)
     .map((p) => (p.reason ? `${p.name} (${p.reason})` : p.name))
     .join('; ');
   const more = problems.length > named ? `; and ${problems.length - named} more` : '';
+  if (counted !== undefined) return { health, reason: `${counted}: ${parts.join(', ')}: ${worst}${more}` };
   return { health, reason: `${parts.join(', ')} of ${total} ${noun}: ${worst}${more}` };
 }
 
@@ -211,24 +231,35 @@ export function summarise(entities: Iterable<Entity>, options: SummariseOptions 
   for (const entity of byId.values()) {
     if (isRollup(entity)) continue;
     const where = place(entity.id);
-    const problem = isProblem(entity.health) ? problemOf(entity) : null;
+    // A namespace counts with its own state (its phase): what runs in it counts for itself.
+    const health = ownHealthOf(entity);
+    const problem = isProblem(health) ? { ...problemOf(entity), health } : null;
     const touched: Building[] = [groupFor('cloud', where.cloud ?? unplacedGroupId, null)];
     if (where.cluster) touched.push(groupFor('cluster', where.cluster, where.cloud ? nameOf(where.cloud) : 'Unplaced'));
     if (where.namespace) touched.push(groupFor('namespace', where.namespace, nameOf(where.cluster)));
     for (const building of touched) {
-      building.group.counts[entity.health]++;
+      building.group.counts[health]++;
       building.group.total++;
       if (problem) building.problems.push(problem);
     }
-    counts[entity.health]++;
+    counts[health]++;
     total++;
     if (problem) problems.push(problem);
   }
 
+  /**
+   * A group's health from its counts, unless its entity judges itself from its contents (a
+   * namespace from what runs in it): then the group shows that, so the overview's row and the
+   * entity never disagree. Its counts and problems still list everything in it.
+   */
+  const healthOf = (group: HealthGroup): Health => {
+    const entity = byId.get(group.id);
+    return entity && typeof entity.status.ownHealth === 'string' ? entity.health : groupHealth(group.counts);
+  };
   const finish = (map: Map<string, Building>): HealthGroup[] => {
     const list = [...map.values()].map(({ group, problems: found }) => {
       found.sort(compareWorstFirst);
-      return { ...group, health: groupHealth(group.counts), problems: found.slice(0, perGroup), problemCount: found.length };
+      return { ...group, health: healthOf(group), problems: found.slice(0, perGroup), problemCount: found.length };
     });
     return list.sort(
       (a, b) =>

@@ -4,6 +4,7 @@ import path from 'node:path';
 import yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MethodName, Params, Result } from '../../shared/api/contract.js';
+import type { LogBatch } from '../../shared/api/logs.js';
 import { createEngine } from '../../electron/engine/engine.js';
 import type { Engine } from '../../electron/engine/engine.js';
 import { startSandbox } from '../../electron/engine/sandbox/start.js';
@@ -11,9 +12,11 @@ import { parseKubeId } from '../../shared/estate/ids.js';
 
 /**
  * Sources, one way in, against the sandbox and its admin and viewer contexts: one cluster
- * entity per cluster with each object once, every context still listed with its state, and a
+ * entity per cluster with each object once, every context still listed with its state, a
  * kubeconfig rewritten while the engine runs (a rotated token, a context added) used by the
- * very next plan, without a restart.
+ * very next plan and by object and log reads, and AWS credentials rewritten while it runs used
+ * by the CloudWatch discovery and charts, all without a restart: sources/ hands every feature
+ * its clients and renews them when the files change.
  */
 
 interface Kubeconfig {
@@ -28,6 +31,8 @@ let sandbox: Awaited<ReturnType<typeof startSandbox>>;
 let engine: Engine;
 let kubeconfigPath: string;
 let original: Kubeconfig;
+let awsCredentialsPath: string;
+let awsCredentials: string;
 const savedEnv = { ...process.env };
 
 async function call<M extends MethodName>(method: M, params: Params<M>): Promise<Result<M>> {
@@ -51,11 +56,15 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
   }
 }
 
-/** Writes the kubeconfig as an editor or a cloud CLI would: a new file renamed over the old. */
+/** Writes a file as an editor or a cloud CLI would: a new file renamed over the old. */
+function rewrite(file: string, text: string): void {
+  const temp = `${file}.tmp`;
+  fs.writeFileSync(temp, text, { mode: 0o600 });
+  fs.renameSync(temp, file);
+}
+
 function writeKubeconfig(config: Kubeconfig): void {
-  const temp = `${kubeconfigPath}.tmp`;
-  fs.writeFileSync(temp, yaml.dump(config), { mode: 0o600 });
-  fs.renameSync(temp, kubeconfigPath);
+  rewrite(kubeconfigPath, yaml.dump(config));
 }
 
 const clone = (config: Kubeconfig): Kubeconfig => JSON.parse(JSON.stringify(config)) as Kubeconfig;
@@ -74,6 +83,10 @@ beforeAll(async () => {
   stale.users.push(original.users.find((u) => u.name === adminContexts()[0]!.context.user)!);
   stale.contexts = stale.contexts.map((c) => (c.name === adminContexts()[0]!.name ? { ...c, context: { ...c.context, user: 'rotating-admin' } } : c));
   writeKubeconfig(stale);
+  // The AWS profile starts with an access key the sandbox does not know (a key since rotated).
+  awsCredentials = fs.readFileSync(sandbox.awsCredentialsPath, 'utf8');
+  awsCredentialsPath = path.join(dir, 'aws-credentials');
+  rewrite(awsCredentialsPath, awsCredentials.replace(/aws_access_key_id = \S+/, 'aws_access_key_id = AKIAOLDROTATEDKEY000'));
   engine = createEngine({
     mode: 'host',
     version: 'test',
@@ -84,10 +97,10 @@ beforeAll(async () => {
     log: () => {},
     connections: {
       kubeconfigFiles: [kubeconfigPath],
-      aws: { configFile: sandbox.awsConfigPath, credentialsFile: sandbox.awsCredentialsPath },
+      aws: { configFile: sandbox.awsConfigPath, credentialsFile: awsCredentialsPath },
       env: {},
     },
-    sourceTuning: { kubeconfigPollMs: 200, backoff: { initialMs: 200, maxMs: 1_000, resetAfterMs: 10_000 } },
+    sourceTuning: { kubeconfigPollMs: 200, awsConfigPollMs: 200, awsIntervalMs: 2_000, backoff: { initialMs: 200, maxMs: 1_000, resetAfterMs: 10_000 } },
   });
 });
 
@@ -132,6 +145,8 @@ describe('a kubeconfig rewritten while the engine runs', () => {
     const target = `k8s:${first.context.cluster}/${await aDeploymentOf(first.context.cluster)}`;
     // The admin context's token has expired: the plan cannot act as it, and the viewer may not scale.
     await expect(call('operations.plan', { kind: 'scale', target, params: { replicas: 2 }, context: first.name })).rejects.toMatchObject({ code: 'unauthorized' });
+    // Objects are read through the context the cluster is watched through: the viewer, for now.
+    expect((await call('objects.get', { entityId: target })).context).toBe(`${first.name}-viewer`);
 
     // The token is rotated in the file (as `aws eks get-token` or an SSO login would).
     const rotated = clone(original);
@@ -141,6 +156,20 @@ describe('a kubeconfig rewritten while the engine runs', () => {
 
     const plan = await until('a plan through the rotated admin context', async () => (await call('operations.plan', { kind: 'scale', target, params: { replicas: 2 } })).plan);
     expect(plan).toMatchObject({ context: first.name, actingAs: first.context.user, state: 'ready' });
+
+    // The cluster is watched again through a context that reads the most (ties: the first by
+    // name, which is now the added break-glass context), and the object view and the logs read
+    // through it, with credentials only the rewritten kubeconfig has: the admin context's old
+    // token gets 401, and break-glass did not exist before.
+    const view = await until('the object view to read through a rewritten admin context', async () => {
+      const read = await call('objects.get', { entityId: target });
+      return read.context !== `${first.name}-viewer` ? read : undefined;
+    });
+    expect(['break-glass', first.name]).toContain(view.context);
+    expect(view).toMatchObject({ kind: 'Deployment', yaml: expect.stringContaining('kind: Deployment') });
+    const logs = await readLogs(target);
+    expect(logs.error).toBeUndefined();
+    expect(logs.lines).toBeGreaterThan(0);
     // The added context is a way into the same cluster, usable at once.
     const viaBreakGlass = await until('the added context live', async () => {
       const { sources } = await call('sources.list', {});
@@ -157,6 +186,45 @@ describe('a kubeconfig rewritten while the engine runs', () => {
     expect(cluster).toHaveLength(1);
   });
 });
+
+describe('AWS credentials rewritten while the engine runs', () => {
+  it('are used by the next CloudWatch discovery and chart, without a restart', async () => {
+    const source = await until('the AWS profile to be refused', async () => {
+      const found = (await call('sources.list', {})).sources.find((s) => s.kind === 'aws');
+      return found && (found.state === 'unauthorized' || found.state === 'error') ? found : undefined;
+    });
+    expect(source.reason).toMatch(/security token|credentials|InvalidClientTokenId/i);
+
+    // The key is rotated in the credentials file, as `aws configure` or an SSO login would.
+    rewrite(awsCredentialsPath, awsCredentials);
+    await until('the AWS profile live', async () => {
+      const found = (await call('sources.list', {})).sources.find((s) => s.id === source.id);
+      return found?.state === 'live' ? found : undefined;
+    });
+    // A chart of a load balancer the discovery found reads CloudWatch through the same renewed client.
+    const alb = await until('a load balancer discovered', async () => (await call('estate.snapshot', {})).entities.find((e) => e.kind === 'loadbalancer'));
+    const query = (await call('metrics.panels', { entityId: alb.id })).panels.flatMap((p) => p.queries).find((q) => q.source === source.id);
+    expect(query).toBeDefined();
+    const end = Date.now();
+    const result = await call('metrics.query', { source: query!.source, query: query!.query, start: end - 3_600_000, end, maxPoints: 60 });
+    expect(result.stale, result.note).toBe(false);
+    expect(result.series.some((s) => s.points.some(([, v]) => v !== null))).toBe(true);
+  });
+});
+
+/** Reads an entity's logs once (no follow), as the log view does, until the streams end. */
+async function readLogs(entityId: string): Promise<{ lines: number; error?: string }> {
+  const batches: LogBatch[] = [];
+  const opened = engine.router.subscribe('logs.follow', { entityId, follow: false, tailLines: 20 }, (message) => batches.push(message as LogBatch));
+  if (!opened.ok) throw new Error(opened.error.message);
+  try {
+    await until('the logs to end', () => (batches.some((b) => b.done) ? true : undefined));
+  } finally {
+    opened.close();
+  }
+  const error = batches.find((b) => b.error)?.error;
+  return { lines: batches.reduce((n, b) => n + b.lines.length, 0), ...(error ? { error } : {}) };
+}
 
 async function aDeploymentOf(cluster: string): Promise<string> {
   const deployment = await until('a deployment listed', async () =>

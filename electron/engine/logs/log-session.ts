@@ -1,8 +1,8 @@
 import type { z } from 'zod';
 import type { LogBatch, LogLine, LogRequest, LogStreamStatus } from '../../../shared/api/logs.js';
 import type { Entity } from '../../../shared/estate/model.js';
-import { KubeClient } from '../providers/kubernetes/kube-client.js';
-import type { ClusterAccess } from '../operations/cluster-access.js';
+import { clusterClient } from '../sources/kubernetes/cluster-access.js';
+import type { ClusterAccess } from '../sources/kubernetes/cluster-access.js';
 import { addressOf } from '../objects/object-address.js';
 import { ContainerLogStream } from './container-log-stream.js';
 import type { ContainerLogTuning } from './container-log-stream.js';
@@ -73,9 +73,9 @@ export function openLogSession(request: ParsedLogRequest, deps: LogSessionDeps, 
 
   const run = async () => {
     const address = addressOf(request.entityId, deps.entity(request.entityId), (cluster) => deps.clusters.contextsOf(cluster));
-    const config = deps.clusters.kubeConfigFor(address.context);
-    if (!config) throw new Error(`No kubeconfig context "${address.context}" is configured.`);
-    const client = new KubeClient(config);
+    // The context's one client, from sources/: a kubeconfig rewritten since start applies here too.
+    const client = clusterClient(deps.clusters, address.context);
+    if (!client) throw new Error(`No kubeconfig context "${address.context}" is configured.`);
     const pods = await podsForLogs(client, address, signal);
     const refs = pods.flatMap((pod) =>
       pod.spec.containers

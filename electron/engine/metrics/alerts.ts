@@ -1,5 +1,4 @@
-import { fromIni } from '@aws-sdk/credential-provider-ini';
-import { CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { DescribeAlarmHistoryCommand, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import type { Alert } from '../../../shared/api/metrics.js';
 import type { EstateEvent } from '../../../shared/estate/event.js';
@@ -46,7 +45,6 @@ export class AlertWatch {
   private readonly historySince = new Map<string, number>();
   private readonly promAlerts = new Map<string, { alerts: PrometheusAlert[]; at: number }>();
   private readonly managerAlerts = new Map<string, AlertmanagerAlert[]>();
-  private readonly clients = new Map<string, CloudWatchClient>();
   private readonly controller = new AbortController();
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
@@ -66,7 +64,6 @@ export class AlertWatch {
     this.controller.abort();
     if (this.timer) clearTimeout(this.timer);
     await this.running;
-    for (const client of this.clients.values()) client.destroy();
   }
 
   /** The alarm definition behind an alarm entity, once DescribeAlarms has been read. */
@@ -135,24 +132,9 @@ export class AlertWatch {
     return this.options.estate.alarms().filter((e) => e.sourceId === sourceId);
   }
 
-  private cloudWatchClient(sourceId: string, connection: Extract<SourceConnection, { kind: 'aws' }>): CloudWatchClient {
-    let client = this.clients.get(sourceId);
-    if (!client) {
-      const { profile, files } = connection;
-      client = new CloudWatchClient({
-        region: profile.region,
-        credentials: fromIni({ profile: profile.name, filepath: files.credentialsFile, configFilepath: files.configFile }),
-        ...(profile.endpointUrl ? { endpoint: profile.endpointUrl } : {}),
-        maxAttempts: 3,
-        requestHandler: { connectionTimeout: 5_000, requestTimeout: 20_000 },
-      });
-      this.clients.set(sourceId, client);
-    }
-    return client;
-  }
-
   private async pollCloudWatch(sourceId: string, connection: Extract<SourceConnection, { kind: 'aws' }>): Promise<void> {
-    const client = this.cloudWatchClient(sourceId, connection);
+    // The source's one CloudWatch client, from sources/ (renewed when the AWS files change).
+    const client = connection.cloudWatch();
     const signal = this.controller.signal;
     const alarms: MetricAlarm[] = [];
     let next: string | undefined;

@@ -1,7 +1,5 @@
-import { fromIni } from '@aws-sdk/credential-provider-ini';
-import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import type { MetricDataQuery, MetricDataResult } from '@aws-sdk/client-cloudwatch';
-import type { AwsFiles, AwsProfile } from '../connections/aws-profiles.js';
+import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchClient, MetricDataQuery, MetricDataResult } from '@aws-sdk/client-cloudwatch';
 import type { CloudWatchExpressionQuery, CloudWatchMetricQuery } from '../../../shared/metrics/query.js';
 import type { RawSeries } from '../../../shared/metrics/downsample.js';
 import { CLOUDWATCH_MAX_DATAPOINTS, CLOUDWATCH_MAX_QUERIES } from '../../../shared/metrics/steps.js';
@@ -10,10 +8,11 @@ import { awsFailure } from '../providers/aws/cloudwatch-topology.js';
 export type CloudWatchQuery = CloudWatchMetricQuery | CloudWatchExpressionQuery;
 
 export interface CloudWatchDataOptions {
-  profile: AwsProfile;
-  files: AwsFiles;
-  /** A client for tests; otherwise one is built from the profile like the topology's. */
-  client?: CloudWatchClient;
+  /**
+   * The source's CloudWatch client, handed out by sources/ (sources/aws/cloudwatch-clients.ts)
+   * and asked for at every call, so a client renewed after the AWS files changed is used at once.
+   */
+  client: () => CloudWatchClient;
   /** Throttling retries after the SDK's own: base delay and attempts. */
   retry?: { baseMs?: number; maxMs?: number; attempts?: number };
   random?: () => number;
@@ -53,7 +52,6 @@ interface Batch {
  * so a busy minute delays a chart rather than failing it.
  */
 export class CloudWatchData {
-  private readonly client: CloudWatchClient;
   private readonly batches = new Map<string, Batch>();
   private readonly random: () => number;
   private flushScheduled = false;
@@ -62,17 +60,7 @@ export class CloudWatchData {
   readonly stats = { calls: 0, throttled: 0 };
 
   constructor(private readonly options: CloudWatchDataOptions) {
-    const { profile, files } = options;
     this.random = options.random ?? Math.random;
-    this.client =
-      options.client ??
-      new CloudWatchClient({
-        region: profile.region,
-        credentials: fromIni({ profile: profile.name, filepath: files.credentialsFile, configFilepath: files.configFile }),
-        ...(profile.endpointUrl ? { endpoint: profile.endpointUrl } : {}),
-        maxAttempts: 2,
-        requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 },
-      });
   }
 
   /** The series one query yields over [start, end) at this period; batched with its neighbours. */
@@ -93,9 +81,9 @@ export class CloudWatchData {
     return promise;
   }
 
+  /** Stops taking queries; the client is the pool's, not this one's to destroy. */
   destroy(): void {
     this.destroyed = true;
-    if (!this.options.client) this.client.destroy();
   }
 
   private flush(): void {
@@ -116,7 +104,7 @@ export class CloudWatchData {
       let next: string | undefined;
       do {
         const page = await this.withThrottlingRetry(() =>
-          this.client.send(
+          this.options.client().send(
             new GetMetricDataCommand({
               MetricDataQueries: queries,
               StartTime: new Date(batch.start),

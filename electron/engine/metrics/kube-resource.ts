@@ -1,5 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
-import { KubeClient } from '../providers/kubernetes/kube-client.js';
+import type { KubeClient } from '../providers/kubernetes/kube-client.js';
 import type { KubeResourceQuery } from '../../../shared/metrics/query.js';
 import type { RawSeries } from '../../../shared/metrics/downsample.js';
 
@@ -38,14 +37,14 @@ export interface KubeSample {
   series: RawSeries[];
 }
 
-/** One reading of a kube-resource query: a point per series at the measurement time. */
-export async function sampleKubeResource(config: KubeConfig, query: KubeResourceQuery, signal: AbortSignal, now: number): Promise<KubeSample> {
-  const client = new KubeClient(config, { connectTimeoutMs: 5_000, requestTimeoutMs: 15_000 });
+/** One reading of a kube-resource query, through the context's client (from sources/): a point per series at the measurement time. */
+export async function sampleKubeResource(client: KubeClient, query: KubeResourceQuery, signal: AbortSignal, now: number): Promise<KubeSample> {
   const base = '/apis/metrics.k8s.io/v1beta1';
   const path =
     query.object === 'node' ? `${base}/nodes` : query.namespace ? `${base}/namespaces/${encodeURIComponent(query.namespace)}/pods` : `${base}/pods`;
   const params: Record<string, string> = query.labelSelector ? { labelSelector: query.labelSelector } : {};
-  const body = (await client.getJson(path, params, signal)) as { items?: MetricsItem[] };
+  // A reading older than a sampling interval is worth nothing: give up on it sooner than on a list.
+  const body = await client.get<{ items?: MetricsItem[] }>(path, params, { signal, timeoutMs: 15_000 });
   const items = body.items ?? [];
   let at = 0;
   const readings: { labels: Record<string, string>; value: number }[] = [];

@@ -283,7 +283,13 @@ export class MetricsService {
     if ((query.kind === 'cloudwatch-metric' || query.kind === 'cloudwatch-expression') && connection.kind === 'aws') {
       let cw = this.cloudWatch.get(sourceId);
       if (!cw) {
-        cw = new CloudWatchData({ profile: connection.profile, files: connection.files, ...(this.options.cloudWatchRetry ? { retry: this.options.cloudWatchRetry } : {}) });
+        // The source's one CloudWatch client, asked for at each call (sources/ renews it when the AWS files change).
+        const clientOf = (id: string) => {
+          const current = this.options.connection(id);
+          if (current?.kind !== 'aws') throw new Error(`Source "${id}" is no longer an AWS profile.`);
+          return current.cloudWatch();
+        };
+        cw = new CloudWatchData({ client: () => clientOf(sourceId), ...(this.options.cloudWatchRetry ? { retry: this.options.cloudWatchRetry } : {}) });
         this.cloudWatch.set(sourceId, cw);
       }
       return cw.fetch(query, start, end, stepMs / 1000);
@@ -336,7 +342,8 @@ export class MetricsService {
 
   private takeSample(s: Sampling, connection: Extract<SourceConnection, { kind: 'kubernetes' }>): void {
     const interval = this.options.kubeSampleMs ?? 15_000;
-    s.inFlight = sampleKubeResource(connection.config, s.query, this.controller.signal, this.now())
+    s.inFlight = Promise.resolve()
+      .then(() => sampleKubeResource(connection.client(), s.query, this.controller.signal, this.now()))
       .then((sample) => {
         s.lastSampleAt = this.now();
         s.lastError = null;

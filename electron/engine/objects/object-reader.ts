@@ -5,8 +5,8 @@ import type { ObjectRequest, ObjectView } from '../../../shared/api/objects.js';
 import { ApiError } from '../../../shared/api/errors.js';
 import type { Entity } from '../../../shared/estate/model.js';
 import { clusterKey, kubeObjectId } from '../../../shared/estate/ids.js';
-import type { ClusterAccess } from '../operations/cluster-access.js';
-import { KubeClient } from '../providers/kubernetes/kube-client.js';
+import { clusterClient } from '../sources/kubernetes/cluster-access.js';
+import type { ClusterAccess } from '../sources/kubernetes/cluster-access.js';
 import { KubeApiError, kubeApiErrorToApiError } from '../providers/kubernetes/api-error.js';
 import type { AuditLog } from '../store/audit-log.js';
 import { addressOf, objectPath } from './object-address.js';
@@ -36,12 +36,18 @@ export class ObjectReader {
   async view(request: ObjectRequest, reveal = false): Promise<ObjectView> {
     const address = this.address(request);
     if (reveal && address.kind !== 'Secret') throw new ApiError('bad_request', 'Only Secrets have values to reveal.', 'ref');
-    const config = this.options.clusters.kubeConfigFor(address.context);
-    if (!config) throw new ApiError('not_found', `No kubeconfig context "${address.context}" is configured.`);
-    if (reveal) this.recordReveal(address, config.getCurrentUser()?.name ?? null);
+    let client;
+    try {
+      // The context's one client, from sources/: a kubeconfig rewritten since start applies here too.
+      client = clusterClient(this.options.clusters, address.context);
+    } catch (error) {
+      throw readError(address, error);
+    }
+    if (!client) throw new ApiError('not_found', `No kubeconfig context "${address.context}" is configured.`);
+    if (reveal) this.recordReveal(address, client.kubeUser);
     let object: Record<string, unknown>;
     try {
-      object = (await new KubeClient(config).getJson(objectPath(address), {}, AbortSignal.timeout(30_000))) as Record<string, unknown>;
+      object = await client.get<Record<string, unknown>>(objectPath(address));
     } catch (error) {
       throw readError(address, error);
     }

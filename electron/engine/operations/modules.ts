@@ -1,4 +1,6 @@
-import type { AlertmanagerOperationKind, ExternalOperationKind, OperationKind, PagerDutyOperationKind } from '../../../shared/api/operations.js';
+import type { z } from 'zod';
+import { operationParams } from '../../../shared/api/operations.js';
+import type { AlertmanagerOperationKind, ExternalOperationKind, OperationKind, OperationParams, PagerDutyOperationKind, PlanRequest } from '../../../shared/api/operations.js';
 import type { AlertmanagerActor } from '../providers/alertmanager/http-api.js';
 import { expireSilence, silence } from './kinds/silence.js';
 import type { PagerDutyClient } from '../providers/pagerduty/pagerduty-client.js';
@@ -17,6 +19,11 @@ import { pagerdutyReassign } from './kinds/pagerduty-reassign.js';
 import { pagerdutyResolve } from './kinds/pagerduty-resolve.js';
 
 export type KubernetesOperationKind = Exclude<OperationKind, ExternalOperationKind>;
+
+/** A plan request for a Kubernetes kind, as the router parsed it. */
+export type KubernetesPlanRequest = Extract<PlanRequest, { kind: KubernetesOperationKind }>;
+/** A plan request for PagerDuty or an Alertmanager, as the router parsed it. */
+export type ExternalPlanRequest = Extract<PlanRequest, { kind: ExternalOperationKind }>;
 
 /** Every operation Daytwo runs on Kubernetes, by kind. */
 export const operationModules: { [K in KubernetesOperationKind]: OperationModule<K, unknown> } = {
@@ -58,14 +65,45 @@ export function isExternalKind(kind: OperationKind): kind is ExternalOperationKi
   return isPagerDutyKind(kind) || isAlertmanagerKind(kind);
 }
 
+export function isKubernetesRequest(request: PlanRequest): request is KubernetesPlanRequest {
+  return !isExternalKind(request.kind);
+}
+
+/**
+ * A kind's module with that kind's parsed params, typed together: each module receives the
+ * `z.output` of its own kind's schema, with no cast between them. `params` comes from the
+ * router's parse (a plan request) or is parsed here again (a stored plan's params).
+ */
+export interface KubernetesStep<K extends KubernetesOperationKind = KubernetesOperationKind> {
+  module: OperationModule<K, unknown>;
+  params: OperationParams<K>;
+}
+
+export function kubernetesStep<K extends KubernetesOperationKind>(request: { kind: K; params: OperationParams<K> }): KubernetesStep<K> {
+  return { module: operationModules[request.kind], params: request.params };
+}
+
+/** A stored plan's kind and params (JSON from the journal), parsed again by the kind's own schema. */
+export function storedKubernetesStep<K extends KubernetesOperationKind>(kind: K, params: unknown): KubernetesStep<K> {
+  return kubernetesStep<K>({ kind, params: parseParams(kind, params) });
+}
+
+/** Each kind's params schema, typed by kind, so a parse by a generic kind yields that kind's params. */
+const paramsSchemas: { [K in OperationKind]: z.ZodType<OperationParams<K>> } = operationParams;
+
+export function parseParams<K extends OperationKind>(kind: K, params: unknown): OperationParams<K> {
+  return paramsSchemas[kind].parse(params);
+}
+
 /**
  * A module's action type is private to it: the service only stores the action the module's
- * plan produced and hands that same value back to its execute and verify.
+ * plan produced and hands that same value back to its execute and verify, so a module with
+ * any action type is held as one whose action is `unknown`.
  */
 function eraseExternal<K extends ExternalOperationKind, C, A>(module: ExternalOperationModule<K, C, A>): ExternalOperationModule<K, C, unknown> {
-  return module as unknown as ExternalOperationModule<K, C, unknown>;
+  return module;
 }
 
 function erase<K extends KubernetesOperationKind, A>(module: OperationModule<K, A>): OperationModule<K, unknown> {
-  return module as unknown as OperationModule<K, unknown>;
+  return module;
 }

@@ -2,20 +2,21 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { AuditOutcome, AuditRecord } from '../../../shared/api/audit.js';
 import { ApiError } from '../../../shared/api/errors.js';
-import { operationTitles, terminalOperationStates } from '../../../shared/api/operations.js';
-import type { ExternalOperationKind, Operation, OperationKind, OperationState, Plan, PlanRequest, Revision } from '../../../shared/api/operations.js';
+import { operationTitles, PlanRequest, terminalOperationStates } from '../../../shared/api/operations.js';
+import type { ExternalOperationKind, Operation, OperationKind, OperationState, Plan, Revision } from '../../../shared/api/operations.js';
 import { KubeApiError, kubeApiErrorToApiError } from '../providers/kubernetes/api-error.js';
 import type { AuditLog } from '../store/audit-log.js';
 import type { StoreDatabase } from '../store/database.js';
-import type { ClusterAccess } from './cluster-access.js';
-import { ClusterCalls } from '../providers/kubernetes/cluster-calls.js';
+import { clusterClient } from '../sources/kubernetes/cluster-access.js';
+import type { ClusterAccess } from '../sources/kubernetes/cluster-access.js';
+import type { ClusterCalls } from '../providers/kubernetes/cluster-calls.js';
 import { confirmationFor, confirmationProblem } from './guardrail.js';
 import { OperationJournal } from './journal.js';
 import type { StoredPlan } from './journal.js';
 import { describeRevisions, revisionsOf } from './kinds/revisions.js';
 import type { Workload } from './kube-objects.js';
-import { alertmanagerModules, isAlertmanagerKind, isExternalKind, isPagerDutyKind, operationModules, pagerDutyModules } from './modules.js';
-import type { KubernetesOperationKind } from './modules.js';
+import { alertmanagerModules, isAlertmanagerKind, isExternalKind, isKubernetesRequest, isPagerDutyKind, kubernetesStep, pagerDutyModules, storedKubernetesStep } from './modules.js';
+import type { ExternalPlanRequest, KubernetesPlanRequest, KubernetesStep } from './modules.js';
 import { DeadlinePassed, readLive, workloadPath } from './operation.js';
 import type { RunClock, Verdict } from './operation.js';
 import type { ExternalOperationModule, ExternalSystem, ExternalTarget } from './external-operation.js';
@@ -109,9 +110,11 @@ export class OperationsService {
   // ── plan ──────────────────────────────────────────────────────────────────────────────
 
   async plan(request: PlanRequest): Promise<Plan> {
-    if (isExternalKind(request.kind)) return this.planExternal(request);
+    if (!isKubernetesRequest(request)) return this.planExternal(request);
     const parsed = parseTarget(request.target);
-    const module = operationModules[request.kind];
+    // The kind's module and the request's params, as the router parsed them, typed together.
+    const step = kubernetesStep(request);
+    const { module } = step;
     if (!module.targets.includes(parsed.kind)) {
       throw new ApiError('bad_request', `${operationTitles[request.kind]} acts on ${module.targets.join(' or ')}, and ${describeTarget(parsed)} is not one.`, 'target');
     }
@@ -122,10 +125,10 @@ export class OperationsService {
       if (refused) throw new ApiError('forbidden', refused, 'target');
     };
     guard(('context' in request ? request.context : undefined) ?? parsed.context);
-    const chosen = await this.chooseContext(parsed, request);
+    const chosen = await this.chooseContext(parsed, request, step);
     const target: Target = { ...parsed, context: chosen.context };
     guard(target.context);
-    const params = request.params as Record<string, unknown>;
+    const params: Record<string, unknown> = step.params;
     const createdAt = this.now();
     const base = {
       id: `plan-${randomUUID()}`,
@@ -162,7 +165,7 @@ export class OperationsService {
     }
 
     const calls = chosen.calls!;
-    const drafted = await kubeErrors(target, () => module.plan(calls, target, params as never));
+    const drafted = await kubeErrors(target, () => module.plan(calls, target, step.params));
     const risks = [...productionRisk(target.context, this.options.productionPatterns()), ...drafted.risks];
     const plan: Plan = {
       ...base,
@@ -184,15 +187,15 @@ export class OperationsService {
    * cluster, the one that may act. False when the source is not live or the review refuses.
    */
   async mayPerform(request: PlanRequest): Promise<boolean> {
-    if (isExternalKind(request.kind)) return false;
+    if (!isKubernetesRequest(request)) return false;
     const parsed = parseTarget(request.target);
-    const module = operationModules[request.kind];
-    const named = 'context' in request ? request.context : undefined;
+    const { module, params } = kubernetesStep(request);
+    const named = request.context;
     for (const context of named ? [named] : this.options.clusters.contextsOf(parsed.cluster)) {
       if (!this.options.clusters.isLive(context) || !this.options.clusters.kubeConfigFor(context)) continue;
       const target: Target = { ...parsed, context };
       try {
-        await requirePermissions(this.callsFor(target), module.permissions(target, request.params as never));
+        await requirePermissions(this.callsFor(target), module.permissions(target, params));
         return true;
       } catch {
         // This context's user may not; another reaching the same cluster may.
@@ -205,7 +208,8 @@ export class OperationsService {
   async replan(planId: string): Promise<Plan> {
     const stored = this.requirePlan(planId);
     const { kind, target, params } = stored.plan;
-    const plan = await this.plan({ kind, target, params } as PlanRequest);
+    // The stored request, parsed again as the router would: the kind's schema decides its params.
+    const plan = await this.plan(this.storedRequest(kind, target, params));
     if (stored.plan.state !== 'executed') this.journal.setPlanState(planId, 'replanned');
     return plan;
   }
@@ -248,13 +252,13 @@ export class OperationsService {
       this.journal.setPlanState(plan.id, 'expired');
       throw new ApiError('conflict', 'This plan is too old to trust: live state may have moved on. Re-plan it.');
     }
-    if (isExternalKind(plan.kind)) return this.admitExternal(stored);
+    if (isExternalKind(plan.kind)) return this.admitExternal(stored, plan.kind);
     // The context the plan chose (and the person confirmed) is the one that acts.
     const target: Target = { ...parseTarget(plan.target), context: plan.context };
     if (!this.options.clusters.isLive(target.context)) {
       throw new ApiError('unavailable', `${this.notLiveReason(target.context)} Nothing runs against stale state; re-plan when the source is live.`);
     }
-    const module = operationModules[plan.kind as KubernetesOperationKind];
+    const { module, params } = this.storedStep(plan.kind, plan.params);
     const calls = this.callsFor(target);
     const fingerprint = await kubeErrors(target, () => module.fingerprint(calls, target));
     if (fingerprint !== stored.fingerprint) {
@@ -262,7 +266,7 @@ export class OperationsService {
       throw new ApiError('conflict', `${describeTarget(target)} changed since this plan was made (${stored.fingerprint} → ${fingerprint}). Re-plan it to see the change against what is live now.`);
     }
     const startedAt = this.now();
-    const timeout = module.timeoutMs?.(plan.params as never) ?? this.verifyTimeoutMs;
+    const timeout = module.timeoutMs?.(params) ?? this.verifyTimeoutMs;
     return this.start(stored, startedAt, timeout, `executing as ${calls.kubeUser ?? 'the context user'}`, {
       execute: (clock) => module.execute({ ...clock, calls, target }, stored.action),
       verify: (clock) => module.verify({ ...clock, calls, target }, stored.action),
@@ -423,8 +427,7 @@ export class OperationsService {
   private async reverify(stored: StoredPlan, current: () => Operation, update: (change: Partial<Operation>, step?: string) => void): Promise<void> {
     const { plan } = stored;
     const applied = 'Applied before Daytwo stopped';
-    const timeout = isExternalKind(plan.kind) ? undefined : operationModules[plan.kind].timeoutMs?.(plan.params as never);
-    const deadline = this.now() + (timeout ?? this.verifyTimeoutMs);
+    const deadline = this.now() + this.verifyTimeoutOf(plan);
     update({ state: 'verifying', deadline, progress: `${applied}; verifying now…` }, `${applied}, not verified; verifying again after the restart.`);
     let verdict: Verdict;
     try {
@@ -460,7 +463,7 @@ export class OperationsService {
       const client = this.externalClient(system, target, name);
       return (clock) => module.verify({ ...clock, client, target }, stored.action);
     }
-    const module = operationModules[plan.kind];
+    const { module } = this.storedStep(plan.kind, plan.params);
     // The context the plan chose acted, so it verifies too.
     const target: Target = { ...parseTarget(plan.target), context: plan.context };
     const calls = this.callsFor(target);
@@ -469,8 +472,8 @@ export class OperationsService {
 
   // ── external systems (PagerDuty) ─────────────────────────────────────────────────────
 
-  private async planExternal(request: PlanRequest): Promise<Plan> {
-    const kind = request.kind as ExternalOperationKind;
+  private async planExternal(request: ExternalPlanRequest): Promise<Plan> {
+    const { kind } = request;
     const { system, module, name } = this.external(kind);
     const target = system.parseTarget(request.target);
     const createdAt = this.now();
@@ -481,7 +484,7 @@ export class OperationsService {
       targetName: target.name,
       context: target.sourceId,
       namespace: null,
-      params: request.params as Record<string, unknown>,
+      params: { ...request.params },
       createdAt,
       expiresAt: createdAt + this.planTtlMs,
     };
@@ -504,7 +507,7 @@ export class OperationsService {
       return plan;
     }
     const client = this.externalClient(system, target, name);
-    const drafted = await externalErrors(system, () => module.plan(client, target, request.params as never));
+    const drafted = await externalErrors(system, () => module.plan(client, target, request.params));
     const plan: Plan = {
       ...base,
       state: 'ready',
@@ -520,9 +523,9 @@ export class OperationsService {
     return plan;
   }
 
-  private async admitExternal(stored: StoredPlan): Promise<Operation> {
+  private async admitExternal(stored: StoredPlan, kind: ExternalOperationKind): Promise<Operation> {
     const { plan } = stored;
-    const { system, module, name } = this.external(plan.kind as ExternalOperationKind);
+    const { system, module, name } = this.external(kind);
     const target = system.parseTarget(plan.target);
     if (!system.isLive(target)) throw new ApiError('unavailable', `${system.notLiveReason(target)} Nothing runs against stale state; re-plan when ${name} is reachable.`);
     const client = this.externalClient(system, target, name);
@@ -631,10 +634,9 @@ export class OperationsService {
    * SelfSubjectAccessReview allows every permission the operation needs. A refusal lists why
    * each way in was refused. With no live way in, the plan can only be a draft.
    */
-  private async chooseContext(target: Target, request: PlanRequest): Promise<{ context: string; calls: ClusterCalls | null }> {
-    // Only Kubernetes kinds get here (plan() sends external kinds elsewhere); only they name a context.
-    const module = operationModules[request.kind as KubernetesOperationKind];
-    const asked: string | undefined = 'context' in request ? request.context : undefined;
+  private async chooseContext(target: Target, request: KubernetesPlanRequest, step: KubernetesStep): Promise<{ context: string; calls: ClusterCalls | null }> {
+    const { module, params } = step;
+    const asked = request.context;
     const reaching = this.options.clusters.contextsOf(target.cluster);
     if (asked !== undefined && !reaching.includes(asked)) {
       throw new ApiError(
@@ -652,7 +654,7 @@ export class OperationsService {
       const candidate: Target = { ...target, context };
       const calls = this.callsFor(candidate);
       try {
-        await kubeErrors(candidate, () => requirePermissions(calls, module.permissions(candidate, request.params as never)));
+        await kubeErrors(candidate, () => requirePermissions(calls, module.permissions(candidate, params)));
         return { context, calls };
       } catch (error) {
         if (!(error instanceof ApiError) || error.code !== 'forbidden') throw error;
@@ -664,10 +666,39 @@ export class OperationsService {
     throw new ApiError('forbidden', refusals.join(' '));
   }
 
+  /** The context's one client, handed out by sources/ through ClusterAccess; never one built here. */
   private callsFor(target: Target): ClusterCalls {
-    const config = this.options.clusters.kubeConfigFor(target.context);
-    if (!config) throw new ApiError('not_found', `No connection is configured for context "${target.context}".`);
-    return new ClusterCalls(target.context, config);
+    const calls = clusterClient(this.options.clusters, target.context);
+    if (!calls) throw new ApiError('not_found', `No connection is configured for context "${target.context}".`);
+    return calls;
+  }
+
+  /** A stored Kubernetes plan's module with its params parsed again by the kind's schema. */
+  private storedStep(kind: OperationKind, params: Record<string, unknown>): KubernetesStep {
+    if (isExternalKind(kind)) throw new Error(`${kind} is not a Kubernetes operation.`);
+    try {
+      return storedKubernetesStep(kind, params);
+    } catch (error) {
+      throw new ApiError('conflict', `This plan's parameters no longer validate (${error instanceof Error ? error.message : String(error)}); re-plan it.`);
+    }
+  }
+
+  /** How long verification of a stored plan may take: its kind's deadline for its params, else the default. */
+  private verifyTimeoutOf(plan: Plan): number {
+    if (isExternalKind(plan.kind)) return this.verifyTimeoutMs;
+    try {
+      const { module, params } = this.storedStep(plan.kind, plan.params);
+      return module.timeoutMs?.(params) ?? this.verifyTimeoutMs;
+    } catch {
+      return this.verifyTimeoutMs;
+    }
+  }
+
+  /** A stored plan's request, parsed again as the router parses one. */
+  private storedRequest(kind: OperationKind, target: string, params: Record<string, unknown>): PlanRequest {
+    const parsed = PlanRequest.safeParse({ kind, target, params });
+    if (!parsed.success) throw new ApiError('conflict', `This plan's parameters no longer validate (${parsed.error.message}); plan it anew.`);
+    return parsed.data;
   }
 
   private notLiveReason(context: string): string {

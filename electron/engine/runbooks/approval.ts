@@ -1,9 +1,10 @@
 import { ApiError } from '../../../shared/api/errors.js';
 import type { PlanRequest } from '../../../shared/api/operations.js';
 import type { AuditLog } from '../store/audit-log.js';
-import type { ClusterAccess } from '../operations/cluster-access.js';
-import { ClusterCalls } from '../providers/kubernetes/cluster-calls.js';
-import { isExternalKind, operationModules } from '../operations/modules.js';
+import { clusterClient } from '../sources/kubernetes/cluster-access.js';
+import type { ClusterAccess } from '../sources/kubernetes/cluster-access.js';
+import type { ClusterCalls } from '../providers/kubernetes/cluster-calls.js';
+import { isKubernetesRequest, kubernetesStep } from '../operations/modules.js';
 import { requirePermissions } from '../operations/permission.js';
 import { describeTarget, parseTarget } from '../operations/target.js';
 
@@ -42,7 +43,7 @@ interface SelfSubjectReview {
 export class KubeApprovals implements ApprovalCheck {
   constructor(
     private readonly options: {
-      clusters: Pick<ClusterAccess, 'kubeConfigFor' | 'contextsOf'>;
+      clusters: Pick<ClusterAccess, 'client' | 'kubeConfigFor' | 'contextsOf'>;
       audit: AuditLog;
       osUser(): string;
       now?: () => number;
@@ -50,10 +51,11 @@ export class KubeApprovals implements ApprovalCheck {
   ) {}
 
   async approve(input: ApprovalRequest): Promise<ApprovalVerdict> {
-    if (isExternalKind(input.request.kind)) throw new ApiError('bad_request', `Two-person approval gates Kubernetes actions; ${input.request.kind} has no SelfSubjectAccessReview to check the approver with.`, 'request');
+    const { request } = input;
+    if (!isKubernetesRequest(request)) throw new ApiError('bad_request', `Two-person approval gates Kubernetes actions; ${input.request.kind} has no SelfSubjectAccessReview to check the approver with.`, 'request');
     // The context the action will act through: the one it names, else the first that reaches its cluster.
-    const parsed = parseTarget(input.request.target);
-    const target = { ...parsed, context: ('context' in input.request ? input.request.context : undefined) ?? this.options.clusters.contextsOf(parsed.cluster)[0] ?? parsed.context };
+    const parsed = parseTarget(request.target);
+    const target = { ...parsed, context: request.context ?? this.options.clusters.contextsOf(parsed.cluster)[0] ?? parsed.context };
     const runnerCalls = this.calls(target.context, 'the action');
     const approverCalls = this.calls(input.approverContext, 'the approver');
     // The approver's context must reach the same API server as the action: approving on another cluster proves nothing.
@@ -62,14 +64,15 @@ export class KubeApprovals implements ApprovalCheck {
     }
     const runner = await this.whoAmI(runnerCalls.calls);
     const approver = await this.whoAmI(approverCalls.calls);
-    const module = operationModules[input.request.kind];
+    // The kind's module with the request's params as the router parsed them.
+    const { module, params } = kubernetesStep(request);
     const summary = `${input.stepTitle}: ${input.request.kind} of ${describeTarget(target)}`;
     if (approver === runner) {
       const entry = this.record(input, target.context, approver, runner, 'refused', `${approver} cannot approve their own action; a second person must.`, summary);
       throw new ApiError('forbidden', `${entry.outcome.message} (audit entry ${entry.seq})`);
     }
     try {
-      await requirePermissions(approverCalls.calls, module.permissions(target, input.request.params as never));
+      await requirePermissions(approverCalls.calls, module.permissions(target, params));
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const entry = this.record(input, input.approverContext, approver, runner, 'refused', `${approver} may not perform this action, so cannot approve it: ${message}`, summary);
@@ -79,11 +82,16 @@ export class KubeApprovals implements ApprovalCheck {
     return { approver, runner, auditSeq: entry.seq };
   }
 
+  /** The context's one client, from sources/ (its server is the cluster's API server URL). */
   private calls(context: string, whose: string): { calls: ClusterCalls; server: string } {
-    const config = this.options.clusters.kubeConfigFor(context);
-    const server = config?.getCurrentCluster()?.server;
-    if (!config || !server) throw new ApiError('not_found', `No kubeconfig context "${context}" on this workstation (${whose}).`, 'context');
-    return { calls: new ClusterCalls(context, config), server: server.replace(/\/+$/, '') };
+    let calls: ClusterCalls | undefined;
+    try {
+      calls = clusterClient(this.options.clusters, context);
+    } catch {
+      calls = undefined;
+    }
+    if (!calls) throw new ApiError('not_found', `No kubeconfig context "${context}" on this workstation (${whose}).`, 'context');
+    return { calls, server: calls.server };
   }
 
   private async whoAmI(calls: ClusterCalls): Promise<string> {

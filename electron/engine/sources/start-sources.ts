@@ -13,8 +13,11 @@ import { awsFiles, loadAwsProfiles } from '../connections/aws-profiles.js';
 import type { AwsFiles, AwsProfile } from '../connections/aws-profiles.js';
 import { kubeconfigPaths, loadKubeconfig } from '../connections/kubeconfig.js';
 import type { KubeContext } from '../connections/kubeconfig.js';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { KubeClient } from '../providers/kubernetes/kube-client.js';
 import type { SourceRegistry } from './source-registry.js';
+import { KubeClients } from './kubernetes/kube-clients.js';
+import { CloudWatchClients } from './aws/cloudwatch-clients.js';
 import type { Vault } from '../connections/vault.js';
 import { alertmanagerSourceId, awsSourceId, kubeSourceId, prometheusSourceId } from '../../../shared/estate/ids.js';
 
@@ -42,6 +45,8 @@ export interface SourceTuning {
   connectTimeoutMs?: number;
   /** How often kubeconfig files are checked for changes (ms); 0 turns it off. */
   kubeconfigPollMs?: number;
+  /** How often the AWS config and credentials files are checked for changes (ms); default as kubeconfigPollMs; 0 turns it off. */
+  awsConfigPollMs?: number;
   /** How often PagerDuty's incident list is read again (ms). */
   pagerdutyIntervalMs?: number;
 }
@@ -65,16 +70,25 @@ export interface RunningSources {
   stop(): Promise<void>;
   /** How the metrics layer reaches a source (engine-internal: it holds credentials, never crosses the API). */
   connection(id: string): SourceConnection | undefined;
+  /**
+   * The one Kubernetes client of a context, as the kubeconfig was last (re)loaded: the estate's
+   * watch, operations, logs, the object view, approvals and metrics all use it. Undefined when no
+   * such context is configured; throws a KubeApiError when the context names no cluster.
+   */
+  kubeClient(context: string): KubeClient | undefined;
   /** The kubeconfig contexts as last (re)loaded: operations read them at every plan. */
   kubeContexts(): readonly KubeContext[];
   /** The clusters those contexts reach, each with its contexts. */
   clusterGroups(): ClusterGroup<KubeContext>[];
 }
 
-/** A source's way in, for the metrics layer: what a provider of its kind would use. */
+/**
+ * A source's way in, for the metrics layer. Clients are asked for at each use: sources/ owns
+ * them and renews them when the kubeconfig or the AWS files change.
+ */
 export type SourceConnection =
-  | { kind: 'kubernetes'; config: KubeConfig; clusterName: string }
-  | { kind: 'aws'; profile: AwsProfile; files: AwsFiles }
+  | { kind: 'kubernetes'; clusterName: string; client(): KubeClient }
+  | { kind: 'aws'; profile: AwsProfile; files: AwsFiles; cloudWatch(): CloudWatchClient }
   | { kind: 'prometheus'; url: string; token: () => string | undefined }
   | { kind: 'alertmanager'; url: string; token: () => string | undefined };
 
@@ -140,6 +154,9 @@ export function startSources(options: StartSourcesOptions): RunningSources {
   const links = new LoadBalancerLinks();
   const configured = new Map<string, Configured>();
   const sandbox = options.sandbox ?? false;
+  /** One Kubernetes client per context and one CloudWatch client per profile and region, for everything in the engine. */
+  const kubeClients = new KubeClients(tuning.connectTimeoutMs ? { connectTimeoutMs: tuning.connectTimeoutMs } : {});
+  const cloudWatchClients = new CloudWatchClients();
 
   const kubeFiles = options.connections.kubeconfigFiles ?? kubeconfigPaths(env);
   const kube = loadKubeconfig(kubeFiles);
@@ -148,29 +165,44 @@ export function startSources(options: StartSourcesOptions): RunningSources {
   let kubeContexts: readonly KubeContext[] = kube.contexts;
   /** One watch per cluster (sources/kubernetes/cluster-identity.ts), by cluster key. */
   const clusters = new Map<string, { group: ClusterGroup<KubeContext>; signature: string; provider: ClusterGroupSource | null }>();
-  for (const context of kube.contexts) {
-    const id = kubeSourceId(context.name);
-    configured.set(id, {
-      source: baseSource(id, 'kubernetes', context.name, context.server, sandbox),
-      // A context is a way into its cluster; the cluster's watch is started per group below.
-      create: () => idle,
-      provider: null,
-      connection: { kind: 'kubernetes', config: context.config, clusterName: context.clusterName },
-    });
-  }
+  /** The client of a context as the kubeconfig was last loaded. */
+  const kubeClient = (name: string): KubeClient | undefined => {
+    const context = kubeContexts.find((c) => c.name === name);
+    return context ? kubeClients.for(context) : undefined;
+  };
+  const kubeEntry = (context: KubeContext): Configured => ({
+    source: baseSource(kubeSourceId(context.name), 'kubernetes', context.name, context.server, sandbox),
+    // A context is a way into its cluster; the cluster's watch is started per group below.
+    create: () => idle,
+    provider: null,
+    connection: {
+      kind: 'kubernetes',
+      clusterName: context.clusterName,
+      client: () => {
+        const client = kubeClient(context.name);
+        if (!client) throw new Error(`Context "${context.name}" is no longer in the kubeconfig.`);
+        return client;
+      },
+    },
+  });
+  for (const context of kube.contexts) configured.set(kubeSourceId(context.name), kubeEntry(context));
 
   const awsFilesInUse = options.connections.aws ?? awsFiles(env);
+  const awsEntry = (id: string, profile: AwsProfile): Configured => {
+    const location = profile.endpointUrl ? `${profile.endpointUrl} (${profile.credentialKind})` : `CloudWatch ${profile.region} (${profile.credentialKind})`;
+    const cloudWatch = () => cloudWatchClients.for(profile, awsFilesInUse);
+    return {
+      source: baseSource(id, 'aws', `${profile.name} · ${profile.region}`, location, sandbox),
+      create: () => new CloudWatchTopology({ sourceId: id, profile, client: cloudWatch, sink, registry, links, intervalMs: tuning.awsIntervalMs }),
+      provider: null,
+      connection: { kind: 'aws', profile, files: awsFilesInUse, cloudWatch },
+    };
+  };
   const aws = loadAwsProfiles(awsFilesInUse, env);
   for (const problem of aws.problems) log(problem);
   for (const profile of aws.profiles) {
     const id = awsSourceId(profile.name, profile.region);
-    const location = profile.endpointUrl ? `${profile.endpointUrl} (${profile.credentialKind})` : `CloudWatch ${profile.region} (${profile.credentialKind})`;
-    configured.set(id, {
-      source: baseSource(id, 'aws', `${profile.name} · ${profile.region}`, location, sandbox),
-      create: () => awsProvider(id, profile),
-      provider: null,
-      connection: { kind: 'aws', profile, files: awsFilesInUse },
-    });
+    configured.set(id, awsEntry(id, profile));
   }
 
   for (const url of options.connections.prometheusUrls ?? []) {
@@ -222,10 +254,10 @@ export function startSources(options: StartSourcesOptions): RunningSources {
       sink,
       registry,
       log,
+      client: (context) => kubeClients.for(context),
       source: {
         inactivityMs: tuning.inactivityMs,
         backoff: tuning.backoff,
-        client: tuning.connectTimeoutMs ? { connectTimeoutMs: tuning.connectTimeoutMs } : undefined,
         onLoadBalancers: (sourceId, refs) => links.publish(sourceId, refs),
       },
     });
@@ -251,10 +283,6 @@ export function startSources(options: StartSourcesOptions): RunningSources {
       clusters.delete(key);
       await entry.provider?.stop();
     }
-  }
-
-  function awsProvider(id: string, profile: AwsProfile): Provider {
-    return new CloudWatchTopology({ sourceId: id, profile, files: awsFilesInUse, sink, registry, links, intervalMs: tuning.awsIntervalMs });
   }
 
   const disabled = new Set(settings.get().disabledSources);
@@ -298,17 +326,14 @@ export function startSources(options: StartSourcesOptions): RunningSources {
       return;
     }
     kubeContexts = next.contexts;
+    // A context whose definition changed gets a new client at its next use; a removed one none.
+    kubeClients.retain(next.contexts.map((c) => c.name));
     const seen = new Set<string>();
     for (const context of next.contexts) {
       const id = kubeSourceId(context.name);
       seen.add(id);
       const existing = configured.get(id);
-      configured.set(id, {
-        source: baseSource(id, 'kubernetes', context.name, context.server, sandbox),
-        create: () => idle,
-        provider: null,
-        connection: { kind: 'kubernetes', config: context.config, clusterName: context.clusterName },
-      });
+      configured.set(id, kubeEntry(context));
       const off = new Set(settings.get().disabledSources).has(id);
       if (!existing) registry.upsert({ ...baseSource(id, 'kubernetes', context.name, context.server, sandbox), enabled: !off, state: off ? 'disabled' : 'connecting', reason: off ? 'Switched off in settings.' : 'Starting…' });
       else registry.update(id, { location: context.server });
@@ -322,6 +347,58 @@ export function startSources(options: StartSourcesOptions): RunningSources {
       registry.remove(id);
     }
     await syncClusters();
+  }
+
+  /**
+   * The AWS config and credentials files are watched the same way: a profile added or removed
+   * (an SSO login writing a new one, a region added), keys rotated, an endpoint or role changed.
+   * Every CloudWatch client is renewed, since a rotated key changes nothing the profile list
+   * shows, and each profile's discovery starts again on the files as they are now.
+   */
+  const awsFileList = [awsFilesInUse.configFile, awsFilesInUse.credentialsFile];
+  let awsSignature = filesSignature(awsFileList);
+  const awsPollMs = tuning.awsConfigPollMs ?? pollMs;
+  const awsPoll = awsPollMs > 0 ? setInterval(() => {
+    const signature = filesSignature(awsFileList);
+    if (signature === awsSignature) return;
+    awsSignature = signature;
+    reloading = reloading.then(() => reloadAws()).catch((error: unknown) => log(`AWS config reload failed: ${String(error)}`));
+  }, awsPollMs) : null;
+  awsPoll?.unref();
+
+  async function reloadAws(): Promise<void> {
+    const next = loadAwsProfiles(awsFilesInUse, env);
+    for (const problem of next.problems) log(problem);
+    cloudWatchClients.renew();
+    const disabledNow = new Set(settings.get().disabledSources);
+    const seen = new Set<string>();
+    for (const profile of next.profiles) {
+      const id = awsSourceId(profile.name, profile.region);
+      seen.add(id);
+      const existing = configured.get(id);
+      const entry = awsEntry(id, profile);
+      configured.set(id, entry);
+      const off = disabledNow.has(id);
+      if (!existing) {
+        registry.upsert({ ...entry.source, enabled: !off, state: off ? 'disabled' : 'connecting', reason: off ? 'Switched off in settings.' : 'Starting…' });
+      } else {
+        registry.update(id, { name: entry.source.name, location: entry.source.location });
+        await existing.provider?.stop();
+      }
+      if (!off) {
+        entry.provider = entry.create();
+        entry.provider.start();
+      }
+    }
+    for (const [id, entry] of configured) {
+      if (entry.source.kind !== 'aws' || seen.has(id)) continue;
+      // The profile was deleted from the files: it leaves the estate.
+      configured.delete(id);
+      await entry.provider?.stop();
+      links.forget(id);
+      sink.forgetSource(id);
+      registry.remove(id);
+    }
   }
 
   return {
@@ -362,6 +439,7 @@ export function startSources(options: StartSourcesOptions): RunningSources {
     connection(id) {
       return configured.get(id)?.connection;
     },
+    kubeClient,
     kubeContexts() {
       return kubeContexts;
     },
@@ -370,6 +448,7 @@ export function startSources(options: StartSourcesOptions): RunningSources {
     },
     async stop() {
       if (kubePoll) clearInterval(kubePoll);
+      if (awsPoll) clearInterval(awsPoll);
       await reloading;
       const running = [...configured.values()].map((entry) => {
         const provider = entry.provider;
@@ -379,6 +458,7 @@ export function startSources(options: StartSourcesOptions): RunningSources {
       for (const entry of clusters.values()) running.push(entry.provider?.stop());
       clusters.clear();
       await Promise.all(running);
+      cloudWatchClients.stop();
     },
   };
 }

@@ -11,12 +11,26 @@ import { derivedSourceId } from './estate-sink.js';
  */
 
 const levelNouns = { cloud: 'accounts', account: 'regions', region: 'resources' } as const;
+/** What a level holds by design: a cloud its accounts, an account its regions; a region holds resources of any kind. */
+const levelMembers = { cloud: 'account', account: 'region', region: null } as const;
+const outside = { cloud: 'outside any account', account: 'outside any region' } as const;
 
-/** A cloud, account or region entity over its direct children, or null if `id` names none. */
+/**
+ * A cloud, account or region entity over its direct children, or null if `id` names none.
+ *
+ * Counts count what they name: a cloud's "accounts" are its distinct account entities (one per
+ * account id, however many profiles, regions or sources reach it), an account's "regions" its
+ * region entities. What sits directly under a level without belonging to one (an EKS cluster
+ * whose account no kubeconfig or node names, an on-premises cluster in a datacenter without
+ * regions) is counted apart, as what it is, never as one more account or region.
+ */
 export function containmentEntity(id: string, children: readonly Entity[]): Entity | null {
   const level = containmentLevel(id);
   if (!level) return null;
-  const { health, reason } = rollupHealth(children, levelNouns[level.kind]);
+  const member = levelMembers[level.kind];
+  const own = member === null ? children.length : children.filter((c) => c.kind === member).length;
+  const counted = member === null ? countOf(children.length, 'resource') : countedMembers(own, member, children.filter((c) => c.kind !== member), outside[level.kind as 'cloud' | 'account']);
+  const { health, reason } = rollupHealth(children, levelNouns[level.kind], 3, counted);
   return {
     id,
     kind: level.kind,
@@ -27,9 +41,23 @@ export function containmentEntity(id: string, children: readonly Entity[]): Enti
     annotations: {},
     health,
     healthReason: reason,
-    status: { cloud: level.cloud, children: children.length },
+    status: { cloud: level.cloud, children: children.length, ...(member === null ? {} : { [levelNouns[level.kind]]: own }) },
     observedAt: latestObservedAt(children),
   };
+}
+
+/** "1 account", "2 accounts and 1 cluster outside any account". */
+function countedMembers(own: number, member: string, others: readonly Entity[], where: string): string {
+  const head = countOf(own, member);
+  if (others.length === 0) return head;
+  const byKind = new Map<string, number>();
+  for (const other of others) byKind.set(other.kind, (byKind.get(other.kind) ?? 0) + 1);
+  const rest = [...byKind].map(([kind, n]) => countOf(n, kind)).join(', ');
+  return own === 0 ? `${rest} ${where}` : `${head} and ${rest} ${where}`;
+}
+
+function countOf(n: number, noun: string): string {
+  return `${n} ${n === 1 ? noun : `${noun}s`}`;
 }
 
 /**

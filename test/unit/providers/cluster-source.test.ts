@@ -2,6 +2,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SourceRegistry } from '../../../electron/engine/sources/source-registry.js';
 import { KubernetesSource } from '../../../electron/engine/providers/kubernetes/cluster-source.js';
+import { KubeClient } from '../../../electron/engine/providers/kubernetes/kube-client.js';
 import { FakeKubeApi, eventually } from './fake-kube-api.js';
 import { RecordingSink } from './recording-sink.js';
 
@@ -33,7 +34,7 @@ describe('a Kubernetes source’s state, as the operator sees it', () => {
       context: 'fake-ctx',
       clusterName: 'fake',
       server: `http://127.0.0.1:${api.port}`,
-      config: api.kubeConfig(),
+      client: new KubeClient(api.kubeConfig()),
       sink,
       registry,
       resources,
@@ -72,7 +73,7 @@ describe('a Kubernetes source’s state, as the operator sees it', () => {
       context: 'eks',
       clusterName: 'fake',
       server: `http://127.0.0.1:${api.port}`,
-      config,
+      client: new KubeClient(config),
       sink: new RecordingSink(),
       registry,
       resources,

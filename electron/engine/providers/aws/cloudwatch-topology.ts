@@ -1,12 +1,11 @@
-import { fromIni } from '@aws-sdk/credential-provider-ini';
-import { CloudWatchClient, DescribeAlarmsCommand, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
-import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import { DescribeAlarmsCommand, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchClient, MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import type { Entity, Health, Relation } from '../../../../shared/estate/model.js';
 import { relation } from '../../../../shared/estate/model.js';
 import { cloudResourceId, regionId } from '../../../../shared/estate/ids.js';
 import type { EntityFact, EstateSink } from '../../state/estate-sink.js';
 import type { SourceRegistry } from '../../sources/source-registry.js';
-import type { AwsFiles, AwsProfile } from '../../connections/aws-profiles.js';
+import type { AwsProfile } from '../../connections/aws-profiles.js';
 import { verdictFor } from '../source-status.js';
 import { backoffDelay } from '../kubernetes/reflector.js';
 import type { LoadBalancerLinks } from './load-balancer-links.js';
@@ -14,15 +13,16 @@ import type { LoadBalancerLinks } from './load-balancer-links.js';
 export interface CloudWatchTopologyOptions {
   sourceId: string;
   profile: AwsProfile;
-  /** The shared files the profile came from: credentials resolve from these, not from whatever the environment names. */
-  files: AwsFiles;
   sink: EstateSink;
   registry: SourceRegistry;
   links: LoadBalancerLinks;
   /** Poll every this many ms while things work. */
   intervalMs?: number;
-  /** A client for tests; otherwise one is built from the profile. */
-  client?: CloudWatchClient;
+  /**
+   * The profile's CloudWatch client, handed out by sources/ (sources/aws/cloudwatch-clients.ts),
+   * asked for at every poll so a client renewed after the AWS files changed is used at once.
+   */
+  client: () => CloudWatchClient;
   now?: () => number;
 }
 
@@ -49,7 +49,6 @@ interface Discovered {
  * placeholder `profile-<name>`, which keeps ids stable and readable until one is known.
  */
 export class CloudWatchTopology {
-  private readonly client: CloudWatchClient;
   private readonly controller = new AbortController();
   private readonly intervalMs: number;
   private readonly now: () => number;
@@ -67,23 +66,6 @@ export class CloudWatchTopology {
     this.intervalMs = options.intervalMs ?? 60_000;
     this.now = options.now ?? Date.now;
     this.account = profile.accountId ?? `profile-${profile.name}`;
-    this.client =
-      options.client ??
-      new CloudWatchClient({
-        region: profile.region,
-        // The SDK's own resolver for this profile and these files: static keys, SSO, assume-role,
-        // credential_process. Passing the files explicitly is what lets the embedded sandbox (or a
-        // --aws-config path) work without rewriting the process environment.
-        credentials: fromIni({
-          profile: profile.name,
-          filepath: options.files.credentialsFile,
-          configFilepath: options.files.configFile,
-        }),
-        // endpoint_url as the profile states it (read here so an explicit config file path counts).
-        ...(profile.endpointUrl ? { endpoint: profile.endpointUrl } : {}),
-        maxAttempts: 2,
-        requestHandler: { connectionTimeout: 5_000, requestTimeout: 20_000 },
-      });
   }
 
   start(): void {
@@ -104,16 +86,16 @@ export class CloudWatchTopology {
     if (this.timer) clearTimeout(this.timer);
     this.unsubscribeLinks?.();
     await this.running;
-    if (!this.options.client) this.client.destroy();
   }
 
   /** One discovery pass; exposed for tests. */
   async poll(): Promise<void> {
     const signal = this.controller.signal;
+    const client = this.options.client();
     const alarms: MetricAlarm[] = [];
     let next: string | undefined;
     do {
-      const page = await this.client.send(new DescribeAlarmsCommand({ NextToken: next, MaxRecords: 100 }), { abortSignal: signal });
+      const page = await client.send(new DescribeAlarmsCommand({ NextToken: next, MaxRecords: 100 }), { abortSignal: signal });
       alarms.push(...(page.MetricAlarms ?? []));
       next = page.NextToken;
     } while (next);
@@ -125,7 +107,7 @@ export class CloudWatchTopology {
     for (const namespace of ['AWS/ApplicationELB', 'AWS/NetworkELB', 'AWS/ELB', 'AWS/RDS', 'AWS/EC2']) {
       let token: string | undefined;
       do {
-        const page = await this.client.send(new ListMetricsCommand({ Namespace: namespace, NextToken: token }), { abortSignal: signal });
+        const page = await client.send(new ListMetricsCommand({ Namespace: namespace, NextToken: token }), { abortSignal: signal });
         for (const metric of page.Metrics ?? []) {
           for (const d of metric.Dimensions ?? []) {
             const found = resourceFromDimension(d.Name ?? '', d.Value ?? '');

@@ -11,7 +11,6 @@ import type {
   EventRecord,
   IngressRecord,
   KubeRecord,
-  NamespaceRecord,
   NodeRecord,
   PdbRecord,
   PodRecord,
@@ -21,7 +20,7 @@ import type {
 } from './records.js';
 import { selectorMatches, serviceSelectorMatches } from '../../../../shared/estate/label-selector.js';
 import type { ProblemPods, Verdict } from './health.js';
-import { hpaVerdict, isProblemPod, nodeVerdict, pdbVerdict, podVerdict, serviceVerdict, workloadVerdict } from './health.js';
+import { hpaVerdict, isProblemPod, namespaceVerdict, nodeVerdict, pdbVerdict, podVerdict, serviceVerdict, workloadVerdict } from './health.js';
 
 /** What the kubeconfig says about where a cluster runs, before any node is seen. */
 export interface ClusterHints {
@@ -95,6 +94,9 @@ const entityKindOf: Record<Exclude<WatchedKind, 'Event' | 'Endpoints'>, EntityKi
 /** The records that become entities (Endpoints are their Service's health; Events go to the event store). */
 type EntityRecord = Exclude<KubeRecord, EndpointsRecord>;
 
+/** The kinds whose entities directly under a namespace are what runs in it (health.ts namespaceVerdict). */
+const memberKinds: ReadonlySet<WatchedKind> = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Service']);
+
 function key(namespace: string, name: string): string {
   return `${namespace}/${name}`;
 }
@@ -113,6 +115,8 @@ export class ClusterEstate {
   private readonly problemPods = new Map<string, Map<string, string>>();
   /** ReplicaSets by owning Deployment key. */
   private readonly replicaSetsOf = new Map<string, Set<string>>();
+  /** What runs directly in each namespace (workloads, Services, bare pods), as last stated: namespace → entity id → entity. */
+  private readonly membersOf = new Map<string, Map<string, Entity>>();
   private readonly dirty = new Map<WatchedKind, Set<string>>();
   private clusterDirty = false;
   private lbDirty = false;
@@ -171,6 +175,7 @@ export class ClusterEstate {
       return;
     }
     for (const old of previous) this.unindex(old);
+    if (memberKinds.has(kind)) this.forgetMembers(entityKindOf[kind as Exclude<WatchedKind, 'Event' | 'Endpoints'>]);
     for (const record of records) {
       table.set(key(record.namespace, record.name), record);
       this.index(record);
@@ -216,7 +221,9 @@ export class ClusterEstate {
     const old = table.get(k);
     if (old) this.unindex(old);
     table.delete(k);
-    this.options.sink.apply(this.sourceId, scopeOf[kind], { remove: [this.idOf(kind, record.namespace, record.name)] });
+    const id = this.idOf(kind, record.namespace, record.name);
+    if (this.membersOf.get(record.namespace)?.delete(id)) this.mark('Namespace', key('', record.namespace));
+    this.options.sink.apply(this.sourceId, scopeOf[kind], { remove: [id] });
     // Without an `old`, a removal counts as a change of everything the object stated.
     this.markDependents(kind, old ?? record);
   }
@@ -324,9 +331,12 @@ export class ClusterEstate {
     }
   }
 
-  /** Turns everything marked into entity facts, one apply per scope. */
+  /** Turns everything marked into entity facts, one apply per scope; namespaces last, since what runs in them decides their health. */
   private flush(): void {
-    for (const [kind, keys] of this.dirty) {
+    const kinds: WatchedKind[] = [...this.dirty.keys()].filter((k) => k !== 'Namespace');
+    if (this.dirty.has('Namespace')) kinds.push('Namespace');
+    for (const kind of kinds) {
+      const keys = this.dirty.get(kind)!;
       if (keys.size === 0) continue;
       const table = this.table(kind);
       const upsert: EntityFact[] = [];
@@ -371,10 +381,50 @@ export class ClusterEstate {
   }
 
   private fact(record: EntityRecord): EntityFact {
+    const fact = this.factOf(record);
+    if (memberKinds.has(record.kind)) this.noteMember(record.namespace, fact.entity);
+    return fact;
+  }
+
+  /**
+   * Keeps what runs in each namespace as last stated, and marks the namespace when a member
+   * comes, goes or changes health or reason (a member directly under it: a pod or ReplicaSet
+   * under a workload counts through that workload's verdict).
+   */
+  private noteMember(namespace: string, entity: Entity): void {
+    const nsId = namespaceId(this.key, namespace);
+    let members = this.membersOf.get(namespace);
+    const previous = members?.get(entity.id);
+    if (entity.parentId !== nsId) {
+      if (previous) {
+        members!.delete(entity.id);
+        this.mark('Namespace', key('', namespace));
+      }
+      return;
+    }
+    if (!members) this.membersOf.set(namespace, (members = new Map()));
+    members.set(entity.id, entity);
+    if (!previous || previous.health !== entity.health || previous.healthReason !== entity.healthReason) this.mark('Namespace', key('', namespace));
+  }
+
+  /** Before a kind is listed afresh: its members are stated again by the list, or gone. */
+  private forgetMembers(kind: EntityKind): void {
+    for (const [namespace, members] of this.membersOf) {
+      for (const [id, entity] of members) {
+        if (entity.kind !== kind) continue;
+        members.delete(id);
+        this.mark('Namespace', key('', namespace));
+      }
+    }
+  }
+
+  private factOf(record: EntityRecord): EntityFact {
     const nsId = namespaceId(this.key, record.namespace);
     switch (record.kind) {
-      case 'Namespace':
-        return { entity: this.entity(record, this.clusterId, namespaceVerdict(record), { phase: record.phase }) };
+      case 'Namespace': {
+        const verdict = namespaceVerdict(record, this.membersOf.get(record.name)?.values() ?? []);
+        return { entity: this.entity(record, this.clusterId, verdict, { phase: record.phase, ownHealth: verdict.ownHealth }) };
+      }
       case 'Node': {
         const n = record;
         return {
@@ -622,11 +672,6 @@ export class ClusterEstate {
 function controllerKey(pod: PodRecord): string | null {
   const owner = pod.owners.find((o) => o.controller);
   return owner ? `${owner.kind}/${key(pod.namespace, owner.name)}` : null;
-}
-
-function namespaceVerdict(ns: NamespaceRecord): Verdict {
-  if (ns.phase === 'Terminating' || ns.deleting) return { health: 'degraded', reason: 'terminating' };
-  return { health: 'healthy', reason: ns.phase || 'Active' };
 }
 
 function ingressVerdict(i: IngressRecord): Verdict {

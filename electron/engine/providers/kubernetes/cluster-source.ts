@@ -1,4 +1,3 @@
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { SourceRegistry } from '../../sources/source-registry.js';
 import { verdictFor } from '../source-status.js';
 import type { EstateSink } from '../../state/estate-sink.js';
@@ -6,8 +5,7 @@ import { ClusterEstate } from './cluster-estate.js';
 import type { LoadBalancerRef } from './cluster-estate.js';
 import { resourceTypes } from './kinds.js';
 import type { ResourceType, WatchedKind } from './kinds.js';
-import { KubeClient } from './kube-client.js';
-import type { KubeClientOptions } from './kube-client.js';
+import type { KubeClient } from './kube-client.js';
 import { toRecord } from './records.js';
 import type { KubeRecord } from './records.js';
 import { Reflector } from './reflector.js';
@@ -18,14 +16,14 @@ export interface KubernetesSourceOptions {
   context: string;
   clusterName: string;
   server: string;
-  config: KubeConfig;
+  /** The context's client, handed out by sources/ (sources/kubernetes/kube-clients.ts). */
+  client: KubeClient;
   sink: EstateSink;
   registry: SourceRegistry;
   resources?: readonly ResourceType[];
   pageSize?: number;
   inactivityMs?: number;
   backoff?: BackoffOptions;
-  client?: KubeClientOptions;
   onLoadBalancers?: (sourceId: string, refs: LoadBalancerRef[]) => void;
   now?: () => number;
   /** The cluster key ids use (the cluster's identity, not the context); the context's name when absent. */
@@ -64,17 +62,7 @@ export class KubernetesSource {
   }
 
   start(): void {
-    let client: KubeClient;
-    try {
-      client = new KubeClient(this.options.config, this.options.client);
-    } catch (error) {
-      this.options.registry.update(this.options.sourceId, {
-        state: 'error',
-        reason: error instanceof Error ? error.message : String(error),
-        remedy: 'Fix this context in your kubeconfig.',
-      });
-      return;
-    }
+    const { client } = this.options;
     for (const resource of this.options.resources ?? resourceTypes) {
       const reflector = new Reflector<KubeRecord>({
         client,

@@ -1,5 +1,7 @@
-import type { Health } from '../../../../shared/estate/model.js';
-import type { EndpointsRecord, HpaRecord, NodeRecord, PdbRecord, PodRecord, ServiceRecord, WorkloadRecord } from './records.js';
+import type { Entity, Health } from '../../../../shared/estate/model.js';
+import { healthSeverity } from '../../../../shared/estate/model.js';
+import { rollupHealth } from '../../../../shared/estate/health.js';
+import type { EndpointsRecord, HpaRecord, NamespaceRecord, NodeRecord, PdbRecord, PodRecord, ServiceRecord, WorkloadRecord } from './records.js';
 
 /** A health and the reason for it, in words an operator reads at a glance. */
 export interface Verdict {
@@ -161,4 +163,31 @@ export function serviceVerdict(service: ServiceRecord, endpoints: EndpointsRecor
     };
   }
   return { health: 'healthy', reason: `${endpoints.ready} ready endpoint${endpoints.ready === 1 ? '' : 's'}${notReady}${waitingForAddress}` };
+}
+
+/** A namespace's own state: its phase (https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/). */
+export function namespacePhaseVerdict(ns: NamespaceRecord): Verdict {
+  if (ns.phase === 'Terminating' || ns.deleting) return { health: 'degraded', reason: 'terminating' };
+  return { health: 'healthy', reason: ns.phase || 'Active' };
+}
+
+/**
+ * A namespace's health agrees with what runs in it: its workloads (Deployments, StatefulSets,
+ * DaemonSets, ReplicaSets no Deployment owns), its Services and its bare pods, each already
+ * judged with its own pods and endpoints, so one failing Deployment makes the namespace
+ * failing, one degraded makes it degraded. Pods under a workload are not counted again, and
+ * advisories that do not stop anything serving (an HPA at its maximum, a PDB that allows no
+ * disruption, a ready pod with past restarts) are left to their own rows. An empty namespace,
+ * or one where everything is healthy, is healthy; a terminating one is degraded at least.
+ * `ownHealth` is the phase alone, what estate-wide rollups count for the namespace itself.
+ */
+export function namespaceVerdict(ns: NamespaceRecord, members: Iterable<Entity>): Verdict & { ownHealth: Health } {
+  const own = namespacePhaseVerdict(ns);
+  const list = [...members];
+  if (list.length === 0) {
+    return { health: own.health, ownHealth: own.health, reason: `${own.reason}; ${own.health === 'healthy' ? 'nothing runs in it' : 'nothing left in it'}` };
+  }
+  const contents = rollupHealth(list, 'workloads and services');
+  const health = healthSeverity[contents.health] > healthSeverity[own.health] ? contents.health : own.health;
+  return { health, ownHealth: own.health, reason: `${own.reason}; ${contents.reason.charAt(0).toLowerCase()}${contents.reason.slice(1)}` };
 }

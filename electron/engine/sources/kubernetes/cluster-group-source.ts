@@ -1,6 +1,6 @@
 import type { KubeContext } from '../../connections/kubeconfig.js';
 import type { EstateSink } from '../../state/estate-sink.js';
-import { ClusterCalls } from '../../providers/kubernetes/cluster-calls.js';
+import type { KubeClient } from '../../providers/kubernetes/kube-client.js';
 import { KubernetesSource } from '../../providers/kubernetes/cluster-source.js';
 import type { KubernetesSourceOptions } from '../../providers/kubernetes/cluster-source.js';
 import { resourceTypes } from '../../providers/kubernetes/kinds.js';
@@ -15,10 +15,12 @@ export interface ClusterGroupSourceOptions {
   enabled: readonly string[];
   sink: EstateSink;
   registry: SourceRegistry;
+  /** The client of a context (sources/kubernetes/kube-clients.ts): the watch and the access reviews use the one operations use. */
+  client: (context: KubeContext) => KubeClient;
   /** Everything a KubernetesSource needs besides the context it watches through. */
-  source: Omit<KubernetesSourceOptions, 'sourceId' | 'context' | 'clusterName' | 'server' | 'config' | 'sink' | 'registry' | 'clusterKey' | 'contexts'>;
+  source: Omit<KubernetesSourceOptions, 'sourceId' | 'context' | 'clusterName' | 'server' | 'client' | 'sink' | 'registry' | 'clusterKey' | 'contexts'>;
   /** Answers how much of `resources` a context may list; the default asks SelfSubjectAccessReview. */
-  readAccess?: (context: KubeContext, resources: readonly ResourceType[]) => Promise<number>;
+  readAccess?: (client: KubeClient, resources: readonly ResourceType[]) => Promise<number>;
   log?: (message: string) => void;
 }
 
@@ -66,7 +68,15 @@ export class ClusterGroupSource {
     if (candidates.length === 1) return candidates[0]!;
     const measure = this.options.readAccess ?? listableKinds;
     const resources = this.options.source.resources ?? resourceTypes;
-    const scores = await Promise.all(candidates.map((c) => measure(c, resources).catch(() => -1)));
+    const scores = await Promise.all(
+      candidates.map(async (c) => {
+        try {
+          return await measure(this.options.client(c), resources);
+        } catch {
+          return -1;
+        }
+      }),
+    );
     let best = 0;
     for (let i = 1; i < candidates.length; i++) if ((scores[i] ?? -1) > (scores[best] ?? -1)) best = i;
     return candidates[best]!;
@@ -80,13 +90,20 @@ export class ClusterGroupSource {
     const others = this.enabledContexts().filter((c) => c !== context);
     for (const other of others) sink.forgetSource(kubeSourceId(other.name));
 
+    let client: KubeClient;
+    try {
+      client = this.options.client(context);
+    } catch (error) {
+      registry.update(watchedId, { state: 'error', reason: error instanceof Error ? error.message : String(error), remedy: 'Fix this context in your kubeconfig.' });
+      return;
+    }
     this.inner = new KubernetesSource({
       ...this.options.source,
       sourceId: watchedId,
       context: context.name,
       clusterName: context.clusterName,
       server: context.server,
-      config: context.config,
+      client,
       sink,
       registry,
       clusterKey: group.key,
@@ -114,12 +131,11 @@ export class ClusterGroupSource {
 }
 
 /** How many of the watched kinds the context's user may list cluster-wide. */
-async function listableKinds(context: KubeContext, resources: readonly ResourceType[]): Promise<number> {
-  const calls = new ClusterCalls(context.name, context.config, 10_000);
+async function listableKinds(client: KubeClient, resources: readonly ResourceType[]): Promise<number> {
   const answers = await Promise.all(
     resources.map(async (resource) => {
       const [group, resourceName] = groupAndResource(resource.path);
-      const review = await calls.post<{ status?: { allowed?: boolean } }>('/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
+      const review = await client.post<{ status?: { allowed?: boolean } }>('/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
         apiVersion: 'authorization.k8s.io/v1',
         kind: 'SelfSubjectAccessReview',
         spec: { resourceAttributes: { verb: 'list', group, resource: resourceName } },
