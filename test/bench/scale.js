@@ -45,6 +45,8 @@ const run = promisify(execFile);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 const BURST = 5_000;
+// Entities other than the burst's come and go meanwhile (events' owners, system pods): allow that many.
+const SLACK = 50;
 
 async function main() {
   const startLoad = load();
@@ -166,16 +168,18 @@ async function measure({ pods, clusters }) {
     await kube.createBurstPods();
     console.log(`  (${BURST} pods created for the burst in ${((performance.now() - t) / 1000).toFixed(1)} s)`);
     t = performance.now();
-    while ((await canvasEntities(page)) < drawn + BURST) {
+    while ((await canvasEntities(page)) < drawn + BURST - SLACK) {
       if (performance.now() - t > 300_000) throw new Error(`the topology never showed the burst's pods: ${await canvasEntities(page)} of ${drawn + BURST}`);
       await sleep(500);
     }
     console.log(`  (the topology had them ${((performance.now() - t) / 1000).toFixed(1)} s later)`);
     r.burstTopology = await burst(page, kube, 'topology');
     console.log(`  burst of ${BURST} with the topology shown: updated ${r.burstTopology.ms.toFixed(0)} ms after the API answered (${r.burstTopology.fromSendMs.toFixed(0)} from send), worst frame ${r.burstTopology.worstFrame.toFixed(0)} ms`);
-    await kube.createBurstPods();
     await page.getByRole('link', { name: /^Overview/ }).first().click();
-    await waitForOverview(page, total + BURST, 300_000);
+    await waitForOverview(page, 1, 60_000);
+    const listed = await overviewCount(page);
+    await kube.createBurstPods();
+    await waitForOverview(page, listed + BURST - SLACK, 300_000);
     r.burstOverview = await burst(page, kube, 'overview');
     console.log(`  burst of ${BURST} with the overview shown: updated ${r.burstOverview.ms.toFixed(0)} ms after the API answered (${r.burstOverview.fromSendMs.toFixed(0)} from send), worst frame ${r.burstOverview.worstFrame.toFixed(0)} ms`);
 
@@ -269,6 +273,10 @@ async function canvasEntities(page) {
   return Number(await page.getByTestId('topology-canvas').getAttribute('data-entities'));
 }
 
+function overviewCount(page) {
+  return page.evaluate(() => Number(/([\d,]+) resources/.exec(document.querySelector('.view-summary')?.textContent ?? '')?.[1]?.replace(/,/g, '') ?? '0'));
+}
+
 function waitForOverview(page, min, timeout) {
   return page.waitForFunction(
     (least) => Number(/([\d,]+) resources/.exec(document.querySelector('.view-summary')?.textContent ?? '')?.[1]?.replace(/,/g, '') ?? '0') >= least,
@@ -303,11 +311,11 @@ async function burst(page, kube, view) {
   await kube.deleteBurstPods();
   const answeredAfter = performance.now() - t0;
   const { updated, sent, gaps } = await page.evaluate(
-    (burstSize) =>
+    ([burstSize, slack]) =>
       new Promise((resolve) => {
         const w = window;
         const check = () => {
-          if (w.__burst.read() <= w.__burst.before - burstSize) {
+          if (w.__burst.read() <= w.__burst.before - burstSize + slack) {
             const updated = performance.now();
             // Keep watching frames a little after the update: the last of the work lands then.
             setTimeout(() => {
@@ -318,7 +326,7 @@ async function burst(page, kube, view) {
         };
         check();
       }),
-    BURST,
+    [BURST, SLACK],
   );
   const fromSendMs = updated - sent;
   return { fromSendMs, ms: Math.max(0, fromSendMs - answeredAfter), worstFrame: Math.max(...gaps.slice(1)) };
