@@ -16,6 +16,8 @@ export interface HostArgs {
   /** auto: the built-in sandbox only when nothing is configured (--sandbox / --no-sandbox force it). */
   sandbox: 'auto' | 'always' | 'never';
   sandboxPods: number | undefined;
+  /** Clusters of the built-in sandbox (--sandbox-clusters, 3–8; 3 by default). */
+  sandboxClusters: number | undefined;
   sandboxScenario: string | undefined;
 }
 
@@ -35,6 +37,7 @@ export function parseHostArgs(argv: string[]): HostArgs {
       sandbox: { type: 'boolean' },
       'no-sandbox': { type: 'boolean' },
       'sandbox-pods': { type: 'string' },
+      'sandbox-clusters': { type: 'string' },
       'sandbox-scenario': { type: 'string' },
     },
     strict: true,
@@ -55,6 +58,13 @@ export function parseHostArgs(argv: string[]): HostArgs {
       throw new Error(`--sandbox-pods must be a whole number from 1 to 100000; got "${values['sandbox-pods']}".`);
     }
   }
+  let sandboxClusters: number | undefined;
+  if (values['sandbox-clusters'] !== undefined) {
+    sandboxClusters = Number(values['sandbox-clusters']);
+    if (!Number.isInteger(sandboxClusters) || sandboxClusters < 3 || sandboxClusters > 8) {
+      throw new Error(`--sandbox-clusters must be a whole number from 3 to 8; got "${values['sandbox-clusters']}".`);
+    }
+  }
   return {
     port,
     dataDir: values['data-dir'],
@@ -66,6 +76,7 @@ export function parseHostArgs(argv: string[]): HostArgs {
     scorecards: values.scorecards,
     sandbox,
     sandboxPods,
+    sandboxClusters,
     sandboxScenario: values['sandbox-scenario'],
   };
 }

@@ -27,6 +27,7 @@ export async function runHost(argv: string[]): Promise<void> {
     alertmanagerUrls: args.alertmanager,
     sandbox: args.sandbox,
     ...(args.sandboxPods !== undefined ? { sandboxPods: args.sandboxPods } : {}),
+    ...(args.sandboxClusters !== undefined ? { sandboxClusters: args.sandboxClusters } : {}),
     ...(args.sandboxScenario !== undefined ? { sandboxScenario: args.sandboxScenario } : {}),
   }).catch((error: unknown) => fail(`could not start the built-in sandbox: ${error instanceof Error ? error.message : String(error)}`));
   let engine;

@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures.js';
-import { clickThroughEstate } from './estate-flow.js';
+import { clickThroughEstate, measureFrames } from './estate-flow.js';
 import { startHost } from './host.js';
 import type { RunningHost } from './host.js';
 
@@ -47,33 +47,3 @@ test('a 10,000-pod estate: overview → topology → degraded workload → pods,
   await page.keyboard.press('-');
   await expect(zoom).not.toHaveText(before);
 });
-
-/**
- * Runs in the page (as a string: the test tsconfig has no DOM types): 30 wheel notches in and
- * out, then a 30-step drag, recording the gaps between animation frames meanwhile.
- */
-const measureFrames = `(async () => {
-  const el = document.querySelector('[data-testid="topology-canvas"]');
-  const r = el.getBoundingClientRect();
-  const gaps = [];
-  let last = performance.now();
-  let running = true;
-  const tick = (t) => { gaps.push(t - last); last = t; if (running) requestAnimationFrame(tick); };
-  requestAnimationFrame(tick);
-  const next = () => new Promise((resolve) => requestAnimationFrame(resolve));
-  const cx = r.left + r.width / 2;
-  const cy = r.top + r.height / 2;
-  for (let i = 0; i < 30; i++) {
-    el.dispatchEvent(new WheelEvent('wheel', { deltaY: i < 15 ? -80 : 80, clientX: cx, clientY: cy, bubbles: true, cancelable: true }));
-    await next();
-  }
-  el.dispatchEvent(new PointerEvent('pointerdown', { clientX: r.left + 200, clientY: r.top + 200, button: 0, pointerId: 1, bubbles: true }));
-  for (let i = 0; i < 30; i++) {
-    el.dispatchEvent(new PointerEvent('pointermove', { clientX: r.left + 200 + i * 8, clientY: r.top + 200 + i * 4, pointerId: 1, bubbles: true }));
-    await next();
-  }
-  el.dispatchEvent(new PointerEvent('pointerup', { clientX: r.left + 440, clientY: r.top + 320, button: 0, pointerId: 1, bubbles: true }));
-  running = false;
-  gaps.sort((a, b) => a - b);
-  return { count: gaps.length, median: gaps[gaps.length >> 1] || 0, p95: gaps[Math.floor(gaps.length * 0.95)] || 0 };
-})()`;

@@ -19,7 +19,7 @@ export interface RunningHost {
  * Starts the built host (`npm run build` ran first: the test command builds) on a free port
  * and a fresh data directory, and waits for the one `Daytwo ready:` line.
  */
-export async function startHost(extraArgs: string[] = [], options: { dataDir?: string } = {}): Promise<RunningHost> {
+export async function startHost(extraArgs: string[] = [], options: { dataDir?: string; readyTimeoutMs?: number } = {}): Promise<RunningHost> {
   const cli = path.join(repoRoot, 'out/electron/host/cli.js');
   const page = path.join(repoRoot, 'dist/renderer/index.html');
   for (const built of [cli, page]) {
@@ -36,7 +36,8 @@ export async function startHost(extraArgs: string[] = [], options: { dataDir?: s
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
 
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`host did not print its ready line within 20 s.\n${stderr}`)), 20_000);
+    const readyMs = options.readyTimeoutMs ?? 20_000;
+    const timer = setTimeout(() => reject(new Error(`host did not print its ready line within ${readyMs / 1000} s.\n${stderr}`)), readyMs);
     readline.createInterface({ input: child.stdout! }).on('line', (line) => {
       const match = /^Daytwo ready: (http:\/\/127\.0\.0\.1:\d+\/#token=\S+)$/.exec(line);
       if (match?.[1]) {

@@ -1,13 +1,14 @@
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type SandboxOptions, startSandbox } from './start.js';
+import { MAX_CLUSTERS } from './world/catalog.js';
 
 /**
- * `npm run sandbox -- [--port N] [--out DIR] [--seed N] [--pods N] [--scenario NAME|FILE]`:
+ * `npm run sandbox -- [--port N] [--out DIR] [--seed N] [--pods N] [--clusters N] [--scenario NAME|FILE]`:
  * starts the sandbox estate, prints one ready line, runs until SIGINT or SIGTERM.
  */
 
-const USAGE = 'usage: npm run sandbox -- [--port N] [--out DIR] [--seed N] [--pods N] [--scenario NAME|FILE.yaml]';
+const USAGE = 'usage: npm run sandbox -- [--port N] [--out DIR] [--seed N] [--pods N] [--clusters N] [--scenario NAME|FILE.yaml]';
 
 class UsageError extends Error {}
 
@@ -40,6 +41,9 @@ export function parseArgs(argv: string[]): SandboxOptions | 'help' {
         break;
       case '--pods':
         options.pods = integer(flag, value, 1, 200_000);
+        break;
+      case '--clusters':
+        options.clusters = integer(flag, value, 3, MAX_CLUSTERS);
         break;
       case '--scenario':
         options.scenario = value;

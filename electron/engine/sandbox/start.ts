@@ -26,6 +26,8 @@ export interface SandboxOptions {
   outDir: string;
   seed?: number;
   pods?: number;
+  /** Clusters to simulate, 3–8: the shop's three and extra on-prem data centres. */
+  clusters?: number;
   scenario?: string;
 }
 
@@ -56,7 +58,7 @@ export const DEFAULT_SEED = 42;
 
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
   const seed = options.seed ?? DEFAULT_SEED;
-  const estate = new Estate({ seed, ...(options.pods !== undefined ? { pods: options.pods } : {}) });
+  const estate = new Estate({ seed, ...(options.pods !== undefined ? { pods: options.pods } : {}), ...(options.clusters !== undefined ? { clusters: options.clusters } : {}) });
   const credentials = launchCredentials();
   let port = options.port ?? 0;
   const guard = plainHttpGuard({ port: () => port, adminToken: credentials.adminToken, awsAccessKeyId: credentials.aws.accessKeyId });

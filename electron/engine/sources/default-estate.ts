@@ -17,6 +17,7 @@ export interface EstateChoiceOptions {
   /** 'auto': the sandbox only when nothing is configured; 'always' / 'never' force it. */
   sandbox: 'auto' | 'always' | 'never';
   sandboxPods?: number;
+  sandboxClusters?: number;
   sandboxScenario?: string;
   env?: NodeJS.ProcessEnv;
 }
@@ -37,6 +38,7 @@ export async function chooseEstate(options: EstateChoiceOptions): Promise<Estate
     outDir: path.join(options.dataDir, 'sandbox'),
     port: 0,
     ...(options.sandboxPods !== undefined ? { pods: options.sandboxPods } : {}),
+    ...(options.sandboxClusters !== undefined ? { clusters: options.sandboxClusters } : {}),
     ...(options.sandboxScenario !== undefined ? { scenario: options.sandboxScenario } : {}),
   });
   return {

@@ -94,26 +94,66 @@ export function searchEntities(entities: Iterable<Entity>, query: string, limit 
     else if (term.startsWith('health:')) health = term.slice(7);
     else words.push(term);
   }
-  if (words.length === 0 && kind === null && health === null) return [];
+  if ((words.length === 0 && kind === null && health === null) || limit <= 0) return [];
   const text = words.join(' ');
-  const scored: { entity: Entity; score: number }[] = [];
+  // Only the best `limit` are kept, in order, as the scan goes: sorting every match of a first
+  // keystroke ("c" matches most of 50,000 pods) cost more than the scan itself.
+  const best: Scored[] = [];
   for (const entity of entities) {
     if (kind !== null && entity.kind !== kind) continue;
     if (health !== null && entity.health !== health) continue;
     let score = 1;
     if (text !== '') {
-      const name = entity.name.toLowerCase();
-      if (name === text) score = 100;
-      else if (name.startsWith(text)) score = 80;
-      else if (name.includes(text)) score = 60;
-      else if (entity.id.toLowerCase().includes(text)) score = 40;
-      else if (Object.values(entity.labels).some((v) => v.toLowerCase().includes(text))) score = 20;
+      const folded = foldedText(entity);
+      if (folded.name === text) score = 100;
+      else if (folded.name.startsWith(text)) score = 80;
+      else if (folded.name.includes(text)) score = 60;
+      else if (folded.id.includes(text)) score = 40;
+      else if (folded.labels.includes(text)) score = 20;
       else continue;
     }
-    scored.push({ entity, score: score * 10 + healthSeverity[entity.health] });
+    const candidate = { entity, score: score * 10 + healthSeverity[entity.health] };
+    if (best.length === limit && compareScored(candidate, best[limit - 1] as Scored) >= 0) continue;
+    let lo = 0;
+    let hi = best.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compareScored(candidate, best[mid] as Scored) < 0) hi = mid;
+      else lo = mid + 1;
+    }
+    best.splice(lo, 0, candidate);
+    if (best.length > limit) best.pop();
   }
-  scored.sort(
-    (a, b) => b.score - a.score || a.entity.name.length - b.entity.name.length || a.entity.id.localeCompare(b.entity.id),
-  );
-  return scored.slice(0, limit).map((s) => s.entity);
+  return best.map((s) => s.entity);
+}
+
+interface Scored {
+  entity: Entity;
+  score: number;
+}
+
+function compareScored(a: Scored, b: Scored): number {
+  return b.score - a.score || a.entity.name.length - b.entity.name.length || a.entity.id.localeCompare(b.entity.id);
+}
+
+interface FoldedText {
+  name: string;
+  id: string;
+  /** Every label value, lower-cased, each on a line of its own (a query has no newline). */
+  labels: string;
+}
+
+/**
+ * Lower-cased name, id and label values per entity, computed once per entity object: a frame
+ * replaces an entity whole, so a changed entity is a new key and the old entry is collected.
+ */
+const folded = new WeakMap<Entity, FoldedText>();
+
+function foldedText(entity: Entity): FoldedText {
+  let text = folded.get(entity);
+  if (!text) {
+    text = { name: entity.name.toLowerCase(), id: entity.id.toLowerCase(), labels: Object.values(entity.labels).join('\n').toLowerCase() };
+    folded.set(entity, text);
+  }
+  return text;
 }

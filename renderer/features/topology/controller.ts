@@ -96,6 +96,9 @@ export class TopologyController {
     this.resolveMatches();
     if (!this.fitted && this.layout.boxes.length > 0 && this.width > 0) this.firstView();
     if (this.revealTarget) this.centreOn(this.revealTarget);
+    // How many entities the picture was laid out from, for tests and the scale bench to wait on
+    // (the canvas itself says nothing a page can read).
+    this.canvas.dataset.entities = String(this.index.entities.size);
     this.invalidate();
   }
 

@@ -104,6 +104,26 @@ describe('finding entities', () => {
     expect(searchEntities(index.entities.values(), '   ')).toEqual([]);
   });
 
+  it('keeps the same best matches, in the same order, as ranking every match would', () => {
+    const { index } = estate(2_000);
+    const all = [...index.entities.values()];
+    for (const query of ['c', 'api', 'pay', 'kind:pod', 'health:degraded', 'shop-prod']) {
+      const text = query.includes(':') ? '' : query;
+      const rank = (e: Entity) => {
+        const name = e.name.toLowerCase();
+        const base = text === '' ? 1 : name === text ? 100 : name.startsWith(text) ? 80 : name.includes(text) ? 60 : e.id.toLowerCase().includes(text) ? 40 : Object.values(e.labels).some((v) => v.toLowerCase().includes(text)) ? 20 : 0;
+        return base * 10 + { healthy: 0, unknown: 1, degraded: 2, failing: 3 }[e.health];
+      };
+      const narrowed = all.filter((e) => (query === 'kind:pod' ? e.kind === 'pod' : query === 'health:degraded' ? e.health === 'degraded' : rank(e) >= 10));
+      const expected = narrowed
+        .map((entity) => ({ entity, score: rank(entity) }))
+        .sort((a, b) => b.score - a.score || a.entity.name.length - b.entity.name.length || a.entity.id.localeCompare(b.entity.id))
+        .slice(0, 40)
+        .map((s) => s.entity.id);
+      expect(searchEntities(all, query, 40).map((e) => e.id)).toEqual(expected);
+    }
+  });
+
   it('filters by health, kind, label and owner', () => {
     const { index } = estate();
     const all = [...index.entities.values()];

@@ -137,9 +137,9 @@ const SHOP: Record<string, ServiceDraft[]> = {
   ],
 };
 
-function clusterPlans(random: SeededRandom): ClusterPlan[] {
+function clusterPlans(random: SeededRandom, count: number): ClusterPlan[] {
   const account = String(random.int(100_000_000_000, 999_999_999_999));
-  return [
+  const shop: ClusterPlan[] = [
     {
       spec: { name: EKS, context: EKS, cloud: 'aws', region: 'us-east-1', account },
       version: { gitVersion: 'v1.30.6-eks-7f9249a', kubeletVersion: 'v1.30.4-eks-a737599' },
@@ -174,7 +174,35 @@ function clusterPlans(random: SeededRandom): ClusterPlan[] {
       ingressClass: { name: 'nginx', controller: 'k8s.io/ingress-nginx' },
     },
   ];
+  return [...shop, ...extraDatacentres(count - shop.length)];
 }
+
+/**
+ * Clusters past the shop's three (`--clusters 5`, for scale runs) are more on-prem data centres:
+ * they run the system workloads and take their share of tenant pods, and draw nothing from the
+ * seed, so a three-cluster plan is the same with or without them.
+ */
+function extraDatacentres(count: number): ClusterPlan[] {
+  return Array.from({ length: Math.max(0, count) }, (_, i) => {
+    const dc = `dc${i + 2}`;
+    const racks = ['a', 'b', 'c'].map((r) => `${dc}-rack-${r}`);
+    return {
+      spec: { name: `${dc}-onprem`, context: `${dc}-onprem`, cloud: 'onprem' as const, region: `eu-central-${dc}`, account: `${dc}-datacentre` },
+      version: { gitVersion: 'v1.30.6', kubeletVersion: 'v1.30.6' },
+      pools: [
+        { name: 'control-plane', instanceType: 'vm-4c16g', cpu: 4, memoryGi: 16, maxPods: 110, count: 3, zones: racks, controlPlane: true },
+        { name: 'workers', instanceType: 'bare-metal-16c64g', cpu: 16, memoryGi: 64, maxPods: 110, count: 3, zones: racks },
+      ],
+      // Second octets 0, 64 and 128 are the shop's; these take 160, 176, … (16 /16s each).
+      podNetwork: 160 + i * 16,
+      serviceNetwork: `10.${97 + i}`,
+      ingressClass: { name: 'nginx', controller: 'k8s.io/ingress-nginx' },
+    };
+  });
+}
+
+/** The most clusters `--clusters` takes: the shop's three and five more data centres. */
+export const MAX_CLUSTERS = 8;
 
 function albName(namespace: string, name: string, random: SeededRandom): string {
   return `k8s-${namespace.slice(0, 8)}-${name.slice(0, 8)}-${random.hex(10)}`;
@@ -276,9 +304,9 @@ function tenantWorkloads(clusters: ClusterPlan[], extraPods: number, random: See
 /** Pods per node the scale-up aims for, leaving room for rescheduling after a node failure. */
 const TENANT_PODS_PER_NODE = 40;
 
-export function planEstate(seed: number, targetPods?: number): EstatePlan {
+export function planEstate(seed: number, targetPods?: number, clusterCount = 3): EstatePlan {
   const root = new SeededRandom(seed);
-  const clusters = clusterPlans(root.fork('clusters'));
+  const clusters = clusterPlans(root.fork('clusters'), clusterCount);
   const random = root.fork('services');
   const workloads: WorkloadPlan[] = [];
   for (const cluster of clusters) {

@@ -18,6 +18,8 @@ const NAME_LABEL = 'app.kubernetes.io/name';
 export interface EstateOptions {
   seed: number;
   pods?: number;
+  /** How many clusters (3 by default: the shop's; more are extra on-prem data centres). */
+  clusters?: number;
   /** Clock, for tests that want a fixed start; defaults to Date.now. */
   clock?: () => number;
 }
@@ -39,7 +41,7 @@ export class Estate implements SandboxWorld {
   constructor(options: EstateOptions) {
     this.seed = options.seed;
     this.clock = options.clock ?? Date.now;
-    const plan = planEstate(options.seed, options.pods);
+    const plan = planEstate(options.seed, options.pods, options.clusters);
     const random = new SeededRandom(options.seed).fork('objects');
     const clusters = new Map<string, SimulatedCluster>();
     // Everything the estate runs or ran is published; a workload seeded mid-way through a
