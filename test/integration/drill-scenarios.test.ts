@@ -176,8 +176,7 @@ describe('drill scenarios on the sandbox', () => {
   });
 
   it('pods-pending: pods past the cluster\'s capacity stay Pending with the scheduler\'s reason; scaling back recovers', { timeout: 300_000 }, async () => {
-    const target = (await admin('GET', '/pods-pending')) as unknown as { name: string };
-    expect(target.name).toBe('pods-pending');
+    const replicasBefore = new Map(sandbox.world.services.map((s) => [s.id, sandbox.world.replicas(s.id).desired]));
     const started = await admin('POST', '/pods-pending/start');
     const { cluster, namespace, name } = started.run!.targetRef;
     const before = sandbox.world.services.find((s) => s.id === started.run!.target)!;
@@ -194,7 +193,8 @@ describe('drill scenarios on the sandbox', () => {
     expect((await samples('kube_pod_status_phase', { namespace, pod: pending[0]!.metadata.name, phase: 'Pending' }))[0]!.value).toBe(1);
 
     // The runbook's action: scale back to what the workload ran before.
-    const replicas = 2;
+    const replicas = replicasBefore.get(started.run!.target)!;
+    expect(sandbox.world.replicas(started.run!.target).desired).toBeGreaterThan(replicas + 4);
     expect(runbookAction('pods-pending').operation).toBe('scale');
     expect(await planAndExecute({ kind: 'scale', target: `k8s:${cluster}/${namespace}/Deployment/${name}`, params: { replicas } })).toBe('succeeded');
     const done = await recovered('pods-pending');

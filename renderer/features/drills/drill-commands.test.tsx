@@ -3,10 +3,10 @@ import type { Drill, DrillScenario } from '../../../shared/api/drills.js';
 
 const controlDrill = vi.fn(async () => {});
 const navigate = vi.fn();
-vi.mock('../../../renderer/features/drills/drills-store.js', () => ({ controlDrill }));
-vi.mock('../../../renderer/app/route.js', () => ({ navigate }));
+vi.mock('./drills-store.js', () => ({ controlDrill }));
+vi.mock('../../app/route.js', () => ({ navigate }));
 
-const { drillCommands } = await import('../../../renderer/features/drills/drill-commands.js');
+const { drillCommands } = await import('./drill-commands.js');
 
 /** Only the fields the palette reads; the rest of a drill does not matter here. */
 function drill(state: Drill['state'], dealt = false): Drill {
