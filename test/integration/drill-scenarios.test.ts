@@ -12,7 +12,9 @@ import { startSandbox, type RunningSandbox } from '../../electron/engine/sandbox
 import { parseRunbook } from '../../electron/engine/runbooks/parse-runbook.js';
 import type { Params } from '../../shared/api/contract.js';
 import { noSecrets, routerCaller } from './helpers/engine.js';
-import { eventually } from './helpers/prometheus.js';
+import { sandboxScrapeConfigs } from '../../electron/engine/sandbox/prometheus/scrape-config.js';
+import { writeKubePrometheusRules } from './helpers/kube-prometheus-rules.js';
+import { eventually, prometheusAvailable, startPrometheus, type RunningPrometheus } from './helpers/prometheus.js';
 
 /**
  * The drill scenarios written for humans to diagnose, each played on the sandbox: its effects
@@ -28,6 +30,8 @@ let dir: string;
 let sandbox: RunningSandbox;
 let engine: Engine;
 let base: string;
+let prometheus: RunningPrometheus | undefined;
+if (!prometheusAvailable) console.log('The drill scenarios test skips its kube-prometheus alert checks: /usr/bin/prometheus is not installed (apt-get install prometheus).');
 const call = routerCaller(() => engine);
 
 interface ScenarioRunView {
@@ -97,6 +101,19 @@ function runbookAction(name: string): { operation: string; params: Record<string
   return { operation: action.operation, params: action.params ?? {} };
 }
 
+/**
+ * A kube-prometheus alert pending (its `for: 15m` runs on Prometheus's own wall clock, which no
+ * sandbox clock hurries) with these labels; skipped without Debian's Prometheus.
+ */
+async function alertPending(alert: string, labels: Record<string, string>): Promise<void> {
+  if (!prometheus) return;
+  const url = prometheus.url;
+  await eventually(`${alert} pending for ${JSON.stringify(labels)}`, async () => {
+    const body = (await (await fetch(`${url}/api/v1/alerts`)).json()) as { data: { alerts: { labels: Record<string, string>; state: string }[] } };
+    return body.data.alerts.find((a) => a.labels.alertname === alert && Object.entries(labels).every(([k, v]) => a.labels[k] === v)) ? true : undefined;
+  }, 60, 1000);
+}
+
 async function recovered(name: string): Promise<NonNullable<ScenarioRunView['run']>> {
   return eventually(`${name} recovered`, async () => {
     const view = await admin('GET', `/${name}`);
@@ -108,6 +125,11 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daytwo-drill-scn-'));
   sandbox = await startSandbox({ port: 0, outDir: path.join(dir, 'sandbox'), seed: 42 });
   base = `http://127.0.0.1:${sandbox.port}`;
+  if (prometheusAvailable) {
+    // kube-prometheus's rules, unchanged, over every sandbox cluster (as federation presents them, with a cluster label).
+    const { files } = writeKubePrometheusRules(path.join(dir, 'rules'));
+    prometheus = await startPrometheus(path.join(dir, 'prometheus'), { scrapeConfigs: sandboxScrapeConfigs(`127.0.0.1:${sandbox.port}`, sandbox.world.clusters.map((c) => c.name), { clusterLabel: true }), ruleFiles: files });
+  }
   const kubeconfig = new KubeConfig();
   kubeconfig.loadFromFile(sandbox.kubeconfigPath);
   engine = createEngine({
@@ -123,6 +145,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await engine?.close();
+  await prometheus?.stop();
   await sandbox?.stop();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -164,6 +187,7 @@ describe('drill scenarios on the sandbox', () => {
     expect((await samples('kube_pod_container_status_restarts_total', { namespace, pod: killed.metadata.name }))[0]!.value).toBeGreaterThanOrEqual(1);
     const events = await kubectlJson<{ items: { reason: string; involvedObject: { name: string } }[] }>(cluster, '-n', namespace, 'get', 'events', '--field-selector', `involvedObject.name=${killed.metadata.name}`);
     expect(events.items.map((e) => e.reason)).toContain('BackOff');
+    await alertPending('KubePodCrashLooping', { cluster, namespace, pod: killed.metadata.name });
 
     // The runbook's action: roll back to the revision before the limit change.
     const deployment = await kubectlJson<{ metadata: { annotations: Record<string, string> } }>(cluster, '-n', namespace, 'get', 'deployment', name);
@@ -191,6 +215,7 @@ describe('drill scenarios on the sandbox', () => {
     const events = await kubectlJson<{ items: { reason: string; type: string; message: string; source?: { component?: string } }[] }>(cluster, '-n', namespace, 'get', 'events', '--field-selector', `involvedObject.name=${pending[0]!.metadata.name},reason=FailedScheduling`);
     expect(events.items[0]).toMatchObject({ type: 'Warning', message });
     expect((await samples('kube_pod_status_phase', { namespace, pod: pending[0]!.metadata.name, phase: 'Pending' }))[0]!.value).toBe(1);
+    await alertPending('KubePodNotReady', { cluster, namespace, pod: pending[0]!.metadata.name });
 
     // The runbook's action: scale back to what the workload ran before.
     const replicas = replicasBefore.get(started.run!.target)!;
@@ -220,6 +245,7 @@ describe('drill scenarios on the sandbox', () => {
     const current = await samples('kube_horizontalpodautoscaler_status_current_replicas', labels);
     const max = await samples('kube_horizontalpodautoscaler_spec_max_replicas', labels);
     expect(current[0]!.value).toBe(max[0]!.value);
+    await alertPending('KubeHpaMaxedOut', { cluster, namespace, horizontalpodautoscaler: name });
     const hot = await golden(namespace, name, '0.1');
     expect(hot.slow).toBeGreaterThan(calm.slow * 2);
 
