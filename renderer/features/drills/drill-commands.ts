@@ -41,14 +41,23 @@ export function drillCommands(running: Drill | null, scenarios: readonly DrillSc
   return commands;
 }
 
-/** Opens the drill's game-master panel and focuses one of its fields once the view has drawn it. */
+/**
+ * Opens the drill's game-master panel and focuses one of its fields once the view has drawn it.
+ * The frame moves focus too after a navigation (to the view's heading) and the palette hands it
+ * back as it closes, so the field is focused again until it has kept focus for a few frames.
+ */
 function openPanelAt(drillId: string, fieldId: string): void {
   navigate('drills', drillId);
   let frames = 0;
+  let kept = 0;
   const tryFocus = () => {
     const field = document.getElementById(fieldId);
-    if (field) field.focus();
-    else if (++frames < 60) requestAnimationFrame(tryFocus);
+    if (field && document.activeElement === field) kept++;
+    else if (field) {
+      kept = 0;
+      field.focus();
+    }
+    if (kept < 5 && ++frames < 120) requestAnimationFrame(tryFocus);
   };
   requestAnimationFrame(tryFocus);
 }
