@@ -207,10 +207,10 @@ export class Estate implements SandboxWorld {
       const containers = w.spec.template.spec.containers;
       const c = containers.find((x) => x.name === s.name) ?? containers[0];
       if (!c) return;
-      const requests = { ...(c.resources?.requests ?? {}), memory: `${Math.round(memory.requestMi)}Mi` };
+      const requests = { ...(c.resources?.requests ?? {}), memory: memoryQuantity(memory.requestMi) };
       const limits = { ...(c.resources?.limits ?? {}) };
       if (memory.limitMi === null) delete limits.memory;
-      else limits.memory = `${Math.round(memory.limitMi)}Mi`;
+      else limits.memory = memoryQuantity(memory.limitMi);
       c.resources = { ...c.resources, requests, limits };
       w.metadata.generation = (w.metadata.generation ?? 1) + 1;
     });
@@ -316,4 +316,10 @@ export class Estate implements SandboxWorld {
     if (!running) return { cpuMilli: 0, memoryMi: 0 };
     return { cpuMilli: this.podCpu(pod, cluster), memoryMi: this.podMemory(pod, cluster) };
   }
+}
+
+/** As people write it ("1Gi", "410Mi"), so putting an old value back restores the same template and its ReplicaSet. */
+function memoryQuantity(mi: number): string {
+  const whole = Math.round(mi);
+  return whole % 1024 === 0 ? `${whole / 1024}Gi` : `${whole}Mi`;
 }
