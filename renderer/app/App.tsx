@@ -18,6 +18,8 @@ import { OperationDialog, operationCommands } from '../features/operations/regis
 import { estateIndex } from '../features/estate/store.js';
 import { metricsCommands } from '../features/metrics/register.js';
 import { DeclareDialog, incidentCommands } from '../features/incidents/register.js';
+import { drillCommands } from '../features/drills/drill-commands.js';
+import { useDrillsStore } from '../features/drills/drills-store.js';
 import { catalogCommands, useCatalogStore } from '../features/catalog/register.js';
 import { wallboardViewId } from '../features/wallboard/register.js';
 import { DrillBanner } from '../features/drills/register.js';
@@ -84,6 +86,7 @@ function PaletteHost() {
   const openIncidentId = useRouteStore((s) => (s.route.view === 'incidents' ? (s.route.rest[0] ?? null) : null));
   const catalogList = useCatalogStore((s) => s.list);
   const catalogTeams = useCatalogStore((s) => s.teams);
+  const { runningDrill, drillScenarios } = useDrillsStore(useShallow((s) => ({ runningDrill: s.running, drillScenarios: s.scenarios })));
   const commands = useMemo(
     () => [
       ...availableCommands({ theme, canReconnect: kind === 'host' && status === 'reconnecting', reconnect: reconnectEngine }),
@@ -91,8 +94,9 @@ function PaletteHost() {
       ...metricsCommands(focusedId ? (estateIndex.get(focusedId) ?? null) : null),
       ...incidentCommands(focusedId ? (estateIndex.get(focusedId) ?? null) : null, openIncidentId, readOnly),
       ...catalogCommands(catalogList, catalogTeams),
+      ...(readOnly ? [] : drillCommands(runningDrill, drillScenarios)),
     ],
-    [theme, status, kind, readOnly, focusedId, openIncidentId, catalogList, catalogTeams],
+    [theme, status, kind, readOnly, focusedId, openIncidentId, catalogList, catalogTeams, runningDrill, drillScenarios],
   );
   return open ? <CommandPalette commands={commands} /> : null;
 }

@@ -23,6 +23,10 @@ export const DrillScenario = z.object({
   recovery: z.object({ description: z.string(), holdForMs: z.number() }),
   /** Milliseconds from the injection to each milestone for a practised team; null when the scenario states none. */
   parMs: Par.nullable(),
+  /** Hints the scenario's author wrote for a game master to give, in order. */
+  hints: z.array(z.string()).default([]),
+  /** Questions the scenario's author suggests for the debrief. */
+  debrief: z.array(z.string()).default([]),
 });
 export type DrillScenario = z.infer<typeof DrillScenario>;
 

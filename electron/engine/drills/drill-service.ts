@@ -377,7 +377,7 @@ export class DrillService {
 }
 
 function toDrillScenario(s: ScenarioStatus): DrillScenario {
-  return { name: s.name, summary: s.summary, effects: s.effects, recovery: s.recovery, parMs: s.parMs ?? null };
+  return { name: s.name, summary: s.summary, effects: s.effects, recovery: s.recovery, parMs: s.parMs ?? null, hints: s.hints ?? [], debrief: s.debrief ?? [] };
 }
 
 /**

@@ -16,6 +16,8 @@ export const ScenarioStatus = z.object({
   effects: z.object({ pods: z.string(), metrics: z.string() }),
   recovery: z.object({ description: z.string(), holdForMs: z.number() }),
   parMs: Par.nullable().optional(),
+  hints: z.array(z.string()).optional(),
+  debrief: z.array(z.string()).optional(),
   status: z.string(),
   run: z
     .object({

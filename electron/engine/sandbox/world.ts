@@ -65,6 +65,8 @@ export interface PodView {
   memoryRequestMi: number;
   /** Simulated epoch ms the pod started running, or null. */
   startedAt: number | null;
+  /** A container of the pod last terminated OOMKilled (over its memory limit). */
+  oomKilled?: boolean;
 }
 
 export interface NodeView {
@@ -76,6 +78,14 @@ export interface NodeView {
   ready: boolean;
   cpuMilli: number;
   memoryMi: number;
+}
+
+/** A workload container's resources, in the units the load model and scheduler count. */
+export interface WorkloadResources {
+  cpuRequestMilli: number;
+  memoryRequestMi: number;
+  /** Null when the container sets no memory limit. */
+  memoryLimitMi: number | null;
 }
 
 export interface ReplicaCounts {
@@ -108,6 +118,14 @@ export interface SandboxWorld {
   publishImage(image: string, behaviour: ImageBehaviour): void;
   /** A bad (or good) deploy: changes the workload's container image exactly as `kubectl set image` would. */
   setImage(serviceId: string, image: string): void;
+  /** The main container's requests and memory limit, as the workload's pod template has them. */
+  workloadResources(serviceId: string): WorkloadResources;
+  /** Changes the template's memory request and limit, as `kubectl set resources` does: a new rollout. */
+  setMemory(serviceId: string, memory: { requestMi: number; limitMi: number | null }): void;
+  /** Sets the workload's replicas, as `kubectl scale` does. */
+  setReplicas(serviceId: string, replicas: number): void;
+  /** How many more pods of the workload the scheduler could place in its cluster now. */
+  roomFor(serviceId: string): number;
   /** Node failure and recovery: the node's Ready condition, with eviction as a real cluster does. */
   setNodeReady(cluster: string, node: string, ready: boolean): void;
   /** Called after each simulation step with the simulated time. */

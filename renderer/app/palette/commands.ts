@@ -8,7 +8,7 @@ import type { ThemePreference } from '../theme.js';
 export interface Command {
   id: string;
   title: string;
-  section: 'Go to' | 'Operations' | 'Appearance' | 'Connection';
+  section: 'Go to' | 'Operations' | 'Drill' | 'Appearance' | 'Connection';
   icon: IconName;
   /** Shortcut shown on the right, if there is one. */
   keys?: string[];

@@ -4,6 +4,7 @@ import type { Participant } from '../../../shared/api/drills.js';
 import { useTickingNow } from '../../app/use-ticking-now.js';
 import { drillClockNow, formatClock, trends } from './drill-clock.js';
 import { controlDrill, loadDrills, loadReport, openDrill, startDrill, useDrillsStore } from './drills-store.js';
+import { ABORT_QUESTION } from './drill-commands.js';
 import './drills.css';
 
 /**
@@ -144,7 +145,7 @@ function GameMaster() {
           type="button"
           className="button danger"
           onClick={() => {
-            if (window.confirm('Emergency stop: stop every scenario and bring the sandbox back to steady state?')) void controlDrill({ id, action: 'abort' });
+            if (window.confirm(ABORT_QUESTION)) void controlDrill({ id, action: 'abort' });
           }}
         >
           Abort (emergency stop)
@@ -157,7 +158,7 @@ function GameMaster() {
           if (hint.trim()) void controlDrill({ id, action: 'hint', text: hint.trim() }).then(() => setHint(''));
         }}
       >
-        <input aria-label="Hint" value={hint} onChange={(e) => setHint(e.target.value)} placeholder="A hint for the responders (lands on the timeline)" />
+        <input id="drill-hint" aria-label="Hint" value={hint} onChange={(e) => setHint(e.target.value)} placeholder="A hint for the responders (lands on the timeline)" />
         <button type="submit" className="button">
           Give hint
         </button>
@@ -169,7 +170,7 @@ function GameMaster() {
           if (inject) void controlDrill({ id, action: 'inject', scenario: inject });
         }}
       >
-        <select aria-label="Further fault" value={inject} onChange={(e) => setInject(e.target.value)}>
+        <select id="drill-inject" aria-label="Further fault" value={inject} onChange={(e) => setInject(e.target.value)}>
           <option value="">Inject a further fault…</option>
           {(scenarios ?? []).map((s) => (
             <option key={s.name} value={s.name}>

@@ -1,6 +1,6 @@
 import type { KubeObject } from '../../../electron/engine/sandbox/kube/types.js';
 import type { ImageBehaviour } from '../../../electron/engine/sandbox/kube/controllers/images.js';
-import type { ClusterSpec, LoadSignals, NodeView, PodView, ReplicaCounts, SandboxWorld, ServiceSpec } from '../../../electron/engine/sandbox/world.js';
+import type { ClusterSpec, LoadSignals, NodeView, PodView, ReplicaCounts, SandboxWorld, ServiceSpec, WorkloadResources } from '../../../electron/engine/sandbox/world.js';
 
 /**
  * A small estate with a hand-cranked clock, standing in for the Kubernetes side in unit tests:
@@ -130,6 +130,23 @@ export class FakeWorld implements SandboxWorld {
       const n = this.desired.get(serviceId) ?? 1;
       this.podList = [...rest, ...Array.from({ length: n }, (_, i) => this.newPod(s, image, i))];
     }
+  }
+
+  workloadResources(): WorkloadResources {
+    return { cpuRequestMilli: 500, memoryRequestMi: 512, memoryLimitMi: 512 };
+  }
+
+  /** Resource changes and scaling are simulated by the real Estate (test/integration). */
+  setMemory(): void {
+    throw new Error('not simulated by the fake world');
+  }
+
+  setReplicas(serviceId: string, replicas: number): void {
+    this.desired.set(serviceId, replicas);
+  }
+
+  roomFor(): number {
+    return 0;
   }
 
   setNodeReady(cluster: string, node: string, ready: boolean): void {

@@ -62,6 +62,8 @@ function sameCondition(a: ServiceCondition, b: ServiceCondition): boolean {
     a.ready === b.ready &&
     a.crashing === b.crashing &&
     a.loadFactor === b.loadFactor &&
-    a.capacityFactor === b.capacityFactor
+    a.capacityFactor === b.capacityFactor &&
+    a.hung === b.hung &&
+    a.hangMs === b.hangMs
   );
 }

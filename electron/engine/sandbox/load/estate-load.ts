@@ -20,6 +20,13 @@ const SURGE_PASS_ON = 0.3;
 export interface InjectedEffects {
   loadFactor: number;
   capacityFactor: number;
+  /**
+   * Wedged pods: each request to a pod that was already running at `hangSince` waits this long
+   * on dead connections first (a pool still pointing at a failed-over backend); pods started
+   * later are fine, so restarting the workload clears it. 0 for none.
+   */
+  hangMs?: number;
+  hangSince?: number;
 }
 
 interface ServiceShape {
@@ -32,6 +39,8 @@ interface ServiceShape {
   callers: string[];
   meanCpuRequestMilli: number;
   meanMemoryRequestMi: number;
+  /** What the app needs in memory, whatever its pods request: the request it was sized with. */
+  appMemoryMi: number | undefined;
 }
 
 /** Per node group: how many of each service's pods it runs, and what it can hold. */
@@ -87,6 +96,7 @@ export class EstateLoad implements LoadSignals {
         callers: callers.get(spec.id) ?? [],
         meanCpuRequestMilli: 250,
         meanMemoryRequestMi: 256,
+        appMemoryMi: undefined,
       });
     }
     this.observe(this.startedAt);
@@ -106,7 +116,7 @@ export class EstateLoad implements LoadSignals {
 
   /** Reads the pods as they are now and records what changed. Called on every world tick. */
   observe(now: number): void {
-    const counts = new Map<string, { ready: number; crashing: number; pods: number; cpu: number; mem: number }>();
+    const counts = new Map<string, { ready: number; crashing: number; pods: number; cpu: number; mem: number; hung: number }>();
     const nodeGroupOf = new Map<string, Map<string, NodegroupPlacement>>();
     const groups = new Map<string, NodegroupPlacement>();
     for (const node of this.world.nodes()) {
@@ -133,7 +143,7 @@ export class EstateLoad implements LoadSignals {
       if (pod.phase === 'Succeeded' || pod.phase === 'Failed') continue;
       let c = counts.get(pod.serviceId);
       if (!c) {
-        c = { ready: 0, crashing: 0, pods: 0, cpu: 0, mem: 0 };
+        c = { ready: 0, crashing: 0, pods: 0, cpu: 0, mem: 0, hung: 0 };
         counts.set(pod.serviceId, c);
       }
       c.pods++;
@@ -141,6 +151,8 @@ export class EstateLoad implements LoadSignals {
       c.mem += pod.memoryRequestMi;
       if (pod.ready) c.ready++;
       if (pod.crashing) c.crashing++;
+      const hang = this.effects.get(pod.serviceId);
+      if (pod.ready && hang?.hangMs && hang.hangSince !== undefined && pod.startedAt !== null && pod.startedAt <= hang.hangSince) c.hung++;
       if (pod.node) {
         const group = nodeGroupOf.get(pod.cluster)?.get(pod.node);
         if (group) group.podsByService.set(pod.serviceId, (group.podsByService.get(pod.serviceId) ?? 0) + 1);
@@ -164,6 +176,7 @@ export class EstateLoad implements LoadSignals {
       if (c && c.pods > 0) {
         shape.meanCpuRequestMilli = c.cpu / c.pods;
         shape.meanMemoryRequestMi = c.mem / c.pods;
+        shape.appMemoryMi ??= shape.meanMemoryRequestMi;
       }
       const effects = this.effects.get(id);
       this.timeline.record(id, now, {
@@ -172,6 +185,7 @@ export class EstateLoad implements LoadSignals {
         crashing: c?.crashing ?? 0,
         loadFactor: effects?.loadFactor ?? 1,
         capacityFactor: effects?.capacityFactor ?? 1,
+        ...(effects?.hangMs ? { hung: c?.hung ?? 0, hangMs: effects.hangMs } : {}),
       });
     }
     this.invalidateMemo();
@@ -186,10 +200,10 @@ export class EstateLoad implements LoadSignals {
   setEffects(serviceId: string, effects: Partial<InjectedEffects>): void {
     const current = this.effects.get(serviceId) ?? { loadFactor: 1, capacityFactor: 1 };
     const next = { ...current, ...effects };
-    if (next.loadFactor === 1 && next.capacityFactor === 1) this.effects.delete(serviceId);
+    if (next.loadFactor === 1 && next.capacityFactor === 1 && !next.hangMs) this.effects.delete(serviceId);
     else this.effects.set(serviceId, next);
     const latest = this.timeline.latest(serviceId);
-    if (latest) this.timeline.record(serviceId, this.world.now(), { ...latest, ...next });
+    if (latest) this.timeline.record(serviceId, this.world.now(), { ...latest, loadFactor: next.loadFactor, capacityFactor: next.capacityFactor });
     this.invalidateMemo();
   }
 
@@ -328,10 +342,11 @@ export class EstateLoad implements LoadSignals {
     return Math.round(pod.cpuRequestMilli * share);
   }
 
+  /** The app's working set: sized by what it needs, not by what its pod requests (a lowered limit does not shrink the heap). */
   podMemoryMi(pod: PodView): number {
     const t = this.world.now();
     const share = this.memoryShareOfRequest(pod.serviceId, t, podKeyHash(this.world.seed, pod), pod.phase === 'Running', pod.crashing, pod.startedAt);
-    return Math.round(pod.memoryRequestMi * share);
+    return Math.round((this.shapes.get(pod.serviceId)?.appMemoryMi ?? pod.memoryRequestMi) * share);
   }
 
   private invalidateMemo(): void {

@@ -15,6 +15,9 @@ export interface ServiceCondition {
   loadFactor: number;
   /** Injected capacity multiplier (saturation: a database losing IOPS, a cache thrashing). */
   capacityFactor: number;
+  /** Ready pods that are wedged, and what each request to one waits before it is served (see InjectedEffects). */
+  hung?: number;
+  hangMs?: number;
 }
 
 export interface ServiceLoad {
@@ -35,6 +38,11 @@ export const BASELINE_UTILIZATION = 0.45;
 /** What a request to a dependency adds of the dependency's own latency and errors. */
 const DEPENDENCY_SHARE = 0.6;
 const BASE_SIGMA = 0.55;
+/**
+ * How long a caller waits on a dependency before giving up: requests slower than this fail
+ * (a client timeout, a 504), and the caller waited the whole timeout for them.
+ */
+export const CALL_TIMEOUT_MS = 1000;
 const Z90 = 1.2815515655;
 const Z99 = 2.3263478740;
 
@@ -67,8 +75,11 @@ export function ownLoad(input: OwnLoadInput): ServiceLoad {
   // A crash-looping pod accepts requests between passing its probe and dying: some fail.
   const crashErrors = condition.crashing > 0 ? (condition.crashing / (condition.ready + condition.crashing)) * 0.25 : 0;
   const errorRatio = Math.min(1, baseErrorRatio + shed + timeouts + crashErrors);
-  const p50Ms = baseLatencyMs * queueing;
-  return withQuantiles({ rps: demandRps, errorRatio, p50Ms, p90Ms: 0, p99Ms: 0, sigma, utilization: u });
+  // Wedged pods add their wait to the requests they get; a mix of wedged and fresh pods widens the spread.
+  const hungShare = condition.hung && condition.hangMs && condition.ready > 0 ? Math.min(1, condition.hung / condition.ready) : 0;
+  const p50Ms = baseLatencyMs * queueing + hungShare * (condition.hangMs ?? 0);
+  const mixed = hungShare > 0 && hungShare < 1 ? 0.6 * Math.min(1, 4 * hungShare * (1 - hungShare)) : 0;
+  return withQuantiles({ rps: demandRps, errorRatio, p50Ms, p90Ms: 0, p99Ms: 0, sigma: sigma + mixed, utilization: u });
 }
 
 /** Adds what the service's calls to its dependencies cost: their latency and their failures. */
@@ -78,9 +89,11 @@ export function withDependencies(own: ServiceLoad, dependencies: readonly Servic
   let p99 = own.p99Ms;
   let passOk = 1 - own.errorRatio;
   for (const dep of dependencies) {
-    p50 += dep.p50Ms * DEPENDENCY_SHARE;
-    p99 += dep.p99Ms * DEPENDENCY_SHARE;
-    passOk *= 1 - Math.min(1, dep.errorRatio) * DEPENDENCY_SHARE;
+    // A slow dependency costs its callers at most their timeout, and what times out fails.
+    const timedOut = 1 - latencyShareUnder(dep, CALL_TIMEOUT_MS);
+    p50 += Math.min(dep.p50Ms, CALL_TIMEOUT_MS) * DEPENDENCY_SHARE;
+    p99 += Math.min(dep.p99Ms, CALL_TIMEOUT_MS) * DEPENDENCY_SHARE;
+    passOk *= 1 - Math.min(1, dep.errorRatio + timedOut) * DEPENDENCY_SHARE;
   }
   const sigma = p50 > 0 && p99 > p50 ? Math.max(own.sigma, Math.log(p99 / p50) / Z99) : own.sigma;
   return withQuantiles({ ...own, p50Ms: p50, sigma, errorRatio: 1 - passOk });

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AlarmBook } from '../cloudwatch/alarms.js';
+import type { HorizontalPodAutoscaler } from '../kube/types.js';
 import type { EstateLoad } from '../load/estate-load.js';
 import type { SandboxWorld, ServiceSpec } from '../world.js';
 import type { ScenarioDefinition } from './scenario-file.js';
@@ -93,6 +94,8 @@ export class ScenarioDeck {
       effects: d.effects,
       recovery: { description: d.recovery.description, when: d.recovery.when, holdForMs: d.recovery.holdFor },
       parMs: d.par ?? null,
+      hints: d.hints ?? [],
+      debrief: d.debrief ?? [],
       status: report?.status ?? 'idle',
       run: report,
     };
@@ -115,12 +118,20 @@ export class ScenarioDeck {
         if (need === 'loadBalancer' && !s.loadBalancer) return false;
         if (need === 'dbInstance' && !s.dbInstance) return false;
         if (need === 'callers' && this.load.callersOf(s.id).length === 0) return false;
+        if (need === 'hpa' && !this.autoscaled(s)) return false;
       }
+      for (const refuse of t.without ?? []) if (refuse === 'hpa' && this.autoscaled(s)) return false;
       return true;
     });
     const best = [...candidates].sort((a, b) => b.baseRps - a.baseRps || (a.id < b.id ? -1 : 1))[0];
     if (!best) throw new UnknownScenarioError(`Scenario "${definition.name}" found no service matching its target in this estate.`);
     return best;
+  }
+
+  private autoscaled(s: ServiceSpec): boolean {
+    return this.world
+      .objects(s.cluster, 'horizontalpodautoscalers.autoscaling')
+      .some((h) => h.metadata.namespace === s.namespace && (h as HorizontalPodAutoscaler).spec.scaleTargetRef.name === s.name);
   }
 
   /** Serves /sandbox/scenarios…; false for anything else. */

@@ -25,7 +25,9 @@ const target = z
     tier: z.array(tier).min(1).optional(),
     cloud: z.enum(['aws', 'gcp', 'onprem']).optional(),
     /** Properties the service must have: an ALB in front, a managed database, callers. */
-    with: z.array(z.enum(['loadBalancer', 'dbInstance', 'callers'])).optional(),
+    with: z.array(z.enum(['loadBalancer', 'dbInstance', 'callers', 'hpa'])).optional(),
+    /** Properties the service must not have (a manual scale-up that no autoscaler undoes). */
+    without: z.array(z.enum(['hpa'])).optional(),
   })
   .strict();
 
@@ -39,6 +41,14 @@ const step = z.discriminatedUnion('action', [
   z.object({ ...at, action: z.literal('node-not-ready') }).strict(),
   z.object({ ...at, action: z.literal('node-ready') }).strict(),
   z.object({ ...at, action: z.literal('restore') }).strict(),
+  // A memory "right-sizing" that undershoots: request and limit set to this share of the limit
+  // the workload had (a rollout); its pods' working set no longer fits and they are OOMKilled.
+  z.object({ ...at, action: z.literal('set-memory-limit'), factor: z.number().positive().max(10) }).strict(),
+  // A scale-up past what the cluster holds: as many replicas as its nodes have room for, plus
+  // `pending` more that the scheduler cannot place.
+  z.object({ ...at, action: z.literal('scale-beyond-capacity'), pending: z.number().int().positive().max(100) }).strict(),
+  // Pods running now wait `delay` on dead connections for every request; pods started later do not.
+  z.object({ ...at, action: z.literal('hang-connections'), delay: durationMs }).strict(),
 ]);
 
 const recovery = z
@@ -54,6 +64,14 @@ const recovery = z
         cpuUtilizationBelow: z.number().positive().max(2).optional(),
         clusterNodesReady: z.literal(true).optional(),
         alarmsOk: z.literal(true).optional(),
+        /** No pod of the target whose container last terminated OOMKilled. */
+        noOomKills: z.literal(true).optional(),
+        /** No pod of the target waiting to be scheduled. */
+        noPendingPods: z.literal(true).optional(),
+        /** The target's HorizontalPodAutoscaler runs below its maxReplicas and is not limited by it. */
+        hpaBelowMax: z.literal(true).optional(),
+        /** Every caller's p99 latency under this multiple of its healthy p99. */
+        callersLatencyP99BelowBaseline: z.number().min(1).optional(),
       })
       .strict()
       .refine((w) => Object.keys(w).length > 0, 'list at least one recovery condition'),
@@ -83,6 +101,10 @@ export const scenarioFile = z
     effects: z.object({ pods: z.string().min(1), metrics: z.string().min(1) }).strict(),
     recovery,
     par: par.optional(),
+    /** What a game master may tell responders who are stuck, in the order to give them. */
+    hints: z.array(z.string().min(1)).optional(),
+    /** Questions for the debrief after a drill of this scenario. */
+    debrief: z.array(z.string().min(1)).optional(),
   })
   .strict();
 

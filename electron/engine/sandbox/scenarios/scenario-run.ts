@@ -1,6 +1,7 @@
 import type { AlarmBook } from '../cloudwatch/alarms.js';
 import type { EstateLoad } from '../load/estate-load.js';
-import type { SandboxWorld, ServiceSpec } from '../world.js';
+import type { HorizontalPodAutoscaler } from '../kube/types.js';
+import type { SandboxWorld, ServiceSpec, WorkloadResources } from '../world.js';
 import type { RecoveryConditions, ScenarioDefinition, ScenarioStep } from './scenario-file.js';
 
 export type RunStatus = 'running' | 'recovered' | 'stopped';
@@ -46,6 +47,9 @@ export class ScenarioRun {
   private applied = 0;
   private node: { cluster: string; name: string } | null = null;
   private originalImage: string | null = null;
+  /** What a memory-limit change or a scale-up replaced: stop puts it back. */
+  private originalResources: WorkloadResources | null = null;
+  private originalReplicas: number | null = null;
   private impactSeenAt: number | null = null;
   private holdingSince: number | null = null;
   private recoveredAt: number | null = null;
@@ -88,6 +92,8 @@ export class ScenarioRun {
     if (this.status === 'stopped') return;
     this.restore();
     if (this.originalImage) this.ctx.world.setImage(this.target.id, this.originalImage);
+    if (this.originalResources) this.ctx.world.setMemory(this.target.id, { requestMi: this.originalResources.memoryRequestMi, limitMi: this.originalResources.memoryLimitMi });
+    if (this.originalReplicas !== null) this.ctx.world.setReplicas(this.target.id, this.originalReplicas);
     this.status = 'stopped';
   }
 
@@ -135,11 +141,28 @@ export class ScenarioRun {
       case 'restore':
         this.restore();
         break;
+      case 'set-memory-limit': {
+        this.originalResources ??= world.workloadResources(this.target.id);
+        const before = this.originalResources;
+        const limitMi = Math.max(16, Math.round((before.memoryLimitMi ?? before.memoryRequestMi) * step.factor));
+        // The API server refuses a request above the limit, so the request comes down with it.
+        world.setMemory(this.target.id, { requestMi: Math.min(before.memoryRequestMi, limitMi), limitMi });
+        break;
+      }
+      case 'scale-beyond-capacity': {
+        const desired = world.replicas(this.target.id).desired;
+        this.originalReplicas ??= desired;
+        world.setReplicas(this.target.id, desired + world.roomFor(this.target.id) + step.pending);
+        break;
+      }
+      case 'hang-connections':
+        load.setEffects(this.target.id, { hangMs: step.delay, hangSince: world.now() });
+        break;
     }
   }
 
   private restore(): void {
-    this.ctx.load.setEffects(this.target.id, { loadFactor: 1, capacityFactor: 1 });
+    this.ctx.load.setEffects(this.target.id, { loadFactor: 1, capacityFactor: 1, hangMs: 0 });
     if (this.node) this.ctx.world.setNodeReady(this.node.cluster, this.node.name, true);
   }
 
@@ -205,6 +228,35 @@ export class ScenarioRun {
       let notReady = 0;
       for (const node of world.nodes()) if (node.cluster === this.target.cluster && !node.ready) notReady++;
       checks.push({ name: 'clusterNodesReady', met: notReady === 0, detail: `${notReady} node(s) NotReady in ${this.target.cluster}` });
+    }
+    if (when.noOomKills || when.noPendingPods) {
+      let oom = 0;
+      let pending = 0;
+      for (const pod of world.pods()) {
+        if (pod.serviceId !== id || pod.phase === 'Succeeded' || pod.phase === 'Failed') continue;
+        if (pod.oomKilled) oom++;
+        if (pod.phase === 'Pending' && pod.node === null) pending++;
+      }
+      if (when.noOomKills) checks.push({ name: 'noOomKills', met: oom === 0, detail: `${oom} pod(s) last terminated OOMKilled` });
+      if (when.noPendingPods) checks.push({ name: 'noPendingPods', met: pending === 0, detail: `${pending} pod(s) Pending, unscheduled` });
+    }
+    if (when.hpaBelowMax) {
+      const hpa = world
+        .objects(this.target.cluster, 'horizontalpodautoscalers.autoscaling')
+        .find((h) => h.metadata.namespace === this.target.namespace && (h as HorizontalPodAutoscaler).spec.scaleTargetRef.name === this.target.name) as HorizontalPodAutoscaler | undefined;
+      const current = hpa?.status.currentReplicas ?? 0;
+      const max = hpa?.spec.maxReplicas ?? 0;
+      const limited = hpa?.status.conditions?.some((c) => c.type === 'ScalingLimited' && c.status === 'True' && c.reason === 'TooManyReplicas') ?? false;
+      checks.push({ name: 'hpaBelowMax', met: !!hpa && current < max && !limited, detail: hpa ? `${current}/${max} replicas${limited ? ', limited by maxReplicas' : ''}` : 'no HorizontalPodAutoscaler' });
+    }
+    if (when.callersLatencyP99BelowBaseline !== undefined) {
+      const slow: string[] = [];
+      for (const caller of load.callersOf(id)) {
+        const baseline = load.serviceAt(caller, load.startedAt - 86_400_000)?.p99Ms ?? Infinity;
+        const v = load.serviceAt(caller, now)?.p99Ms ?? Infinity;
+        if (!(v < baseline * when.callersLatencyP99BelowBaseline)) slow.push(`${caller} p99 ${fmt(v)} ms (limit ${fmt(baseline * when.callersLatencyP99BelowBaseline)} ms)`);
+      }
+      checks.push({ name: 'callersLatencyP99BelowBaseline', met: slow.length === 0, detail: slow.length ? slow.join('; ') : `${load.callersOf(id).length} caller(s) within limit` });
     }
     if (when.alarmsOk) {
       const firing = alarms.definitions.filter((d) => d.serviceId === id && alarms.state(d.name)?.value === 'ALARM').map((d) => d.name);

@@ -1,8 +1,10 @@
 import { SimulatedCluster } from '../kube/cluster.js';
 import { type ImageBehaviour, ImageRegistry } from '../kube/controllers/images.js';
-import { isReady, podRequests } from '../kube/controllers/pods.js';
+import { condition, isActive, isReady, podRequests } from '../kube/controllers/pods.js';
+import { allocatable } from '../kube/controllers/scheduler.js';
+import { memoryMi } from '../kube/quantity.js';
 import type { Deployment, KubeObject, NodeObject, Pod, StatefulSet } from '../kube/types.js';
-import type { ClusterSpec, LoadSignals, NodeView, PodView, ReplicaCounts, SandboxWorld, ServiceSpec } from '../world.js';
+import type { ClusterSpec, LoadSignals, NodeView, PodView, ReplicaCounts, SandboxWorld, ServiceSpec, WorkloadResources } from '../world.js';
 import { buildEstate } from './build.js';
 import { planEstate } from './catalog.js';
 import { SeededRandom } from './random.js';
@@ -180,6 +182,78 @@ export class Estate implements SandboxWorld {
     if (!updated) throw new Error(`The workload of "${serviceId}" no longer exists.`);
   }
 
+  private workload(serviceId: string): { s: ServiceSpec; resource: string; object: Deployment | StatefulSet } {
+    const s = this.serviceById.get(serviceId);
+    if (!s) throw new Error(`No service "${serviceId}" in the sandbox.`);
+    const resource = s.workloadKind === 'StatefulSet' ? 'statefulsets.apps' : 'deployments.apps';
+    const object = this.cluster(s.cluster).store.get<Deployment | StatefulSet>(resource, s.namespace, s.name);
+    if (!object) throw new Error(`The workload of "${serviceId}" no longer exists.`);
+    return { s, resource, object };
+  }
+
+  workloadResources(serviceId: string): WorkloadResources {
+    const { s, object } = this.workload(serviceId);
+    const containers = object.spec.template.spec.containers;
+    const c = containers.find((x) => x.name === s.name) ?? containers[0];
+    const limit = c?.resources?.limits?.memory;
+    return {
+      cpuRequestMilli: podRequests({ containers: c ? [c] : [] } as Pod['spec']).cpu,
+      memoryRequestMi: memoryMi(c?.resources?.requests?.memory),
+      memoryLimitMi: limit === undefined ? null : memoryMi(limit),
+    };
+  }
+
+  setMemory(serviceId: string, memory: { requestMi: number; limitMi: number | null }): void {
+    const { s, resource } = this.workload(serviceId);
+    this.cluster(s.cluster).store.mutate<Deployment | StatefulSet>(resource, s.namespace, s.name, (w) => {
+      const containers = w.spec.template.spec.containers;
+      const c = containers.find((x) => x.name === s.name) ?? containers[0];
+      if (!c) return;
+      const requests = { ...(c.resources?.requests ?? {}), memory: memoryQuantity(memory.requestMi) };
+      const limits = { ...(c.resources?.limits ?? {}) };
+      if (memory.limitMi === null) delete limits.memory;
+      else limits.memory = memoryQuantity(memory.limitMi);
+      c.resources = { ...c.resources, requests, limits };
+      w.metadata.generation = (w.metadata.generation ?? 1) + 1;
+    });
+  }
+
+  setReplicas(serviceId: string, replicas: number): void {
+    const { s, resource } = this.workload(serviceId);
+    this.cluster(s.cluster).store.mutate<Deployment | StatefulSet>(resource, s.namespace, s.name, (w) => {
+      if (w.spec.replicas === replicas) return;
+      w.spec.replicas = replicas;
+      w.metadata.generation = (w.metadata.generation ?? 1) + 1;
+    });
+  }
+
+  /**
+   * Room left for the workload's pods, counted as the scheduler filters nodes: Ready, schedulable,
+   * no NoSchedule taint, and requests within allocatable minus what bound pods request.
+   */
+  roomFor(serviceId: string): number {
+    const { s, object } = this.workload(serviceId);
+    const store = this.cluster(s.cluster).store;
+    const req = podRequests(object.spec.template.spec);
+    const used = new Map<string, { cpu: number; memory: number; pods: number }>();
+    for (const pod of store.objects<Pod>('pods')) {
+      if (!pod.spec.nodeName || !isActive(pod)) continue;
+      const r = podRequests(pod.spec);
+      const u = used.get(pod.spec.nodeName) ?? { cpu: 0, memory: 0, pods: 0 };
+      used.set(pod.spec.nodeName, { cpu: u.cpu + r.cpu, memory: u.memory + r.memory, pods: u.pods + 1 });
+    }
+    let room = 0;
+    for (const node of store.objects<NodeObject>('nodes')) {
+      if (node.spec.unschedulable || condition(node, 'Ready')?.status !== 'True') continue;
+      if ((node.spec.taints ?? []).some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute')) continue;
+      const cap = allocatable(node);
+      const u = used.get(node.metadata.name) ?? { cpu: 0, memory: 0, pods: 0 };
+      const fits = [cap.pods - u.pods, req.cpu > 0 ? (cap.cpu - u.cpu) / req.cpu : Infinity, req.memory > 0 ? (cap.memory - u.memory) / req.memory : Infinity];
+      room += Math.max(0, Math.floor(Math.min(...fits)));
+    }
+    return room;
+  }
+
   setNodeReady(cluster: string, node: string, ready: boolean): void {
     this.cluster(cluster).nodeLifecycle.setReady(node, ready);
   }
@@ -215,7 +289,9 @@ export class Estate implements SandboxWorld {
       ready: isReady(pod),
       restarts: (pod.status.containerStatuses ?? []).reduce((n, c) => n + c.restartCount, 0),
       image,
-      crashing: pod.spec.containers.some((c) => this.registry.behaviourOf(c.image, pod.metadata.labels) !== 'runs'),
+      // A broken build, or a container the kubelet keeps restarting for another reason (OOMKilled).
+      crashing: pod.spec.containers.some((c) => this.registry.behaviourOf(c.image, pod.metadata.labels) !== 'runs') || (pod.status.containerStatuses ?? []).some((c) => c.state.waiting?.reason === 'CrashLoopBackOff'),
+      oomKilled: (pod.status.containerStatuses ?? []).some((c) => c.lastState.terminated?.reason === 'OOMKilled'),
       cpuRequestMilli: req.cpu,
       memoryRequestMi: req.memory,
       startedAt: started ? Date.parse(started) : null,
@@ -242,4 +318,10 @@ export class Estate implements SandboxWorld {
     if (!running) return { cpuMilli: 0, memoryMi: 0 };
     return { cpuMilli: this.podCpu(pod, cluster), memoryMi: this.podMemory(pod, cluster) };
   }
+}
+
+/** As people write it ("1Gi", "410Mi"), so putting an old value back restores the same template and its ReplicaSet. */
+function memoryQuantity(mi: number): string {
+  const whole = Math.round(mi);
+  return whole % 1024 === 0 ? `${whole / 1024}Gi` : `${whole}Mi`;
 }

@@ -4,6 +4,7 @@ import type { Container, ContainerStatus, NodeObject, Pod } from '../types.js';
 import type { Controller, ControllerContext } from './context.js';
 import { imageDigest } from './images.js';
 import { condition, setCondition } from './pods.js';
+import { memoryMi } from '../quantity.js';
 
 /**
  * Every node's kubelet at once: it takes a bound pod through ContainerCreating → Running →
@@ -17,6 +18,11 @@ const PULL_MS = 800;
 const START_TO_READY_MS = 1500;
 const RUN_BEFORE_CRASH_MS = 1500;
 const TERMINATE_MS = 1000;
+/**
+ * When the kernel would kill a container over its memory limit: the app reserves its heap as it
+ * starts, before its readiness probe passes, so a limit below what it needs kills it every time.
+ */
+const OOM_AFTER_MS = 1000;
 
 /**
  * When a started container first passes readiness: its readiness probe runs first after
@@ -245,7 +251,24 @@ export class Kubelet implements Controller {
     const c = updated.spec.containers.find((x) => x.name === name);
     const behaviour = c ? this.ctx.registry.behaviourOf(c.image, updated.metadata.labels) : 'runs';
     if (behaviour === 'crashes' || behaviour === 'oom') this.later(updated, now + RUN_BEFORE_CRASH_MS, (p) => this.crash(p, name, behaviour));
-    else this.later(updated, now + readyAfterMs(c), (p) => this.becomeReady(p, name));
+    else {
+      if (c?.resources?.limits?.memory) this.later(updated, now + OOM_AFTER_MS, (p) => this.killIfOverLimit(p, name));
+      this.later(updated, now + readyAfterMs(c), (p) => this.becomeReady(p, name));
+    }
+  }
+
+  /**
+   * The memory cgroup's limit at work: a container whose working set (what the load model says
+   * the app uses) passes its limit is killed, exit 137, reason OOMKilled, and restarted with back-off.
+   * https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#requests-and-limits
+   */
+  private killIfOverLimit(pod: Pod, name: string): void {
+    const c = pod.spec.containers.find((x) => x.name === name);
+    const cs = pod.status.containerStatuses?.find((x) => x.name === name);
+    if (!c || !cs?.state.running) return;
+    const limit = memoryMi(c.resources?.limits?.memory);
+    // The load model reports the pod's working set; with one container per app pod it is this container's.
+    if (limit > 0 && this.ctx.podMemoryMi(pod) > limit) this.crash(pod, name, 'oom');
   }
 
   private becomeReady(pod: Pod, name: string): void {

@@ -159,7 +159,16 @@ export class Scheduler implements Controller {
     }
     if (!best) {
       const detail = [...reasons].map(([r, n]) => `${n} ${r}`).sort().join(', ');
-      const message = `0/${nodes.length} nodes are available: ${detail}. preemption: 0/${nodes.length} nodes are available: ${nodes.length} No preemption victims found for incoming pod.`;
+      // Preemption could only help where resources ran short, and every sandbox pod has the same
+      // priority, so it finds no victims there; taints, selectors and cordons it cannot help with
+      // (UnschedulableAndUnresolvable in the scheduler framework).
+      let short = 0;
+      for (const [r, n] of reasons) if (r.startsWith('Insufficient ') || r === 'Too many pods') short += n;
+      const preemption = [
+        ...(short > 0 ? [`${short} No preemption victims found for incoming pod`] : []),
+        ...(nodes.length - short > 0 ? [`${nodes.length - short} Preemption is not helpful for scheduling`] : []),
+      ].sort().join(', ');
+      const message = `0/${nodes.length} nodes are available: ${detail}. preemption: 0/${nodes.length} nodes are available: ${preemption}.`;
       this.ctx.store.mutate<Pod>('pods', pod.metadata.namespace, pod.metadata.name, (p) => {
         p.status.conditions = setCondition(p.status.conditions ?? [], { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null }, now);
       });
