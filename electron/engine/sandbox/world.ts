@@ -110,6 +110,12 @@ export interface SandboxWorld {
   setImage(serviceId: string, image: string): void;
   /** Node failure and recovery: the node's Ready condition, with eviction as a real cluster does. */
   setNodeReady(cluster: string, node: string, ready: boolean): void;
+  /** A replacement node group: `count` new Ready workers at `kubeletVersion`; returns their names. */
+  addNodes(cluster: string, spec: { nodegroup: string; kubeletVersion: string; count: number }): string[];
+  /** Removes a drained node (its machine terminated); refuses one that still runs workload pods. */
+  removeNode(cluster: string, node: string): void;
+  /** The version the control plane reports at /version, as after a control-plane upgrade. */
+  setControlPlaneVersion(cluster: string, gitVersion: string): void;
   /** Called after each simulation step with the simulated time. */
   onTick(listener: (now: number) => void): () => void;
 }

@@ -132,6 +132,18 @@ export class FakeWorld implements SandboxWorld {
     }
   }
 
+  addNodes(): string[] {
+    throw new Error('the fake world has no node groups');
+  }
+
+  removeNode(): void {
+    throw new Error('the fake world has no node groups');
+  }
+
+  setControlPlaneVersion(): void {
+    throw new Error('the fake world has no control plane');
+  }
+
   setNodeReady(cluster: string, node: string, ready: boolean): void {
     const view = this.nodeList.find((n) => n.cluster === cluster && n.name === node);
     if (!view) throw new Error(`no node ${node}`);

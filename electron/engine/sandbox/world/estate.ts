@@ -1,4 +1,5 @@
 import { SimulatedCluster } from '../kube/cluster.js';
+import { addNodes, removeNode, setControlPlaneVersion } from '../kube/node-group.js';
 import { type ImageBehaviour, ImageRegistry } from '../kube/controllers/images.js';
 import { isReady, podRequests } from '../kube/controllers/pods.js';
 import type { Deployment, KubeObject, NodeObject, Pod, StatefulSet } from '../kube/types.js';
@@ -180,6 +181,18 @@ export class Estate implements SandboxWorld {
 
   setNodeReady(cluster: string, node: string, ready: boolean): void {
     this.cluster(cluster).nodeLifecycle.setReady(node, ready);
+  }
+
+  addNodes(cluster: string, spec: { nodegroup: string; kubeletVersion: string; count: number }): string[] {
+    return addNodes(this.cluster(cluster), spec);
+  }
+
+  removeNode(cluster: string, node: string): void {
+    removeNode(this.cluster(cluster), node);
+  }
+
+  setControlPlaneVersion(cluster: string, gitVersion: string): void {
+    setControlPlaneVersion(this.cluster(cluster), gitVersion);
   }
 
   onTick(listener: (now: number) => void): () => void {
