@@ -46,6 +46,8 @@ export const NodeVersion = z.object({
   minor: z.string().nullable(),
   ready: z.boolean(),
   unschedulable: z.boolean(),
+  /** A control-plane node: upgraded with the control plane, not replaced by the guided upgrade. */
+  controlPlane: z.boolean(),
   /** Below the target version: to be replaced (cordoned, drained, removed) by the upgrade. */
   old: z.boolean(),
 });

@@ -173,3 +173,124 @@ spec:
     expect(bad.ok ? null : bad.error.code).toBe('bad_request');
   });
 });
+
+function step(r: Run, id: string) {
+  const s = r.steps.find((x) => x.id === id);
+  if (!s) throw new Error(`no step ${id}`);
+  return s;
+}
+
+function current(r: Run): string {
+  return r.steps[r.current]!.id;
+}
+
+/** Executes the run's current action with the confirmation its plan asks for. */
+async function executeCurrent(r: Run): Promise<Run> {
+  const id = current(r);
+  const { plan } = await call('operations.getPlan', { id: step(r, id).planId! });
+  return (await call('runs.step', { runId: r.id, stepId: id, action: 'execute', confirmation: plan.confirmation.expected })).run;
+}
+
+/** Re-checks the current check until it passes, then completes it: the wait between nodes. */
+async function untilHealthy(r: Run): Promise<Run> {
+  const id = current(r);
+  const passed = await eventually(`"${step(r, id).title}" to pass`, async () => {
+    const { run: now } = await call('runs.step', { runId: r.id, stepId: id, action: 'recheck' });
+    return step(now, id).check?.passed ? now : undefined;
+  }, 240, 500);
+  expect(step(passed, id).check!.value).toBe(0);
+  return (await call('runs.step', { runId: r.id, stepId: id, action: 'complete' })).run;
+}
+
+describe('the guided rolling node upgrade', () => {
+  let runId: string;
+  let oldNodes: string[];
+  const healthyBetween: string[] = [];
+
+  it('starts from the readiness report once the control plane is at 1.30 and a 1.30 node group is Ready', async () => {
+    // A workload that cannot run anywhere would hold the health check for ever: the seeded estate has one.
+    await kubectl('-n', NS, 'scale', 'deployment', 'report-builder', '--replicas=0');
+    await admin('POST', `/sandbox/clusters/${CLUSTER}/version`, { gitVersion: 'v1.30.6' });
+    const { nodes: added } = (await admin('POST', `/sandbox/clusters/${CLUSTER}/node-groups`, { name: 'workers-v1-30', kubeletVersion: 'v1.30.6', count: 3 })) as { nodes: string[] };
+    expect(added).toHaveLength(3);
+    expect(await kubectl('get', 'node', added[0]!, '-o', 'jsonpath={.status.nodeInfo.kubeletVersion}')).toBe('v1.30.6');
+
+    const r = await report('1.30');
+    expect(r.controlPlaneVersion).toBe('v1.30.6');
+    oldNodes = r.nodes.filter((n) => n.old && !n.controlPlane).map((n) => n.name);
+    expect(oldNodes.length).toBeGreaterThanOrEqual(3);
+    expect(r.nodes.filter((n) => added.includes(n.name)).every((n) => !n.old && n.ready)).toBe(true);
+    expect(r.guidedUpgrade.parameters.nodes).toBe(oldNodes.join(','));
+
+    const { run: started } = await call('runs.start', { runbookId: r.guidedUpgrade.runbookId, parameters: { ...r.guidedUpgrade.parameters, drainTimeoutSeconds: 8 } });
+    runId = started.id;
+    expect(current(started)).toBe('replacement-ready');
+    const { run: next } = await call('runs.step', { runId, stepId: 'replacement-ready', action: 'complete' });
+    expect(current(await untilHealthy(next))).toBe('cordon');
+  }, 300_000);
+
+  it('cordons and drains each old node in turn, waiting for every workload to be healthy between nodes, and stops on the drain a budget blocks', async () => {
+    let r = (await call('runs.get', { id: runId })).run;
+    for (;;) {
+      expect(current(r)).toBe('cordon');
+      const node = String(r.parameters.node);
+      r = await executeCurrent(r);
+      expect(current(r)).toBe('drain');
+      r = await executeCurrent(r);
+      if (current(r) === 'drain') break; // the drain did not succeed: the run waits on it
+      expect(current(r)).toBe('healthy');
+      r = await untilHealthy(r);
+      healthyBetween.push(node);
+    }
+    const drain = step(r, 'drain');
+    expect(drain.state).toBe('failed');
+    expect(r.state).toBe('running');
+    const { operation } = await call('operations.get', { id: drain.operationId! });
+    expect(operation.state).toBe('timed-out');
+    expect(operation.outcome).toMatch(/waiting on disruption budgets for erp\/stock-sync-/);
+    // kubectl sees what a real API server says to the eviction.
+    const blockedNode = String(r.parameters.node);
+    const pod = (await kubectl('-n', NS, 'get', 'pods', '-l', 'app.kubernetes.io/name=stock-sync', '--field-selector', `spec.nodeName=${blockedNode}`, '-o', 'jsonpath={.items[0].metadata.name}')).trim();
+    const refused = await run('kubectl', ['--kubeconfig', sandbox.kubeconfigPath, '--context', CLUSTER, 'drain', blockedNode, '--ignore-daemonsets', '--delete-emptydir-data', `--pod-selector=app.kubernetes.io/name=stock-sync`, '--timeout=3s'], { timeout: 30_000 }).then(
+      () => '',
+      (e: { stderr?: string }) => e.stderr ?? '',
+    );
+    expect(refused).toContain("Cannot evict pod as it would violate the pod's disruption budget.");
+    expect(pod).not.toBe('');
+  }, 600_000);
+
+  it('keeps its place across a restart of the engine, resumes once the budget is relaxed, and finishes with every old node drained', async () => {
+    await engine.close();
+    engine = startEngine();
+    let r = (await call('runs.get', { id: runId })).run;
+    expect(current(r)).toBe('drain');
+    expect(step(r, 'drain').state).toBe('failed');
+    await untilLive();
+
+    await kubectl('-n', NS, 'patch', 'poddisruptionbudget', 'stock-sync-all', '--type=merge', '-p', '{"spec":{"minAvailable":1}}');
+    r = (await call('runs.step', { runId, stepId: 'drain', action: 'replan' })).run;
+    for (;;) {
+      expect(current(r)).toBe('drain');
+      r = await executeCurrent(r);
+      expect(step(r, 'drain').state).toBe('done');
+      expect(current(r)).toBe('healthy');
+      healthyBetween.push(String(r.parameters.node));
+      r = await untilHealthy(r);
+      if (r.state === 'finished' || current(r) === 'finished') break;
+      expect(current(r)).toBe('cordon');
+      r = await executeCurrent(r);
+    }
+    expect(current(r)).toBe('finished');
+    expect(healthyBetween).toEqual(oldNodes);
+    const loop = step(r, 'next-node').records.filter((x) => x.what === 'answered');
+    expect(loop.map((x) => x.inputs.item ?? x.inputs.outcome)).toEqual([...oldNodes, 'done']);
+    r = (await call('runs.step', { runId, stepId: 'finished', action: 'complete' })).run;
+    expect(r.state).toBe('finished');
+
+    // The old nodes are empty but for DaemonSet pods: the node group removes them, and the cluster is at 1.30 throughout.
+    for (const node of oldNodes) await admin('DELETE', `/sandbox/clusters/${CLUSTER}/nodes/${encodeURIComponent(node)}`);
+    const after = await report('1.30');
+    expect(after.nodes.filter((n) => !n.controlPlane).every((n) => n.minor === '1.30')).toBe(true);
+    expect(after.findings.filter((f) => f.category === 'drain-blocked')).toEqual([]);
+  }, 600_000);
+});

@@ -123,6 +123,7 @@ async function build(deps: ReadinessDeps, calls: ClusterCalls, cluster: string, 
       minor: m === null ? null : `1.${m}`,
       ready: n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
       unschedulable: n.spec?.unschedulable === true,
+      controlPlane: n.metadata.labels?.['node-role.kubernetes.io/control-plane'] !== undefined,
       old: m !== null && m < target,
     };
   });
@@ -234,7 +235,7 @@ async function build(deps: ReadinessDeps, calls: ClusterCalls, cluster: string, 
     nodes,
     deprecatedServed,
     findings,
-    guidedUpgrade: { runbookId: GUIDED_UPGRADE_RUNBOOK, parameters: { context, nodes: nodes.filter((n) => n.old).map((n) => n.name).join(',') } },
+    guidedUpgrade: { runbookId: GUIDED_UPGRADE_RUNBOOK, parameters: { context, nodes: nodes.filter((n) => n.old && !n.controlPlane).map((n) => n.name).join(',') } },
     at: (deps.now ?? Date.now)(),
   };
 }

@@ -38,8 +38,9 @@ export function addNodes(cluster: SimulatedCluster, spec: NewNodes): string[] {
       labels: { ...template.metadata.labels, 'kubernetes.io/hostname': name },
       annotations: { ...template.metadata.annotations },
       uid: '',
+      resourceVersion: '',
       creationTimestamp: time,
-    } as NodeObject['metadata'];
+    };
     for (const key of NODEGROUP_LABELS) if (node.metadata.labels?.[key] !== undefined) node.metadata.labels[key] = spec.nodegroup;
     delete node.spec.unschedulable;
     delete node.spec.taints;
