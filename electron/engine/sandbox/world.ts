@@ -116,6 +116,14 @@ export interface SandboxWorld {
   removeNode(cluster: string, node: string): void;
   /** The version the control plane reports at /version, as after a control-plane upgrade. */
   setControlPlaneVersion(cluster: string, gitVersion: string): void;
+  /** Node maintenance as an upgrade controller runs it: cordon, then evictions retried until the node is empty (kube/maintenance.ts). */
+  startMaintenanceDrain(cluster: string, node: string): void;
+  /** Stops the maintenance drain; with `uncordon`, the node takes pods again. */
+  stopMaintenanceDrain(cluster: string, node: string, uncordon: boolean): void;
+  /** Tightens (or creates) the PodDisruptionBudget over the service's pods to allow no disruption; returns its name. */
+  holdDisruptions(serviceId: string): string;
+  /** Puts the budget back as it was (or removes the one created). */
+  releaseDisruptions(serviceId: string): void;
   /** Called after each simulation step with the simulated time. */
   onTick(listener: (now: number) => void): () => void;
 }

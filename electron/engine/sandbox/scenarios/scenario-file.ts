@@ -39,6 +39,10 @@ const step = z.discriminatedUnion('action', [
   z.object({ ...at, action: z.literal('node-not-ready') }).strict(),
   z.object({ ...at, action: z.literal('node-ready') }).strict(),
   z.object({ ...at, action: z.literal('restore') }).strict(),
+  // The target's PodDisruptionBudget tightened to allow no disruption (created if it has none).
+  z.object({ ...at, action: z.literal('hold-disruptions') }).strict(),
+  // An upgrade controller cordons the node running most of the target's pods and drains it, retrying refused evictions.
+  z.object({ ...at, action: z.literal('maintenance-drain') }).strict(),
 ]);
 
 const recovery = z
@@ -54,6 +58,8 @@ const recovery = z
         cpuUtilizationBelow: z.number().positive().max(2).optional(),
         clusterNodesReady: z.literal(true).optional(),
         alarmsOk: z.literal(true).optional(),
+        /** The node a maintenance drain was started on runs none of the target's pods. */
+        nodeDrained: z.literal(true).optional(),
       })
       .strict()
       .refine((w) => Object.keys(w).length > 0, 'list at least one recovery condition'),

@@ -50,6 +50,8 @@ export class ScenarioRun {
   private holdingSince: number | null = null;
   private recoveredAt: number | null = null;
   private checks: ConditionCheck[] = [];
+  private heldBudget = false;
+  private draining = false;
 
   constructor(
     readonly definition: ScenarioDefinition,
@@ -135,12 +137,29 @@ export class ScenarioRun {
       case 'restore':
         this.restore();
         break;
+      case 'hold-disruptions':
+        world.holdDisruptions(this.target.id);
+        this.heldBudget = true;
+        break;
+      case 'maintenance-drain': {
+        this.node ??= this.busiestNode();
+        if (this.node) {
+          world.startMaintenanceDrain(this.node.cluster, this.node.name);
+          this.draining = true;
+        }
+        break;
+      }
     }
   }
 
   private restore(): void {
     this.ctx.load.setEffects(this.target.id, { loadFactor: 1, capacityFactor: 1 });
     if (this.node) this.ctx.world.setNodeReady(this.node.cluster, this.node.name, true);
+    if (this.heldBudget) this.ctx.world.releaseDisruptions(this.target.id);
+    this.heldBudget = false;
+    // Calling the maintenance off puts the node back in service.
+    if (this.draining && this.node) this.ctx.world.stopMaintenanceDrain(this.node.cluster, this.node.name, true);
+    this.draining = false;
   }
 
   /** The image most of the target's pods run. */
@@ -205,6 +224,12 @@ export class ScenarioRun {
       let notReady = 0;
       for (const node of world.nodes()) if (node.cluster === this.target.cluster && !node.ready) notReady++;
       checks.push({ name: 'clusterNodesReady', met: notReady === 0, detail: `${notReady} node(s) NotReady in ${this.target.cluster}` });
+    }
+    if (when.nodeDrained) {
+      const node = this.node;
+      let left = 0;
+      for (const pod of world.pods()) if (node && pod.serviceId === id && pod.node === node.name && pod.cluster === node.cluster && (pod.phase === 'Running' || pod.phase === 'Pending')) left++;
+      checks.push({ name: 'nodeDrained', met: node !== null && left === 0, detail: node ? `${left} of the target's pods still on ${node.name}` : 'no node is being drained' });
     }
     if (when.alarmsOk) {
       const firing = alarms.definitions.filter((d) => d.serviceId === id && alarms.state(d.name)?.value === 'ALARM').map((d) => d.name);

@@ -1,5 +1,6 @@
 import { SimulatedCluster } from '../kube/cluster.js';
 import { addNodes, removeNode, setControlPlaneVersion } from '../kube/node-group.js';
+import { type HeldBudget, MaintenanceDrain, holdDisruptions, releaseDisruptions } from '../kube/maintenance.js';
 import { type ImageBehaviour, ImageRegistry } from '../kube/controllers/images.js';
 import { isReady, podRequests } from '../kube/controllers/pods.js';
 import type { Deployment, KubeObject, NodeObject, Pod, StatefulSet } from '../kube/types.js';
@@ -36,6 +37,8 @@ export class Estate implements SandboxWorld {
   private readonly clock: () => number;
   private readonly networks = new Map<string, string>();
   readonly registry = new ImageRegistry();
+  private readonly drains = new Map<string, MaintenanceDrain>();
+  private readonly heldBudgets = new Map<string, HeldBudget>();
 
   constructor(options: EstateOptions) {
     this.seed = options.seed;
@@ -193,6 +196,36 @@ export class Estate implements SandboxWorld {
 
   setControlPlaneVersion(cluster: string, gitVersion: string): void {
     setControlPlaneVersion(this.cluster(cluster), gitVersion);
+  }
+
+  startMaintenanceDrain(cluster: string, node: string): void {
+    const simulated = this.cluster(cluster);
+    let drain = this.drains.get(cluster);
+    if (!drain) this.drains.set(cluster, (drain = new MaintenanceDrain(simulated)));
+    drain.start(node);
+  }
+
+  stopMaintenanceDrain(cluster: string, node: string, uncordon: boolean): void {
+    this.drains.get(cluster)?.stop(node, uncordon);
+  }
+
+  holdDisruptions(serviceId: string): string {
+    const service = this.serviceById.get(serviceId);
+    if (!service) throw new Error(`No service "${serviceId}" in the sandbox.`);
+    const held = this.heldBudgets.get(serviceId);
+    if (held) return held.name;
+    const replicas = this.replicas(serviceId).desired;
+    const budget = holdDisruptions(this.cluster(service.cluster), service.namespace, service.name, { [NAME_LABEL]: service.name, 'app.kubernetes.io/instance': service.name }, replicas);
+    this.heldBudgets.set(serviceId, budget);
+    return budget.name;
+  }
+
+  releaseDisruptions(serviceId: string): void {
+    const held = this.heldBudgets.get(serviceId);
+    const service = this.serviceById.get(serviceId);
+    if (!held || !service) return;
+    releaseDisruptions(this.cluster(service.cluster), held);
+    this.heldBudgets.delete(serviceId);
   }
 
   onTick(listener: (now: number) => void): () => void {
