@@ -166,4 +166,18 @@ describe('drill scenario: a PodDisruptionBudget blocking a node drain', () => {
     await admin('POST', 'pdb-blocks-drain/stop');
     expect(await kubectl('get', 'node', node, '-o', 'jsonpath={.spec.unschedulable}')).toBe('');
   }, 300_000);
+
+  it('node-upgrade, the whole upgrade as a drill: the control plane at 1.30 and a 1.30 node group, not recovered while service pods remain on the old workers', async () => {
+    await admin('POST', 'node-upgrade/start');
+    expect(JSON.parse(await kubectl('get', '--raw', '/version')).gitVersion).toBe('v1.30.6');
+    const versions = (await kubectl('get', 'nodes', '-o', 'jsonpath={range .items[*]}{.status.nodeInfo.kubeletVersion}{"\\n"}{end}')).split('\n');
+    expect(versions.filter((v) => v === 'v1.30.6')).toHaveLength(3);
+    const described = await admin('GET', 'node-upgrade');
+    expect(described.run?.recovery.conditions.find((c) => c.name === 'oldNodesDrained')?.met).toBe(false);
+    const readiness = (await call('upgrades.readiness', { cluster: target.cluster, targetVersion: '1.30' })).report;
+    expect(String(readiness.guidedUpgrade.parameters.nodes).split(',').length).toBe(readiness.nodes.filter((n) => n.minor === '1.29' && !n.controlPlane).length);
+    // Calling it off puts the control plane's version back.
+    await admin('POST', 'node-upgrade/stop');
+    expect(JSON.parse(await kubectl('get', '--raw', '/version')).gitVersion).toMatch(/^v1\.29\./);
+  }, 120_000);
 });

@@ -76,6 +76,9 @@ export interface NodeView {
   ready: boolean;
   cpuMilli: number;
   memoryMi: number;
+  /** status.nodeInfo.kubeletVersion, when the world models versions. */
+  kubeletVersion?: string;
+  controlPlane?: boolean;
 }
 
 export interface ReplicaCounts {
@@ -116,6 +119,8 @@ export interface SandboxWorld {
   removeNode(cluster: string, node: string): void;
   /** The version the control plane reports at /version, as after a control-plane upgrade. */
   setControlPlaneVersion(cluster: string, gitVersion: string): void;
+  /** The version the control plane reports at /version now. */
+  controlPlaneVersion?(cluster: string): string;
   /** Node maintenance as an upgrade controller runs it: cordon, then evictions retried until the node is empty (kube/maintenance.ts). */
   startMaintenanceDrain(cluster: string, node: string): void;
   /** Stops the maintenance drain; with `uncordon`, the node takes pods again. */

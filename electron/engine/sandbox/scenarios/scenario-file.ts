@@ -43,6 +43,9 @@ const step = z.discriminatedUnion('action', [
   z.object({ ...at, action: z.literal('hold-disruptions') }).strict(),
   // An upgrade controller cordons the node running most of the target's pods and drains it, retrying refused evictions.
   z.object({ ...at, action: z.literal('maintenance-drain') }).strict(),
+  // An upgrade in progress: the target's control plane at a new version, and a replacement node group beside the old nodes.
+  z.object({ ...at, action: z.literal('upgrade-control-plane'), gitVersion: z.string().regex(/^v1\.\d+\.\d+/, 'a version like "v1.30.6"') }).strict(),
+  z.object({ ...at, action: z.literal('add-node-group'), name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/), kubeletVersion: z.string().regex(/^v1\.\d+\.\d+/, 'a version like "v1.30.6"'), count: z.number().int().min(1).max(20) }).strict(),
 ]);
 
 const recovery = z
@@ -60,6 +63,8 @@ const recovery = z
         alarmsOk: z.literal(true).optional(),
         /** The node a maintenance drain was started on runs none of the target's pods. */
         nodeDrained: z.literal(true).optional(),
+        /** Every worker of the target's cluster older than the added node group runs none of the estate's service pods. */
+        oldNodesDrained: z.literal(true).optional(),
       })
       .strict()
       .refine((w) => Object.keys(w).length > 0, 'list at least one recovery condition'),

@@ -52,6 +52,8 @@ export class ScenarioRun {
   private checks: ConditionCheck[] = [];
   private heldBudget = false;
   private draining = false;
+  private originalVersion: string | null = null;
+  private newKubelet: string | null = null;
 
   constructor(
     readonly definition: ScenarioDefinition,
@@ -141,6 +143,14 @@ export class ScenarioRun {
         world.holdDisruptions(this.target.id);
         this.heldBudget = true;
         break;
+      case 'upgrade-control-plane':
+        this.originalVersion ??= world.controlPlaneVersion?.(this.target.cluster) ?? null;
+        world.setControlPlaneVersion(this.target.cluster, step.gitVersion);
+        break;
+      case 'add-node-group':
+        this.newKubelet = step.kubeletVersion;
+        world.addNodes(this.target.cluster, { nodegroup: step.name, kubeletVersion: step.kubeletVersion, count: step.count });
+        break;
       case 'maintenance-drain': {
         this.node ??= this.busiestNode();
         if (this.node) {
@@ -160,6 +170,9 @@ export class ScenarioRun {
     // Calling the maintenance off puts the node back in service.
     if (this.draining && this.node) this.ctx.world.stopMaintenanceDrain(this.node.cluster, this.node.name, true);
     this.draining = false;
+    // The replacement nodes stay (they hurt nothing); the control plane says its old version again.
+    if (this.originalVersion) this.ctx.world.setControlPlaneVersion(this.target.cluster, this.originalVersion);
+    this.originalVersion = null;
   }
 
   /** The image most of the target's pods run. */
@@ -230,6 +243,13 @@ export class ScenarioRun {
       let left = 0;
       for (const pod of world.pods()) if (node && pod.serviceId === id && pod.node === node.name && pod.cluster === node.cluster && (pod.phase === 'Running' || pod.phase === 'Pending')) left++;
       checks.push({ name: 'nodeDrained', met: node !== null && left === 0, detail: node ? `${left} of the target's pods still on ${node.name}` : 'no node is being drained' });
+    }
+    if (when.oldNodesDrained) {
+      const old = new Set<string>();
+      for (const n of world.nodes()) if (n.cluster === this.target.cluster && !n.controlPlane && this.newKubelet !== null && n.kubeletVersion !== this.newKubelet) old.add(n.name);
+      let left = 0;
+      for (const pod of world.pods()) if (pod.cluster === this.target.cluster && pod.node && old.has(pod.node) && (pod.phase === 'Running' || pod.phase === 'Pending')) left++;
+      checks.push({ name: 'oldNodesDrained', met: this.newKubelet !== null && left === 0, detail: `${left} service pod(s) on ${old.size} old node(s)` });
     }
     if (when.alarmsOk) {
       const firing = alarms.definitions.filter((d) => d.serviceId === id && alarms.state(d.name)?.value === 'ALARM').map((d) => d.name);

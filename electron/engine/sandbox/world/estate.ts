@@ -129,6 +129,8 @@ export class Estate implements SandboxWorld {
           ready: node.status.conditions.some((c) => c.type === 'Ready' && c.status === 'True'),
           cpuMilli: Math.round(Number.parseFloat(node.status.capacity.cpu ?? '0') * 1000),
           memoryMi: Math.round(Number.parseInt(node.status.capacity.memory ?? '0', 10) / 1024),
+          kubeletVersion: node.status.nodeInfo.kubeletVersion ?? '',
+          controlPlane: labels['node-role.kubernetes.io/control-plane'] !== undefined,
         };
       }
     }
@@ -196,6 +198,10 @@ export class Estate implements SandboxWorld {
 
   setControlPlaneVersion(cluster: string, gitVersion: string): void {
     setControlPlaneVersion(this.cluster(cluster), gitVersion);
+  }
+
+  controlPlaneVersion(cluster: string): string {
+    return this.cluster(cluster).version.gitVersion;
   }
 
   startMaintenanceDrain(cluster: string, node: string): void {
