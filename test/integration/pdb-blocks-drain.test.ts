@@ -138,7 +138,7 @@ describe('drill scenario: a PodDisruptionBudget blocking a node drain', () => {
     };
     const pass = async (x: Run) => {
       const id = current(x);
-      const passed = await eventually(`"${id}" to pass`, async () => {
+      await eventually(`"${id}" to pass`, async () => {
         const { run: now } = await call('runs.step', { runId: x.id, stepId: id, action: 'recheck' });
         return step(now, id).check?.passed ? now : undefined;
       }, 240, 500);

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Finding, FindingCategory, ReadinessReport } from '../../../shared/api/upgrades.js';
 import { api, errorMessage } from '../../api/api-client.js';
 import { navigate } from '../../app/route.js';
@@ -20,35 +20,36 @@ const groups: Array<[FindingCategory, string]> = [
 
 export function UpgradeReadiness({ cluster, onOpen }: { cluster: string; onOpen: (id: string) => void }) {
   const [target, setTarget] = useState('');
-  const [report, setReport] = useState<ReadinessReport | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-
-  const load = useCallback(
-    (version: string) => {
-      setLoading(true);
-      setError(null);
-      api()
-        .call('upgrades.readiness', { cluster, ...(version.trim() ? { targetVersion: version.trim() } : {}) })
-        .then(
-          (r) => setReport(r.report),
-          (e: unknown) => setError(errorMessage(e)),
-        )
-        .finally(() => setLoading(false));
-    },
-    [cluster],
-  );
+  // Each "Check again" is a new request; an answer counts only for the request it answers.
+  const [request, setRequest] = useState({ version: '', seq: 0 });
+  const [answer, setAnswer] = useState<{ key: string; cluster: string; report: ReadinessReport | null; error: string | null } | null>(null);
+  const [startError, setStartError] = useState<string | null>(null);
+  const key = `${cluster}\n${request.version}\n${request.seq}`;
 
   useEffect(() => {
-    setReport(null);
-    load('');
-  }, [load]);
+    let cancelled = false;
+    const version = request.version.trim();
+    api()
+      .call('upgrades.readiness', { cluster, ...(version ? { targetVersion: version } : {}) })
+      .then(
+        (r) => !cancelled && setAnswer({ key, cluster, report: r.report, error: null }),
+        (e: unknown) => !cancelled && setAnswer({ key, cluster, report: null, error: errorMessage(e) }),
+      );
+    return () => {
+      cancelled = true;
+    };
+  }, [cluster, request.version, request.seq, key]);
+
+  const loading = answer?.key !== key;
+  const report = answer?.cluster === cluster ? answer.report : null;
+  const error = answer?.key === key ? answer.error : null;
+  const load = (version: string) => setRequest((r) => ({ version, seq: r.seq + 1 }));
 
   const startUpgrade = () => {
     if (!report) return;
     api()
       .call('runs.start', { runbookId: report.guidedUpgrade.runbookId, parameters: report.guidedUpgrade.parameters, declareIncident: false })
-      .then((r) => navigate('runbooks', 'run', r.run.id), (e: unknown) => setError(errorMessage(e)));
+      .then((r) => navigate('runbooks', 'run', r.run.id), (e: unknown) => setStartError(errorMessage(e)));
   };
 
   const old = report?.nodes.filter((n) => n.old && !n.controlPlane) ?? [];
@@ -68,9 +69,9 @@ export function UpgradeReadiness({ cluster, onOpen }: { cluster: string; onOpen:
           {loading ? 'Reading…' : 'Check again'}
         </button>
       </form>
-      {error && (
+      {(error ?? startError) && (
         <p className="tone-bad" role="alert">
-          <Untrusted text={error} block />
+          <Untrusted text={(error ?? startError) as string} block />
         </p>
       )}
       {report && (
