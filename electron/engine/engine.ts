@@ -47,6 +47,7 @@ import { ScreenLinks } from './screens/screen-links.js';
 import { DrillService } from './drills/drill-service.js';
 import { DrillStore } from './drills/drill-store.js';
 import { drillHandlers, drillTopicHandlers } from './drills/handlers.js';
+import { upgradeHandlers } from './upgrades/handlers.js';
 import { HttpSandboxAdmin } from './drills/sandbox-admin.js';
 
 export interface EngineOptions {
@@ -328,6 +329,7 @@ export function createEngine(options: EngineOptions): Engine {
       ...pagerdutyHandlers(pagerduty),
       ...objectHandlers(objects),
       ...drillHandlers(drills),
+      ...upgradeHandlers({ clusters, known: (id) => estate.get(id) !== undefined }),
     },
     topicHandlers: {
       ...operationTopicHandlers(operations),

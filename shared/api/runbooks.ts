@@ -59,8 +59,12 @@ export const CheckStep = z
     type: z.literal('check'),
     ...stepBase,
     promql: Template.optional(),
-    /** Estate conditions Daytwo can evaluate from its model: the ratio of ready replicas of the entity. */
-    estate: z.object({ entity: Template, measure: z.enum(['ready-ratio', 'restarts']) }).strict().optional(),
+    /**
+     * Estate conditions Daytwo can evaluate from its model: the ratio of ready replicas of the
+     * entity, its restarts, or (for a cluster or namespace) how many Deployments and StatefulSets
+     * under it have fewer ready replicas than desired.
+     */
+    estate: z.object({ entity: Template, measure: z.enum(['ready-ratio', 'restarts', 'unready-workloads']) }).strict().optional(),
     /** "< 0.02", ">= {{threshold}}". */
     expect: Template,
     /** A small chart: the same PromQL over this many minutes. */
@@ -103,9 +107,26 @@ export const ApprovalStep = z
   })
   .strict();
 
-export const RunbookStep = z.discriminatedUnion('type', [ManualStep, CheckStep, ActionStep, BranchStep, ApprovalStep]);
+/**
+ * A loop over a list: each time the run reaches it, the next item of `over` (the filled text,
+ * split at commas and white space) is bound to the name `as` and the run goes on to the next
+ * step; a later branch (or the last step of the loop) comes back here. With every item done,
+ * the run goes to `done`. The items handed out are in the step's records, so a resumed run
+ * continues with the item it was on.
+ */
+export const ForeachStep = z
+  .object({
+    type: z.literal('foreach'),
+    ...stepBase,
+    over: Template,
+    as: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a name like "node"'),
+    done: StepId,
+  })
+  .strict();
+
+export const RunbookStep = z.discriminatedUnion('type', [ManualStep, CheckStep, ActionStep, BranchStep, ApprovalStep, ForeachStep]);
 export type RunbookStep = z.infer<typeof RunbookStep>;
-export const StepType = z.enum(['manual', 'check', 'action', 'branch', 'approval']);
+export const StepType = z.enum(['manual', 'check', 'action', 'branch', 'approval', 'foreach']);
 export type StepType = z.infer<typeof StepType>;
 
 export const Runbook = z.object({

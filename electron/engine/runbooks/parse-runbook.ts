@@ -64,9 +64,13 @@ export function parseRunbook(source: RunbookSource): Runbook {
       continue;
     }
     steps.push({ step: result.data, line, column, doc: parsed.doc });
-    for (const text of templatedStrings(result.data)) {
+  }
+  // A foreach's name is bound by the run, like a parameter, for the steps after it.
+  for (const { step } of steps) if (step.type === 'foreach') known.add(step.as);
+  for (const { step, line, column } of steps) {
+    for (const text of templatedStrings(step)) {
       for (const name of templateNames(text)) {
-        if (!known.has(name)) at(line, column, `${node.lang} step "${result.data.id}" uses {{${name}}}, which is not a parameter (declare it under parameters in the front matter)`);
+        if (!known.has(name)) at(line, column, `${step.type} step "${step.id}" uses {{${name}}}, which is not a parameter (declare it under parameters in the front matter)`);
       }
     }
   }
@@ -89,9 +93,13 @@ export function parseRunbook(source: RunbookSource): Runbook {
       }
       if (step.check !== undefined && !('pass' in step.goto) && !('fail' in step.goto)) at(line, column, `branch "${step.id}" on a check needs goto.pass or goto.fail`);
     }
+    if (step.type === 'foreach') {
+      if (!byId.has(step.done)) at(line, column, `foreach "${step.id}" goes to "${step.done}" when done, and there is no such step`);
+      if (front && step.as in front.parameters) at(line, column, `foreach "${step.id}" binds "${step.as}", which is already a parameter`);
+    }
     if (step.type === 'approval' && byId.get(step.gates)?.type !== 'action') at(line, column, `approval "${step.id}" gates "${step.gates}", which is not an action step here`);
   }
-  if (steps.length === 0 && problems.length === 0) at(bodyOffsetLines + 1, 1, 'a runbook has at least one step (a fenced block typed manual, check, action, branch or approval)');
+  if (steps.length === 0 && problems.length === 0) at(bodyOffsetLines + 1, 1, 'a runbook has at least one step (a fenced block typed manual, check, action, branch, approval or foreach)');
 
   if (problems.length > 0 || !front) throw new RunbookSyntaxError(problems);
   return {
@@ -180,5 +188,7 @@ function templatedStrings(step: RunbookStep): string[] {
   if (step.type === 'check') out.push(step.expect, ...(step.promql ? [step.promql] : []), ...(step.estate ? [step.estate.entity] : []));
   if (step.type === 'action') out.push(step.target, ...Object.values(step.params).filter((v): v is string => typeof v === 'string'));
   if (step.type === 'branch' && step.question) out.push(step.question);
+  if (step.type === 'foreach') out.push(step.over);
   return out;
 }
+

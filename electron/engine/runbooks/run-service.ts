@@ -39,7 +39,11 @@ export interface RunServiceOptions {
     /** The Prometheus source a check's PromQL goes to, or null when none is configured. */
     prometheusSource(): string | null;
   };
-  estate: { get(id: string): Entity | undefined };
+  estate: {
+    get(id: string): Entity | undefined;
+    /** Entities at or below one (a cluster's workloads), for the unready-workloads measure. */
+    find?(filter: { kinds?: readonly Entity['kind'][]; within?: string }): Entity[];
+  };
   incidents: RunIncidents;
   approvals: ApprovalCheck;
   user(): string;
@@ -202,6 +206,7 @@ export class RunService {
           if (definition.type === 'action') throw new ApiError('bad_request', 'An action is completed by executing its plan (action "execute") or skipped with a reason.', 'action');
           if (definition.type === 'branch') throw new ApiError('bad_request', definition.question ? 'A branch on a question is answered (action "answer").' : 'A branch on a check moves by itself.', 'action');
           if (definition.type === 'approval') throw new ApiError('bad_request', 'An approval is given with runs.approve by a second person.', 'action');
+          if (definition.type === 'foreach') throw new ApiError('bad_request', 'A foreach moves by itself to its next item.', 'action');
           this.record(run, step, by, 'completed', params.note ? { note: params.note } : {}, definition.type === 'check' && step.check ? { value: step.check.value, passed: step.check.passed } : {});
           step.state = 'done';
           await this.advance(run, runbook, index + 1, by);
@@ -322,9 +327,37 @@ export class RunService {
         await this.advance(run, runbook, run.steps.findIndex((s) => s.id === target), by);
         return;
       }
+      case 'foreach':
+        await this.nextItem(run, runbook, step, definition, by);
+        return;
       case 'manual':
         return;
     }
+  }
+
+  /**
+   * Binds the loop's next item and goes on, or goes to `done` when none is left. Which items
+   * were handed out is read from the step's own records, so the loop survives a restart.
+   */
+  private async nextItem(run: Run, runbook: Runbook, step: RunStep, definition: Extract<RunbookStep, { type: 'foreach' }>, by: string): Promise<void> {
+    const items = fill(definition.over, run.parameters).split(/[\s,]+/).filter(Boolean);
+    const handed = step.records.filter((r) => r.what === 'answered' && typeof r.outputs.index === 'number').length;
+    step.state = 'done';
+    if (handed >= items.length) {
+      this.record(run, step, by, 'answered', { outcome: 'done', items: items.length }, { goto: definition.done });
+      await this.advance(run, runbook, run.steps.findIndex((s) => s.id === definition.done), by);
+      return;
+    }
+    const item = items[handed] as string;
+    run.parameters = { ...run.parameters, [definition.as]: item };
+    // The loop's steps (up to `done`) start afresh for the item, titled for it; their records stay.
+    const end = run.steps.findIndex((s) => s.id === definition.done);
+    for (const [i, s] of run.steps.entries()) {
+      s.title = safeFill((runbook.steps[i] as RunbookStep).title, run.parameters);
+      if (i > run.current && (end < run.current || i < end)) Object.assign(s, { state: 'pending', check: null, planId: null, operationId: null });
+    }
+    this.record(run, step, by, 'answered', { item, name: definition.as }, { index: handed, of: items.length, goto: run.steps[run.current + 1]?.id ?? null });
+    await this.advance(run, runbook, run.current + 1, by);
   }
 
   /** Evaluates a check now: PromQL through the metrics service (served from its cache, marked stale, when the source is not live), or an estate condition. */
@@ -363,7 +396,7 @@ export class RunService {
       const { entity: template, measure } = definition.estate as NonNullable<typeof definition.estate>;
       const id = fill(template, values);
       const entity = this.options.estate.get(id);
-      const value = entity ? measureOf(entity, measure) : null;
+      const value = !entity ? null : measure === 'unready-workloads' ? this.unreadyWorkloads(id) : measureOf(entity, measure);
       result = {
         value,
         expect: expectation.text,
@@ -379,6 +412,15 @@ export class RunService {
     }
     step.check = result;
     this.record(run, step, by, 'checked', { query: result.query, expect: result.expect }, { value: result.value, passed: result.passed, stale: result.stale, ageMs: result.ageMs, note: result.note });
+  }
+
+  /** Deployments and StatefulSets under an entity with fewer ready replicas than desired. */
+  private unreadyWorkloads(id: string): number | null {
+    if (!this.options.estate.find) return null;
+    return this.options.estate.find({ kinds: ['deployment', 'statefulset'], within: id }).filter((w) => {
+      const ratio = measureOf(w, 'ready-ratio');
+      return ratio !== null && ratio < 1;
+    }).length;
   }
 
   /**
@@ -509,7 +551,7 @@ function describeOutputs(what: StepRecord['what'], inputs: Record<string, unknow
     case 'skipped':
       return `: ${String(inputs.reason)}`;
     case 'answered':
-      return `: ${String(inputs.answer ?? inputs.outcome)} → ${String(outputs.goto)}`;
+      return `: ${String(inputs.answer ?? inputs.outcome ?? `${String(inputs.name)} = ${String(inputs.item)}`)} → ${String(outputs.goto)}`;
     case 'planned':
     case 'replanned':
     case 'drafted':

@@ -13,6 +13,7 @@ import { defaultScenarioDir } from './scenarios/scenario-dir.js';
 import { loadScenarios, parseScenario } from './scenarios/scenario-file.js';
 import { ScenarioDeck } from './scenarios/scenario-deck.js';
 import { registryRoute } from './registry-route.js';
+import { nodeGroupRoute } from './node-group-route.js';
 import type { SandboxWorld } from './world.js';
 
 /**
@@ -141,6 +142,7 @@ export function attachCloud(world: SandboxWorld, options: CloudSideOptions): Clo
       if (url.pathname.startsWith('/metrics/') && (req.method === 'GET' || req.method === 'HEAD')) return targetRoute(req, res, url);
       if (url.pathname === '/sandbox/cloudwatch/throttle') return throttleRoute(req, res, cloudwatch);
       if (url.pathname === '/sandbox/registry/images') return registryRoute(req, res, world);
+      if (url.pathname.startsWith('/sandbox/clusters/')) return nodeGroupRoute(req, res, url, world).then((served) => served || scenarios.handle(req, res, url));
       return scenarios.handle(req, res, url);
     },
     startScenario(name) {

@@ -78,6 +78,9 @@ export interface NodeView {
   ready: boolean;
   cpuMilli: number;
   memoryMi: number;
+  /** status.nodeInfo.kubeletVersion, when the world models versions. */
+  kubeletVersion?: string;
+  controlPlane?: boolean;
 }
 
 /** A workload container's resources, in the units the load model and scheduler count. */
@@ -128,6 +131,22 @@ export interface SandboxWorld {
   roomFor(serviceId: string): number;
   /** Node failure and recovery: the node's Ready condition, with eviction as a real cluster does. */
   setNodeReady(cluster: string, node: string, ready: boolean): void;
+  /** A replacement node group: `count` new Ready workers at `kubeletVersion`; returns their names. */
+  addNodes(cluster: string, spec: { nodegroup: string; kubeletVersion: string; count: number }): string[];
+  /** Removes a drained node (its machine terminated); refuses one that still runs workload pods. */
+  removeNode(cluster: string, node: string): void;
+  /** The version the control plane reports at /version, as after a control-plane upgrade. */
+  setControlPlaneVersion(cluster: string, gitVersion: string): void;
+  /** The version the control plane reports at /version now. */
+  controlPlaneVersion?(cluster: string): string;
+  /** Node maintenance as an upgrade controller runs it: cordon, then evictions retried until the node is empty (kube/maintenance.ts). */
+  startMaintenanceDrain(cluster: string, node: string): void;
+  /** Stops the maintenance drain; with `uncordon`, the node takes pods again. */
+  stopMaintenanceDrain(cluster: string, node: string, uncordon: boolean): void;
+  /** Tightens (or creates) the PodDisruptionBudget over the service's pods to allow no disruption; returns its name. */
+  holdDisruptions(serviceId: string): string;
+  /** Puts the budget back as it was (or removes the one created). */
+  releaseDisruptions(serviceId: string): void;
   /** Called after each simulation step with the simulated time. */
   onTick(listener: (now: number) => void): () => void;
 }

@@ -15,6 +15,7 @@ import { EntityActions } from '../operations/register.js';
 import { EntityMetricsLink } from '../metrics/register.js';
 import { DeclareFromEntity } from '../incidents/register.js';
 import { EntityLogs, EntityObject, hasLogs, hasObject } from '../logs/register.js';
+import { UpgradeReadiness } from '../upgrades/UpgradeReadiness.js';
 
 /**
  * One entity, as an operator asks about it mid-incident: is it healthy and why not, which of
@@ -24,7 +25,7 @@ import { EntityLogs, EntityObject, hasLogs, hasObject } from '../logs/register.j
 
 const LIST_CAP = 100;
 
-type DetailTab = 'overview' | 'logs' | 'events' | 'yaml';
+type DetailTab = 'overview' | 'logs' | 'events' | 'yaml' | 'upgrade';
 
 const worstFirst = (a: Entity, b: Entity) =>
   healthSeverity[b.health] - healthSeverity[a.health] || a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
@@ -165,11 +166,12 @@ export function EntityDetail({
   if (hasLogs(entity)) tabs.push(['logs', 'Logs']);
   if (entity.id.startsWith('k8s:')) tabs.push(['events', 'Events']);
   if (hasObject(entity)) tabs.push(['yaml', 'YAML']);
+  if (entity.kind === 'cluster' && entity.id.startsWith('k8s:')) tabs.push(['upgrade', 'Upgrade readiness']);
   const tab: DetailTab = tabOf.id === id && tabs.some(([value]) => value === tabOf.tab) ? tabOf.tab : 'overview';
 
   return (
     <aside
-      className={`entity-detail ${tab === 'logs' || tab === 'yaml' ? 'is-wide' : ''}`}
+      className={`entity-detail ${tab === 'logs' || tab === 'yaml' || tab === 'upgrade' ? 'is-wide' : ''}`}
       aria-label={`${kindLabel[entity.kind]} detail`}
       onKeyDown={(e) => {
         if (e.key === 'Escape') {
@@ -212,6 +214,10 @@ export function EntityDetail({
       ) : tab === 'yaml' ? (
         <div className="entity-detail-body" role="tabpanel" aria-labelledby="detail-tab-yaml">
           <EntityObject entity={entity} />
+        </div>
+      ) : tab === 'upgrade' ? (
+        <div className="entity-detail-body" role="tabpanel" aria-labelledby="detail-tab-upgrade">
+          <UpgradeReadiness cluster={entity.id.slice('k8s:'.length)} onOpen={onOpen} />
         </div>
       ) : tab === 'events' ? (
         <div className="entity-detail-body" role="tabpanel" aria-labelledby="detail-tab-events">

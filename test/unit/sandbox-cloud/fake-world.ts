@@ -149,6 +149,30 @@ export class FakeWorld implements SandboxWorld {
     return 0;
   }
 
+  addNodes(): string[] {
+    throw new Error('the fake world has no node groups');
+  }
+
+  removeNode(): void {
+    throw new Error('the fake world has no node groups');
+  }
+
+  setControlPlaneVersion(): void {
+    throw new Error('the fake world has no control plane');
+  }
+
+  startMaintenanceDrain(): void {
+    throw new Error('the fake world has no nodes to drain');
+  }
+
+  stopMaintenanceDrain(): void {}
+
+  holdDisruptions(): string {
+    throw new Error('the fake world has no disruption budgets');
+  }
+
+  releaseDisruptions(): void {}
+
   setNodeReady(cluster: string, node: string, ready: boolean): void {
     const view = this.nodeList.find((n) => n.cluster === cluster && n.name === node);
     if (!view) throw new Error(`no node ${node}`);

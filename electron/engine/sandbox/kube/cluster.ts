@@ -21,7 +21,7 @@ import { ObjectStore } from './store.js';
 import type { Pod } from './types.js';
 import { RESOURCES, resourceKey } from './resources.js';
 
-const STORED_RESOURCES = RESOURCES.filter((r) => r.stored && r.kind !== 'Event').map(resourceKey);
+const STORED_RESOURCES = [...new Set(RESOURCES.filter((r) => r.stored && r.kind !== 'Event').map(resourceKey))];
 
 /** Versions each simulated control plane reports, as its cloud would label them. */
 export interface ClusterVersion {

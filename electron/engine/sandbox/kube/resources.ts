@@ -70,6 +70,13 @@ export const RESOURCES: readonly ResourceType[] = [
   },
   { group: 'autoscaling', version: 'v2', kind: 'HorizontalPodAutoscaler', plural: 'horizontalpodautoscalers', singular: 'horizontalpodautoscaler', namespaced: true, verbs: crud, shortNames: ['hpa'], categories: ['all'], subresources: [statusSub], stored: true },
   { group: 'policy', version: 'v1', kind: 'PodDisruptionBudget', plural: 'poddisruptionbudgets', singular: 'poddisruptionbudget', namespaced: true, verbs: crud, shortNames: ['pdb'], subresources: [statusSub], stored: true },
+  // API Priority and Fairness: v1 since 1.29, with v1beta3 still served until 1.32, as a 1.29–1.31
+  // control plane does (https://kubernetes.io/docs/reference/using-api/deprecation-guide/#v1-32).
+  // One stored object, reachable at either version; v1 first, so it is the group's preferred version.
+  { group: 'flowcontrol.apiserver.k8s.io', version: 'v1', kind: 'FlowSchema', plural: 'flowschemas', singular: 'flowschema', namespaced: false, verbs: crud, subresources: [statusSub], stored: true },
+  { group: 'flowcontrol.apiserver.k8s.io', version: 'v1', kind: 'PriorityLevelConfiguration', plural: 'prioritylevelconfigurations', singular: 'prioritylevelconfiguration', namespaced: false, verbs: crud, subresources: [statusSub], stored: true },
+  { group: 'flowcontrol.apiserver.k8s.io', version: 'v1beta3', kind: 'FlowSchema', plural: 'flowschemas', singular: 'flowschema', namespaced: false, verbs: crud, subresources: [statusSub], stored: true },
+  { group: 'flowcontrol.apiserver.k8s.io', version: 'v1beta3', kind: 'PriorityLevelConfiguration', plural: 'prioritylevelconfigurations', singular: 'prioritylevelconfiguration', namespaced: false, verbs: crud, subresources: [statusSub], stored: true },
   { group: 'authorization.k8s.io', version: 'v1', kind: 'SelfSubjectAccessReview', plural: 'selfsubjectaccessreviews', singular: 'selfsubjectaccessreview', namespaced: false, verbs: ['create'], stored: false },
   { group: 'authorization.k8s.io', version: 'v1', kind: 'SelfSubjectRulesReview', plural: 'selfsubjectrulesreviews', singular: 'selfsubjectrulesreview', namespaced: false, verbs: ['create'], stored: false },
   { group: 'authentication.k8s.io', version: 'v1', kind: 'SelfSubjectReview', plural: 'selfsubjectreviews', singular: 'selfsubjectreview', namespaced: false, verbs: ['create'], stored: false },
@@ -87,7 +94,8 @@ export function resourceKey(r: { group: string; plural: string }): string {
 }
 
 const byKind = new Map<string, ResourceType>();
-for (const r of RESOURCES) if (r.stored) byKind.set(r.kind, r);
+// A kind served at two versions is stored once, under its first (preferred) version.
+for (const r of RESOURCES) if (r.stored && !byKind.has(r.kind)) byKind.set(r.kind, r);
 
 export function resourceForKind(kind: string): ResourceType {
   const r = byKind.get(kind);

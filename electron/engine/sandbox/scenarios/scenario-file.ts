@@ -49,6 +49,13 @@ const step = z.discriminatedUnion('action', [
   z.object({ ...at, action: z.literal('scale-beyond-capacity'), pending: z.number().int().positive().max(100) }).strict(),
   // Pods running now wait `delay` on dead connections for every request; pods started later do not.
   z.object({ ...at, action: z.literal('hang-connections'), delay: durationMs }).strict(),
+  // The target's PodDisruptionBudget tightened to allow no disruption (created if it has none).
+  z.object({ ...at, action: z.literal('hold-disruptions') }).strict(),
+  // An upgrade controller cordons the node running most of the target's pods and drains it, retrying refused evictions.
+  z.object({ ...at, action: z.literal('maintenance-drain') }).strict(),
+  // An upgrade in progress: the target's control plane at a new version, and a replacement node group beside the old nodes.
+  z.object({ ...at, action: z.literal('upgrade-control-plane'), gitVersion: z.string().regex(/^v1\.\d+\.\d+/, 'a version like "v1.30.6"') }).strict(),
+  z.object({ ...at, action: z.literal('add-node-group'), name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/), kubeletVersion: z.string().regex(/^v1\.\d+\.\d+/, 'a version like "v1.30.6"'), count: z.number().int().min(1).max(20) }).strict(),
 ]);
 
 const recovery = z
@@ -72,6 +79,10 @@ const recovery = z
         hpaBelowMax: z.literal(true).optional(),
         /** Every caller's p99 latency under this multiple of its healthy p99. */
         callersLatencyP99BelowBaseline: z.number().min(1).optional(),
+        /** The node a maintenance drain was started on runs none of the target's pods. */
+        nodeDrained: z.literal(true).optional(),
+        /** Every worker of the target's cluster older than the added node group runs none of the estate's service pods. */
+        oldNodesDrained: z.literal(true).optional(),
       })
       .strict()
       .refine((w) => Object.keys(w).length > 0, 'list at least one recovery condition'),

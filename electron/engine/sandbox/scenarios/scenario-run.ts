@@ -54,6 +54,10 @@ export class ScenarioRun {
   private holdingSince: number | null = null;
   private recoveredAt: number | null = null;
   private checks: ConditionCheck[] = [];
+  private heldBudget = false;
+  private draining = false;
+  private originalVersion: string | null = null;
+  private newKubelet: string | null = null;
 
   constructor(
     readonly definition: ScenarioDefinition,
@@ -158,12 +162,40 @@ export class ScenarioRun {
       case 'hang-connections':
         load.setEffects(this.target.id, { hangMs: step.delay, hangSince: world.now() });
         break;
+      case 'hold-disruptions':
+        world.holdDisruptions(this.target.id);
+        this.heldBudget = true;
+        break;
+      case 'upgrade-control-plane':
+        this.originalVersion ??= world.controlPlaneVersion?.(this.target.cluster) ?? null;
+        world.setControlPlaneVersion(this.target.cluster, step.gitVersion);
+        break;
+      case 'add-node-group':
+        this.newKubelet = step.kubeletVersion;
+        world.addNodes(this.target.cluster, { nodegroup: step.name, kubeletVersion: step.kubeletVersion, count: step.count });
+        break;
+      case 'maintenance-drain': {
+        this.node ??= this.busiestNode();
+        if (this.node) {
+          world.startMaintenanceDrain(this.node.cluster, this.node.name);
+          this.draining = true;
+        }
+        break;
+      }
     }
   }
 
   private restore(): void {
     this.ctx.load.setEffects(this.target.id, { loadFactor: 1, capacityFactor: 1, hangMs: 0 });
     if (this.node) this.ctx.world.setNodeReady(this.node.cluster, this.node.name, true);
+    if (this.heldBudget) this.ctx.world.releaseDisruptions(this.target.id);
+    this.heldBudget = false;
+    // Calling the maintenance off puts the node back in service.
+    if (this.draining && this.node) this.ctx.world.stopMaintenanceDrain(this.node.cluster, this.node.name, true);
+    this.draining = false;
+    // The replacement nodes stay (they hurt nothing); the control plane says its old version again.
+    if (this.originalVersion) this.ctx.world.setControlPlaneVersion(this.target.cluster, this.originalVersion);
+    this.originalVersion = null;
   }
 
   /** The image most of the target's pods run. */
@@ -257,6 +289,18 @@ export class ScenarioRun {
         if (!(v < baseline * when.callersLatencyP99BelowBaseline)) slow.push(`${caller} p99 ${fmt(v)} ms (limit ${fmt(baseline * when.callersLatencyP99BelowBaseline)} ms)`);
       }
       checks.push({ name: 'callersLatencyP99BelowBaseline', met: slow.length === 0, detail: slow.length ? slow.join('; ') : `${load.callersOf(id).length} caller(s) within limit` });
+    if (when.nodeDrained) {
+      const node = this.node;
+      let left = 0;
+      for (const pod of world.pods()) if (node && pod.serviceId === id && pod.node === node.name && pod.cluster === node.cluster && (pod.phase === 'Running' || pod.phase === 'Pending')) left++;
+      checks.push({ name: 'nodeDrained', met: node !== null && left === 0, detail: node ? `${left} of the target's pods still on ${node.name}` : 'no node is being drained' });
+    }
+    if (when.oldNodesDrained) {
+      const old = new Set<string>();
+      for (const n of world.nodes()) if (n.cluster === this.target.cluster && !n.controlPlane && this.newKubelet !== null && n.kubeletVersion !== this.newKubelet) old.add(n.name);
+      let left = 0;
+      for (const pod of world.pods()) if (pod.cluster === this.target.cluster && pod.node && old.has(pod.node) && (pod.phase === 'Running' || pod.phase === 'Pending')) left++;
+      checks.push({ name: 'oldNodesDrained', met: this.newKubelet !== null && left === 0, detail: `${left} service pod(s) on ${old.size} old node(s)` });
     }
     if (when.alarmsOk) {
       const firing = alarms.definitions.filter((d) => d.serviceId === id && alarms.state(d.name)?.value === 'ALARM').map((d) => d.name);

@@ -1,4 +1,6 @@
 import { SimulatedCluster } from '../kube/cluster.js';
+import { addNodes, removeNode, setControlPlaneVersion } from '../kube/node-group.js';
+import { type HeldBudget, MaintenanceDrain, holdDisruptions, releaseDisruptions } from '../kube/maintenance.js';
 import { type ImageBehaviour, ImageRegistry } from '../kube/controllers/images.js';
 import { condition, isActive, isReady, podRequests } from '../kube/controllers/pods.js';
 import { allocatable } from '../kube/controllers/scheduler.js';
@@ -39,6 +41,8 @@ export class Estate implements SandboxWorld {
   private readonly clock: () => number;
   private readonly networks = new Map<string, string>();
   readonly registry = new ImageRegistry();
+  private readonly drains = new Map<string, MaintenanceDrain>();
+  private readonly heldBudgets = new Map<string, HeldBudget>();
 
   constructor(options: EstateOptions) {
     this.seed = options.seed;
@@ -129,6 +133,8 @@ export class Estate implements SandboxWorld {
           ready: node.status.conditions.some((c) => c.type === 'Ready' && c.status === 'True'),
           cpuMilli: Math.round(Number.parseFloat(node.status.capacity.cpu ?? '0') * 1000),
           memoryMi: Math.round(Number.parseInt(node.status.capacity.memory ?? '0', 10) / 1024),
+          kubeletVersion: node.status.nodeInfo.kubeletVersion ?? '',
+          controlPlane: labels['node-role.kubernetes.io/control-plane'] !== undefined,
         };
       }
     }
@@ -256,6 +262,52 @@ export class Estate implements SandboxWorld {
 
   setNodeReady(cluster: string, node: string, ready: boolean): void {
     this.cluster(cluster).nodeLifecycle.setReady(node, ready);
+  }
+
+  addNodes(cluster: string, spec: { nodegroup: string; kubeletVersion: string; count: number }): string[] {
+    return addNodes(this.cluster(cluster), spec);
+  }
+
+  removeNode(cluster: string, node: string): void {
+    removeNode(this.cluster(cluster), node);
+  }
+
+  setControlPlaneVersion(cluster: string, gitVersion: string): void {
+    setControlPlaneVersion(this.cluster(cluster), gitVersion);
+  }
+
+  controlPlaneVersion(cluster: string): string {
+    return this.cluster(cluster).version.gitVersion;
+  }
+
+  startMaintenanceDrain(cluster: string, node: string): void {
+    const simulated = this.cluster(cluster);
+    let drain = this.drains.get(cluster);
+    if (!drain) this.drains.set(cluster, (drain = new MaintenanceDrain(simulated)));
+    drain.start(node);
+  }
+
+  stopMaintenanceDrain(cluster: string, node: string, uncordon: boolean): void {
+    this.drains.get(cluster)?.stop(node, uncordon);
+  }
+
+  holdDisruptions(serviceId: string): string {
+    const service = this.serviceById.get(serviceId);
+    if (!service) throw new Error(`No service "${serviceId}" in the sandbox.`);
+    const held = this.heldBudgets.get(serviceId);
+    if (held) return held.name;
+    const replicas = this.replicas(serviceId).desired;
+    const budget = holdDisruptions(this.cluster(service.cluster), service.namespace, service.name, { [NAME_LABEL]: service.name, 'app.kubernetes.io/instance': service.name }, replicas);
+    this.heldBudgets.set(serviceId, budget);
+    return budget.name;
+  }
+
+  releaseDisruptions(serviceId: string): void {
+    const held = this.heldBudgets.get(serviceId);
+    const service = this.serviceById.get(serviceId);
+    if (!held || !service) return;
+    releaseDisruptions(this.cluster(service.cluster), held);
+    this.heldBudgets.delete(serviceId);
   }
 
   onTick(listener: (now: number) => void): () => void {

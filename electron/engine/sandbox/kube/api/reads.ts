@@ -50,7 +50,18 @@ export function getObject(r: ApiRequest, t: Target): void {
     return send(r.res, 200, table(t.resource.kind, [e.obj], r.cluster.now(), includeObject(r.url), { resourceVersion: e.obj.metadata.resourceVersion }));
   }
   if (rendering.as === 'partial') return send(r.res, 200, partial(e.obj));
-  send(r.res, 200, r.cluster.store.json(e));
+  send(r.res, 200, atVersion(r, t, e));
+}
+
+/**
+ * The object at the version the request asked for, as the API server converts between the
+ * versions it serves of one kind (flowcontrol v1 and v1beta3 hold the same fields); the
+ * object's own records (managedFields, kubectl's last-applied annotation) keep the version it was written at.
+ */
+function atVersion(r: ApiRequest, t: Target, e: Entry): string {
+  const gv = groupVersion(t.resource);
+  if (t.resource.custom || e.obj.apiVersion === gv) return r.cluster.store.json(e);
+  return JSON.stringify({ ...e.obj, apiVersion: gv });
 }
 
 export function predicate(r: ApiRequest, t: Target): Predicate {
@@ -104,7 +115,7 @@ export function listObjects(r: ApiRequest, t: Target): void {
   }
   const head = `{"kind":"${listKind(t.resource)}","apiVersion":"${groupVersion(t.resource)}","metadata":${JSON.stringify(meta)},"items":[`;
   const parts: string[] = new Array(selected.length);
-  for (let i = 0; i < selected.length; i++) parts[i] = store.json(selected[i] as Entry);
+  for (let i = 0; i < selected.length; i++) parts[i] = atVersion(r, t, selected[i] as Entry);
   const body = `${head}${parts.join(',')}]}`;
   r.res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Content-Length': Buffer.byteLength(body) });
   r.res.end(body);

@@ -1,7 +1,8 @@
-import { isReady, beginPodDeletion } from '../controllers/pods.js';
-import { selectorMatches, selectorString } from '../selectors.js';
+import { beginPodDeletion } from '../controllers/pods.js';
+import { evictionRefusal, takeDisruption } from '../eviction.js';
+import { selectorString } from '../selectors.js';
 import { StatusError, conflict, successStatus } from '../status.js';
-import type { Deployment, KubeObject, Pod, PodDisruptionBudget, StatefulSet } from '../types.js';
+import type { Deployment, KubeObject, Pod, StatefulSet } from '../types.js';
 import { entry } from './reads.js';
 import { type ApiRequest, type Target, isObject, parseJson, readBody, send } from './wire.js';
 import { applyPatch, checkIdentity, isDryRun, readObject, replace } from './writes.js';
@@ -54,26 +55,9 @@ export async function evict(r: ApiRequest, t: Target): Promise<void> {
   const body = await readObject(r);
   const dryRun = isDryRun(r) || (isObject(body) && isObject(body.deleteOptions) && Array.isArray(body.deleteOptions.dryRun) && body.deleteOptions.dryRun.includes('All'));
   if (pod.metadata.deletionTimestamp) return send(r.res, 201, successStatus());
-  const budgets = store.objects<PodDisruptionBudget>('poddisruptionbudgets.policy', pod.metadata.namespace).filter((b) => selectorMatches(b.spec.selector, pod.metadata.labels));
-  if (budgets.length > 1) {
-    throw new StatusError(500, 'InternalError', 'This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.');
-  }
-  const budget = budgets[0];
-  if (budget && pod.status.phase === 'Running') {
-    const healthy = isReady(pod);
-    const refuse = healthy ? budget.status.disruptionsAllowed <= 0 : budget.status.currentHealthy < budget.status.desiredHealthy;
-    if (refuse) {
-      throw new StatusError(429, 'TooManyRequests', "Cannot evict pod as it would violate the pod's disruption budget.", {
-        causes: [{ reason: 'DisruptionBudget', message: `The disruption budget ${budget.metadata.name} needs ${budget.status.desiredHealthy} healthy pods and has ${budget.status.currentHealthy} currently` }],
-      });
-    }
-    if (healthy && !dryRun) {
-      store.mutate<PodDisruptionBudget>('poddisruptionbudgets.policy', budget.metadata.namespace, budget.metadata.name, (b) => {
-        b.status.disruptionsAllowed = Math.max(0, b.status.disruptionsAllowed - 1);
-        b.status.disruptedPods = { ...(b.status.disruptedPods as Record<string, string> | undefined), [pod.metadata.name]: new Date(r.cluster.now()).toISOString() };
-      });
-    }
-  }
+  const refused = evictionRefusal(store, pod);
+  if (refused) throw refused;
+  if (!dryRun) takeDisruption(store, pod, r.cluster.now());
   if (!dryRun) {
     const grace = isObject(body) && isObject(body.deleteOptions) && typeof body.deleteOptions.gracePeriodSeconds === 'number' ? body.deleteOptions.gracePeriodSeconds : undefined;
     r.cluster.events.record(pod, 'Normal', 'Evicted', 'Evicted pod', 'eviction-api');
