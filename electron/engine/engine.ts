@@ -1,3 +1,5 @@
+import { backendSignalsFrom } from './metrics/backend-signals.js';
+import type { BackendSignals } from './operations/backend-signals.js';
 import type { AppInfo } from '../../shared/api/app.js';
 import { createRouter } from './api/router.js';
 import type { Router } from './api/router.js';
@@ -16,6 +18,7 @@ import { OperationsService } from './operations/service.js';
 import type { ClusterAccess } from './operations/cluster-access.js';
 import { clusterAccessFromConnections } from './operations/connections-access.js';
 import { operationHandlers, operationTopicHandlers } from './operations/handlers.js';
+import { trafficHandlers } from './operations/traffic-handlers.js';
 import { operationEstateEvent } from './operations/timeline.js';
 import { MetricsService } from './metrics/metrics-service.js';
 import type { MetricsServiceOptions } from './metrics/metrics-service.js';
@@ -161,7 +164,10 @@ export function createEngine(options: EngineOptions): Engine {
   const objects = new ObjectReader({ clusters, entity: (id) => estate.get(id), audit });
   // Drills are created after the services they watch; operations reach them through this slot.
   const late: { drills?: DrillService } = {};
+  // Traffic-split plans read their backends' golden signals through metrics, created just below.
+  const backendSignals: { reader?: BackendSignals } = {};
   const operations = new OperationsService({
+    signals: { read: (...args) => backendSignals.reader?.read(...args) ?? Promise.resolve(null) },
     pagerduty: pagerduty.operationsAccess(),
     alertmanager: alertmanagerAccess({ source: (id) => sources.get(id), connection: (id) => running?.connection(id), user: () => osUser() }),
     db,
@@ -194,6 +200,7 @@ export function createEngine(options: EngineOptions): Engine {
     ...options.metricsTuning,
   });
   if (running) metrics.start();
+  backendSignals.reader = backendSignalsFrom(metrics, () => sources.list());
   // Incident data goes through its own synchronous=FULL connection: a note acknowledged is a note on disk.
   const incidentDb = openDurableConnection(db);
   const incidents = new IncidentService({
@@ -308,6 +315,7 @@ export function createEngine(options: EngineOptions): Engine {
         return detail;
       },
       ...operationHandlers(operations, audit),
+      ...trafficHandlers(operations, estate),
       ...catalogHandlers(catalog, () => catalogStarted),
       ...metricsHandlers(metrics),
       ...runbookHandlers({

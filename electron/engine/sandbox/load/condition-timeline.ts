@@ -62,6 +62,8 @@ function sameCondition(a: ServiceCondition, b: ServiceCondition): boolean {
     a.ready === b.ready &&
     a.crashing === b.crashing &&
     a.loadFactor === b.loadFactor &&
-    a.capacityFactor === b.capacityFactor
+    a.capacityFactor === b.capacityFactor &&
+    (a.erroring ?? 0) === (b.erroring ?? 0) &&
+    (a.trafficShare ?? 1) === (b.trafficShare ?? 1)
   );
 }

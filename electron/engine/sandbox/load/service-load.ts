@@ -15,7 +15,14 @@ export interface ServiceCondition {
   loadFactor: number;
   /** Injected capacity multiplier (saturation: a database losing IOPS, a cache thrashing). */
   capacityFactor: number;
+  /** Ready pods whose build answers errors (a bad canary); absent: none. */
+  erroring?: number;
+  /** Share of its origin's requests a traffic route sends it (HTTPRoute weights, NGINX canary); absent: all of its own. */
+  trafficShare?: number;
 }
+
+/** Of the requests a pod on an erroring build receives, the share it fails. */
+export const ERRORING_POD_FAILURES = 0.6;
 
 export interface ServiceLoad {
   /** Requests per second arriving at the service. */
@@ -66,7 +73,9 @@ export function ownLoad(input: OwnLoadInput): ServiceLoad {
   const timeouts = u > 0.9 ? Math.min(0.05, 0.02 * (u - 0.9) * 10) : 0;
   // A crash-looping pod accepts requests between passing its probe and dying: some fail.
   const crashErrors = condition.crashing > 0 ? (condition.crashing / (condition.ready + condition.crashing)) * 0.25 : 0;
-  const errorRatio = Math.min(1, baseErrorRatio + shed + timeouts + crashErrors);
+  // Endpoints share requests evenly, so erroring pods fail their share of them.
+  const badBuildErrors = condition.erroring ? (Math.min(condition.erroring, condition.ready) / condition.ready) * ERRORING_POD_FAILURES : 0;
+  const errorRatio = Math.min(1, baseErrorRatio + shed + timeouts + crashErrors + badBuildErrors);
   const p50Ms = baseLatencyMs * queueing;
   return withQuantiles({ rps: demandRps, errorRatio, p50Ms, p90Ms: 0, p99Ms: 0, sigma, utilization: u });
 }
