@@ -166,8 +166,12 @@ export function createEngine(options: EngineOptions): Engine {
   const late: { drills?: DrillService } = {};
   // Traffic-split plans read their backends' golden signals through metrics, created just below.
   const backendSignals: { reader?: BackendSignals } = {};
+  const signals: BackendSignals = {
+    read: (...args) => backendSignals.reader?.read(...args) ?? Promise.resolve(null),
+    charts: (...args) => backendSignals.reader?.charts(...args) ?? Promise.resolve(null),
+  };
   const operations = new OperationsService({
-    signals: { read: (...args) => backendSignals.reader?.read(...args) ?? Promise.resolve(null) },
+    signals,
     pagerduty: pagerduty.operationsAccess(),
     alertmanager: alertmanagerAccess({ source: (id) => sources.get(id), connection: (id) => running?.connection(id), user: () => osUser() }),
     db,
@@ -315,7 +319,7 @@ export function createEngine(options: EngineOptions): Engine {
         return detail;
       },
       ...operationHandlers(operations, audit),
-      ...trafficHandlers(operations, estate),
+      ...trafficHandlers(operations, estate, signals),
       ...catalogHandlers(catalog, () => catalogStarted),
       ...metricsHandlers(metrics),
       ...runbookHandlers({

@@ -38,6 +38,11 @@ export const TrafficRoute = z.object({
   total: z.number().nullable(),
   /** Epoch ms the estate last confirmed the route. */
   observedAt: z.number(),
+  /**
+   * PromQL for the backends' request and 5xx rates, one series per Service (label `service`),
+   * for metrics.query on `source`; null when no metrics source covers the backends.
+   */
+  charts: z.object({ source: z.string(), requests: z.string(), errors: z.string() }).nullable(),
 });
 export type TrafficRoute = z.infer<typeof TrafficRoute>;
 

@@ -1,4 +1,4 @@
-import type { BackendSignal, BackendSignalReading, BackendSignals } from '../operations/backend-signals.js';
+import type { BackendCharts, BackendSignal, BackendSignalReading, BackendSignals } from '../operations/backend-signals.js';
 import type { MetricSeries } from '../../../shared/api/metrics.js';
 import type { MetricsService } from './metrics-service.js';
 import type { Source } from '../../../shared/api/sources.js';
@@ -11,15 +11,33 @@ import type { Source } from '../../../shared/api/sources.js';
  * that Prometheus's series carry one.
  */
 export function backendSignalsFrom(metrics: MetricsService, sources: () => readonly Source[]): BackendSignals {
+  /** The first live Prometheus covering the cluster, and the label matchers for these Services in it. */
+  const covering = async (cluster: string, namespace: string, services: readonly string[]): Promise<{ source: Source; scope: string } | null> => {
+    if (services.length === 0) return null;
+    const prometheus = sources().filter((s) => s.kind === 'prometheus' && s.enabled && s.state === 'live');
+    await metrics.coverage.refresh(prometheus.map((s) => s.id));
+    for (const source of prometheus) {
+      const series = metrics.coverage.get(source.id)?.byContext.get(cluster);
+      if (!series) continue;
+      return { source, scope: `${series.clusterLabel ? `cluster="${escape(series.clusterLabel)}",` : ''}namespace="${escape(namespace)}",service=~"${services.map(escapeRegex).join('|')}"` };
+    }
+    return null;
+  };
   return {
+    async charts(cluster, namespace, services): Promise<BackendCharts | null> {
+      const found = await covering(cluster, namespace, services);
+      if (!found) return null;
+      // irate: the chart follows a shift within a scrape or two, which is what the operator is watching for.
+      return {
+        source: found.source.id,
+        requests: `sum by (service) (irate(http_requests_total{${found.scope}}[1m]))`,
+        errors: `sum by (service) (irate(http_requests_total{${found.scope},code=~"5.."}[1m]))`,
+      };
+    },
     async read(cluster, namespace, services, mode) {
-      if (services.length === 0) return null;
-      const prometheus = sources().filter((s) => s.kind === 'prometheus' && s.enabled && s.state === 'live');
-      await metrics.coverage.refresh(prometheus.map((s) => s.id));
-      for (const source of prometheus) {
-        const series = metrics.coverage.get(source.id)?.byContext.get(cluster);
-        if (!series) continue;
-        const scope = `${series.clusterLabel ? `cluster="${escape(series.clusterLabel)}",` : ''}namespace="${escape(namespace)}",service=~"${services.map(escapeRegex).join('|')}"`;
+      const found = await covering(cluster, namespace, services);
+      if (found) {
+        const { source, scope } = found;
         // irate reads the last two samples, so a shift shows within a scrape or two whatever the interval.
         const rate = mode === 'latest' ? 'irate' : 'rate';
         const [requests, errors, p99] = await Promise.all([

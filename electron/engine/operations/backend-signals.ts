@@ -25,4 +25,15 @@ export interface BackendSignals {
    * covers the cluster.
    */
   read(cluster: string, namespace: string, services: readonly string[], mode: 'window' | 'latest'): Promise<BackendSignalReading | null>;
+  /**
+   * The queries that chart these Services' request and 5xx rates, one series per Service
+   * (label `service`), for the metrics service to answer; null when no source covers them.
+   */
+  charts(cluster: string, namespace: string, services: readonly string[]): Promise<BackendCharts | null>;
+}
+
+export interface BackendCharts {
+  source: string;
+  requests: string;
+  errors: string;
 }

@@ -76,6 +76,7 @@ function httpRouteRoutes(route: Entity): TrafficRoute[] {
         backends: backendsOf(at.key, at.namespace, sharesOf(weights), stable),
         total: null,
         observedAt: route.observedAt,
+        charts: null,
       },
     ];
   });
@@ -105,6 +106,7 @@ function canaryPair(estate: EstateReader, ingress: Entity): TrafficRoute | null 
     backends: backendsOf(at.key, at.namespace, shares, stable.name),
     total: weights.total,
     observedAt: canary.observedAt,
+    charts: null,
   };
 }
 
