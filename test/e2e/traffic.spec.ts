@@ -117,8 +117,8 @@ test('shift the storefront’s traffic away from a bad canary, and watch the spl
   await expect(route.getByRole('img', { name: /^Split now:/ })).toHaveAttribute('aria-label', 'Split now: storefront 90%, storefront-canary 10%', { timeout: 30_000 });
 
   // Everything back to stable: one key inside the route.
-  await route.getByRole('heading').click();
-  await route.press('Shift+S');
+  await route.focus();
+  await page.keyboard.press('Shift+S');
   const stable = page.getByRole('dialog', { name: /Shift traffic HTTPRoute shop\/storefront/ });
   await expect(stable.getByTestId('plan-summary')).toContainText('to storefront 100% · storefront-canary 0%');
   await stable.getByLabel('Type storefront to confirm').fill('storefront');

@@ -90,7 +90,8 @@ function RouteCard({ route, readOnly }: { route: TrafficRoute; readOnly: boolean
   const slider = route.backends.length >= 2 ? (draft && Object.keys(draft).length > 0 ? Math.round((route.backends.filter((b) => !b.stable).reduce((n, b) => n + (weights[b.service] ?? 0), 0) / Math.max(1, Object.values(weights).reduce((n, w) => n + w, 0))) * 100) : canaryPercent(route)) : null;
 
   return (
-    <article className="traffic-route" aria-label={route.title} onKeyDown={onKeyDown}>
+    // Focusable, so "All to stable" is one key (Shift+S) from anywhere in the route, the route itself included.
+    <article className="traffic-route" aria-label={route.title} onKeyDown={onKeyDown} tabIndex={0} aria-keyshortcuts={readOnly ? undefined : 'Shift+S'}>
       <h3>
         <Untrusted text={route.title} />
       </h3>
@@ -131,9 +132,7 @@ function RouteCard({ route, readOnly }: { route: TrafficRoute; readOnly: boolean
       </table>
       {slider !== null ? (
         <label className="traffic-slider">
-          <span>
-            To {route.backends.length === 2 ? <Untrusted text={route.backends.find((b) => !b.stable)?.service ?? 'canary'} /> : 'non-stable backends'}: {slider}%
-          </span>
+          <Untrusted text={`To ${route.backends.length === 2 ? (route.backends.find((b) => !b.stable)?.service ?? 'the canary') : 'the non-stable backends'}: ${slider}%`} />
           <input
             type="range"
             min={0}
@@ -245,7 +244,7 @@ function RateChart({ title, data, colorOf }: { title: string; data: ChartData | 
       ) : (
         <LineChart width={420} height={150} data={data.rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
-          <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} tickFormatter={(t: number) => new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })} fontSize={11} />
+          <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} tickFormatter={(t: number) => new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' })} fontSize={11} />
           <YAxis width={44} fontSize={11} tickFormatter={(v: number) => (v >= 100 ? v.toFixed(0) : v.toFixed(1))} />
           <Tooltip labelFormatter={(t) => new Date(Number(t)).toLocaleTimeString()} formatter={(v) => (typeof v === 'number' ? v.toFixed(2) : String(v))} />
           <Legend wrapperStyle={{ fontSize: 11 }} />
