@@ -29,7 +29,8 @@ describe('the load model under traffic routes', () => {
     store.create<Deployment>('deployments.apps', {
       ...structuredClone(stable),
       metadata: { name: 'storefront-canary', namespace: 'shop', labels } as Deployment['metadata'],
-      spec: { ...structuredClone(stable.spec), replicas: 2, selector: { matchLabels: labels }, template: { ...structuredClone(stable.spec.template), metadata: { labels } } },
+      // Its pods answer errors (the pod-label form of an image published as `errors`).
+      spec: { ...structuredClone(stable.spec), replicas: 2, selector: { matchLabels: labels }, template: { ...structuredClone(stable.spec.template), metadata: { labels: { ...labels, 'sandbox.daytwo.dev/behaviour': 'errors' } } } },
       status: {} as Deployment['status'],
     });
     store.create<KubeObject>('httproutes.gateway.networking.k8s.io', {
@@ -53,5 +54,9 @@ describe('the load model under traffic routes', () => {
     expect(canaryNow / (stableNow + canaryNow)).toBeCloseTo(0.25, 5);
     expect((stableNow + canaryNow) / before).toBeGreaterThan(0.9);
     expect((stableNow + canaryNow) / before).toBeLessThan(1.1);
+    // The load balancer in front (CloudWatch's ALB metrics) sees both halves, and the canary's share of errors.
+    const front = load.frontDoorAt(storefront.id, now)!;
+    expect(front.rps).toBeCloseTo(stableNow + canaryNow, 6);
+    expect(front.errorRatio).toBeGreaterThan(load.serviceAt(storefront.id, now)!.errorRatio);
   });
 });

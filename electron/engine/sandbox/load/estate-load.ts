@@ -192,6 +192,20 @@ export class EstateLoad implements LoadSignals {
     this.shapes.set(spec.id, { ...origin, spec, originId: origin.spec.id, baseline: { ...origin.baseline, ready: 0, desired: 0 } });
   }
 
+  /**
+   * What the load balancer in front of a service sees: the service and the canary variants
+   * that share its demand, together (requests summed, errors and latency weighted by requests).
+   */
+  frontDoorAt(serviceId: string, t: number): ServiceLoad | undefined {
+    const own = this.serviceAt(serviceId, t);
+    const variants = [...this.shapes.values()].filter((s) => s.originId === serviceId).map((s) => this.serviceAt(s.spec.id, t));
+    const loads = [own, ...variants].filter((l): l is ServiceLoad => l !== undefined && l.rps > 0);
+    if (!own || variants.length === 0 || loads.length === 0) return own;
+    const rps = loads.reduce((n, l) => n + l.rps, 0);
+    const weighted = (f: (l: ServiceLoad) => number) => loads.reduce((n, l) => n + f(l) * l.rps, 0) / rps;
+    return { ...own, rps, errorRatio: weighted((l) => l.errorRatio), p50Ms: weighted((l) => l.p50Ms), p90Ms: weighted((l) => l.p90Ms), p99Ms: weighted((l) => l.p99Ms), sigma: Math.max(...loads.map((l) => l.sigma)) };
+  }
+
   /** Seeded services and the canary variants traffic routes have added. */
   specs(): ServiceSpec[] {
     return [...this.shapes.values()].map((s) => s.spec);
