@@ -1,3 +1,5 @@
+import { backendSignalsFrom } from './metrics/backend-signals.js';
+import type { BackendSignals } from './operations/backend-signals.js';
 import type { AppInfo } from '../../shared/api/app.js';
 import { createRouter } from './api/router.js';
 import type { Router } from './api/router.js';
@@ -16,6 +18,7 @@ import { OperationsService } from './operations/service.js';
 import type { ClusterAccess } from './sources/kubernetes/cluster-access.js';
 import { clusterAccessFromConnections } from './operations/connections-access.js';
 import { operationHandlers, operationTopicHandlers } from './operations/handlers.js';
+import { trafficHandlers } from './operations/traffic-handlers.js';
 import { operationEstateEvent } from './operations/timeline.js';
 import { MetricsService } from './metrics/metrics-service.js';
 import type { MetricsServiceOptions } from './metrics/metrics-service.js';
@@ -162,7 +165,14 @@ export function createEngine(options: EngineOptions): Engine {
   const objects = new ObjectReader({ clusters, entity: (id) => estate.get(id), audit });
   // Drills are created after the services they watch; operations reach them through this slot.
   const late: { drills?: DrillService } = {};
+  // Traffic-split plans read their backends' golden signals through metrics, created just below.
+  const backendSignals: { reader?: BackendSignals } = {};
+  const signals: BackendSignals = {
+    read: (...args) => backendSignals.reader?.read(...args) ?? Promise.resolve(null),
+    charts: (...args) => backendSignals.reader?.charts(...args) ?? Promise.resolve(null),
+  };
   const operations = new OperationsService({
+    signals,
     pagerduty: pagerduty.operationsAccess(),
     alertmanager: alertmanagerAccess({ source: (id) => sources.get(id), connection: (id) => running?.connection(id), user: () => osUser() }),
     db,
@@ -195,6 +205,7 @@ export function createEngine(options: EngineOptions): Engine {
     ...options.metricsTuning,
   });
   if (running) metrics.start();
+  backendSignals.reader = backendSignalsFrom(metrics, () => sources.list());
   // Incident data goes through its own synchronous=FULL connection: a note acknowledged is a note on disk.
   const incidentDb = openDurableConnection(db);
   const incidents = new IncidentService({
@@ -309,6 +320,7 @@ export function createEngine(options: EngineOptions): Engine {
         return detail;
       },
       ...operationHandlers(operations, audit),
+      ...trafficHandlers(operations, estate, signals),
       ...catalogHandlers(catalog, () => catalogStarted),
       ...metricsHandlers(metrics),
       ...runbookHandlers({

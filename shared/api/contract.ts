@@ -14,6 +14,7 @@ import { catalogMethods } from './catalog.js';
 import { screenMethods } from './screens.js';
 import { drillMethods, drillTopics } from './drills.js';
 import { upgradeMethods } from './upgrades.js';
+import { trafficMethods } from './traffic.js';
 import type { MethodSpec, TopicSpec } from './define.js';
 
 /**
@@ -35,6 +36,7 @@ export const methods = {
   ...screenMethods,
   ...drillMethods,
   ...upgradeMethods,
+  ...trafficMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const topics = {

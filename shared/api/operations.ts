@@ -29,6 +29,7 @@ export const OperationKind = z.enum([
   'pagerduty-reassign',
   'silence',
   'expire-silence',
+  'traffic-split',
 ]);
 export type OperationKind = z.infer<typeof OperationKind>;
 
@@ -109,6 +110,25 @@ export const operationParams = {
     })
     .strict(),
   'expire-silence': z.object({ silenceId: z.string().regex(/^[0-9a-f-]{8,64}$/i, 'Expected an Alertmanager silence id.') }).strict(),
+  /**
+   * Move traffic between a route's backends: an HTTPRoute rule's backendRefs weights, or an
+   * NGINX canary Ingress pair's canary-weight (target either Ingress of the pair). Either the
+   * new weights by Service (a backend left out keeps its weight), or `allToStable`: everything
+   * to the stable backend (shared/traffic/traffic-split.ts says which that is).
+   */
+  'traffic-split': z
+    .object({
+      /** The HTTPRoute rule, by index; 0 when omitted. Ignored for Ingresses. */
+      rule: z.number().int().min(0).max(63).optional(),
+      weights: z
+        .array(z.object({ service: z.string().min(1).max(253), weight: z.number().int().min(0).max(1_000_000) }).strict())
+        .min(1)
+        .max(16)
+        .optional(),
+      allToStable: z.literal(true).optional(),
+    })
+    .strict()
+    .refine((p) => (p.weights === undefined) !== (p.allToStable === undefined), { message: 'Give either weights or allToStable, not both.', path: ['weights'] }),
 } satisfies Record<OperationKind, z.ZodType>;
 
 export type OperationParams<K extends OperationKind> = z.infer<(typeof operationParams)[K]>;
@@ -153,6 +173,7 @@ export const PlanRequest = z.discriminatedUnion('kind', [
   incidentRequest('pagerduty-reassign', operationParams['pagerduty-reassign']),
   alertmanagerRequest('silence', operationParams.silence),
   alertmanagerRequest('expire-silence', operationParams['expire-silence']),
+  request('traffic-split', operationParams['traffic-split']),
 ]);
 export type PlanRequest = z.infer<typeof PlanRequest>;
 
@@ -182,6 +203,7 @@ export const RiskCode = z.enum([
   'unmanaged-pod',
   'no-change',
   'pages-someone',
+  'unhealthy-backend',
 ]);
 export type RiskCode = z.infer<typeof RiskCode>;
 
@@ -299,6 +321,7 @@ export const operationTitles: Record<OperationKind, string> = {
   'pagerduty-reassign': 'Reassign PagerDuty incident',
   silence: 'Silence alerts',
   'expire-silence': 'Expire silence',
+  'traffic-split': 'Shift traffic',
 };
 
 export const operationMethods = {

@@ -21,6 +21,8 @@ export const EntityKind = z.enum([
   'pod',
   'service',
   'ingress',
+  /** A Gateway API HTTPRoute (gateway.networking.k8s.io). */
+  'httproute',
   'hpa',
   'pdb',
   'loadbalancer',

@@ -14,6 +14,7 @@ import { pause, resume } from './kinds/pause.js';
 import { restart } from './kinds/restart.js';
 import { rollback } from './kinds/rollback.js';
 import { scale } from './kinds/scale.js';
+import { trafficSplit } from './kinds/traffic-split.js';
 import { pagerdutyAcknowledge } from './kinds/pagerduty-acknowledge.js';
 import { pagerdutyReassign } from './kinds/pagerduty-reassign.js';
 import { pagerdutyResolve } from './kinds/pagerduty-resolve.js';
@@ -37,6 +38,7 @@ export const operationModules: { [K in KubernetesOperationKind]: OperationModule
   uncordon: erase(uncordon),
   drain: erase(drain),
   'delete-pod': erase(deletePod),
+  'traffic-split': erase(trafficSplit),
 };
 
 /** Every operation Daytwo runs on PagerDuty, by kind. */

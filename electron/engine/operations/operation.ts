@@ -1,6 +1,7 @@
 import { ApiError } from '../../../shared/api/errors.js';
 import type { DiffLine, OperationKind, OperationParams, Risk } from '../../../shared/api/operations.js';
 import type { ClusterCalls } from '../providers/kubernetes/cluster-calls.js';
+import type { BackendSignals } from './backend-signals.js';
 import type { Permission } from './permission.js';
 import type { Target, TargetKind } from './target.js';
 
@@ -29,7 +30,13 @@ export interface RunClock {
   closing(): boolean;
 }
 
-export interface RunContext extends RunClock {
+/** What a module may read beyond its cluster, when the engine has it. */
+export interface OperationEnvironment {
+  /** The golden signals of a route's backends (traffic split). */
+  signals?: BackendSignals;
+}
+
+export interface RunContext extends RunClock, OperationEnvironment {
   calls: ClusterCalls;
   target: Target;
 }
@@ -50,7 +57,7 @@ export interface OperationModule<K extends OperationKind = OperationKind, A = un
   /** Checked with SelfSubjectAccessReview before the plan reads or dry-runs anything else. */
   permissions(target: Target, params: OperationParams<K>): Permission[];
   /** Read live, dry-run the change on the server, and describe it. */
-  plan(calls: ClusterCalls, target: Target, params: OperationParams<K>): Promise<Drafted<A>>;
+  plan(calls: ClusterCalls, target: Target, params: OperationParams<K>, environment?: OperationEnvironment): Promise<Drafted<A>>;
   /** Re-reads the live fields the plan depended on. */
   fingerprint(calls: ClusterCalls, target: Target): Promise<string>;
   execute(run: RunContext, action: A): Promise<void>;

@@ -10,6 +10,7 @@ import type { StoreDatabase } from '../store/database.js';
 import { clusterClient } from '../sources/kubernetes/cluster-access.js';
 import type { ClusterAccess } from '../sources/kubernetes/cluster-access.js';
 import type { ClusterCalls } from '../providers/kubernetes/cluster-calls.js';
+import type { BackendSignals } from './backend-signals.js';
 import { confirmationFor, confirmationProblem } from './guardrail.js';
 import { OperationJournal } from './journal.js';
 import type { StoredPlan } from './journal.js';
@@ -49,6 +50,8 @@ export interface OperationsServiceOptions {
   pagerduty?: ExternalSystem<PagerDutyClient>;
   /** Alertmanager sources, for silences (operations/alertmanager-access.ts). */
   alertmanager?: ExternalSystem<AlertmanagerActor>;
+  /** Backends' golden signals, for traffic-split plans and their verification (operations/backend-signals.ts). */
+  signals?: BackendSignals;
   /** Settings' productionPatterns, read at each plan so a change applies at once. */
   productionPatterns(): readonly string[];
   onTimelineEvent?(event: OperationTimelineEvent): void;
@@ -165,7 +168,7 @@ export class OperationsService {
     }
 
     const calls = chosen.calls!;
-    const drafted = await kubeErrors(target, () => module.plan(calls, target, step.params));
+    const drafted = await kubeErrors(target, () => module.plan(calls, target, step.params, this.environment()));
     const risks = [...productionRisk(target.context, this.options.productionPatterns()), ...drafted.risks];
     const plan: Plan = {
       ...base,
@@ -268,9 +271,14 @@ export class OperationsService {
     const startedAt = this.now();
     const timeout = module.timeoutMs?.(params) ?? this.verifyTimeoutMs;
     return this.start(stored, startedAt, timeout, `executing as ${calls.kubeUser ?? 'the context user'}`, {
-      execute: (clock) => module.execute({ ...clock, calls, target }, stored.action),
-      verify: (clock) => module.verify({ ...clock, calls, target }, stored.action),
+      execute: (clock) => module.execute({ ...clock, calls, target, ...this.environment() }, stored.action),
+      verify: (clock) => module.verify({ ...clock, calls, target, ...this.environment() }, stored.action),
     });
+  }
+
+  /** What a module may read beyond its cluster: the backends' signals, when the engine has metrics. */
+  private environment(): { signals?: BackendSignals } {
+    return this.options.signals ? { signals: this.options.signals } : {};
   }
 
   /** Claims the plan's one run in the store and starts it; a concurrent claim gets the existing run. */
@@ -467,7 +475,7 @@ export class OperationsService {
     // The context the plan chose acted, so it verifies too.
     const target: Target = { ...parseTarget(plan.target), context: plan.context };
     const calls = this.callsFor(target);
-    return (clock) => module.verify({ ...clock, calls, target }, stored.action);
+    return (clock) => module.verify({ ...clock, calls, target, ...this.environment() }, stored.action);
   }
 
   // ── external systems (PagerDuty) ─────────────────────────────────────────────────────

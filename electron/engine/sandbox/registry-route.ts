@@ -6,7 +6,7 @@ import type { SandboxWorld } from './world.js';
 /**
  * POST /sandbox/registry/images {"image": "ghcr.io/acme/api:1.2.3", "behaviour": "runs"}:
  * publishes an image to the simulated registry, so `kubectl set image` to it pulls
- * (behaviour: runs, crashes or oom; runs when omitted). Unpublished images fail to pull.
+ * (behaviour: runs, crashes, oom or errors; runs when omitted). Unpublished images fail to pull.
  */
 
 const body = z
@@ -23,7 +23,7 @@ export async function registryRoute(req: IncomingMessage, res: ServerResponse, w
     res.end(text);
     return true as const;
   };
-  if (req.method !== 'POST') return send(405, { error: 'Use POST with {"image": "...", "behaviour": "runs|crashes|oom"}.' });
+  if (req.method !== 'POST') return send(405, { error: 'Use POST with {"image": "...", "behaviour": "runs|crashes|oom|errors"}.' });
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {

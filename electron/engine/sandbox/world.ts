@@ -61,6 +61,8 @@ export interface PodView {
   image: string;
   /** True when the image is one the simulation treats as broken (crash-loops). */
   crashing: boolean;
+  /** True when the pod runs and is Ready but answers errors (an image published as `errors`). */
+  erroring?: boolean;
   cpuRequestMilli: number;
   memoryRequestMi: number;
   /** Simulated epoch ms the pod started running, or null. */
@@ -96,6 +98,21 @@ export interface ReplicaCounts {
   ready: number;
   updated: number;
   available: number;
+}
+
+/**
+ * What the cluster's traffic routes (HTTPRoute weights, ingress-nginx canary Ingresses) make of
+ * the services' requests (shared/traffic/traffic-split.ts reads them). A service a route names
+ * is the route's origin when it is a ServiceSpec; a backend Service that is not (a canary) is
+ * a variant: it takes the origin's shape (latency, errors, dependencies) and serves its share.
+ */
+export interface TrafficPicture {
+  /** Fraction of its origin's demand each routed service (origin or variant) serves; absent means all of its own. */
+  shares: ReadonlyMap<string, number>;
+  /** Canary backends that are no ServiceSpec, as specs derived from their origin's. */
+  variants: readonly ServiceSpec[];
+  /** Variant id → the ServiceSpec id whose demand it shares. */
+  originOf: ReadonlyMap<string, string>;
 }
 
 /** What the load model tells the Kubernetes side (metrics.k8s.io, HPA controller). */
@@ -147,6 +164,8 @@ export interface SandboxWorld {
   holdDisruptions(serviceId: string): string;
   /** Puts the budget back as it was (or removes the one created). */
   releaseDisruptions(serviceId: string): void;
+  /** How traffic routes split the services' requests now (no routes: every service serves its own). */
+  traffic?(): TrafficPicture;
   /** Called after each simulation step with the simulated time. */
   onTick(listener: (now: number) => void): () => void;
 }

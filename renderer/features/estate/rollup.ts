@@ -124,6 +124,7 @@ export const kindLabel: Record<EntityKind, string> = {
   pod: 'Pod',
   service: 'Service',
   ingress: 'Ingress',
+  httproute: 'HTTPRoute',
   hpa: 'HPA',
   pdb: 'PDB',
   loadbalancer: 'Load balancer',

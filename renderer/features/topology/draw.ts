@@ -165,6 +165,7 @@ const shortKind: Record<EntityKind, string> = {
   pod: 'pod',
   service: 'svc',
   ingress: 'ing',
+  httproute: 'httproute',
   hpa: 'hpa',
   pdb: 'pdb',
   loadbalancer: 'lb',

@@ -30,6 +30,7 @@ export const levelOfKind: Record<EntityKind, number> = {
   node: 5,
   service: 5,
   ingress: 5,
+  httproute: 5,
   hpa: 5,
   pdb: 5,
   loadbalancer: 5,

@@ -72,6 +72,7 @@ const scopeOf: Record<WatchedKind | 'Cluster', string> = {
   // Endpoints make no entities of their own: they are the health of their Service.
   Endpoints: 'endpoints',
   Ingress: 'ingresses',
+  HTTPRoute: 'httproutes',
   HorizontalPodAutoscaler: 'horizontalpodautoscalers',
   PodDisruptionBudget: 'poddisruptionbudgets',
   Event: 'events',
@@ -87,6 +88,7 @@ const entityKindOf: Record<Exclude<WatchedKind, 'Event' | 'Endpoints'>, EntityKi
   ReplicaSet: 'replicaset',
   Service: 'service',
   Ingress: 'ingress',
+  HTTPRoute: 'httproute',
   HorizontalPodAutoscaler: 'hpa',
   PodDisruptionBudget: 'pdb',
 };
@@ -457,6 +459,19 @@ export class ClusterEstate {
             loadBalancer: i.loadBalancers.join(', ') || null,
           }),
           relations: i.backends.map((svc) => relation('routes-to', this.entityIdOf(i), this.idOf('Service', i.namespace, svc), this.sourceId)),
+        };
+      }
+      case 'HTTPRoute': {
+        const r = record;
+        const services = [...new Set(r.rules.flat().map((b) => b.service))];
+        return {
+          entity: this.entity(r, nsId, { health: 'healthy', reason: `${r.rules.length} rule${r.rules.length === 1 ? '' : 's'} to ${services.join(', ') || 'no Service'}` }, {
+            hostnames: r.hostnames.join(', '),
+            parents: r.parents.join(', '),
+            // Each rule's split as "service=weight,…", rules separated by ";", for the traffic panel.
+            split: r.rules.map((rule) => rule.map((b) => `${b.service}=${b.weight}`).join(',')).join(';'),
+          }),
+          relations: services.map((svc) => relation('routes-to', this.entityIdOf(r), this.idOf('Service', r.namespace, svc), this.sourceId)),
         };
       }
       case 'HorizontalPodAutoscaler': {

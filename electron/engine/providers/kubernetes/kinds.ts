@@ -13,6 +13,7 @@ export type WatchedKind =
   | 'Service'
   | 'Endpoints'
   | 'Ingress'
+  | 'HTTPRoute'
   | 'HorizontalPodAutoscaler'
   | 'PodDisruptionBudget'
   | 'Event';
@@ -38,6 +39,8 @@ export const resourceTypes: readonly ResourceType[] = [
   // object per Service is what health needs.
   { kind: 'Endpoints', path: '/api/v1/endpoints', namespaced: true },
   { kind: 'Ingress', path: '/apis/networking.k8s.io/v1/ingresses', namespaced: true },
+  // Gateway API is a CRD: a cluster without it answers 404, and the kind is skipped there.
+  { kind: 'HTTPRoute', path: '/apis/gateway.networking.k8s.io/v1/httproutes', namespaced: true },
   { kind: 'HorizontalPodAutoscaler', path: '/apis/autoscaling/v2/horizontalpodautoscalers', namespaced: true },
   { kind: 'PodDisruptionBudget', path: '/apis/policy/v1/poddisruptionbudgets', namespaced: true },
   // core/v1 events carry what `kubectl get events` shows; events.k8s.io/v1 is the same store.

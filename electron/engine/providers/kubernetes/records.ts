@@ -1,3 +1,4 @@
+import { CANARY, CANARY_WEIGHT, CANARY_WEIGHT_TOTAL, httpRouteRuleBackends, type BackendWeight } from '../../../../shared/traffic/traffic-split.js';
 import type { WatchedKind } from './kinds.js';
 
 /**
@@ -110,6 +111,16 @@ export interface IngressRecord extends RecordBase {
   loadBalancers: string[];
 }
 
+/** An HTTPRoute, cut to what routes traffic: its hosts and each rule's Service backends and weights. */
+export interface HttpRouteRecord extends RecordBase {
+  kind: 'HTTPRoute';
+  hostnames: string[];
+  /** Per rule, its Service backends with Gateway API's default weight (1) filled in. */
+  rules: BackendWeight[][];
+  /** The Gateways it attaches to (parentRefs' names). */
+  parents: string[];
+}
+
 export interface HpaRecord extends RecordBase {
   kind: 'HorizontalPodAutoscaler';
   targetKind: string;
@@ -155,6 +166,7 @@ export type KubeRecord =
   | ServiceRecord
   | EndpointsRecord
   | IngressRecord
+  | HttpRouteRecord
   | HpaRecord
   | PdbRecord
   | EventRecord;
@@ -171,6 +183,10 @@ const keptAnnotations = [
   'alb.ingress.kubernetes.io/load-balancer-name',
   'alb.ingress.kubernetes.io/group.name',
   'alb.ingress.kubernetes.io/scheme',
+  // ingress-nginx canary pairs: what the traffic panel shows and the traffic-split operation moves.
+  CANARY,
+  CANARY_WEIGHT,
+  CANARY_WEIGHT_TOTAL,
 ];
 const keptAnnotationPrefixes = ['app.kubernetes.io/', 'daytwo.io/'];
 
@@ -426,6 +442,14 @@ export function toRecord(kind: WatchedKind, value: unknown): KubeRecord | null {
         loadBalancers: loadBalancerAddresses(status),
       };
     }
+    case 'HTTPRoute':
+      return {
+        ...b,
+        kind,
+        hostnames: arr(spec.hostnames).filter((h): h is string => typeof h === 'string'),
+        rules: arr(spec.rules).map((rule) => httpRouteRuleBackends(rule)),
+        parents: arr(spec.parentRefs).map((p) => str(obj(p).name)).filter(Boolean),
+      };
     case 'HorizontalPodAutoscaler': {
       const target = obj(spec.scaleTargetRef);
       return {

@@ -105,21 +105,22 @@ export class MetricCatalog {
     const { load } = this;
     const id = ref.service.id;
     const hasEndpoints = (t: number) => (load.conditionAt(id, t)?.ready ?? 0) > 0;
+    // A canary behind the same route is behind the same load balancer: its requests count here too.
     const rates: Record<string, (t: number) => number | undefined> = {
-      RequestCount: (t) => load.serviceAt(id, t)?.rps,
+      RequestCount: (t) => load.frontDoorAt(id, t)?.rps,
       HTTPCode_Target_2XX_Count: (t) => {
-        const l = load.serviceAt(id, t);
+        const l = load.frontDoorAt(id, t);
         return l && hasEndpoints(t) ? l.rps * (1 - l.errorRatio) : 0;
       },
       HTTPCode_Target_5XX_Count: (t) => {
-        const l = load.serviceAt(id, t);
+        const l = load.frontDoorAt(id, t);
         return l && hasEndpoints(t) ? l.rps * l.errorRatio : 0;
       },
       // With no healthy target the load balancer answers 503 itself.
-      HTTPCode_ELB_5XX_Count: (t) => (hasEndpoints(t) ? 0 : load.serviceAt(id, t)?.rps),
+      HTTPCode_ELB_5XX_Count: (t) => (hasEndpoints(t) ? 0 : load.frontDoorAt(id, t)?.rps),
     };
     const latency = (t: number): LatencySample | undefined => {
-      const l = load.serviceAt(id, t);
+      const l = load.frontDoorAt(id, t);
       if (!l || !hasEndpoints(t)) return undefined;
       return { requestsPerSecond: l.rps * (1 - Math.min(1, l.errorRatio) * 0.5), medianSeconds: l.p50Ms / 1000, sigma: l.sigma };
     };

@@ -64,6 +64,8 @@ function sameCondition(a: ServiceCondition, b: ServiceCondition): boolean {
     a.loadFactor === b.loadFactor &&
     a.capacityFactor === b.capacityFactor &&
     a.hung === b.hung &&
-    a.hangMs === b.hangMs
+    a.hangMs === b.hangMs &&
+    (a.erroring ?? 0) === (b.erroring ?? 0) &&
+    (a.trafficShare ?? 1) === (b.trafficShare ?? 1)
   );
 }

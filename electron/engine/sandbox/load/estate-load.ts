@@ -31,6 +31,8 @@ export interface InjectedEffects {
 
 interface ServiceShape {
   spec: ServiceSpec;
+  /** A canary variant's origin (world.traffic()): it shares that service's demand. */
+  originId?: string;
   keyHash: number;
   /** Hour-scale phase offset of the daily wave, so services don't peak in lockstep. */
   phaseMs: number;
@@ -116,7 +118,9 @@ export class EstateLoad implements LoadSignals {
 
   /** Reads the pods as they are now and records what changed. Called on every world tick. */
   observe(now: number): void {
-    const counts = new Map<string, { ready: number; crashing: number; pods: number; cpu: number; mem: number; hung: number }>();
+    const traffic = this.world.traffic?.();
+    for (const variant of traffic?.variants ?? []) this.addVariant(variant, traffic?.originOf.get(variant.id));
+    const counts = new Map<string, { ready: number; crashing: number; erroring: number; pods: number; cpu: number; mem: number; hung: number }>();
     const nodeGroupOf = new Map<string, Map<string, NodegroupPlacement>>();
     const groups = new Map<string, NodegroupPlacement>();
     for (const node of this.world.nodes()) {
@@ -143,7 +147,7 @@ export class EstateLoad implements LoadSignals {
       if (pod.phase === 'Succeeded' || pod.phase === 'Failed') continue;
       let c = counts.get(pod.serviceId);
       if (!c) {
-        c = { ready: 0, crashing: 0, pods: 0, cpu: 0, mem: 0, hung: 0 };
+        c = { ready: 0, crashing: 0, erroring: 0, pods: 0, cpu: 0, mem: 0, hung: 0 };
         counts.set(pod.serviceId, c);
       }
       c.pods++;
@@ -153,6 +157,7 @@ export class EstateLoad implements LoadSignals {
       if (pod.crashing) c.crashing++;
       const hang = this.effects.get(pod.serviceId);
       if (pod.ready && hang?.hangMs && hang.hangSince !== undefined && pod.startedAt !== null && pod.startedAt <= hang.hangSince) c.hung++;
+      if (pod.erroring && pod.ready) c.erroring++;
       if (pod.node) {
         const group = nodeGroupOf.get(pod.cluster)?.get(pod.node);
         if (group) group.podsByService.set(pod.serviceId, (group.podsByService.get(pod.serviceId) ?? 0) + 1);
@@ -179,16 +184,45 @@ export class EstateLoad implements LoadSignals {
         shape.appMemoryMi ??= shape.meanMemoryRequestMi;
       }
       const effects = this.effects.get(id);
+      const share = traffic?.shares.get(id);
       this.timeline.record(id, now, {
-        desired: this.world.replicas(id).desired,
+        desired: shape.originId ? (c?.pods ?? 0) : this.world.replicas(id).desired,
         ready: c?.ready ?? 0,
         crashing: c?.crashing ?? 0,
         loadFactor: effects?.loadFactor ?? 1,
         capacityFactor: effects?.capacityFactor ?? 1,
         ...(effects?.hangMs ? { hung: c?.hung ?? 0, hangMs: effects.hangMs } : {}),
+        ...(c && c.erroring > 0 ? { erroring: c.erroring } : {}),
+        ...(share !== undefined ? { trafficShare: share } : {}),
       });
     }
     this.invalidateMemo();
+  }
+
+  /** A canary backend takes its origin's shape: same demand curve, latency, errors and capacity per pod. */
+  private addVariant(spec: ServiceSpec, originId: string | undefined): void {
+    const origin = originId ? this.shapes.get(originId) : undefined;
+    if (!origin || this.shapes.has(spec.id)) return;
+    this.shapes.set(spec.id, { ...origin, spec, originId: origin.spec.id, baseline: { ...origin.baseline, ready: 0, desired: 0 } });
+  }
+
+  /**
+   * What the load balancer in front of a service sees: the service and the canary variants
+   * that share its demand, together (requests summed, errors and latency weighted by requests).
+   */
+  frontDoorAt(serviceId: string, t: number): ServiceLoad | undefined {
+    const own = this.serviceAt(serviceId, t);
+    const variants = [...this.shapes.values()].filter((s) => s.originId === serviceId).map((s) => this.serviceAt(s.spec.id, t));
+    const loads = [own, ...variants].filter((l): l is ServiceLoad => l !== undefined && l.rps > 0);
+    if (!own || variants.length === 0 || loads.length === 0) return own;
+    const rps = loads.reduce((n, l) => n + l.rps, 0);
+    const weighted = (f: (l: ServiceLoad) => number) => loads.reduce((n, l) => n + f(l) * l.rps, 0) / rps;
+    return { ...own, rps, errorRatio: weighted((l) => l.errorRatio), p50Ms: weighted((l) => l.p50Ms), p90Ms: weighted((l) => l.p90Ms), p99Ms: weighted((l) => l.p99Ms), sigma: Math.max(...loads.map((l) => l.sigma)) };
+  }
+
+  /** Seeded services and the canary variants traffic routes have added. */
+  specs(): ServiceSpec[] {
+    return [...this.shapes.values()].map((s) => s.spec);
   }
 
   /** The pods as last observed, if that was at `now`: saves another pass over every pod. */
@@ -226,6 +260,7 @@ export class EstateLoad implements LoadSignals {
     if (!shape) return undefined;
     const recorded = this.timeline.at(serviceId, t);
     if (recorded) return recorded;
+    if (shape.originId) return undefined;
     if (t >= this.startedAt - PRE_START_INCIDENT_MS) return this.timeline.first(serviceId) ?? shape.baseline;
     return shape.baseline;
   }
@@ -247,7 +282,8 @@ export class EstateLoad implements LoadSignals {
     if (!shape || !condition) return undefined;
     visiting.add(serviceId);
     const own = ownLoad({
-      demandRps: shape.spec.baseRps * this.trafficShape(shape, t) * this.demandFactor(serviceId, t, new Set()),
+      // A routed service serves its share of its origin's demand (shared/traffic/traffic-split.ts).
+      demandRps: shape.spec.baseRps * this.trafficShape(shape, t) * this.demandFactor(shape.originId ?? serviceId, t, new Set()) * (condition.trafficShare ?? 1),
       baseLatencyMs: shape.spec.baseLatencyMs,
       baseErrorRatio: shape.spec.baseErrorRatio,
       podCapacityRps: shape.podCapacityRps,

@@ -18,7 +18,14 @@ export interface ServiceCondition {
   /** Ready pods that are wedged, and what each request to one waits before it is served (see InjectedEffects). */
   hung?: number;
   hangMs?: number;
+  /** Ready pods whose build answers errors (a bad canary); absent: none. */
+  erroring?: number;
+  /** Share of its origin's requests a traffic route sends it (HTTPRoute weights, NGINX canary); absent: all of its own. */
+  trafficShare?: number;
 }
+
+/** Of the requests a pod on an erroring build receives, the share it fails. */
+export const ERRORING_POD_FAILURES = 0.6;
 
 export interface ServiceLoad {
   /** Requests per second arriving at the service. */
@@ -74,7 +81,9 @@ export function ownLoad(input: OwnLoadInput): ServiceLoad {
   const timeouts = u > 0.9 ? Math.min(0.05, 0.02 * (u - 0.9) * 10) : 0;
   // A crash-looping pod accepts requests between passing its probe and dying: some fail.
   const crashErrors = condition.crashing > 0 ? (condition.crashing / (condition.ready + condition.crashing)) * 0.25 : 0;
-  const errorRatio = Math.min(1, baseErrorRatio + shed + timeouts + crashErrors);
+  // Endpoints share requests evenly, so erroring pods fail their share of them.
+  const badBuildErrors = condition.erroring ? (Math.min(condition.erroring, condition.ready) / condition.ready) * ERRORING_POD_FAILURES : 0;
+  const errorRatio = Math.min(1, baseErrorRatio + shed + timeouts + crashErrors + badBuildErrors);
   // Wedged pods add their wait to the requests they get; a mix of wedged and fresh pods widens the spread.
   const hungShare = condition.hung && condition.hangMs && condition.ready > 0 ? Math.min(1, condition.hung / condition.ready) : 0;
   const p50Ms = baseLatencyMs * queueing + hungShare * (condition.hangMs ?? 0);

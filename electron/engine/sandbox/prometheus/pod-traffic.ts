@@ -59,7 +59,7 @@ export class PodTraffic {
     const seconds = (now - this.lastAt) / 1000;
     this.lastAt = now;
     const generation = ++this.generation;
-    const servicesById = new Map(this.world.services.map((s) => [s.id, s]));
+    const servicesById = new Map(this.load.specs().map((s) => [s.id, s]));
     const readyByService = new Map<string, number>();
     const pods = this.load.podsObservedAt(now) ?? [...this.world.pods()];
     for (const pod of pods) {

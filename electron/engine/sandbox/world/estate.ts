@@ -6,8 +6,11 @@ import { condition, isActive, isReady, podRequests } from '../kube/controllers/p
 import { allocatable } from '../kube/controllers/scheduler.js';
 import { memoryMi } from '../kube/quantity.js';
 import type { Deployment, KubeObject, NodeObject, Pod, StatefulSet } from '../kube/types.js';
-import type { ClusterSpec, LoadSignals, NodeView, PodView, ReplicaCounts, SandboxWorld, ServiceSpec, WorkloadResources } from '../world.js';
+import type { ClusterSpec, LoadSignals, NodeView, PodView, ReplicaCounts, SandboxWorld, ServiceSpec, TrafficPicture, WorkloadResources } from '../world.js';
+import { serviceSelectorMatches } from '../../../../shared/estate/label-selector.js';
 import { buildEstate } from './build.js';
+import { installGatewayApi } from './gateway-api.js';
+import { routedTraffic, type RoutedTraffic } from './traffic-routes.js';
 import { planEstate } from './catalog.js';
 import { SeededRandom } from './random.js';
 
@@ -43,6 +46,7 @@ export class Estate implements SandboxWorld {
   readonly registry = new ImageRegistry();
   private readonly drains = new Map<string, MaintenanceDrain>();
   private readonly heldBudgets = new Map<string, HeldBudget>();
+  private routed: RoutedTraffic | undefined;
 
   constructor(options: EstateOptions) {
     this.seed = options.seed;
@@ -66,6 +70,7 @@ export class Estate implements SandboxWorld {
       );
     }
     buildEstate(plan, clusters, random, this.clock());
+    for (const c of clusters.values()) installGatewayApi(c.store, this.clock());
     // System pods (DNS, proxies, exporters) run images of their own; those are published too.
     for (const c of clusters.values()) {
       for (const pod of c.store.objects<Pod>('pods')) for (const ctr of pod.spec.containers) if (!this.registry.behaviour(ctr.image)) this.registry.publish(ctr.image);
@@ -94,6 +99,7 @@ export class Estate implements SandboxWorld {
   step(): void {
     const now = this.clock();
     for (const c of this.simulated.values()) c.tick(now);
+    this.routed = undefined;
     for (const listener of this.tickListeners) listener(now);
   }
 
@@ -308,6 +314,10 @@ export class Estate implements SandboxWorld {
     if (!held || !service) return;
     releaseDisruptions(this.cluster(service.cluster), held);
     this.heldBudgets.delete(serviceId);
+  /** Read from the routes once per step: the load side asks for every pod and service. */
+  traffic(): TrafficPicture {
+    this.routed ??= routedTraffic([...this.simulated].map(([name, c]) => [name, c.store] as [string, typeof c.store]), this.serviceById);
+    return this.routed;
   }
 
   onTick(listener: (now: number) => void): () => void {
@@ -326,8 +336,8 @@ export class Estate implements SandboxWorld {
     const cached = this.views.get(pod);
     if (cached) return cached;
     const name = pod.metadata.labels?.[NAME_LABEL];
-    const serviceId = `${cluster}/${pod.metadata.namespace}/${name}`;
-    if (!name || !this.serviceById.has(serviceId)) return undefined;
+    const serviceId = name && this.serviceById.has(`${cluster}/${pod.metadata.namespace}/${name}`) ? `${cluster}/${pod.metadata.namespace}/${name}` : this.variantOf(pod, cluster);
+    if (!serviceId) return undefined;
     const req = podRequests(pod.spec);
     const image = pod.spec.containers[0]?.image ?? '';
     const started = pod.status.containerStatuses?.[0]?.state.running?.startedAt ?? pod.status.startTime;
@@ -342,14 +352,27 @@ export class Estate implements SandboxWorld {
       restarts: (pod.status.containerStatuses ?? []).reduce((n, c) => n + c.restartCount, 0),
       image,
       // A broken build, or a container the kubelet keeps restarting for another reason (OOMKilled).
-      crashing: pod.spec.containers.some((c) => this.registry.behaviourOf(c.image, pod.metadata.labels) !== 'runs') || (pod.status.containerStatuses ?? []).some((c) => c.state.waiting?.reason === 'CrashLoopBackOff'),
+      crashing:
+        pod.spec.containers.some((c) => !['runs', 'errors'].includes(this.registry.behaviourOf(c.image, pod.metadata.labels) ?? '')) ||
+        (pod.status.containerStatuses ?? []).some((c) => c.state.waiting?.reason === 'CrashLoopBackOff'),
       oomKilled: (pod.status.containerStatuses ?? []).some((c) => c.lastState.terminated?.reason === 'OOMKilled'),
+      erroring: pod.spec.containers.some((c) => this.registry.behaviourOf(c.image, pod.metadata.labels) === 'errors'),
       cpuRequestMilli: req.cpu,
       memoryRequestMi: req.memory,
       startedAt: started ? Date.parse(started) : null,
     };
     this.views.set(pod, view);
     return view;
+  }
+
+  /** A canary backend's pod: one its Service selects, when a route makes that Service a variant. */
+  private variantOf(pod: Pod, cluster: string): string | undefined {
+    const routed = this.traffic() as RoutedTraffic;
+    for (const variant of routed.variants) {
+      if (variant.cluster !== cluster || variant.namespace !== pod.metadata.namespace) continue;
+      if (serviceSelectorMatches(routed.selectors.get(variant.id), pod.metadata.labels)) return variant.id;
+    }
+    return undefined;
   }
 
   private podCpu(pod: Pod, cluster: string): number {

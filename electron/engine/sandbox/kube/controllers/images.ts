@@ -2,18 +2,19 @@
  * The simulated container registry every sandbox kubelet pulls from, and what a published
  * image does when it runs. An image the registry does not have fails to pull (ErrImagePull,
  * then ImagePullBackOff), whatever its name says; a published image runs, crashes on start
- * (exit 1), or is OOM-killed, as it was published. Which images exist:
+ * (exit 1), is OOM-killed, or runs and answers errors (a bad canary: Ready, but its requests
+ * fail), as it was published. Which images exist:
  * - every image the seeded estate runs or ran (its workloads' current and previous images);
  * - the public images in PUBLIC_IMAGES below, at the tags listed there;
  * - whatever a scenario's `set-image` step or `POST /sandbox/registry/images` publishes.
  * A pod can override its images' behaviour with the label BEHAVIOUR_LABEL (`crash` or `oom`),
  * so a test or drill can break one pod without a new image.
  */
-export type ImageBehaviour = 'runs' | 'crashes' | 'oom';
+export type ImageBehaviour = 'runs' | 'crashes' | 'oom' | 'errors';
 
-export const IMAGE_BEHAVIOURS: readonly ImageBehaviour[] = ['runs', 'crashes', 'oom'];
+export const IMAGE_BEHAVIOURS: readonly ImageBehaviour[] = ['runs', 'crashes', 'oom', 'errors'];
 
-/** Pod label that makes its containers crash (`crash`) or be OOM-killed (`oom`) on start. */
+/** Pod label that makes its containers crash (`crash`), be OOM-killed (`oom`) on start, or answer errors (`errors`). */
 export const BEHAVIOUR_LABEL = 'sandbox.daytwo.dev/behaviour';
 
 /** Public images people try first, at the tags the sandbox's registry mirrors. */
@@ -80,6 +81,7 @@ export class ImageRegistry {
     const label = podLabels?.[BEHAVIOUR_LABEL];
     if (label === 'crash') return 'crashes';
     if (label === 'oom') return 'oom';
+    if (label === 'errors') return 'errors';
     return published;
   }
 
