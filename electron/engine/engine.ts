@@ -16,7 +16,7 @@ import { OperationsService } from './operations/service.js';
 import type { ClusterAccess } from './operations/cluster-access.js';
 import { clusterAccessFromConnections } from './operations/connections-access.js';
 import { operationHandlers, operationTopicHandlers } from './operations/handlers.js';
-import { operationEstateEvent } from './operations/timeline.js';
+import { affectedEstateEvents, operationEstateEvent } from './operations/timeline.js';
 import { MetricsService } from './metrics/metrics-service.js';
 import type { MetricsServiceOptions } from './metrics/metrics-service.js';
 import { metricsHandlers } from './metrics/handlers.js';
@@ -48,6 +48,11 @@ import { DrillService } from './drills/drill-service.js';
 import { DrillStore } from './drills/drill-store.js';
 import { drillHandlers, drillTopicHandlers } from './drills/handlers.js';
 import { HttpSandboxAdmin } from './drills/sandbox-admin.js';
+import { UnleashConnections } from './sources/unleash-connections.js';
+import { unleashAccess } from './operations/unleash-access.js';
+import { FlagBoard } from './flags/flag-board.js';
+import { flagHandlers } from './flags/handlers.js';
+import { FLAGS_ANNOTATION, parseFlagRefs } from '../../shared/flags/flag-refs.js';
 
 export interface EngineOptions {
   /** How often estate.snapshot's result is checked against the contract (every Nth call; default 20). */
@@ -159,10 +164,17 @@ export function createEngine(options: EngineOptions): Engine {
   const clusters = options.clusterAccess ?? clusterAccessFromConnections(running ?? { kubeContexts: () => [], clusterGroups: () => [] }, sources);
   // Operations, logs and the object view reach clusters with the same credentials.
   const objects = new ObjectReader({ clusters, entity: (id) => estate.get(id), audit });
+  // Unleash servers and their tokens (vault); flags on services read them and operations act through them.
+  const unleash = new UnleashConnections(vault);
   // Drills are created after the services they watch; operations reach them through this slot.
   const late: { drills?: DrillService } = {};
   const operations = new OperationsService({
     pagerduty: pagerduty.operationsAccess(),
+    unleash: unleashAccess({
+      connections: unleash,
+      isProductionName: (name) => isProductionContext(name, settings.get().productionPatterns),
+      usersOf: (project, feature) => workloadsNamingUnleash(estate, project, feature),
+    }),
     alertmanager: alertmanagerAccess({ source: (id) => sources.get(id), connection: (id) => running?.connection(id), user: () => osUser() }),
     db,
     audit,
@@ -171,6 +183,7 @@ export function createEngine(options: EngineOptions): Engine {
     onTimelineEvent: (ended) => {
       const { sourceId, event } = operationEstateEvent(ended);
       estate.recordEvents(sourceId, [event]);
+      for (const also of affectedEstateEvents(ended)) estate.recordEvents(also.sourceId, [also.event]);
       late.drills?.onOperation(ended);
     },
     refusal: (context) => late.drills?.refusal(context) ?? null,
@@ -276,6 +289,16 @@ export function createEngine(options: EngineOptions): Engine {
   };
 
   const screens = new ScreenLinks(incidentDb);
+  const flags = new FlagBoard({
+    workloadsOf: async (serviceId) => {
+      await catalogStarted;
+      return catalog.get(serviceId).service.workloads.map((w) => w.id);
+    },
+    entity: (id) => estate.get(id),
+    clusters,
+    unleash,
+    isProduction: (name) => isProductionContext(name, settings.get().productionPatterns),
+  });
 
   const router = createRouter({
     readOnly: options.readOnly,
@@ -328,6 +351,7 @@ export function createEngine(options: EngineOptions): Engine {
       ...pagerdutyHandlers(pagerduty),
       ...objectHandlers(objects),
       ...drillHandlers(drills),
+      ...flagHandlers(flags, unleash),
     },
     topicHandlers: {
       ...operationTopicHandlers(operations),
@@ -407,4 +431,15 @@ function pagerdutyTimelineItem(entry: PagerDutyTimelineItem): TimelineItem {
     hidden: false,
     originalOccurredAt: null,
   };
+}
+
+/** Workloads whose daytwo.io/feature-flags annotation names an Unleash feature: who a change to it reaches. */
+function workloadsNamingUnleash(estate: EstateState, project: string, feature: string): { id: string; name: string }[] {
+  return estate
+    .find({ kinds: ['deployment', 'statefulset'] })
+    .filter((e) => {
+      const annotation = e.annotations[FLAGS_ANNOTATION];
+      return annotation !== undefined && parseFlagRefs(annotation, '').refs.some((r) => r.backend === 'unleash' && r.project === project && r.feature === feature);
+    })
+    .map((e) => ({ id: e.id, name: e.name }));
 }

@@ -13,6 +13,7 @@ import { objectMethods } from './objects.js';
 import { catalogMethods } from './catalog.js';
 import { screenMethods } from './screens.js';
 import { drillMethods, drillTopics } from './drills.js';
+import { flagMethods } from './flags.js';
 import type { MethodSpec, TopicSpec } from './define.js';
 
 /**
@@ -33,6 +34,7 @@ export const methods = {
   ...catalogMethods,
   ...screenMethods,
   ...drillMethods,
+  ...flagMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const topics = {

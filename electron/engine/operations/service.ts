@@ -14,7 +14,8 @@ import { OperationJournal } from './journal.js';
 import type { StoredPlan } from './journal.js';
 import { describeRevisions, revisionsOf } from './kinds/revisions.js';
 import type { Workload } from './kube-objects.js';
-import { alertmanagerModules, isAlertmanagerKind, isExternalKind, isPagerDutyKind, operationModules, pagerDutyModules } from './modules.js';
+import { alertmanagerModules, isAlertmanagerKind, isExternalKind, isPagerDutyKind, isUnleashKind, operationModules, pagerDutyModules, unleashModules } from './modules.js';
+import type { UnleashActor } from './kinds/unleash-flag.js';
 import type { KubernetesOperationKind } from './modules.js';
 import { DeadlinePassed, readLive, workloadPath } from './operation.js';
 import type { RunClock, Verdict } from './operation.js';
@@ -38,6 +39,8 @@ export interface OperationTimelineEvent {
   message: string;
   operationId: string;
   auditSeq: number;
+  /** Entities besides the target the run lands on (the workloads that use a changed flag). */
+  affected?: string[];
 }
 
 export interface OperationsServiceOptions {
@@ -48,6 +51,8 @@ export interface OperationsServiceOptions {
   pagerduty?: ExternalSystem<PagerDutyClient>;
   /** Alertmanager sources, for silences (operations/alertmanager-access.ts). */
   alertmanager?: ExternalSystem<AlertmanagerActor>;
+  /** Unleash connections, for the unleash-flag kind (operations/unleash-access.ts). */
+  unleash?: ExternalSystem<UnleashActor>;
   /** Settings' productionPatterns, read at each plan so a change applies at once. */
   productionPatterns(): readonly string[];
   onTimelineEvent?(event: OperationTimelineEvent): void;
@@ -360,7 +365,8 @@ export class OperationsService {
         // The source is no longer configured (a run recovered at start): nothing to read again.
       }
     }
-    if (isExternalKind(stored.plan.kind)) return;
+    const affected = this.affected(stored);
+    if (isExternalKind(stored.plan.kind) && affected.length === 0) return;
     this.options.onTimelineEvent?.({
       at: finishedAt,
       entityId: stored.plan.target,
@@ -371,7 +377,20 @@ export class OperationsService {
       message,
       operationId: operation.id,
       auditSeq: entry.seq,
+      ...(affected.length ? { affected } : {}),
     });
+  }
+
+  /** The entities besides the target a run is about, as its module says from the stored action. */
+  private affected(stored: StoredPlan): string[] {
+    try {
+      const kind = stored.plan.kind;
+      const module = isExternalKind(kind) ? this.external(kind).module : operationModules[kind];
+      return stored.action === null ? [] : (module.affected?.(stored.action) ?? []);
+    } catch {
+      // The system is no longer configured (a run recovered at start): the target alone.
+      return [];
+    }
   }
 
   private auditRecord(stored: StoredPlan, operation: Operation, result: AuditOutcome, message: string, finishedAt: number): Omit<AuditRecord, 'seq'> {
@@ -542,6 +561,10 @@ export class OperationsService {
     if (isAlertmanagerKind(kind)) {
       if (!this.options.alertmanager) throw new ApiError('unavailable', 'No Alertmanager connection is configured (start Daytwo with --alertmanager URL).');
       return { system: this.options.alertmanager as ExternalSystem<unknown>, module: alertmanagerModules[kind] as ExternalOperationModule<ExternalOperationKind, unknown, unknown>, name: 'Alertmanager' };
+    }
+    if (isUnleashKind(kind)) {
+      if (!this.options.unleash) throw new ApiError('unavailable', 'No Unleash connection is configured; add one in Settings.');
+      return { system: this.options.unleash as ExternalSystem<unknown>, module: unleashModules[kind] as ExternalOperationModule<ExternalOperationKind, unknown, unknown>, name: 'Unleash' };
     }
     if (!isPagerDutyKind(kind) || !this.options.pagerduty) throw new ApiError('unavailable', 'No PagerDuty connection is configured.');
     return { system: this.options.pagerduty as ExternalSystem<unknown>, module: pagerDutyModules[kind] as ExternalOperationModule<ExternalOperationKind, unknown, unknown>, name: 'PagerDuty' };

@@ -4,6 +4,7 @@ import { isReady, podRequests } from '../kube/controllers/pods.js';
 import type { Deployment, KubeObject, NodeObject, Pod, StatefulSet } from '../kube/types.js';
 import type { ClusterSpec, LoadSignals, NodeView, PodView, ReplicaCounts, SandboxWorld, ServiceSpec } from '../world.js';
 import { buildEstate } from './build.js';
+import { installBundledCrds } from '../kube/bundled-crds.js';
 import { planEstate } from './catalog.js';
 import { SeededRandom } from './random.js';
 
@@ -58,6 +59,7 @@ export class Estate implements SandboxWorld {
       );
     }
     buildEstate(plan, clusters, random, this.clock());
+    for (const c of clusters.values()) installBundledCrds(c.store, this.clock());
     // System pods (DNS, proxies, exporters) run images of their own; those are published too.
     for (const c of clusters.values()) {
       for (const pod of c.store.objects<Pod>('pods')) for (const ctr of pod.spec.containers) if (!this.registry.behaviour(ctr.image)) this.registry.publish(ctr.image);
