@@ -85,7 +85,7 @@ export class FlagBoard {
             production: this.options.isProduction(context),
             enabled: flag.state === 'ENABLED',
             variant: flag.defaultVariant || null,
-            variants: Object.keys(flag.variants),
+            variants: Object.keys(flag.variants).sort(),
             rollout: null,
             target: kubeObjectId(clusterKey, 'FeatureFlag', ref.namespace, ref.name),
             params: { flag: key },

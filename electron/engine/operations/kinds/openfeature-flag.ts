@@ -69,15 +69,12 @@ export const openfeatureFlag: OperationModule<'openfeature-flag', FlagAction> = 
       changes,
       risks,
       action: { flag, patch, ...after, affected: users.map((u) => kubeObjectId(target.cluster, u.kind, target.namespace, u.name)) },
-      fingerprint: fingerprintOf(before),
+      fingerprint: resourceFingerprint(live),
       verb: `${verbs[0] ?? 'change'} flag ${flag}`,
     };
   },
   async fingerprint(calls, target) {
-    const live = await readLive<FeatureFlagObject>(calls, flagPathOf(target), describeTarget(target));
-    // Only this flag's fields: another flag in the same resource changing does not stale the plan.
-    const flags = flagsOf(live);
-    return JSON.stringify([...flags.keys()].sort().map((key) => [key, fingerprintOf(flags.get(key)!)]));
+    return resourceFingerprint(await readLive<FeatureFlagObject>(calls, flagPathOf(target), describeTarget(target)));
   },
   async execute(run, { patch, flag, state }) {
     await withRetry(() => run.calls.patch(flagPathOf(run.target), 'merge', patch));
@@ -106,8 +103,14 @@ function definitionOf(resource: FeatureFlagObject, flag: string, what: string): 
   return found;
 }
 
-function fingerprintOf(flag: FlagDefinition): string {
-  return `${flag.state}/${flag.defaultVariant}`;
+/**
+ * Every flag's state and default variant, not the resourceVersion: a label or the targeting
+ * changing does not make the plan stale, while any flag switched since does, because the
+ * plan's "who is affected" was read against them all.
+ */
+function resourceFingerprint(resource: FeatureFlagObject): string {
+  const flags = flagsOf(resource);
+  return [...flags.keys()].sort().map((key) => `${key}=${flags.get(key)!.state}/${flags.get(key)!.defaultVariant}`).join(',');
 }
 
 function capitalise(text: string): string {
