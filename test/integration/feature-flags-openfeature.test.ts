@@ -24,8 +24,11 @@ let dir: string;
 let sandbox: Awaited<ReturnType<typeof startSandbox>>;
 let engine: Engine;
 
-async function kubectl(context: string, args: string[], stdin?: string): Promise<string> {
-  const child = run('kubectl', ['--kubeconfig', sandbox.kubeconfigPath, '--context', context, ...args], { encoding: 'utf8', timeout: 60_000 });
+/** kubectl, or one of the versioned clients the CI image carries (the oldest and newest we promise). */
+async function kubectl(context: string, args: string[], stdin?: string, version?: '1.27' | '1.33'): Promise<string> {
+  const binary = version && fs.existsSync(`/usr/lib/google-cloud-sdk/bin/kubectl.${version}`) ? `/usr/lib/google-cloud-sdk/bin/kubectl.${version}` : 'kubectl';
+  const cache = ['--cache-dir', path.join(dir, `kubectl-cache-${version ?? 'default'}`)];
+  const child = run(binary, ['--kubeconfig', sandbox.kubeconfigPath, ...cache, '--context', context, ...args], { encoding: 'utf8', timeout: 60_000 });
   if (stdin !== undefined) {
     child.child.stdin?.write(stdin);
     child.child.stdin?.end();
@@ -110,7 +113,8 @@ afterAll(async () => {
 describe('OpenFeature FeatureFlag resources', () => {
   it('serves the real CRD: kubectl applies an upstream manifest', async () => {
     expect(await kubectl(onprem, ['api-resources', '--api-group=core.openfeature.dev', '-o', 'name'])).toBe('featureflags.core.openfeature.dev');
-    expect(await kubectl(onprem, ['apply', '-f', '-'], featureFlagManifest('erp', 'warehouse-flags'))).toBe('featureflag.core.openfeature.dev/warehouse-flags created');
+    expect(await kubectl(onprem, ['apply', '-f', '-'], featureFlagManifest('erp', 'warehouse-flags'), '1.27')).toBe('featureflag.core.openfeature.dev/warehouse-flags created');
+    expect(await kubectl(onprem, ['apply', '-f', '-'], featureFlagManifest('erp', 'warehouse-flags'), '1.33')).toBe('featureflag.core.openfeature.dev/warehouse-flags unchanged');
     expect(await kubectl(onprem, ['-n', 'erp', 'get', 'ff', 'warehouse-flags', '-o', 'jsonpath={.spec.flagSpec.flags.hex-color.targeting.if[1]}'])).toBe('blue');
   });
 
@@ -141,7 +145,8 @@ describe('OpenFeature FeatureFlag resources', () => {
 
     const { operation } = await call('operations.execute', { planId: plan.id, confirmation: plan.confirmation.expected, wait: true });
     expect(operation.state).toBe('succeeded');
-    const yaml = await kubectl(onprem, ['-n', 'erp', 'get', 'featureflags', 'warehouse-flags', '-o', 'yaml']);
+    const yaml = await kubectl(onprem, ['-n', 'erp', 'get', 'featureflags', 'warehouse-flags', '-o', 'yaml'], undefined, '1.33');
+    expect(await kubectl(onprem, ['-n', 'erp', 'get', 'featureflags', 'warehouse-flags', '-o', 'yaml'], undefined, '1.27')).toBe(yaml);
     expect(yaml).toMatch(/new-welcome-banner:\n\s+defaultVariant: "?on"?\n\s+state: DISABLED/);
     // The other flag, its variants and its targeting are as they were.
     expect(yaml).toMatch(/hex-color:\n\s+defaultVariant: red\n\s+state: ENABLED/);
