@@ -92,14 +92,13 @@ export const unleashFlag: ExternalOperationModule<'unleash-flag', UnleashActor, 
       changes,
       risks,
       action: { project, feature, environment, enabled: after.enabled, strategy: next, rollout: after.rollout, variant: after.variant, affected: users.map((u) => u.id) },
-      fingerprint: fingerprintOf(env),
+      fingerprint: featureFingerprint(live),
       verb: `${verbs[0] ?? 'change'} ${feature} in ${environment}`,
     };
   },
   async fingerprint(client, target) {
     const { project, feature } = parseUnleashTarget(target.id);
-    const live = await readFeature(client, project, feature);
-    return JSON.stringify(live.environments.map((e) => [e.name, fingerprintOf(e)]));
+    return featureFingerprint(await readFeature(client, project, feature));
   },
   async execute(run, action) {
     const { project, feature, environment } = action;
@@ -123,10 +122,18 @@ export const unleashFlag: ExternalOperationModule<'unleash-flag', UnleashActor, 
   affected: (action) => action.affected,
 };
 
-/** The fingerprint keeps the environment changed, so the plan goes stale only when it moves. */
-function fingerprintOf(env: UnleashEnvironment): string {
-  const strategy = rolloutStrategy(env);
-  return `${env.name}:${env.enabled ? 'on' : 'off'}/${rolloutOf(strategy) ?? '-'}/${soleVariant(strategy) ?? '-'}`;
+/**
+ * Each environment's on/off, rollout and sole variant: the plan goes stale when anyone changed
+ * what it showed, in any environment (the person confirming saw them all), and not when an
+ * SDK merely reported metrics.
+ */
+function featureFingerprint(feature: UnleashFeature): string {
+  return feature.environments
+    .map((env) => {
+      const strategy = rolloutStrategy(env);
+      return `${env.name}:${env.enabled ? 'on' : 'off'}/${rolloutOf(strategy) ?? '-'}/${soleVariant(strategy) ?? '-'}`;
+    })
+    .join(',');
 }
 
 async function readFeature(client: UnleashActor, project: string, feature: string): Promise<UnleashFeature> {
