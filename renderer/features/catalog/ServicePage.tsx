@@ -7,6 +7,7 @@ import { Untrusted } from '../estate/parts.js';
 import { planFix, useCatalogStore } from './catalog-store.js';
 import { Freshness } from './CatalogView.js';
 import { LevelBadge } from './LevelBadge.js';
+import { FlagsPanel } from '../flags/FlagsPanel.js';
 
 /**
  * One service: who owns it and who is on call, its links and runbooks, where it runs, and its
@@ -92,6 +93,7 @@ export function ServicePage({ id }: { id: string }) {
           </tbody>
         </table>
       </section>
+      <FlagsPanel serviceId={service.id} readOnly={readOnly} />
       {scorecard ? <ScorecardRules scorecard={scorecard} readOnly={readOnly} /> : <p className="muted">Not evaluated yet.</p>}
       <section className="catalog-section">
         <h2>Last 7 days</h2>
