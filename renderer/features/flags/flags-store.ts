@@ -49,7 +49,7 @@ export type FlagChange = { enabled: boolean } | { variant: string } | { rollout:
 
 /** Opens the operation dialog with the change planned against live state. */
 export function planFlagChange(flag: ServiceFlag, env: FlagEnvironment, change: FlagChange): void {
-  const label = `${flag.backend === 'openfeature' ? 'flag' : 'Unleash feature'} ${flag.key} in ${env.environment}`;
+  const label = `${flag.key} in ${env.environment}`;
   if (flag.backend === 'openfeature') {
     const params = 'enabled' in change ? { ...env.params, state: change.enabled ? 'ENABLED' : 'DISABLED' } : 'variant' in change ? { ...env.params, defaultVariant: change.variant } : null;
     if (!params) return;
