@@ -111,11 +111,15 @@ afterAll(async () => {
 });
 
 describe('OpenFeature FeatureFlag resources', () => {
-  it('serves the real CRD: kubectl applies an upstream manifest', async () => {
+  it('serves the real CRD: kubectl applies an upstream manifest, and the schema refuses a state flagd does not know', async () => {
     expect(await kubectl(onprem, ['api-resources', '--api-group=core.openfeature.dev', '-o', 'name'])).toBe('featureflags.core.openfeature.dev');
     expect(await kubectl(onprem, ['apply', '-f', '-'], featureFlagManifest('erp', 'warehouse-flags'), '1.27')).toBe('featureflag.core.openfeature.dev/warehouse-flags created');
     expect(await kubectl(onprem, ['apply', '-f', '-'], featureFlagManifest('erp', 'warehouse-flags'), '1.33')).toBe('featureflag.core.openfeature.dev/warehouse-flags unchanged');
     expect(await kubectl(onprem, ['-n', 'erp', 'get', 'ff', 'warehouse-flags', '-o', 'jsonpath={.spec.flagSpec.flags.hex-color.targeting.if[1]}'])).toBe('blue');
+    const bad = featureFlagManifest('erp', 'broken-flags').replace('state: ENABLED', 'state: MAYBE');
+    await expect(kubectl(onprem, ['apply', '-f', '-'], bad)).rejects.toThrow(/spec\.flagSpec\.flags\.new-welcome-banner\.state: Unsupported value: "MAYBE": supported values: "ENABLED", "DISABLED"/);
+    const noVariants = featureFlagManifest('erp', 'broken-flags').replace(/ {8}variants:\n {10}'on': true\n {10}'off': false\n/, '');
+    await expect(kubectl(onprem, ['apply', '-f', '-'], noVariants)).rejects.toThrow(/spec\.flagSpec\.flags\.new-welcome-banner\.variants: Required value/);
   });
 
   it('shows the flag on the service that names it, switches it off through the operation, and kubectl agrees', async () => {
