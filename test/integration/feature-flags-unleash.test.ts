@@ -6,6 +6,9 @@ import type { MethodName, Params, Result } from '../../shared/api/contract.js';
 import { createEngine } from '../../electron/engine/engine.js';
 import type { Engine } from '../../electron/engine/engine.js';
 import { passphraseSealer } from '../../electron/engine/connections/vault.js';
+import { FlagBoard } from '../../electron/engine/flags/flag-board.js';
+import { UnleashConnections } from '../../electron/engine/sources/unleash-connections.js';
+import type { Entity } from '../../shared/estate/model.js';
 import { startPostgres, startUnleash, unleashUnavailable } from './helpers/unleash.js';
 import type { RunningPostgres, RunningUnleash } from './helpers/unleash.js';
 
@@ -140,6 +143,26 @@ describe.skipIf(unleashUnavailable !== null)(`Unleash through its Admin API${unl
     ]);
     // Changing the rollout does not switch the feature back on.
     expect(production.enabled).toBe(false);
+  });
+
+  it("shows the feature on a service that names it, with each Unleash environment's state", async () => {
+    const workload = 'k8s:shop-prod-eks/shop/Deployment/checkout';
+    // The board as the engine wires it, over the same vault, with one annotated workload.
+    const board = new FlagBoard({
+      workloadsOf: async () => [workload],
+      entity: (id) => (id === workload ? ({ annotations: { 'daytwo.io/feature-flags': 'unleash:new-checkout, unleash:default/missing' } } as unknown as Entity) : undefined),
+      clusters: { contextsOf: () => [], kubeConfigFor: () => undefined, isLive: () => false },
+      unleash: new UnleashConnections(engine.vault),
+      isProduction: () => false,
+    });
+    const { flags, problems } = await board.forService('checkout');
+    expect(flags).toHaveLength(1);
+    expect(flags[0]).toMatchObject({ backend: 'unleash', key: 'new-checkout', usedBy: [workload] });
+    expect(flags[0]!.environments).toEqual([
+      { environment: 'development', production: false, enabled: false, variant: null, variants: [], rollout: null, target: target(), params: { environment: 'development' } },
+      { environment: 'production', production: true, enabled: false, variant: 'green', variants: ['blue', 'green'], rollout: 10, target: target(), params: { environment: 'production' } },
+    ]);
+    expect(problems).toEqual([`Unleash at ${unleash!.url} has no feature missing in project default.`]);
   });
 
   it('refuses what Unleash does not have, with the field to fix', async () => {
