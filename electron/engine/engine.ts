@@ -290,9 +290,10 @@ export function createEngine(options: EngineOptions): Engine {
 
   const screens = new ScreenLinks(incidentDb);
   const flags = new FlagBoard({
-    workloadsOf: async (serviceId) => {
+    serviceOf: async (serviceId) => {
       await catalogStarted;
-      return catalog.get(serviceId).service.workloads.map((w) => w.id);
+      const { service } = catalog.get(serviceId);
+      return { workloads: service.workloads.map((w) => w.id), catalogFlags: service.featureFlags ?? null };
     },
     entity: (id) => estate.get(id),
     clusters,

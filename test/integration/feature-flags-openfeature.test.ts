@@ -87,6 +87,23 @@ spec:
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daytwo-flags-of-'));
+  // A team that keeps its flags in the catalog instead of on the Deployment.
+  fs.mkdirSync(path.join(dir, 'catalog'));
+  fs.writeFileSync(
+    path.join(dir, 'catalog', 'catalog-info.yaml'),
+    `apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: catalog-api
+  annotations:
+    backstage.io/kubernetes-id: catalog-api
+    daytwo.io/feature-flags: "openfeature:catalog-flags#new-welcome-banner"
+spec:
+  type: service
+  lifecycle: production
+  owner: team-shop
+`,
+  );
   sandbox = await startSandbox({ port: 0, outDir: path.join(dir, 'sandbox'), seed: 7 });
   engine = createEngine({
     mode: 'host',
@@ -96,7 +113,7 @@ beforeAll(async () => {
     sealer: { unavailableReason: 'tests keep no secrets', seal: () => Buffer.alloc(0), open: () => '' },
     sandbox: true,
     log: () => {},
-    catalogDirs: [],
+    catalogDirs: [path.join(dir, 'catalog')],
     scorecardSettleMs: 100,
     operationTuning: { pollIntervalMs: 200, verifyTimeoutMs: 60_000 },
     connections: { kubeconfigFiles: [sandbox.kubeconfigPath], aws: { configFile: sandbox.awsConfigPath, credentialsFile: sandbox.awsCredentialsPath }, env: {} },
@@ -186,6 +203,14 @@ describe('OpenFeature FeatureFlag resources', () => {
   it('asks for the name typed on a production cluster, and refuses a plan executed without it', async () => {
     await kubectl(prod, ['apply', '-f', '-'], featureFlagManifest('shop', 'catalog-flags'));
     const target = `k8s:${prod}/shop/FeatureFlag/catalog-flags`;
+    // Named in catalog-info.yaml, one flag of the resource: shown on the service, as production.
+    const serviceId = await until('catalog-api in the catalog', async () => (await call('catalog.list', {})).services.find((s) => s.declared?.entityRef === 'component:default/catalog-api')?.id);
+    const listed = await until('the catalog-named flag', async () => {
+      const answer = await call('flags.forService', { serviceId });
+      return answer.flags.length > 0 ? answer : undefined;
+    });
+    expect(listed.flags.map((f) => f.key)).toEqual(['new-welcome-banner']);
+    expect(listed.flags[0]!.environments.find((e) => e.environment === prod)).toMatchObject({ production: true, enabled: true, target });
     const { plan } = await call('operations.plan', { kind: 'openfeature-flag', target, params: { flag: 'new-welcome-banner', state: 'DISABLED' } });
     expect(plan.risks.map((r) => r.code)).toContain('production');
     expect(plan.confirmation).toMatchObject({ level: 'type-name', expected: 'catalog-flags' });

@@ -149,7 +149,7 @@ describe.skipIf(unleashUnavailable !== null)(`Unleash through its Admin API${unl
     const workload = 'k8s:shop-prod-eks/shop/Deployment/checkout';
     // The board as the engine wires it, over the same vault, with one annotated workload.
     const board = new FlagBoard({
-      workloadsOf: async () => [workload],
+      serviceOf: async () => ({ workloads: [workload], catalogFlags: null }),
       entity: (id) => (id === workload ? ({ annotations: { 'daytwo.io/feature-flags': 'unleash:new-checkout, unleash:default/missing' } } as unknown as Entity) : undefined),
       clusters: { contextsOf: () => [], kubeConfigFor: () => undefined, isLive: () => false },
       unleash: new UnleashConnections(engine.vault),

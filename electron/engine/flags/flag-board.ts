@@ -12,8 +12,11 @@ import { explainUnleash } from '../sources/unleash-connections.js';
 import { unleashTarget } from '../operations/kinds/unleash-flag.js';
 
 export interface FlagBoardOptions {
-  /** The workload entity ids of a service (the catalog's); throws not_found for an unknown service. */
-  workloadsOf(serviceId: string): Promise<string[]>;
+  /**
+   * The workload entity ids of a service (the catalog's) and the flags its catalog-info.yaml
+   * names for all of them; throws not_found for an unknown service.
+   */
+  serviceOf(serviceId: string): Promise<{ workloads: string[]; catalogFlags: string | null }>;
   entity(id: string): Entity | undefined;
   clusters: ClusterAccess;
   unleash: UnleashConnections;
@@ -22,7 +25,8 @@ export interface FlagBoardOptions {
 
 /**
  * The flags a service uses, with their state in every environment, read live: each workload's
- * `daytwo.io/feature-flags` annotation (shared/flags/flag-refs.ts) names FeatureFlag resources
+ * `daytwo.io/feature-flags` annotation (shared/flags/flag-refs.ts), and the same annotation on
+ * the service's catalog-info.yaml component, name FeatureFlag resources
  * (read through a live context of the workload's cluster: the environment is the cluster) and
  * Unleash features (read from every configured Unleash server: the environments are Unleash's).
  * What cannot be read is said in `problems`, and the rest is still shown.
@@ -31,14 +35,15 @@ export class FlagBoard {
   constructor(private readonly options: FlagBoardOptions) {}
 
   async forService(serviceId: string): Promise<{ flags: ServiceFlag[]; problems: string[] }> {
-    const workloads = await this.options.workloadsOf(serviceId);
+    const { workloads, catalogFlags } = await this.options.serviceOf(serviceId);
     const problems: string[] = [];
     const openfeature = new Map<string, { clusterKey: string; ref: Extract<FlagRef, { backend: 'openfeature' }>; users: string[] }>();
     const unleash = new Map<string, { ref: Extract<FlagRef, { backend: 'unleash' }>; users: string[] }>();
     for (const id of workloads) {
       const entity = this.options.entity(id);
       const parsed = parseKubeId(id);
-      const annotation = entity?.annotations[FLAGS_ANNOTATION];
+      // The catalog's annotation applies to every workload of the service, in its own namespace.
+      const annotation = [entity?.annotations[FLAGS_ANNOTATION], catalogFlags].filter(Boolean).join(',');
       if (!entity || !parsed || parsed.shape !== 'object' || !annotation) continue;
       const { refs, problems: bad } = parseFlagRefs(annotation, parsed.namespace ?? 'default');
       for (const problem of bad) problems.push(`${parsed.kind} ${parsed.namespace}/${parsed.name}: ${FLAGS_ANNOTATION} ${problem}`);
