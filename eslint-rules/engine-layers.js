@@ -12,7 +12,7 @@ export const engineLayers = [
   { level: 2, folders: ['sources'], what: 'the one owner of live sources: registry, lifecycle, cluster identity, and the clients every feature asks for' },
   { level: 3, folders: ['state'], what: 'the estate in memory: write and read seams' },
   { level: 4, folders: ['metrics', 'operations', 'incidents', 'objects', 'screens'], what: 'features' },
-  { level: 5, folders: ['runbooks', 'logs', 'catalog', 'upgrades'], what: 'features built on features: runbooks run checks through metrics and actions through operations, onto incidents; logs find their pods as the object view addresses them; the catalog scores what the others know; upgrade readiness reads clusters as operations reach them' },
+  { level: 5, folders: ['runbooks', 'logs', 'catalog', 'upgrades', 'flags'], what: 'features built on features: runbooks run checks through metrics and actions through operations, onto incidents; logs find their pods as the object view addresses them; the catalog scores what the others know; upgrade readiness reads clusters as operations reach them; flags show the feature flags a service uses' },
   { level: 6, folders: ['drills'], what: 'game days: drive the sandbox, score the incidents and runbook runs of a drill' },
   { level: 7, folders: ['api'], what: 'the router' },
   { level: 8, folders: ['(composition)'], what: 'engine.ts and process.ts, which wire everything' },

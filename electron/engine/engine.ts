@@ -19,7 +19,7 @@ import type { ClusterAccess } from './sources/kubernetes/cluster-access.js';
 import { clusterAccessFromConnections } from './operations/connections-access.js';
 import { operationHandlers, operationTopicHandlers } from './operations/handlers.js';
 import { trafficHandlers } from './operations/traffic-handlers.js';
-import { operationEstateEvent } from './operations/timeline.js';
+import { affectedEstateEvents, operationEstateEvent } from './operations/timeline.js';
 import { MetricsService } from './metrics/metrics-service.js';
 import type { MetricsServiceOptions } from './metrics/metrics-service.js';
 import { metricsHandlers } from './metrics/handlers.js';
@@ -52,6 +52,11 @@ import { DrillStore } from './drills/drill-store.js';
 import { drillHandlers, drillTopicHandlers } from './drills/handlers.js';
 import { upgradeHandlers } from './upgrades/handlers.js';
 import { HttpSandboxAdmin } from './drills/sandbox-admin.js';
+import { UnleashConnections } from './sources/unleash-connections.js';
+import { unleashAccess } from './operations/unleash-access.js';
+import { FlagBoard } from './flags/flag-board.js';
+import { flagHandlers } from './flags/handlers.js';
+import { FLAGS_ANNOTATION, parseFlagRefs } from '../../shared/flags/flag-refs.js';
 
 export interface EngineOptions {
   /** How often estate.snapshot's result is checked against the contract (every Nth call; default 20). */
@@ -163,6 +168,8 @@ export function createEngine(options: EngineOptions): Engine {
   const clusters = options.clusterAccess ?? clusterAccessFromConnections(running ?? { kubeContexts: () => [], clusterGroups: () => [], kubeClient: () => undefined }, sources);
   // Operations, logs, the object view and approvals reach clusters through the same clients, handed out by sources/.
   const objects = new ObjectReader({ clusters, entity: (id) => estate.get(id), audit });
+  // Unleash servers and their tokens (vault); flags on services read them and operations act through them.
+  const unleash = new UnleashConnections(vault);
   // Drills are created after the services they watch; operations reach them through this slot.
   const late: { drills?: DrillService } = {};
   // Traffic-split plans read their backends' golden signals through metrics, created just below.
@@ -174,6 +181,11 @@ export function createEngine(options: EngineOptions): Engine {
   const operations = new OperationsService({
     signals,
     pagerduty: pagerduty.operationsAccess(),
+    unleash: unleashAccess({
+      connections: unleash,
+      isProductionName: (name) => isProductionContext(name, settings.get().productionPatterns),
+      usersOf: (project, feature) => workloadsNamingUnleash(estate, project, feature),
+    }),
     alertmanager: alertmanagerAccess({ source: (id) => sources.get(id), connection: (id) => running?.connection(id), user: () => osUser() }),
     db,
     audit,
@@ -182,6 +194,7 @@ export function createEngine(options: EngineOptions): Engine {
     onTimelineEvent: (ended) => {
       const { sourceId, event } = operationEstateEvent(ended);
       estate.recordEvents(sourceId, [event]);
+      for (const also of affectedEstateEvents(ended)) estate.recordEvents(also.sourceId, [also.event]);
       late.drills?.onOperation(ended);
     },
     refusal: (context) => late.drills?.refusal(context) ?? null,
@@ -288,6 +301,17 @@ export function createEngine(options: EngineOptions): Engine {
   };
 
   const screens = new ScreenLinks(incidentDb);
+  const flags = new FlagBoard({
+    serviceOf: async (serviceId) => {
+      await catalogStarted;
+      const { service } = catalog.get(serviceId);
+      return { workloads: service.workloads.map((w) => w.id), catalogFlags: service.featureFlags ?? null };
+    },
+    entity: (id) => estate.get(id),
+    clusters,
+    unleash,
+    isProduction: (name) => isProductionContext(name, settings.get().productionPatterns),
+  });
 
   const router = createRouter({
     readOnly: options.readOnly,
@@ -342,6 +366,7 @@ export function createEngine(options: EngineOptions): Engine {
       ...objectHandlers(objects),
       ...drillHandlers(drills),
       ...upgradeHandlers({ clusters, known: (id) => estate.get(id) !== undefined }),
+      ...flagHandlers(flags, unleash),
     },
     topicHandlers: {
       ...operationTopicHandlers(operations),
@@ -421,4 +446,15 @@ function pagerdutyTimelineItem(entry: PagerDutyTimelineItem): TimelineItem {
     hidden: false,
     originalOccurredAt: null,
   };
+}
+
+/** Workloads whose daytwo.io/feature-flags annotation names an Unleash feature: who a change to it reaches. */
+function workloadsNamingUnleash(estate: EstateState, project: string, feature: string): { id: string; name: string }[] {
+  return estate
+    .find({ kinds: ['deployment', 'statefulset'] })
+    .filter((e) => {
+      const annotation = e.annotations[FLAGS_ANNOTATION];
+      return annotation !== undefined && parseFlagRefs(annotation, '').refs.some((r) => r.backend === 'unleash' && r.project === project && r.feature === feature);
+    })
+    .map((e) => ({ id: e.id, name: e.name }));
 }

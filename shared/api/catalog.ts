@@ -59,6 +59,8 @@ export const CatalogService = z.object({
   workloads: z.array(CatalogWorkload),
   clusters: z.array(z.string()),
   declared: Declaration.nullable(),
+  /** The catalog-info.yaml's `daytwo.io/feature-flags` annotation: flags every workload of the service uses. */
+  featureFlags: z.string().nullable().optional(),
 });
 export type CatalogService = z.infer<typeof CatalogService>;
 

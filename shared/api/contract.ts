@@ -15,6 +15,7 @@ import { screenMethods } from './screens.js';
 import { drillMethods, drillTopics } from './drills.js';
 import { upgradeMethods } from './upgrades.js';
 import { trafficMethods } from './traffic.js';
+import { flagMethods } from './flags.js';
 import type { MethodSpec, TopicSpec } from './define.js';
 
 /**
@@ -37,6 +38,7 @@ export const methods = {
   ...drillMethods,
   ...upgradeMethods,
   ...trafficMethods,
+  ...flagMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const topics = {

@@ -30,6 +30,8 @@ export const OperationKind = z.enum([
   'silence',
   'expire-silence',
   'traffic-split',
+  'openfeature-flag',
+  'unleash-flag',
 ]);
 export type OperationKind = z.infer<typeof OperationKind>;
 
@@ -50,8 +52,29 @@ export const PagerDutyIncidentTarget = z
 export const alertmanagerOperationKinds = ['silence', 'expire-silence'] as const;
 export type AlertmanagerOperationKind = (typeof alertmanagerOperationKinds)[number];
 
+/** Kinds that act on an Unleash server through its Admin API. */
+export const unleashOperationKinds = ['unleash-flag'] as const;
+export type UnleashOperationKind = (typeof unleashOperationKinds)[number];
+
 /** Every kind that acts on a system other than Kubernetes. */
-export type ExternalOperationKind = PagerDutyOperationKind | AlertmanagerOperationKind;
+export type ExternalOperationKind = PagerDutyOperationKind | AlertmanagerOperationKind | UnleashOperationKind;
+
+/**
+ * An Unleash feature as an operation target: `unleash:<base URL>/projects/<project>/features/<feature>`,
+ * where `unleash:<base URL>` names the connection configured in Settings. Unleash's own rules
+ * for names (URL-friendly: letters, digits, `-`, `_`, `.`, `~`) keep the id readable by counting segments.
+ */
+export const UnleashFeatureTarget = z
+  .string()
+  .max(600)
+  .regex(/^unleash:https?:\/\/[^\s]+\/projects\/[A-Za-z0-9_.~-]{1,100}\/features\/[A-Za-z0-9_.~-]{1,100}$/, 'Expected unleash:<base URL>/projects/<project>/features/<feature>.');
+
+/** A flag key inside an OpenFeature FeatureFlag resource (flagd's flag keys). */
+const FlagKey = z.string().min(1).max(253).regex(/^[A-Za-z0-9_.:/-]+$/, 'Expected a flag key (letters, digits, "_", ".", ":", "/" and "-").');
+/** A variant's name, in flagd or Unleash. */
+const VariantName = z.string().min(1).max(100).regex(/^[\p{L}\p{N}\p{P}\p{S} ]+$/u, 'A variant name is letters, digits, punctuation and spaces.');
+/** An Unleash environment name (URL-friendly, as Unleash requires). */
+const UnleashEnvironment = z.string().min(1).max(100).regex(/^[A-Za-z0-9_.~-]+$/, 'Expected an Unleash environment name.');
 
 /** An Alertmanager as an operation target: its source id, `alertmanager:<base URL>`. */
 export const AlertmanagerTarget = z
@@ -129,6 +152,27 @@ export const operationParams = {
     })
     .strict()
     .refine((p) => (p.weights === undefined) !== (p.allToStable === undefined), { message: 'Give either weights or allToStable, not both.', path: ['weights'] }),
+  /** One flag of an OpenFeature FeatureFlag resource: switch it on or off, or change its default variant. */
+  'openfeature-flag': z
+    .object({ flag: FlagKey, state: z.enum(['ENABLED', 'DISABLED']).optional(), defaultVariant: VariantName.optional() })
+    .strict()
+    .refine((p) => p.state !== undefined || p.defaultVariant !== undefined, { message: 'Say what to change: state, defaultVariant or both.', path: ['state'] }),
+  /**
+   * An Unleash feature in one environment: switch it on or off, set its flexibleRollout
+   * percentage, or make one of its variants the one everybody gets.
+   */
+  'unleash-flag': z
+    .object({
+      environment: UnleashEnvironment,
+      enabled: z.boolean().optional(),
+      rolloutPercentage: z.number().int().min(0).max(100).optional(),
+      variant: VariantName.optional(),
+    })
+    .strict()
+    .refine((p) => p.enabled !== undefined || p.rolloutPercentage !== undefined || p.variant !== undefined, {
+      message: 'Say what to change: enabled, rolloutPercentage, variant, or several.',
+      path: ['enabled'],
+    }),
 } satisfies Record<OperationKind, z.ZodType>;
 
 export type OperationParams<K extends OperationKind> = z.infer<(typeof operationParams)[K]>;
@@ -155,6 +199,9 @@ const incidentRequest = <K extends PagerDutyOperationKind, S extends z.ZodType>(
 const alertmanagerRequest = <K extends AlertmanagerOperationKind, S extends z.ZodType>(kind: K, params: S) =>
   z.object({ kind: z.literal(kind), target: AlertmanagerTarget, params, keepDraft: z.boolean().optional() }).strict();
 
+const unleashRequest = <K extends UnleashOperationKind, S extends z.ZodType>(kind: K, params: S) =>
+  z.object({ kind: z.literal(kind), target: UnleashFeatureTarget, params, keepDraft: z.boolean().optional() }).strict();
+
 const none = <S extends z.ZodObject>(schema: S) => schema.optional().transform((value) => value ?? ({} as z.output<S>));
 
 export const PlanRequest = z.discriminatedUnion('kind', [
@@ -174,6 +221,8 @@ export const PlanRequest = z.discriminatedUnion('kind', [
   alertmanagerRequest('silence', operationParams.silence),
   alertmanagerRequest('expire-silence', operationParams['expire-silence']),
   request('traffic-split', operationParams['traffic-split']),
+  request('openfeature-flag', operationParams['openfeature-flag']),
+  unleashRequest('unleash-flag', operationParams['unleash-flag']),
 ]);
 export type PlanRequest = z.infer<typeof PlanRequest>;
 
@@ -204,6 +253,7 @@ export const RiskCode = z.enum([
   'no-change',
   'pages-someone',
   'unhealthy-backend',
+  'flag-users',
 ]);
 export type RiskCode = z.infer<typeof RiskCode>;
 
@@ -322,6 +372,8 @@ export const operationTitles: Record<OperationKind, string> = {
   silence: 'Silence alerts',
   'expire-silence': 'Expire silence',
   'traffic-split': 'Shift traffic',
+  'openfeature-flag': 'Change feature flag',
+  'unleash-flag': 'Change Unleash feature',
 };
 
 export const operationMethods = {

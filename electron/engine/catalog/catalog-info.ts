@@ -9,6 +9,7 @@ import {
 } from '@backstage/catalog-model';
 import type { Entity as BackstageEntity, KindValidator } from '@backstage/catalog-model';
 import type { CatalogLink, FileProblem } from '../../../shared/api/catalog.js';
+import { FLAGS_ANNOTATION } from '../../../shared/flags/flag-refs.js';
 import { readYamlDocuments } from './yaml-file.js';
 
 /**
@@ -43,6 +44,8 @@ export interface DeclaredComponent {
   kubernetesId: string | null;
   labelSelector: string | null;
   pagerDutyServiceId: string | null;
+  /** `daytwo.io/feature-flags` (shared/flags/flag-refs.ts), as on a workload. */
+  featureFlags: string | null;
   links: CatalogLink[];
   runbooks: CatalogLink[];
   file: string;
@@ -142,6 +145,7 @@ export async function readFile(file: string, text: string, info: CatalogInfo): P
       kubernetesId: annotations[kubernetesIdAnnotation] ?? null,
       labelSelector: annotations[kubernetesSelectorAnnotation] ?? null,
       pagerDutyServiceId: annotations[pagerDutyAnnotation] ?? null,
+      featureFlags: annotations[FLAGS_ANNOTATION] ?? null,
       links: links.filter((l) => !isRunbook(l)).map(({ title, url }) => ({ title, url })),
       runbooks: links.filter(isRunbook).map(({ title, url }) => ({ title, url })),
       file,

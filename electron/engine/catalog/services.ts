@@ -217,6 +217,7 @@ function enrich(service: CatalogService, c: DeclaredComponent, catalog: CatalogI
     links: [...service.links, ...c.links],
     runbooks: [...service.runbooks, ...c.runbooks],
     declared: { entityRef: c.ref, file: c.file, line: c.line },
+    ...(c.featureFlags ? { featureFlags: c.featureFlags } : {}),
   };
 }
 

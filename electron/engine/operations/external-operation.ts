@@ -23,7 +23,7 @@ export interface ExternalRunContext<C> extends RunClock {
 }
 
 export interface ExternalOperationModule<K extends ExternalOperationKind, C, A> {
-  system: 'pagerduty' | 'alertmanager';
+  system: 'pagerduty' | 'alertmanager' | 'unleash';
   kind: K;
   /** Read live, describe the change before → after, with its risks. */
   plan(client: C, target: ExternalTarget, params: OperationParams<K>): Promise<Drafted<A>>;
@@ -33,6 +33,11 @@ export interface ExternalOperationModule<K extends ExternalOperationKind, C, A> 
   execute(run: ExternalRunContext<C>, action: A): Promise<void>;
   /** Reads back until the system shows the change. */
   verify(run: ExternalRunContext<C>, action: A): Promise<Verdict>;
+  /**
+   * Estate entities the change is about (the workloads that use an Unleash feature): the run
+   * lands on their timelines. Without it, an external run lands on none.
+   */
+  affected?(action: A): string[];
 }
 
 /** What the service asks of an external system's feature: targets, a client, liveness. */

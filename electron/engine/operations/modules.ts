@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import { operationParams } from '../../../shared/api/operations.js';
-import type { AlertmanagerOperationKind, ExternalOperationKind, OperationKind, OperationParams, PagerDutyOperationKind, PlanRequest } from '../../../shared/api/operations.js';
+import type { AlertmanagerOperationKind, ExternalOperationKind, OperationKind, OperationParams, PagerDutyOperationKind, PlanRequest, UnleashOperationKind } from '../../../shared/api/operations.js';
+import { unleashFlag } from './kinds/unleash-flag.js';
+import type { UnleashActor } from './kinds/unleash-flag.js';
 import type { AlertmanagerActor } from '../providers/alertmanager/http-api.js';
 import { expireSilence, silence } from './kinds/silence.js';
 import type { PagerDutyClient } from '../providers/pagerduty/pagerduty-client.js';
@@ -18,6 +20,7 @@ import { trafficSplit } from './kinds/traffic-split.js';
 import { pagerdutyAcknowledge } from './kinds/pagerduty-acknowledge.js';
 import { pagerdutyReassign } from './kinds/pagerduty-reassign.js';
 import { pagerdutyResolve } from './kinds/pagerduty-resolve.js';
+import { openfeatureFlag } from './kinds/openfeature-flag.js';
 
 export type KubernetesOperationKind = Exclude<OperationKind, ExternalOperationKind>;
 
@@ -39,6 +42,7 @@ export const operationModules: { [K in KubernetesOperationKind]: OperationModule
   drain: erase(drain),
   'delete-pod': erase(deletePod),
   'traffic-split': erase(trafficSplit),
+  'openfeature-flag': erase(openfeatureFlag),
 };
 
 /** Every operation Daytwo runs on PagerDuty, by kind. */
@@ -62,9 +66,18 @@ export function isAlertmanagerKind(kind: OperationKind): kind is AlertmanagerOpe
   return Object.hasOwn(alertmanagerModules, kind);
 }
 
-/** A kind that acts on a system other than Kubernetes (PagerDuty, Alertmanager). */
+/** Every operation Daytwo runs on an Unleash server, by kind. */
+export const unleashModules: { [K in UnleashOperationKind]: ExternalOperationModule<K, UnleashActor, unknown> } = {
+  'unleash-flag': eraseExternal(unleashFlag),
+};
+
+export function isUnleashKind(kind: OperationKind): kind is UnleashOperationKind {
+  return Object.hasOwn(unleashModules, kind);
+}
+
+/** A kind that acts on a system other than Kubernetes (PagerDuty, Alertmanager, Unleash). */
 export function isExternalKind(kind: OperationKind): kind is ExternalOperationKind {
-  return isPagerDutyKind(kind) || isAlertmanagerKind(kind);
+  return isPagerDutyKind(kind) || isAlertmanagerKind(kind) || isUnleashKind(kind);
 }
 
 export function isKubernetesRequest(request: PlanRequest): request is KubernetesPlanRequest {

@@ -64,6 +64,8 @@ export interface OperationModule<K extends OperationKind = OperationKind, A = un
   verify(run: RunContext, action: A): Promise<Verdict>;
   /** How long verification may take before it reports timed-out. */
   timeoutMs?(params: OperationParams<K>): number | undefined;
+  /** Entities besides the target whose timelines the run lands on (the workloads a flag serves). */
+  affected?(action: A): string[];
 }
 
 /** A step the module could not finish before its deadline; the run ends timed-out, not failed. */

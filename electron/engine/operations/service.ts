@@ -16,8 +16,9 @@ import { OperationJournal } from './journal.js';
 import type { StoredPlan } from './journal.js';
 import { describeRevisions, revisionsOf } from './kinds/revisions.js';
 import type { Workload } from './kube-objects.js';
-import { alertmanagerModules, isAlertmanagerKind, isExternalKind, isKubernetesRequest, isPagerDutyKind, kubernetesStep, pagerDutyModules, storedKubernetesStep } from './modules.js';
+import { alertmanagerModules, isAlertmanagerKind, isExternalKind, isKubernetesRequest, isPagerDutyKind, isUnleashKind, kubernetesStep, pagerDutyModules, storedKubernetesStep, unleashModules } from './modules.js';
 import type { ExternalPlanRequest, KubernetesPlanRequest, KubernetesStep } from './modules.js';
+import type { UnleashActor } from './kinds/unleash-flag.js';
 import { DeadlinePassed, readLive, workloadPath } from './operation.js';
 import type { RunClock, Verdict } from './operation.js';
 import type { ExternalOperationModule, ExternalSystem, ExternalTarget } from './external-operation.js';
@@ -40,6 +41,8 @@ export interface OperationTimelineEvent {
   message: string;
   operationId: string;
   auditSeq: number;
+  /** Entities besides the target the run lands on (the workloads that use a changed flag). */
+  affected?: string[];
 }
 
 export interface OperationsServiceOptions {
@@ -52,6 +55,8 @@ export interface OperationsServiceOptions {
   alertmanager?: ExternalSystem<AlertmanagerActor>;
   /** Backends' golden signals, for traffic-split plans and their verification (operations/backend-signals.ts). */
   signals?: BackendSignals;
+  /** Unleash connections, for the unleash-flag kind (operations/unleash-access.ts). */
+  unleash?: ExternalSystem<UnleashActor>;
   /** Settings' productionPatterns, read at each plan so a change applies at once. */
   productionPatterns(): readonly string[];
   onTimelineEvent?(event: OperationTimelineEvent): void;
@@ -372,7 +377,8 @@ export class OperationsService {
         // The source is no longer configured (a run recovered at start): nothing to read again.
       }
     }
-    if (isExternalKind(stored.plan.kind)) return;
+    const affected = this.affected(stored);
+    if (isExternalKind(stored.plan.kind) && affected.length === 0) return;
     this.options.onTimelineEvent?.({
       at: finishedAt,
       entityId: stored.plan.target,
@@ -383,7 +389,20 @@ export class OperationsService {
       message,
       operationId: operation.id,
       auditSeq: entry.seq,
+      ...(affected.length ? { affected } : {}),
     });
+  }
+
+  /** The entities besides the target a run is about, as its module says from the stored action. */
+  private affected(stored: StoredPlan): string[] {
+    try {
+      const kind = stored.plan.kind;
+      const module = isExternalKind(kind) ? this.external(kind).module : operationModules[kind];
+      return stored.action === null ? [] : (module.affected?.(stored.action) ?? []);
+    } catch {
+      // The system is no longer configured (a run recovered at start): the target alone.
+      return [];
+    }
   }
 
   private auditRecord(stored: StoredPlan, operation: Operation, result: AuditOutcome, message: string, finishedAt: number): Omit<AuditRecord, 'seq'> {
@@ -553,6 +572,10 @@ export class OperationsService {
     if (isAlertmanagerKind(kind)) {
       if (!this.options.alertmanager) throw new ApiError('unavailable', 'No Alertmanager connection is configured (start Daytwo with --alertmanager URL).');
       return { system: this.options.alertmanager as ExternalSystem<unknown>, module: alertmanagerModules[kind] as ExternalOperationModule<ExternalOperationKind, unknown, unknown>, name: 'Alertmanager' };
+    }
+    if (isUnleashKind(kind)) {
+      if (!this.options.unleash) throw new ApiError('unavailable', 'No Unleash connection is configured; add one in Settings.');
+      return { system: this.options.unleash as ExternalSystem<unknown>, module: unleashModules[kind] as ExternalOperationModule<ExternalOperationKind, unknown, unknown>, name: 'Unleash' };
     }
     if (!isPagerDutyKind(kind) || !this.options.pagerduty) throw new ApiError('unavailable', 'No PagerDuty connection is configured.');
     return { system: this.options.pagerduty as ExternalSystem<unknown>, module: pagerDutyModules[kind] as ExternalOperationModule<ExternalOperationKind, unknown, unknown>, name: 'PagerDuty' };

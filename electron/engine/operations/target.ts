@@ -1,8 +1,8 @@
 import { clusterNameOf, parseKubeId } from '../../../shared/estate/ids.js';
 import { ApiError } from '../../../shared/api/errors.js';
 
-export type TargetKind = 'Deployment' | 'StatefulSet' | 'HorizontalPodAutoscaler' | 'Node' | 'Pod' | 'HTTPRoute' | 'Ingress';
-const targetKinds: readonly TargetKind[] = ['Deployment', 'StatefulSet', 'HorizontalPodAutoscaler', 'Node', 'Pod', 'HTTPRoute', 'Ingress'];
+export type TargetKind = 'Deployment' | 'StatefulSet' | 'HorizontalPodAutoscaler' | 'Node' | 'Pod' | 'HTTPRoute' | 'Ingress' | 'FeatureFlag';
+const targetKinds: readonly TargetKind[] = ['Deployment', 'StatefulSet', 'HorizontalPodAutoscaler', 'Node', 'Pod', 'HTTPRoute', 'Ingress', 'FeatureFlag'];
 
 /** A Kubernetes object an operation acts on, read from an estate entity id. */
 export interface Target {

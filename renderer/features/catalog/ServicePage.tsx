@@ -8,6 +8,7 @@ import { planFix, useCatalogStore } from './catalog-store.js';
 import { Freshness } from './CatalogView.js';
 import { LevelBadge } from './LevelBadge.js';
 import { TrafficPanel } from '../traffic/TrafficPanel.js';
+import { FlagsPanel } from '../flags/FlagsPanel.js';
 
 /**
  * One service: who owns it and who is on call, its links and runbooks, where it runs, and its
@@ -94,6 +95,7 @@ export function ServicePage({ id }: { id: string }) {
         </table>
       </section>
       <TrafficPanel entityIds={service.workloads.map((w) => w.id)} readOnly={readOnly} />
+      <FlagsPanel serviceId={service.id} readOnly={readOnly} />
       {scorecard ? <ScorecardRules scorecard={scorecard} readOnly={readOnly} /> : <p className="muted">Not evaluated yet.</p>}
       <section className="catalog-section">
         <h2>Last 7 days</h2>

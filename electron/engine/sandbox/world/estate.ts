@@ -11,6 +11,7 @@ import { serviceSelectorMatches } from '../../../../shared/estate/label-selector
 import { buildEstate } from './build.js';
 import { installGatewayApi } from './gateway-api.js';
 import { routedTraffic, type RoutedTraffic } from './traffic-routes.js';
+import { installBundledCrds } from '../kube/bundled-crds.js';
 import { planEstate } from './catalog.js';
 import { SeededRandom } from './random.js';
 
@@ -71,6 +72,7 @@ export class Estate implements SandboxWorld {
     }
     buildEstate(plan, clusters, random, this.clock());
     for (const c of clusters.values()) installGatewayApi(c.store, this.clock());
+    for (const c of clusters.values()) installBundledCrds(c.store, this.clock());
     // System pods (DNS, proxies, exporters) run images of their own; those are published too.
     for (const c of clusters.values()) {
       for (const pod of c.store.objects<Pod>('pods')) for (const ctr of pod.spec.containers) if (!this.registry.behaviour(ctr.image)) this.registry.publish(ctr.image);

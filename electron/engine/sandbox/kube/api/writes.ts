@@ -1,6 +1,7 @@
 import yaml from 'js-yaml';
 import { applyDefaults, normalize, specChanged, validate } from '../admission.js';
 import { unknownFields } from '../openapi.js';
+import { validateCustomObject } from '../custom-validation.js';
 import { PATCH_TYPES, jsonPatch, mergePatch, strategicMerge } from '../patch.js';
 import { groupVersion } from '../resources.js';
 import { StatusError, alreadyExists, badRequest, conflict, notFoundPath } from '../status.js';
@@ -99,6 +100,7 @@ function insert(r: ApiRequest, t: Target, obj: KubeObject, applied: boolean): Ku
   normalize(t.resource, obj);
   applyDefaults(t.resource, obj, store, r.backend.serviceNetwork(r.cluster.spec.name), r.cluster.now());
   validate(t.resource, obj);
+  validateCustomObject(store, t.resource, obj);
   if (!applied) recordUpdate(undefined, obj, fieldManager(r), r.cluster.now());
   try {
     return store.create(t.storeKey, obj, { dryRun });
@@ -127,6 +129,7 @@ export function replace(r: ApiRequest, t: Target, current: KubeObject, next: Kub
       m.generation = specChanged(current, result) ? current.metadata.generation + 1 : current.metadata.generation;
     } else delete m.generation;
     validate(t.resource, result);
+    validateCustomObject(store, t.resource, result);
   }
   if (!applied) recordUpdate(current, result, fieldManager(r), r.cluster.now(), statusOnly ? 'status' : t.sub);
   try {
