@@ -35,6 +35,7 @@ import { RunbookLibrary } from './runbooks/runbook-library.js';
 import { RunService } from './runbooks/run-service.js';
 import { RunbookUrls } from './runbooks/runbook-urls.js';
 import { KubeApprovals } from './runbooks/approval.js';
+import { withApproverContexts } from './runbooks/approver-contexts.js';
 import { runbookHandlers, runTopicHandlers } from './runbooks/handlers.js';
 import { logTopicHandlers } from './logs/handlers.js';
 import type { LogSessionTuning } from './logs/log-session.js';
@@ -202,7 +203,8 @@ export function createEngine(options: EngineOptions): Engine {
     events: estate.events,
     audit,
     user: () => osUser(),
-    linked: async (incidentId) => (await pagerduty.timelineOf(incidentId)).map(pagerdutyTimelineItem),
+    // Runs are created after incidents; by the time a timeline is read, `runs` exists.
+    linked: async (incidentId): Promise<TimelineItem[]> => [...(await pagerduty.timelineOf(incidentId)).map(pagerdutyTimelineItem), ...runs.timelineOf(incidentId)],
   });
   // Each new note goes to every PagerDuty incident linked to it (queued while offline, original time kept).
   incidents.onNote((note, _incident, change) => {
@@ -227,9 +229,8 @@ export function createEngine(options: EngineOptions): Engine {
     incidents: {
       declare: (params) => incidents.declare(params),
       get: (id) => incidents.get(id),
-      note: (params) => incidents.note(params),
     },
-    approvals: new KubeApprovals({ clusters, audit, osUser }),
+    approvals: new KubeApprovals({ clusters: withApproverContexts(clusters, options.connections?.approverKubeconfigFiles ?? []), audit, osUser }),
     user: () => osUser(),
   });
   const bundledRules = path.join(resourcesDir(), 'scorecards', 'default.yaml');
@@ -316,6 +317,11 @@ export function createEngine(options: EngineOptions): Engine {
         estate: { get: (id) => estate.get(id), parent: (id) => estate.parent(id), clusters: () => estate.find({ kinds: ['cluster'] }) },
         mayPerform: (request) => operations.mayPerform(request),
         urls: runbookUrls,
+        incident: (id) => {
+          const incident = incidents.get(id);
+          const alerts = metrics.alertList().filter((a) => incident.alertIds.includes(a.id));
+          return { alerts: alerts.map((a) => ({ alertname: a.labels.alertname ?? a.name, labels: a.labels })), impacted: incident.impacted };
+        },
       }),
       ...incidentHandlers({
         service: incidents,

@@ -255,6 +255,11 @@ export const runbookMethods = {
       .strict(),
     z.object({ offers: z.array(Offer), external: ExternalRunbook.nullable(), externalError: z.string().nullable() }),
   ),
+  'runbooks.forIncident': query(
+    'The runbooks that answer an incident: those of its alerts, then those that apply to its impacted entities, with parameters filled.',
+    z.object({ incidentId: z.string().min(1).max(100) }).strict(),
+    z.object({ offers: z.array(Offer) }),
+  ),
   'runs.start': mutation(
     'Start a run of a runbook with its parameters; optionally on an incident, or declaring one.',
     z

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../../../shared/api/errors.js';
-import type { Incident, Note } from '../../../shared/api/incidents.js';
+import type { Incident, TimelineItem } from '../../../shared/api/incidents.js';
 import type { MetricQueryResult } from '../../../shared/api/metrics.js';
 import type { Operation, Plan, PlanRequest, Revision } from '../../../shared/api/operations.js';
 import { operationParams, PlanRequest as PlanRequestSchema } from '../../../shared/api/operations.js';
@@ -13,6 +13,7 @@ import type { RunbookLibrary } from './runbook-library.js';
 import { RunStore } from './run-store.js';
 import { fill, fillValue, templateNames, type Values } from './template.js';
 import type { ApprovalCheck } from './approval.js';
+import { runTimelineItems } from './run-timeline.js';
 
 /** What a run asks of operations: the same plan → confirm → execute path the operations view uses. */
 export interface RunOperations {
@@ -26,7 +27,6 @@ export interface RunOperations {
 export interface RunIncidents {
   declare(params: { title: string; severity: 'SEV2'; kind: 'real'; summary: string; impacted: string[]; alertIds: string[]; roles: Record<string, never>; links: never[] }): Incident;
   get(id: string): Incident;
-  note(params: { incidentId: string; text: string; mentions?: string[] }): Note;
 }
 
 export interface RunServiceOptions {
@@ -164,7 +164,6 @@ export class RunService {
       startedAt: now,
       updatedAt: now,
     };
-    this.timeline(run, `started the runbook "${runbook.title}" (version ${runbook.hash.slice(0, 12)}) with ${Object.entries(values).map(([k, v]) => `${k}=${v}`).join(', ')}`);
     return this.serial(run.id, async () => {
       await this.enter(run, runbook, 0, by);
       return this.save(run);
@@ -284,7 +283,6 @@ export class RunService {
     if (next >= run.steps.length || next < 0) {
       run.state = 'finished';
       run.current = run.steps.length - 1;
-      this.timeline(run, `finished the runbook "${runbook.title}"`);
       return;
     }
     await this.enter(run, runbook, next, by);
@@ -448,17 +446,11 @@ export class RunService {
   private record(run: Run, step: RunStep, by: string, what: StepRecord['what'], inputs: Record<string, unknown>, outputs: Record<string, unknown>): void {
     const at = this.now();
     step.records.push({ at, by, what, inputs, outputs });
-    if (what !== 'reached') this.timeline(run, `${what} step "${step.title}"${describeOutputs(what, inputs, outputs)}`);
   }
 
-  /** Each step lands on the run's incident as a line its timeline shows (a note by the person who acted). */
-  private timeline(run: Run, text: string): void {
-    if (!run.incidentId) return;
-    try {
-      this.options.incidents.note({ incidentId: run.incidentId, text: `Runbook run ${run.id.slice(4, 12)}: ${text}` });
-    } catch {
-      // The incident may have been removed; the run itself keeps every record.
-    }
+  /** The incident's timeline items from its runs (kind `runbook`, run-timeline.ts). */
+  timelineOf(incidentId: string): TimelineItem[] {
+    return this.store.list().filter((run) => run.incidentId === incidentId).flatMap(runTimelineItems);
   }
 
   private save(run: Run): Run {
@@ -500,29 +492,4 @@ function measureOf(entity: Entity, measure: 'ready-ratio' | 'restarts'): number 
   const ready = status.readyReplicas;
   if (typeof desired !== 'number' || typeof ready !== 'number') return null;
   return desired === 0 ? 1 : ready / desired;
-}
-
-function describeOutputs(what: StepRecord['what'], inputs: Record<string, unknown>, outputs: Record<string, unknown>): string {
-  switch (what) {
-    case 'checked':
-      return `: ${String(outputs.value ?? 'no value')} (expect ${String(inputs.expect)}) ${outputs.passed ? 'passed' : 'failed'}${outputs.stale ? `, stale by ${Math.round(Number(outputs.ageMs ?? 0) / 1000)} s` : ''}`;
-    case 'skipped':
-      return `: ${String(inputs.reason)}`;
-    case 'answered':
-      return `: ${String(inputs.answer ?? inputs.outcome)} → ${String(outputs.goto)}`;
-    case 'planned':
-    case 'replanned':
-    case 'drafted':
-      return `: ${String(outputs.summary ?? outputs.reason ?? '')}`;
-    case 'executed':
-      return `: operation ${String(outputs.operationId)} ${String(outputs.state)}${outputs.outcome ? ` (${String(outputs.outcome)})` : ''}`;
-    case 'approved':
-      return `: approved by ${String(outputs.approver)} for ${String(outputs.runner)}`;
-    case 'refused':
-      return `: ${String(outputs.error)}`;
-    case 'completed':
-      return inputs.note ? `: ${String(inputs.note)}` : '';
-    default:
-      return '';
-  }
 }

@@ -97,6 +97,8 @@ function RunbookPage({ id }: { id: string }) {
   const [values, setValues] = useState<Record<string, string>>({});
   const [declare, setDeclare] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // An offer from an incident names it: the run lands on that incident's timeline.
+  const incidentId = new URLSearchParams(location.hash.split('?')[1] ?? '').get('@incident');
   useEffect(() => {
     const q = new URLSearchParams(location.hash.split('?')[1] ?? '');
     api()
@@ -110,7 +112,7 @@ function RunbookPage({ id }: { id: string }) {
   if (!runbook) return <section className="view"><p>Loading…</p></section>;
   const start = () => {
     api()
-      .call('runs.start', { runbookId: runbook.id, parameters: values, declareIncident: declare })
+      .call('runs.start', { runbookId: runbook.id, parameters: values, ...(incidentId ? { incidentId } : { declareIncident: declare }) })
       .then((r) => navigate('runbooks', 'run', r.run.id), (e: unknown) => setError(errorMessage(e)));
   };
   return (
@@ -136,9 +138,15 @@ function RunbookPage({ id }: { id: string }) {
             <input value={values[name] ?? ''} onChange={(e) => setValues({ ...values, [name]: e.target.value })} />
           </label>
         ))}
-        <label className="runbook-declare">
-          <input type="checkbox" checked={declare} onChange={(e) => setDeclare(e.target.checked)} /> Declare an incident for this run
-        </label>
+        {incidentId ? (
+          <p className="runbook-declare">
+            On incident <a href={`#/incidents/${encodeURIComponent(incidentId)}`}>{incidentId}</a>
+          </p>
+        ) : (
+          <label className="runbook-declare">
+            <input type="checkbox" checked={declare} onChange={(e) => setDeclare(e.target.checked)} /> Declare an incident for this run
+          </label>
+        )}
         <button type="submit" className="button primary">
           Start run
         </button>
