@@ -262,8 +262,8 @@ function Timeline({ incident, anchor, items, total }: { incident: Incident; anch
                 </span>
                 <span role="cell" className="timeline-where">
                   {item.kind === 'runbook' ? (
-                    <a href={`#/runbooks/run/${encodeURIComponent(item.id.split(':')[1] ?? '')}`} title={`By ${item.source}`}>
-                      run by <Untrusted text={item.source} />
+                    <a href={`#/runbooks/run/${encodeURIComponent(item.id.split(':')[1] ?? '')}`} title="Open the run">
+                      <Untrusted text={item.source} />
                     </a>
                   ) : item.entityId ? (
                     <a href={routeHash('overview', item.entityId)}>
