@@ -224,6 +224,8 @@ export function createEngine(options: EngineOptions): Engine {
     metrics: {
       query: (params) => metrics.query(params),
       prometheusSource: () => sources.list().find((s) => s.kind === 'prometheus' && s.enabled)?.id ?? null,
+      // AWS source ids end in their region (`aws:<profile>/<region>`).
+      awsSource: (region) => sources.list().find((s) => s.kind === 'aws' && s.enabled && (!region || s.id.endsWith(`/${region}`)))?.id ?? null,
     },
     estate,
     incidents: {

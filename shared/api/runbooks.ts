@@ -53,7 +53,7 @@ const stepBase = { id: StepId, title: Template };
 
 export const ManualStep = z.object({ type: z.literal('manual'), ...stepBase, evidence: z.boolean().default(false) }).strict();
 
-/** A check: a PromQL instant query, or an estate condition, compared with a threshold. */
+/** A check: a PromQL instant query, a CloudWatch metric, or an estate condition, compared with a threshold. */
 export const CheckStep = z
   .object({
     type: z.literal('check'),
@@ -61,13 +61,28 @@ export const CheckStep = z
     promql: Template.optional(),
     /** Estate conditions Daytwo can evaluate from its model: the ratio of ready replicas of the entity. */
     estate: z.object({ entity: Template, measure: z.enum(['ready-ratio', 'restarts']) }).strict().optional(),
+    /**
+     * A CloudWatch metric (GetMetricData's MetricStat), read through the engine's metrics path:
+     * the latest period's statistic is compared. `region` picks the AWS source when several are
+     * configured (the first enabled one otherwise).
+     */
+    cloudwatch: z
+      .object({
+        namespace: Template,
+        metric: Template,
+        dimensions: z.record(z.string().min(1).max(255), Template).refine((d) => Object.keys(d).length <= 30, 'CloudWatch allows at most 30 dimensions').default({}),
+        stat: z.string().regex(/^(Sum|Average|Maximum|Minimum|SampleCount|p\d{1,2}(\.\d+)?)$/, 'a statistic is Sum, Average, Maximum, Minimum, SampleCount or a percentile like p99'),
+        region: Template.optional(),
+      })
+      .strict()
+      .optional(),
     /** "< 0.02", ">= {{threshold}}". */
     expect: Template,
     /** A small chart: the same PromQL over this many minutes. */
     chartMinutes: z.number().int().min(1).max(1440).default(15),
   })
   .strict()
-  .refine((s) => (s.promql === undefined) !== (s.estate === undefined), { message: 'a check has exactly one of promql or estate', path: ['promql'] });
+  .refine((s) => [s.promql, s.estate, s.cloudwatch].filter((x) => x !== undefined).length === 1, { message: 'a check has exactly one of promql, cloudwatch or estate', path: ['promql'] });
 
 export const ActionStep = z
   .object({

@@ -57,9 +57,16 @@ export async function offersForIncident(
 /** What entity ids say about parameters, per context (one cluster may be reached by several). */
 function valuesByContext(estate: OfferEstate, ids: Iterable<string>): Map<string, Record<string, string>> {
   const byContext = new Map<string, Record<string, string>>();
+  // What a cloud entity names holds in every context: a managed database is the same from each.
+  const cloud: Record<string, string> = {};
   for (const id of ids) {
     const parsed = parseKubeId(id);
-    if (!parsed || parsed.shape !== 'object') continue;
+    if (!parsed) {
+      const entity = estate.get(id);
+      if (entity?.kind === 'database') cloud.dbInstance = entity.name;
+      continue;
+    }
+    if (parsed.shape !== 'object') continue;
     const context = clusterNameOf(parsed.clusterKey);
     const found = byContext.get(context) ?? { context };
     if (parsed.namespace) found.namespace = parsed.namespace;
@@ -75,6 +82,9 @@ function valuesByContext(estate: OfferEstate, ids: Iterable<string>): Map<string
     }
     byContext.set(context, found);
   }
+  if (Object.keys(cloud).length === 0) return byContext;
+  if (byContext.size === 0) byContext.set('', {});
+  for (const found of byContext.values()) Object.assign(found, cloud, { ...found });
   return byContext;
 }
 

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { ApiError } from '../../../shared/api/errors.js';
 import type { Incident, TimelineItem } from '../../../shared/api/incidents.js';
 import type { MetricQueryResult } from '../../../shared/api/metrics.js';
+import type { CloudWatchMetricQuery, MetricQuery } from '../../../shared/metrics/query.js';
 import type { Operation, Plan, PlanRequest, Revision } from '../../../shared/api/operations.js';
 import { operationParams, PlanRequest as PlanRequestSchema } from '../../../shared/api/operations.js';
 import type { CheckResult, Run, Runbook, RunbookStep, RunStep, StepParams, StepRecord } from '../../../shared/api/runbooks.js';
 import type { Entity } from '../../../shared/estate/model.js';
 import type { StoreDatabase } from '../store/database.js';
 import type { QueryParams } from '../metrics/metrics-service.js';
-import { compare, parseExpectation } from './expectation.js';
+import { compare, parseExpectation, type Expectation } from './expectation.js';
 import type { RunbookLibrary } from './runbook-library.js';
 import { RunStore } from './run-store.js';
 import { fill, fillValue, templateNames, type Values } from './template.js';
@@ -38,6 +39,8 @@ export interface RunServiceOptions {
     query(params: QueryParams): Promise<MetricQueryResult>;
     /** The Prometheus source a check's PromQL goes to, or null when none is configured. */
     prometheusSource(): string | null;
+    /** The AWS source a CloudWatch check goes to (in `region` when given), or null when none is configured. */
+    awsSource(region?: string): string | null;
   };
   estate: { get(id: string): Entity | undefined };
   incidents: RunIncidents;
@@ -333,30 +336,20 @@ export class RunService {
     let result: CheckResult;
     if (definition.promql !== undefined) {
       const expr = fill(definition.promql, values);
-      const source = this.options.metrics.prometheusSource();
-      if (!source) {
-        result = { value: null, expect: expectation.text, passed: false, stale: false, ageMs: null, query: expr, points: [], note: 'No Prometheus source is configured.', at: now };
-      } else {
-        try {
-          const answer = await this.options.metrics.query({ source, query: { kind: 'promql', expr }, start: now - definition.chartMinutes * 60_000, end: now, maxPoints: 60 });
-          const points = answer.series[0]?.points ?? [];
-          const last = [...points].reverse().find((p) => p[1] !== null);
-          const value = last ? (last[1] as number) : null;
-          result = {
-            value,
-            expect: expectation.text,
-            passed: value !== null && compare(value, expectation),
-            stale: answer.stale,
-            ageMs: answer.stale && answer.asOf !== null ? now - answer.asOf : null,
-            query: expr,
-            points: points.map(([t, v]) => [t, v]),
-            note: value === null ? (answer.note ?? 'The query returned no data.') : (answer.note ?? null),
-            at: now,
-          };
-        } catch (err) {
-          result = { value: null, expect: expectation.text, passed: false, stale: false, ageMs: null, query: expr, points: [], note: (err as Error).message, at: now };
-        }
-      }
+      result = await this.seriesCheck(this.options.metrics.prometheusSource(), { kind: 'promql', expr }, expr, 'No Prometheus source is configured.', expectation, definition.chartMinutes);
+    } else if (definition.cloudwatch !== undefined) {
+      const cw = definition.cloudwatch;
+      const query: CloudWatchMetricQuery = {
+        kind: 'cloudwatch-metric',
+        namespace: fill(cw.namespace, values),
+        metricName: fill(cw.metric, values),
+        dimensions: Object.fromEntries(Object.entries(cw.dimensions).map(([k, v]) => [k, fill(v, values)])),
+        stat: cw.stat,
+      };
+      const region = cw.region === undefined ? undefined : fill(cw.region, values);
+      const text = `${query.namespace} ${query.metricName} ${query.stat} {${Object.entries(query.dimensions).map(([k, v]) => `${k}=${v}`).join(', ')}}${region ? ` in ${region}` : ''}`;
+      const missing = region ? `No AWS source in ${region} is configured.` : 'No AWS source is configured.';
+      result = await this.seriesCheck(this.options.metrics.awsSource(region), query, text, missing, expectation, definition.chartMinutes);
     } else {
       const { entity: template, measure } = definition.estate as NonNullable<typeof definition.estate>;
       const id = fill(template, values);
@@ -377,6 +370,35 @@ export class RunService {
     }
     step.check = result;
     this.record(run, step, by, 'checked', { query: result.query, expect: result.expect }, { value: result.value, passed: result.passed, stale: result.stale, ageMs: result.ageMs, note: result.note });
+  }
+
+  /**
+   * A metric check through MetricsService.query, the path every chart takes: Prometheus or
+   * CloudWatch, served from the series cache and marked stale with its age when the source is
+   * not live. The latest non-empty point is the value; the window is the chart.
+   */
+  private async seriesCheck(source: string | null, query: MetricQuery, text: string, noSource: string, expectation: Expectation, chartMinutes: number): Promise<CheckResult> {
+    const now = this.now();
+    if (!source) return { value: null, expect: expectation.text, passed: false, stale: false, ageMs: null, query: text, points: [], note: noSource, at: now };
+    try {
+      const answer = await this.options.metrics.query({ source, query, start: now - chartMinutes * 60_000, end: now, maxPoints: 60 });
+      const points = answer.series[0]?.points ?? [];
+      const last = [...points].reverse().find((p) => p[1] !== null);
+      const value = last ? (last[1] as number) : null;
+      return {
+        value,
+        expect: expectation.text,
+        passed: value !== null && compare(value, expectation),
+        stale: answer.stale,
+        ageMs: answer.stale && answer.asOf !== null ? now - answer.asOf : null,
+        query: text,
+        points: points.map(([t, v]) => [t, v]),
+        note: value === null ? (answer.note ?? 'The query returned no data.') : (answer.note ?? null),
+        at: now,
+      };
+    } catch (err) {
+      return { value: null, expect: expectation.text, passed: false, stale: false, ageMs: null, query: text, points: [], note: (err as Error).message, at: now };
+    }
   }
 
   /**
