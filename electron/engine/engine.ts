@@ -31,7 +31,7 @@ import { PagerDutySources } from './providers/pagerduty/pagerduty-sources.js';
 import { pagerdutyHandlers } from './providers/pagerduty/handlers.js';
 import path from 'node:path';
 import { resourcesDir } from './app-paths.js';
-import { RunbookLibrary } from './runbooks/runbook-library.js';
+import { RunbookLibrary, runbookFolderProblem } from './runbooks/runbook-library.js';
 import { RunService } from './runbooks/run-service.js';
 import { RunbookUrls } from './runbooks/runbook-urls.js';
 import { KubeApprovals } from './runbooks/approval.js';
@@ -211,10 +211,12 @@ export function createEngine(options: EngineOptions): Engine {
     if (change === 'added') pagerduty.mirrorNote(note.incidentId, { text: note.text, occurredAt: note.occurredAt, author: note.author });
   });
   pagerduty.start();
-  const runbooks = new RunbookLibrary([
-    ...(options.runbookDirs ?? []).map((dir) => ({ origin: dir, dir })),
+  // --runbooks folders, then those in settings, then the bundled ones: the first to define an id wins.
+  const runbookFolders = (fromSettings: readonly string[]) => [
+    ...[...(options.runbookDirs ?? []), ...fromSettings].map((dir) => ({ origin: dir, dir })),
     { origin: 'bundled', dir: options.bundledRunbooksDir ?? path.join(resourcesDir(), 'runbooks') },
-  ]);
+  ];
+  const runbooks = new RunbookLibrary(runbookFolders(settings.get().runbookDirs));
   const runbookUrls = new RunbookUrls(path.join(options.dataDir, 'runbook-urls'));
   const runs = new RunService({
     db: incidentDb,
@@ -292,7 +294,12 @@ export function createEngine(options: EngineOptions): Engine {
       'app.info': () => info,
       'settings.get': () => ({ settings: settings.get() }),
       'settings.set': async ({ patch }) => {
+        for (const [i, dir] of (patch.runbookDirs ?? []).entries()) {
+          const problem = runbookFolderProblem(dir);
+          if (problem) throw new ApiError('bad_request', problem, `patch.runbookDirs.${i}`);
+        }
         const next = settings.update(patch);
+        if (patch.runbookDirs) runbooks.setFolders(runbookFolders(next.runbookDirs));
         if (patch.catalogDirs) await catalog.setCatalogDirs([...(options.catalogDirs ?? []), ...next.catalogDirs]);
         return { settings: next };
       },

@@ -5,6 +5,7 @@ import { useSettingsStore } from './settings-store.js';
 import { ThemeChoice } from './ThemeChoice.js';
 import { ProductionPatterns } from './ProductionPatterns.js';
 import { CatalogFolders } from './CatalogFolders.js';
+import { RunbookFolders } from './RunbookFolders.js';
 
 export function SettingsView() {
   const { settings, loadError } = useSettingsStore(useShallow((s) => ({ settings: s.settings, loadError: s.loadError })));
@@ -46,6 +47,10 @@ export function SettingsView() {
           <section className="panel" aria-label="Service catalog">
             <h2>Service catalog</h2>
             <CatalogFolders saved={settings.catalogDirs} />
+          </section>
+          <section className="panel" aria-label="Runbooks">
+            <h2>Runbooks</h2>
+            <RunbookFolders saved={settings.runbookDirs} />
           </section>
         </>
       ) : loadError ? null : (
