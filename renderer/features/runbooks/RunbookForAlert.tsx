@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { Alert } from '../../../shared/api/metrics.js';
 import type { Offer } from '../../../shared/api/runbooks.js';
 import { api, errorMessage } from '../../api/api-client.js';
-import { OfferChooser, offerHref } from './RunbookOffers.js';
+import { OfferChooser, offerHref, openHash } from './RunbookOffers.js';
 
 /**
  * On an alert row: asks which runbooks answer the alert (runbooks.forAlert, with its labels and
@@ -27,7 +27,7 @@ export function RunbookForAlert({ alert }: { alert: Alert }) {
           setNote(r.external ? 'Its runbook is not in Daytwo’s format' : 'No runbook answers this alert');
           return;
         }
-        location.hash = offerHref(runbookId, offer?.parameters ?? {});
+        openHash(offerHref(runbookId, offer?.parameters ?? {}));
       }, (e: unknown) => setNote(errorMessage(e)));
   };
   return (

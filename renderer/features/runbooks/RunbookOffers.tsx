@@ -10,6 +10,11 @@ export function offerHref(runbookId: string, parameters: Offer['parameters'], in
   return `#/runbooks/book/${encodeURIComponent(runbookId)}?${query.toString()}`;
 }
 
+/** The runbook page carries its parameters after "?", which navigate() would escape. */
+export function openHash(hash: string): void {
+  window.location.hash = hash;
+}
+
 /**
  * Several runbooks answer: one list, each a button that opens the runbook with its parameters
  * filled. The first is focused; arrows move, Enter or a click opens, 1–9 open that one, Escape
@@ -21,7 +26,7 @@ export function OfferChooser({ offers, incidentId, onClose, label }: { offers: r
     if (onClose) listRef.current?.querySelector<HTMLButtonElement>('button')?.focus();
   }, [onClose]);
   const open = (offer: Offer) => {
-    location.hash = offerHref(offer.runbook.id, offer.parameters, incidentId);
+    openHash(offerHref(offer.runbook.id, offer.parameters, incidentId));
   };
   const onKey = (e: KeyboardEvent<HTMLUListElement>) => {
     const buttons = [...(listRef.current?.querySelectorAll<HTMLButtonElement>('button') ?? [])];
