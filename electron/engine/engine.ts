@@ -34,10 +34,11 @@ import { PagerDutySources } from './providers/pagerduty/pagerduty-sources.js';
 import { pagerdutyHandlers } from './providers/pagerduty/handlers.js';
 import path from 'node:path';
 import { resourcesDir } from './app-paths.js';
-import { RunbookLibrary } from './runbooks/runbook-library.js';
+import { RunbookLibrary, runbookFolderProblem } from './runbooks/runbook-library.js';
 import { RunService } from './runbooks/run-service.js';
 import { RunbookUrls } from './runbooks/runbook-urls.js';
 import { KubeApprovals } from './runbooks/approval.js';
+import { withApproverContexts } from './runbooks/approver-contexts.js';
 import { runbookHandlers, runTopicHandlers } from './runbooks/handlers.js';
 import { logTopicHandlers } from './logs/handlers.js';
 import type { LogSessionTuning } from './logs/log-session.js';
@@ -227,17 +228,20 @@ export function createEngine(options: EngineOptions): Engine {
     events: estate.events,
     audit,
     user: () => osUser(),
-    linked: async (incidentId) => (await pagerduty.timelineOf(incidentId)).map(pagerdutyTimelineItem),
+    // Runs are created after incidents; by the time a timeline is read, `runs` exists.
+    linked: async (incidentId): Promise<TimelineItem[]> => [...(await pagerduty.timelineOf(incidentId)).map(pagerdutyTimelineItem), ...runs.timelineOf(incidentId)],
   });
   // Each new note goes to every PagerDuty incident linked to it (queued while offline, original time kept).
   incidents.onNote((note, _incident, change) => {
     if (change === 'added') pagerduty.mirrorNote(note.incidentId, { text: note.text, occurredAt: note.occurredAt, author: note.author });
   });
   pagerduty.start();
-  const runbooks = new RunbookLibrary([
-    ...(options.runbookDirs ?? []).map((dir) => ({ origin: dir, dir })),
+  // --runbooks folders, then those in settings, then the bundled ones: the first to define an id wins.
+  const runbookFolders = (fromSettings: readonly string[]) => [
+    ...[...(options.runbookDirs ?? []), ...fromSettings].map((dir) => ({ origin: dir, dir })),
     { origin: 'bundled', dir: options.bundledRunbooksDir ?? path.join(resourcesDir(), 'runbooks') },
-  ]);
+  ];
+  const runbooks = new RunbookLibrary(runbookFolders(settings.get().runbookDirs));
   const runbookUrls = new RunbookUrls(path.join(options.dataDir, 'runbook-urls'));
   const runs = new RunService({
     db: incidentDb,
@@ -247,14 +251,15 @@ export function createEngine(options: EngineOptions): Engine {
     metrics: {
       query: (params) => metrics.query(params),
       prometheusSource: () => sources.list().find((s) => s.kind === 'prometheus' && s.enabled)?.id ?? null,
+      // AWS source ids end in their region (`aws:<profile>/<region>`).
+      awsSource: (region) => sources.list().find((s) => s.kind === 'aws' && s.enabled && (!region || s.id.endsWith(`/${region}`)))?.id ?? null,
     },
     estate,
     incidents: {
       declare: (params) => incidents.declare(params),
       get: (id) => incidents.get(id),
-      note: (params) => incidents.note(params),
     },
-    approvals: new KubeApprovals({ clusters, audit, osUser }),
+    approvals: new KubeApprovals({ clusters: withApproverContexts(clusters, options.connections?.approverKubeconfigFiles ?? []), audit, osUser }),
     user: () => osUser(),
   });
   const bundledRules = path.join(resourcesDir(), 'scorecards', 'default.yaml');
@@ -325,7 +330,12 @@ export function createEngine(options: EngineOptions): Engine {
       'app.info': () => info,
       'settings.get': () => ({ settings: settings.get() }),
       'settings.set': async ({ patch }) => {
+        for (const [i, dir] of (patch.runbookDirs ?? []).entries()) {
+          const problem = runbookFolderProblem(dir);
+          if (problem) throw new ApiError('bad_request', problem, `patch.runbookDirs.${i}`);
+        }
         const next = settings.update(patch);
+        if (patch.runbookDirs) runbooks.setFolders(runbookFolders(next.runbookDirs));
         if (patch.catalogDirs) await catalog.setCatalogDirs([...(options.catalogDirs ?? []), ...next.catalogDirs]);
         return { settings: next };
       },
@@ -353,6 +363,11 @@ export function createEngine(options: EngineOptions): Engine {
         estate: { get: (id) => estate.get(id), parent: (id) => estate.parent(id), clusters: () => estate.find({ kinds: ['cluster'] }) },
         mayPerform: (request) => operations.mayPerform(request),
         urls: runbookUrls,
+        incident: (id) => {
+          const incident = incidents.get(id);
+          const alerts = metrics.alertList().filter((a) => incident.alertIds.includes(a.id));
+          return { alerts: alerts.map((a) => ({ alertname: a.labels.alertname ?? a.name, labels: a.labels })), impacted: incident.impacted };
+        },
       }),
       ...incidentHandlers({
         service: incidents,

@@ -46,6 +46,8 @@ export const Settings = z.object({
   eventRetentionDays: z.number().int().min(1).max(3650),
   /** Folders of Backstage catalog-info.yaml files the catalog reads, beside any given with --catalog. */
   catalogDirs: z.array(z.string().min(1).max(1000)).max(50),
+  /** Folders of runbooks (Markdown), read after any given with --runbooks and before the bundled ones. */
+  runbookDirs: z.array(z.string().min(1).max(1000)).max(50),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -55,6 +57,7 @@ export const defaultSettings: Settings = {
   disabledSources: [],
   eventRetentionDays: 30,
   catalogDirs: [],
+  runbookDirs: [],
 };
 
 export const appMethods = {

@@ -80,6 +80,7 @@ export const TimelineItemKind = z.enum([
   'note', // what people wrote
   'incident', // status, severity, roles, milestones changed
   'pagerduty', // log entries of linked PagerDuty incidents (providers/pagerduty)
+  'runbook', // steps of runbook runs on this incident (runbooks/run-timeline.ts)
 ]);
 export type TimelineItemKind = z.infer<typeof TimelineItemKind>;
 

@@ -53,7 +53,7 @@ const stepBase = { id: StepId, title: Template };
 
 export const ManualStep = z.object({ type: z.literal('manual'), ...stepBase, evidence: z.boolean().default(false) }).strict();
 
-/** A check: a PromQL instant query, or an estate condition, compared with a threshold. */
+/** A check: a PromQL instant query, a CloudWatch metric, or an estate condition, compared with a threshold. */
 export const CheckStep = z
   .object({
     type: z.literal('check'),
@@ -65,13 +65,28 @@ export const CheckStep = z
      * under it have fewer ready replicas than desired.
      */
     estate: z.object({ entity: Template, measure: z.enum(['ready-ratio', 'restarts', 'unready-workloads']) }).strict().optional(),
+    /**
+     * A CloudWatch metric (GetMetricData's MetricStat), read through the engine's metrics path:
+     * the latest period's statistic is compared. `region` picks the AWS source when several are
+     * configured (the first enabled one otherwise).
+     */
+    cloudwatch: z
+      .object({
+        namespace: Template,
+        metric: Template,
+        dimensions: z.record(z.string().min(1).max(255), Template).refine((d) => Object.keys(d).length <= 30, 'CloudWatch allows at most 30 dimensions').default({}),
+        stat: z.string().regex(/^(Sum|Average|Maximum|Minimum|SampleCount|p\d{1,2}(\.\d+)?)$/, 'a statistic is Sum, Average, Maximum, Minimum, SampleCount or a percentile like p99'),
+        region: Template.optional(),
+      })
+      .strict()
+      .optional(),
     /** "< 0.02", ">= {{threshold}}". */
     expect: Template,
     /** A small chart: the same PromQL over this many minutes. */
     chartMinutes: z.number().int().min(1).max(1440).default(15),
   })
   .strict()
-  .refine((s) => (s.promql === undefined) !== (s.estate === undefined), { message: 'a check has exactly one of promql or estate', path: ['promql'] });
+  .refine((s) => [s.promql, s.estate, s.cloudwatch].filter((x) => x !== undefined).length === 1, { message: 'a check has exactly one of promql, cloudwatch or estate', path: ['promql'] });
 
 export const ActionStep = z
   .object({
@@ -275,6 +290,11 @@ export const runbookMethods = {
       })
       .strict(),
     z.object({ offers: z.array(Offer), external: ExternalRunbook.nullable(), externalError: z.string().nullable() }),
+  ),
+  'runbooks.forIncident': query(
+    'The runbooks that answer an incident: those of its alerts, then those that apply to its impacted entities, with parameters filled.',
+    z.object({ incidentId: z.string().min(1).max(100) }).strict(),
+    z.object({ offers: z.array(Offer) }),
   ),
   'runs.start': mutation(
     'Start a run of a runbook with its parameters; optionally on an incident, or declaring one.',

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect, saveScreenshot, test } from './fixtures.js';
 import { startHost } from './host.js';
 import type { RunningHost } from './host.js';
@@ -92,4 +94,42 @@ test('walk every step type of a runbook by keyboard', async ({ page, console }) 
   await expect(page.locator('.run-step-skipped')).toHaveCount(2);
   await expect(page.locator('.run-record')).toContainText(['', 'answered by', 'nodes have room; quota fine', 'no second person on shift', 'waiting for approval; escalated']);
   await saveScreenshot(page, 'runbooks-run-finished');
+});
+
+test('add a runbook folder in settings: a missing one is refused, a refused file is listed with file:line:column, removal takes effect at once', async ({ page, console }) => {
+  // The engine refuses the missing folder with 400, which the browser logs.
+  console.allow(/Failed to load resource: the server responded with a status of 400/);
+  const folder = path.join(host.dataDir, 'team-runbooks');
+  fs.mkdirSync(folder, { recursive: true });
+  fs.writeFileSync(path.join(folder, 'payments-worker.md'), ['---', 'title: Restart the payments worker', '---', '', '```manual', 'id: restart', 'title: Restart it', '```', ''].join('\n'));
+  fs.writeFileSync(path.join(folder, 'broken.md'), ['---', 'title: Broken', '---', '', '```check', 'id: cpu', 'title: CPU', 'expect: "< 80"', '```', ''].join('\n'));
+  const base = host.url.replace(/#.*$/, '');
+  await page.goto(host.url);
+  await page.goto(`${base}#/settings`);
+  const section = page.getByTestId('runbook-folders');
+  const input = section.getByLabel('Runbook folder to add (full path)');
+
+  await input.fill(path.join(folder, 'nowhere'));
+  await input.press('Enter');
+  await expect(section.getByRole('alert')).toContainText('does not exist');
+
+  await input.fill(folder);
+  await input.press('Enter');
+  const row = section.getByTestId('runbook-folder').filter({ hasText: folder });
+  await expect(row).toContainText('1 runbook');
+  await expect(row.locator('.runbook-folder-problems')).toContainText(`${path.join(folder, 'broken.md')}:6:1`);
+  await expect(row.locator('.runbook-folder-problems')).toContainText('exactly one of promql, cloudwatch or estate');
+  await section.getByLabel('Runbook folder to add (full path)').scrollIntoViewIfNeeded();
+  await saveScreenshot(page, 'runbooks-settings-folders');
+
+  await page.goto(`${base}#/runbooks`);
+  await expect(page.getByRole('link', { name: 'Restart the payments worker' })).toBeVisible();
+
+  await page.goto(`${base}#/settings`);
+  await page.getByRole('button', { name: `Remove ${folder}` }).press('Enter');
+  await expect(page.getByTestId('runbook-folder')).toHaveCount(0);
+  await page.goto(`${base}#/runbooks`);
+  await expect(page.getByRole('heading', { name: 'Runbooks', level: 1 })).toBeVisible();
+  await expect(page.locator('a[href="#/runbooks/book/kube-deployment-replicas-mismatch"]')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Restart the payments worker' })).toHaveCount(0);
 });

@@ -213,8 +213,10 @@ describe.skipIf(!prometheusAvailable)('a bad deploy, from the alert to the closi
   it('puts the run and each step on the incident timeline, and the rollback in the audit log', async () => {
     const { run: finished } = await call('runs.get', { id: runId });
     const { items } = await call('incidents.timeline', { id: finished.incidentId! });
-    const lines = items.map((i) => i.what + ' ' + i.detail).join('\n');
-    for (const text of ['started the runbook', 'checked step "Error ratio of', 'completed step "Confirm the crash-looping pods', 'executed step "Roll', 'skipped step "Open a ticket', 'finished the runbook']) {
+    // Run steps are timeline items of their own kind, not notes.
+    const lines = items.filter((i) => i.kind === 'runbook').map((i) => i.what + ' ' + i.detail).join('\n');
+    expect(items.some((i) => i.kind === 'note' && i.what.includes('Runbook run'))).toBe(false);
+    for (const text of ['Started the runbook', 'Checked check step "Error ratio of', 'Completed manual step "Confirm the crash-looping pods', 'Executed action step "Roll', 'Skipped manual step "Open a ticket', 'Finished the runbook']) {
       expect(lines).toContain(text);
     }
     const { entries } = await call('audit.list', { kind: 'rollback' });

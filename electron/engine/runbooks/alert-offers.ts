@@ -27,10 +27,46 @@ export async function offersForAlert(
   const labels = { ...alert.labels, alertname: alert.alertname };
   const matching = runbooks.filter((r) => r.answers.alerts.some((a) => a.name === alert.alertname && requirementsMatch(labels, parseLabelSelector(a.labels))));
   if (matching.length === 0) return [];
+  return offersFrom(matching, labels, valuesByContext(estate, entitiesForAlertLabels(estate, labels)), mayAct);
+}
+
+/**
+ * The runbooks that answer an incident: those of each of its alerts (in order), then those whose
+ * `answers.entities` match one of its impacted entities (kind, and the selector against the
+ * entity's labels), parameters filled from that entity. A runbook offered twice keeps its first
+ * offer.
+ */
+export async function offersForIncident(
+  runbooks: readonly Runbook[],
+  incident: { alerts: { alertname: string; labels: Record<string, string> }[]; impacted: readonly string[] },
+  estate: OfferEstate,
+  mayAct: (runbook: Runbook, values: Record<string, string | number>) => Promise<boolean>,
+): Promise<Offer[]> {
+  const offers = new Map<string, Offer>();
+  const keep = (found: Offer[]) => found.forEach((o) => offers.has(o.runbook.id) || offers.set(o.runbook.id, o));
+  for (const alert of incident.alerts) keep(await offersForAlert(runbooks, alert, estate, mayAct));
+  for (const id of incident.impacted) {
+    const entity = estate.get(id);
+    if (!entity) continue;
+    const matching = runbooks.filter((r) => r.answers.entities.some((e) => e.kind === entity.kind && requirementsMatch(entity.labels, parseLabelSelector(e.selector))));
+    if (matching.length > 0) keep(await offersFrom(matching, {}, valuesByContext(estate, [id]), mayAct));
+  }
+  return [...offers.values()];
+}
+
+/** What entity ids say about parameters, per context (one cluster may be reached by several). */
+function valuesByContext(estate: OfferEstate, ids: Iterable<string>): Map<string, Record<string, string>> {
   const byContext = new Map<string, Record<string, string>>();
-  for (const id of entitiesForAlertLabels(estate, labels)) {
+  // What a cloud entity names holds in every context: a managed database is the same from each.
+  const cloud: Record<string, string> = {};
+  for (const id of ids) {
     const parsed = parseKubeId(id);
-    if (!parsed || parsed.shape !== 'object') continue;
+    if (!parsed) {
+      const entity = estate.get(id);
+      if (entity?.kind === 'database') cloud.dbInstance = entity.name;
+      continue;
+    }
+    if (parsed.shape !== 'object') continue;
     const context = clusterNameOf(parsed.clusterKey);
     const found = byContext.get(context) ?? { context };
     if (parsed.namespace) found.namespace = parsed.namespace;
@@ -46,7 +82,18 @@ export async function offersForAlert(
     }
     byContext.set(context, found);
   }
+  if (Object.keys(cloud).length === 0) return byContext;
+  if (byContext.size === 0) byContext.set('', {});
+  for (const found of byContext.values()) Object.assign(found, cloud, { ...found });
+  return byContext;
+}
 
+async function offersFrom(
+  matching: readonly Runbook[],
+  labels: Record<string, string>,
+  byContext: Map<string, Record<string, string>>,
+  mayAct: (runbook: Runbook, values: Record<string, string | number>) => Promise<boolean>,
+): Promise<Offer[]> {
   const offers: Offer[] = [];
   for (const runbook of matching) {
     const candidates = byContext.size > 0 ? [...byContext.values()] : [{}];

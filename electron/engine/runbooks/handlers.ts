@@ -4,7 +4,7 @@ import type { RunbookUrls } from './runbook-urls.js';
 import type { runbookMethods } from '../../../shared/api/runbooks.js';
 import type { PlanRequest } from '../../../shared/api/operations.js';
 import type { Handler, TopicHandler } from '../api/router.js';
-import { offersForAlert, type OfferEstate } from './alert-offers.js';
+import { offersForAlert, offersForIncident, type OfferEstate } from './alert-offers.js';
 import type { RunbookLibrary } from './runbook-library.js';
 import type { RunService } from './run-service.js';
 import { fill, fillValue, MissingValueError } from './template.js';
@@ -17,6 +17,8 @@ export interface RunbookHandlerDeps {
   estate: OfferEstate;
   mayPerform(request: PlanRequest): Promise<boolean>;
   urls: RunbookUrls;
+  /** An incident's alerts (those still in the alert list) and impacted entities; throws not_found. */
+  incident(id: string): { alerts: { alertname: string; labels: Record<string, string> }[]; impacted: string[] };
 }
 
 /** The router has parsed every request with the contract's schema: these are its outputs. */
@@ -48,6 +50,9 @@ export function runbookHandlers(deps: RunbookHandlerDeps): { [M in RunbookMethod
       const offers = await offersForAlert(candidates, { alertname, labels: labels ?? {} }, deps.estate, (runbook, values) => mayActFirst(runbook, values, deps.mayPerform));
       return { offers, external, externalError };
     },
+    'runbooks.forIncident': async ({ incidentId }) => ({
+      offers: await offersForIncident(library.all(), deps.incident(incidentId), deps.estate, (runbook, values) => mayActFirst(runbook, values, deps.mayPerform)),
+    }),
     'runs.start': async (params) => ({ run: await runs.start(parsed<typeof runbookMethods['runs.start']['params']>(params)) }),
     'runs.get': ({ id }) => ({ run: runs.get(id) }),
     'runs.list': () => ({ runs: runs.list() }),

@@ -186,6 +186,10 @@ function countLines(text: string): number {
 function templatedStrings(step: RunbookStep): string[] {
   const out = [step.title];
   if (step.type === 'check') out.push(step.expect, ...(step.promql ? [step.promql] : []), ...(step.estate ? [step.estate.entity] : []));
+  if (step.type === 'check' && step.cloudwatch) {
+    const cw = step.cloudwatch;
+    out.push(cw.namespace, cw.metric, ...Object.values(cw.dimensions), ...(cw.region ? [cw.region] : []));
+  }
   if (step.type === 'action') out.push(step.target, ...Object.values(step.params).filter((v): v is string => typeof v === 'string'));
   if (step.type === 'branch' && step.question) out.push(step.question);
   if (step.type === 'foreach') out.push(step.over);

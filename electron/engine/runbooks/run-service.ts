@@ -1,18 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../../../shared/api/errors.js';
-import type { Incident, Note } from '../../../shared/api/incidents.js';
+import type { Incident, TimelineItem } from '../../../shared/api/incidents.js';
 import type { MetricQueryResult } from '../../../shared/api/metrics.js';
+import type { CloudWatchMetricQuery, MetricQuery } from '../../../shared/metrics/query.js';
 import type { Operation, Plan, PlanRequest, Revision } from '../../../shared/api/operations.js';
 import { operationParams, PlanRequest as PlanRequestSchema } from '../../../shared/api/operations.js';
 import type { CheckResult, Run, Runbook, RunbookStep, RunStep, StepParams, StepRecord } from '../../../shared/api/runbooks.js';
 import type { Entity } from '../../../shared/estate/model.js';
 import type { StoreDatabase } from '../store/database.js';
 import type { QueryParams } from '../metrics/metrics-service.js';
-import { compare, parseExpectation } from './expectation.js';
+import { compare, parseExpectation, type Expectation } from './expectation.js';
 import type { RunbookLibrary } from './runbook-library.js';
 import { RunStore } from './run-store.js';
 import { fill, fillValue, templateNames, type Values } from './template.js';
 import type { ApprovalCheck } from './approval.js';
+import { runTimelineItems } from './run-timeline.js';
 
 /** What a run asks of operations: the same plan → confirm → execute path the operations view uses. */
 export interface RunOperations {
@@ -26,7 +28,6 @@ export interface RunOperations {
 export interface RunIncidents {
   declare(params: { title: string; severity: 'SEV2'; kind: 'real'; summary: string; impacted: string[]; alertIds: string[]; roles: Record<string, never>; links: never[] }): Incident;
   get(id: string): Incident;
-  note(params: { incidentId: string; text: string; mentions?: string[] }): Note;
 }
 
 export interface RunServiceOptions {
@@ -38,6 +39,8 @@ export interface RunServiceOptions {
     query(params: QueryParams): Promise<MetricQueryResult>;
     /** The Prometheus source a check's PromQL goes to, or null when none is configured. */
     prometheusSource(): string | null;
+    /** The AWS source a CloudWatch check goes to (in `region` when given), or null when none is configured. */
+    awsSource(region?: string): string | null;
   };
   estate: {
     get(id: string): Entity | undefined;
@@ -168,7 +171,6 @@ export class RunService {
       startedAt: now,
       updatedAt: now,
     };
-    this.timeline(run, `started the runbook "${runbook.title}" (version ${runbook.hash.slice(0, 12)}) with ${Object.entries(values).map(([k, v]) => `${k}=${v}`).join(', ')}`);
     return this.serial(run.id, async () => {
       await this.enter(run, runbook, 0, by);
       return this.save(run);
@@ -289,7 +291,6 @@ export class RunService {
     if (next >= run.steps.length || next < 0) {
       run.state = 'finished';
       run.current = run.steps.length - 1;
-      this.timeline(run, `finished the runbook "${runbook.title}"`);
       return;
     }
     await this.enter(run, runbook, next, by);
@@ -368,30 +369,20 @@ export class RunService {
     let result: CheckResult;
     if (definition.promql !== undefined) {
       const expr = fill(definition.promql, values);
-      const source = this.options.metrics.prometheusSource();
-      if (!source) {
-        result = { value: null, expect: expectation.text, passed: false, stale: false, ageMs: null, query: expr, points: [], note: 'No Prometheus source is configured.', at: now };
-      } else {
-        try {
-          const answer = await this.options.metrics.query({ source, query: { kind: 'promql', expr }, start: now - definition.chartMinutes * 60_000, end: now, maxPoints: 60 });
-          const points = answer.series[0]?.points ?? [];
-          const last = [...points].reverse().find((p) => p[1] !== null);
-          const value = last ? (last[1] as number) : null;
-          result = {
-            value,
-            expect: expectation.text,
-            passed: value !== null && compare(value, expectation),
-            stale: answer.stale,
-            ageMs: answer.stale && answer.asOf !== null ? now - answer.asOf : null,
-            query: expr,
-            points: points.map(([t, v]) => [t, v]),
-            note: value === null ? (answer.note ?? 'The query returned no data.') : (answer.note ?? null),
-            at: now,
-          };
-        } catch (err) {
-          result = { value: null, expect: expectation.text, passed: false, stale: false, ageMs: null, query: expr, points: [], note: (err as Error).message, at: now };
-        }
-      }
+      result = await this.seriesCheck(this.options.metrics.prometheusSource(), { kind: 'promql', expr }, expr, 'No Prometheus source is configured.', expectation, definition.chartMinutes);
+    } else if (definition.cloudwatch !== undefined) {
+      const cw = definition.cloudwatch;
+      const query: CloudWatchMetricQuery = {
+        kind: 'cloudwatch-metric',
+        namespace: fill(cw.namespace, values),
+        metricName: fill(cw.metric, values),
+        dimensions: Object.fromEntries(Object.entries(cw.dimensions).map(([k, v]) => [k, fill(v, values)])),
+        stat: cw.stat,
+      };
+      const region = cw.region === undefined ? undefined : fill(cw.region, values);
+      const text = `${query.namespace} ${query.metricName} ${query.stat} {${Object.entries(query.dimensions).map(([k, v]) => `${k}=${v}`).join(', ')}}${region ? ` in ${region}` : ''}`;
+      const missing = region ? `No AWS source in ${region} is configured.` : 'No AWS source is configured.';
+      result = await this.seriesCheck(this.options.metrics.awsSource(region), query, text, missing, expectation, definition.chartMinutes);
     } else {
       const { entity: template, measure } = definition.estate as NonNullable<typeof definition.estate>;
       const id = fill(template, values);
@@ -421,6 +412,35 @@ export class RunService {
       const ratio = measureOf(w, 'ready-ratio');
       return ratio !== null && ratio < 1;
     }).length;
+  }
+
+  /**
+   * A metric check through MetricsService.query, the path every chart takes: Prometheus or
+   * CloudWatch, served from the series cache and marked stale with its age when the source is
+   * not live. The latest non-empty point is the value; the window is the chart.
+   */
+  private async seriesCheck(source: string | null, query: MetricQuery, text: string, noSource: string, expectation: Expectation, chartMinutes: number): Promise<CheckResult> {
+    const now = this.now();
+    if (!source) return { value: null, expect: expectation.text, passed: false, stale: false, ageMs: null, query: text, points: [], note: noSource, at: now };
+    try {
+      const answer = await this.options.metrics.query({ source, query, start: now - chartMinutes * 60_000, end: now, maxPoints: 60 });
+      const points = answer.series[0]?.points ?? [];
+      const last = [...points].reverse().find((p) => p[1] !== null);
+      const value = last ? (last[1] as number) : null;
+      return {
+        value,
+        expect: expectation.text,
+        passed: value !== null && compare(value, expectation),
+        stale: answer.stale,
+        ageMs: answer.stale && answer.asOf !== null ? now - answer.asOf : null,
+        query: text,
+        points: points.map(([t, v]) => [t, v]),
+        note: value === null ? (answer.note ?? 'The query returned no data.') : (answer.note ?? null),
+        at: now,
+      };
+    } catch (err) {
+      return { value: null, expect: expectation.text, passed: false, stale: false, ageMs: null, query: text, points: [], note: (err as Error).message, at: now };
+    }
   }
 
   /**
@@ -490,17 +510,11 @@ export class RunService {
   private record(run: Run, step: RunStep, by: string, what: StepRecord['what'], inputs: Record<string, unknown>, outputs: Record<string, unknown>): void {
     const at = this.now();
     step.records.push({ at, by, what, inputs, outputs });
-    if (what !== 'reached') this.timeline(run, `${what} step "${step.title}"${describeOutputs(what, inputs, outputs)}`);
   }
 
-  /** Each step lands on the run's incident as a line its timeline shows (a note by the person who acted). */
-  private timeline(run: Run, text: string): void {
-    if (!run.incidentId) return;
-    try {
-      this.options.incidents.note({ incidentId: run.incidentId, text: `Runbook run ${run.id.slice(4, 12)}: ${text}` });
-    } catch {
-      // The incident may have been removed; the run itself keeps every record.
-    }
+  /** The incident's timeline items from its runs (kind `runbook`, run-timeline.ts). */
+  timelineOf(incidentId: string): TimelineItem[] {
+    return this.store.list().filter((run) => run.incidentId === incidentId).flatMap(runTimelineItems);
   }
 
   private save(run: Run): Run {
@@ -542,29 +556,4 @@ function measureOf(entity: Entity, measure: 'ready-ratio' | 'restarts'): number 
   const ready = status.readyReplicas;
   if (typeof desired !== 'number' || typeof ready !== 'number') return null;
   return desired === 0 ? 1 : ready / desired;
-}
-
-function describeOutputs(what: StepRecord['what'], inputs: Record<string, unknown>, outputs: Record<string, unknown>): string {
-  switch (what) {
-    case 'checked':
-      return `: ${String(outputs.value ?? 'no value')} (expect ${String(inputs.expect)}) ${outputs.passed ? 'passed' : 'failed'}${outputs.stale ? `, stale by ${Math.round(Number(outputs.ageMs ?? 0) / 1000)} s` : ''}`;
-    case 'skipped':
-      return `: ${String(inputs.reason)}`;
-    case 'answered':
-      return `: ${String(inputs.answer ?? inputs.outcome ?? `${String(inputs.name)} = ${String(inputs.item)}`)} → ${String(outputs.goto)}`;
-    case 'planned':
-    case 'replanned':
-    case 'drafted':
-      return `: ${String(outputs.summary ?? outputs.reason ?? '')}`;
-    case 'executed':
-      return `: operation ${String(outputs.operationId)} ${String(outputs.state)}${outputs.outcome ? ` (${String(outputs.outcome)})` : ''}`;
-    case 'approved':
-      return `: approved by ${String(outputs.approver)} for ${String(outputs.runner)}`;
-    case 'refused':
-      return `: ${String(outputs.error)}`;
-    case 'completed':
-      return inputs.note ? `: ${String(inputs.note)}` : '';
-    default:
-      return '';
-  }
 }

@@ -20,7 +20,13 @@ export class RunbookLibrary {
   private runbooks = new Map<string, Runbook>();
   private problems: RunbookProblem[] = [];
 
-  constructor(private readonly folders: readonly RunbookFolder[]) {
+  constructor(private folders: readonly RunbookFolder[]) {
+    this.reload();
+  }
+
+  /** Replaces the folders (settings changed) and reads them at once: no restart. */
+  setFolders(folders: readonly RunbookFolder[]): void {
+    this.folders = folders;
     this.reload();
   }
 
@@ -65,4 +71,25 @@ export class RunbookLibrary {
     if (!runbook) throw new ApiError('not_found', `No runbook "${id}": it is in none of the runbook folders, or it did not parse (see runbooks.list for problems).`);
     return runbook;
   }
+}
+
+/**
+ * Why a folder cannot be a runbook folder, or null when it can: settings refuse it when it is
+ * added, with this reason. (A folder that goes away later is listed with the refused files.)
+ */
+export function runbookFolderProblem(dir: string): string | null {
+  if (!path.isAbsolute(dir)) return `"${dir}" is not an absolute path; give the folder's full path.`;
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(dir);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? `The folder ${dir} does not exist.` : `Cannot read ${dir}: ${(err as Error).message}`;
+  }
+  if (!stat.isDirectory()) return `${dir} is a file, not a folder.`;
+  try {
+    fs.readdirSync(dir);
+  } catch (err) {
+    return `Cannot read the folder ${dir}: ${(err as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : (err as Error).message}.`;
+  }
+  return null;
 }

@@ -48,6 +48,7 @@ export async function chooseEstate(options: EstateChoiceOptions): Promise<Estate
       prometheusUrls: options.prometheusUrls,
       alertmanagerUrls: options.alertmanagerUrls ?? [],
       pagerdutyFiles: [sandbox.pagerdutyPath],
+      approverKubeconfigFiles: [sandbox.approverKubeconfigPath],
       env,
     },
     sandbox,

@@ -33,6 +33,11 @@ export interface ConnectionSettings {
   alertmanagerUrls?: string[];
   /** PagerDuty connection files (connections/pagerduty-file.ts); the sandbox writes one. */
   pagerdutyFiles?: string[];
+  /**
+   * Kubeconfig files whose contexts only a second person approves with (runbooks' approval
+   * steps): they are no estate source. The sandbox writes its second admin's here.
+   */
+  approverKubeconfigFiles?: string[];
   env?: NodeJS.ProcessEnv;
 }
 

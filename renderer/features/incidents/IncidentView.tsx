@@ -8,6 +8,7 @@ import { Untrusted } from '../estate/parts.js';
 import { estateIndex } from '../estate/store.js';
 import { NotesComposer } from './NotesComposer.js';
 import { openMetricsOver } from '../metrics/register.js';
+import { RunbooksForIncident } from '../runbooks/register.js';
 import { exportIncident, loadTimeline, markItem, setStatus, setTimelineFlags, toggleKind, updateIncident, useIncidentsStore } from './incidents-store.js';
 import { kindWords, statusTone, tPlus, utcDateTime, utcTime } from './incident-words.js';
 
@@ -101,6 +102,7 @@ function IncidentBody({ incident }: { incident: Incident }) {
         </div>
         <Roles incident={incident} />
         <Milestones incident={incident} anchor={anchor} />
+        <RunbooksForIncident incidentId={incident.id} alertIds={incident.alertIds} impacted={incident.impacted} />
         {incident.impacted.length > 0 ? (
           <div className="incident-impacted">
             <span className="muted">Impacted:</span>
@@ -255,10 +257,15 @@ function Timeline({ incident, anchor, items, total }: { incident: Incident; anch
                   ) : null}
                   {item.secret ? <span className="muted">[secret: not on the wall] </span> : null}
                   <Untrusted text={item.what} />
+                  {item.kind === 'runbook' && item.detail ? <Untrusted text={` · ${item.detail}`} className="muted timeline-run-detail" /> : null}
                   {item.originalOccurredAt !== null ? <span className="muted"> (time edited; first given {utcTime(item.originalOccurredAt)})</span> : null}
                 </span>
                 <span role="cell" className="timeline-where">
-                  {item.entityId ? (
+                  {item.kind === 'runbook' ? (
+                    <a href={`#/runbooks/run/${encodeURIComponent(item.id.split(':')[1] ?? '')}`} title="Open the run">
+                      <Untrusted text={item.source} />
+                    </a>
+                  ) : item.entityId ? (
                     <a href={routeHash('overview', item.entityId)}>
                       <Untrusted text={estateIndex.get(item.entityId)?.name ?? item.entityId.split('/').pop() ?? item.entityId} />
                     </a>

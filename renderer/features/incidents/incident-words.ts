@@ -18,6 +18,7 @@ export const kindWords: Record<TimelineItemKind, string> = {
   note: 'Note',
   incident: 'Incident',
   pagerduty: 'PagerDuty',
+  runbook: 'Runbook',
 };
 
 export function utcTime(at: number): string {

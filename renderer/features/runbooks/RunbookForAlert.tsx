@@ -1,34 +1,46 @@
 import { useState } from 'react';
 import type { Alert } from '../../../shared/api/metrics.js';
+import type { Offer } from '../../../shared/api/runbooks.js';
 import { api, errorMessage } from '../../api/api-client.js';
+import { OfferChooser, offerHref, openHash } from './RunbookOffers.js';
 
 /**
  * On an alert row: asks which runbooks answer the alert (runbooks.forAlert, with its labels and
- * runbook_url) and opens the first, its parameters filled; says so when none does.
+ * runbook_url). One answer opens at once, its parameters filled; several open a chooser, where
+ * one click or key picks; none says so.
  */
 export function RunbookForAlert({ alert }: { alert: Alert }) {
   const [note, setNote] = useState<string | null>(null);
+  const [choices, setChoices] = useState<Offer[] | null>(null);
   const open = () => {
     setNote(null);
     api()
       .call('runbooks.forAlert', { alertname: alert.labels.alertname ?? alert.name, labels: alert.labels, ...(alert.runbookUrl ? { runbookUrl: alert.runbookUrl } : {}) })
       .then((r) => {
+        if (r.offers.length > 1) {
+          setChoices(r.offers);
+          return;
+        }
         const offer = r.offers[0];
         const runbookId = offer?.runbook.id ?? r.external?.runbookId ?? null;
         if (!runbookId) {
           setNote(r.external ? 'Its runbook is not in Daytwo’s format' : 'No runbook answers this alert');
           return;
         }
-        const query = new URLSearchParams(Object.entries(offer?.parameters ?? {}).map(([k, v]) => [k, String(v)]));
-        location.hash = `#/runbooks/book/${encodeURIComponent(runbookId)}?${query.toString()}`;
+        openHash(offerHref(runbookId, offer?.parameters ?? {}));
       }, (e: unknown) => setNote(errorMessage(e)));
   };
   return (
-    <>
-      <button type="button" className="button small" data-testid="runbook-for-alert" onClick={open}>
+    <span className="runbook-for-alert">
+      <button type="button" className="button small" data-testid="runbook-for-alert" aria-expanded={choices ? true : undefined} onClick={open}>
         Runbook
       </button>
       {note && <span className="muted">{note}</span>}
-    </>
+      {choices && (
+        <div className="runbook-chooser" role="dialog" aria-label={`Runbooks for ${alert.name}`}>
+          <OfferChooser offers={choices} label={`Runbooks that answer ${alert.name}`} onClose={() => setChoices(null)} />
+        </div>
+      )}
+    </span>
   );
 }

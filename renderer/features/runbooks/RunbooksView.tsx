@@ -97,6 +97,8 @@ function RunbookPage({ id }: { id: string }) {
   const [values, setValues] = useState<Record<string, string>>({});
   const [declare, setDeclare] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // An offer from an incident names it: the run lands on that incident's timeline.
+  const incidentId = new URLSearchParams(location.hash.split('?')[1] ?? '').get('@incident');
   useEffect(() => {
     const q = new URLSearchParams(location.hash.split('?')[1] ?? '');
     api()
@@ -110,7 +112,7 @@ function RunbookPage({ id }: { id: string }) {
   if (!runbook) return <section className="view"><p>Loading…</p></section>;
   const start = () => {
     api()
-      .call('runs.start', { runbookId: runbook.id, parameters: values, declareIncident: declare })
+      .call('runs.start', { runbookId: runbook.id, parameters: values, ...(incidentId ? { incidentId } : { declareIncident: declare }) })
       .then((r) => navigate('runbooks', 'run', r.run.id), (e: unknown) => setError(errorMessage(e)));
   };
   return (
@@ -136,9 +138,15 @@ function RunbookPage({ id }: { id: string }) {
             <input value={values[name] ?? ''} onChange={(e) => setValues({ ...values, [name]: e.target.value })} />
           </label>
         ))}
-        <label className="runbook-declare">
-          <input type="checkbox" checked={declare} onChange={(e) => setDeclare(e.target.checked)} /> Declare an incident for this run
-        </label>
+        {incidentId ? (
+          <p className="runbook-declare">
+            On incident <a href={`#/incidents/${encodeURIComponent(incidentId)}`}>{incidentId}</a>
+          </p>
+        ) : (
+          <label className="runbook-declare">
+            <input type="checkbox" checked={declare} onChange={(e) => setDeclare(e.target.checked)} /> Declare an incident for this run
+          </label>
+        )}
         <button type="submit" className="button primary">
           Start run
         </button>
@@ -249,7 +257,15 @@ function RunPage({ id }: { id: string }) {
 function LastRecord({ step }: { step: RunStep }) {
   const last = [...step.records].reverse().find((r) => r.what !== 'reached' && r.what !== 'checked');
   if (!last) return null;
-  const words = [last.inputs.note, last.inputs.answer, last.inputs.reason, last.outputs.error, last.outputs.approver && `approved by ${String(last.outputs.approver)}`].find((w) => typeof w === 'string' && w);
+  const words = [
+    last.inputs.note,
+    last.inputs.answer,
+    last.inputs.reason,
+    last.outputs.error,
+    // The approver is already the record's "by"; say whose action they approved.
+    last.what === 'approved' && last.outputs.runner ? `for ${String(last.outputs.runner)}` : undefined,
+    last.what === 'executed' && last.outputs.state ? `operation ${String(last.outputs.state)}${last.outputs.outcome ? ` (${String(last.outputs.outcome)})` : ''}` : undefined,
+  ].find((w) => typeof w === 'string' && w);
   return (
     <p className="run-record">
       {last.what} by {last.by} at {new Date(last.at).toLocaleTimeString()}
@@ -258,15 +274,19 @@ function LastRecord({ step }: { step: RunStep }) {
   );
 }
 
+const SPARK_W = 160;
+const SPARK_H = 36;
+
+/** The check's value, verdict and a small chart of the window, with the threshold dashed across it. */
 function CheckLine({ step }: { step: RunStep }) {
   const c = step.check!;
-  const values = c.points.map((p) => p[1]).filter((v): v is number => v !== null);
-  const max = Math.max(...values, 1e-9);
-  const min = Math.min(...values, 0);
-  const line = c.points
-    .filter((p) => p[1] !== null)
-    .map((p, i, all) => `${(i / Math.max(all.length - 1, 1)) * 120},${30 - (((p[1] as number) - min) / (max - min || 1)) * 28}`)
-    .join(' ');
+  const drawn = c.points.filter((p): p is [number, number] => p[1] !== null);
+  const threshold = Number(/-?\d+(\.\d+)?(e-?\d+)?/i.exec(c.expect)?.[0]);
+  const span = [...drawn.map((p) => p[1]), ...(Number.isFinite(threshold) ? [threshold] : [])];
+  const max = Math.max(...span, 1e-9);
+  const min = Math.min(...span, 0);
+  const y = (v: number) => SPARK_H - 2 - ((v - min) / (max - min || 1)) * (SPARK_H - 4);
+  const line = drawn.map((p, i) => `${(i / Math.max(drawn.length - 1, 1)) * SPARK_W},${y(p[1])}`).join(' ');
   return (
     <div className={`run-check ${c.passed ? 'tone-ok' : 'tone-bad'}`}>
       <span>
@@ -274,8 +294,9 @@ function CheckLine({ step }: { step: RunStep }) {
         {c.stale && ` · stale, ${Math.round((c.ageMs ?? 0) / 1000)} s old`}
         {c.note && ` · ${c.note}`}
       </span>
-      {values.length > 1 && (
-        <svg className="run-spark" width="120" height="32" aria-label="check value over time">
+      {drawn.length > 1 && (
+        <svg className="run-spark" width={SPARK_W} height={SPARK_H} viewBox={`0 0 ${SPARK_W} ${SPARK_H}`} role="img" aria-label={`${step.title}: the last ${drawn.length} values`}>
+          {Number.isFinite(threshold) && <line x1="0" x2={SPARK_W} y1={y(threshold)} y2={y(threshold)} className="run-spark-threshold" />}
           <polyline points={line} fill="none" stroke="currentColor" strokeWidth="1.5" />
         </svg>
       )}

@@ -4,9 +4,10 @@ import { RunbooksView } from './RunbooksView.js';
 /**
  * How runbooks plug into the frame: renderer/app/views.tsx lists `...runbooksViews` ("g r",
  * #/runbooks, #/runbooks/book/<id>[?param=value…], #/runbooks/run/<id>); the alerts list puts
- * <RunbookForAlert alert={alert} /> on each row.
+ * <RunbookForAlert alert={alert} /> on each row; the incident view shows <RunbooksForIncident />.
  */
 export { RunbookForAlert } from './RunbookForAlert.js';
+export { RunbooksForIncident } from './RunbookOffers.js';
 export const runbooksViews: readonly ViewSpec[] = [
   {
     id: 'runbooks',

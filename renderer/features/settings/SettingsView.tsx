@@ -6,6 +6,7 @@ import { ThemeChoice } from './ThemeChoice.js';
 import { ProductionPatterns } from './ProductionPatterns.js';
 import { CatalogFolders } from './CatalogFolders.js';
 import { UnleashConnection } from '../flags/UnleashConnection.js';
+import { RunbookFolders } from './RunbookFolders.js';
 
 export function SettingsView() {
   const { settings, loadError } = useSettingsStore(useShallow((s) => ({ settings: s.settings, loadError: s.loadError })));
@@ -51,6 +52,10 @@ export function SettingsView() {
           <section className="panel" aria-label="Feature flags">
             <h2>Feature flags</h2>
             <UnleashConnection readOnly={readOnly} />
+          </section>
+          <section className="panel" aria-label="Runbooks">
+            <h2>Runbooks</h2>
+            <RunbookFolders saved={settings.runbookDirs} />
           </section>
         </>
       ) : loadError ? null : (

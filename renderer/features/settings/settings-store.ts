@@ -36,6 +36,7 @@ const describe: Record<SettingKey, string> = {
   disabledSources: 'Switching sources on or off',
   eventRetentionDays: 'Changing how long event history is kept',
   catalogDirs: 'Saving catalog folders',
+  runbookDirs: 'Saving runbook folders',
 };
 
 /**

@@ -48,6 +48,8 @@ export interface PrometheusSetup {
   ruleFiles?: string[];
   /** Alertmanager base URLs (http://host:port) to send alerts to. */
   alertmanagers?: string[];
+  /** Listen on this port (one handed out by freePort() earlier, so a host could be told the URL first). */
+  port?: number;
 }
 
 /**
@@ -57,12 +59,12 @@ export interface PrometheusSetup {
  */
 export async function startPrometheus(workDir: string, targetsOrSetup: string[] | PrometheusSetup): Promise<RunningPrometheus> {
   mkdirSync(workDir, { recursive: true });
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const config = path.join(workDir, 'prometheus.yml');
   const setup: PrometheusSetup = Array.isArray(targetsOrSetup)
     ? { scrapeConfigs: [{ job_name: 'daytwo-sandbox', metrics_path: '/metrics', static_configs: [{ targets: targetsOrSetup }] }] }
     : targetsOrSetup;
+  const port = setup.port ?? (await freePort());
+  const url = `http://127.0.0.1:${port}`;
+  const config = path.join(workDir, 'prometheus.yml');
   writeFileSync(
     config,
     yaml.dump({
