@@ -62,6 +62,8 @@ function sameCondition(a: ServiceCondition, b: ServiceCondition): boolean {
     a.ready === b.ready &&
     a.crashing === b.crashing &&
     a.loadFactor === b.loadFactor &&
-    a.capacityFactor === b.capacityFactor
+    a.capacityFactor === b.capacityFactor &&
+    (a.extraErrorRatio ?? 0) === (b.extraErrorRatio ?? 0) &&
+    (a.latencyFactor ?? 1) === (b.latencyFactor ?? 1)
   );
 }

@@ -20,6 +20,22 @@ const SURGE_PASS_ON = 0.3;
 export interface InjectedEffects {
   loadFactor: number;
   capacityFactor: number;
+  /** A replayed incident's recorded error ratio above its baseline, added to the service's own. */
+  extraErrorRatio?: number;
+  /** A replayed incident's recorded latency over its baseline. */
+  latencyFactor?: number;
+}
+
+function neutral(e: InjectedEffects): boolean {
+  return e.loadFactor === 1 && e.capacityFactor === 1 && (e.extraErrorRatio ?? 0) === 0 && (e.latencyFactor ?? 1) === 1;
+}
+
+/** Only the replay's fields that are in force, so a condition without them compares equal to the old shape. */
+function replayFields(e: InjectedEffects | undefined): Pick<InjectedEffects, 'extraErrorRatio' | 'latencyFactor'> {
+  return {
+    ...(e?.extraErrorRatio ? { extraErrorRatio: e.extraErrorRatio } : {}),
+    ...(e?.latencyFactor !== undefined && e.latencyFactor !== 1 ? { latencyFactor: e.latencyFactor } : {}),
+  };
 }
 
 interface ServiceShape {
@@ -172,6 +188,7 @@ export class EstateLoad implements LoadSignals {
         crashing: c?.crashing ?? 0,
         loadFactor: effects?.loadFactor ?? 1,
         capacityFactor: effects?.capacityFactor ?? 1,
+        ...replayFields(effects),
       });
     }
     this.invalidateMemo();
@@ -186,10 +203,13 @@ export class EstateLoad implements LoadSignals {
   setEffects(serviceId: string, effects: Partial<InjectedEffects>): void {
     const current = this.effects.get(serviceId) ?? { loadFactor: 1, capacityFactor: 1 };
     const next = { ...current, ...effects };
-    if (next.loadFactor === 1 && next.capacityFactor === 1) this.effects.delete(serviceId);
+    if (neutral(next)) this.effects.delete(serviceId);
     else this.effects.set(serviceId, next);
     const latest = this.timeline.latest(serviceId);
-    if (latest) this.timeline.record(serviceId, this.world.now(), { ...latest, ...next });
+    if (latest) {
+      const { extraErrorRatio: _e, latencyFactor: _l, ...rest } = latest;
+      this.timeline.record(serviceId, this.world.now(), { ...rest, loadFactor: next.loadFactor, capacityFactor: next.capacityFactor, ...replayFields(next) });
+    }
     this.invalidateMemo();
   }
 

@@ -15,6 +15,10 @@ export interface ServiceCondition {
   loadFactor: number;
   /** Injected capacity multiplier (saturation: a database losing IOPS, a cache thrashing). */
   capacityFactor: number;
+  /** A replayed incident's errors on top of the service's own (absent: none). */
+  extraErrorRatio?: number;
+  /** A replayed incident's latency, as a multiple of what the service would show (absent: 1). */
+  latencyFactor?: number;
 }
 
 export interface ServiceLoad {
@@ -66,8 +70,8 @@ export function ownLoad(input: OwnLoadInput): ServiceLoad {
   const timeouts = u > 0.9 ? Math.min(0.05, 0.02 * (u - 0.9) * 10) : 0;
   // A crash-looping pod accepts requests between passing its probe and dying: some fail.
   const crashErrors = condition.crashing > 0 ? (condition.crashing / (condition.ready + condition.crashing)) * 0.25 : 0;
-  const errorRatio = Math.min(1, baseErrorRatio + shed + timeouts + crashErrors);
-  const p50Ms = baseLatencyMs * queueing;
+  const errorRatio = Math.min(1, baseErrorRatio + shed + timeouts + crashErrors + (condition.extraErrorRatio ?? 0));
+  const p50Ms = baseLatencyMs * queueing * (condition.latencyFactor ?? 1);
   return withQuantiles({ rps: demandRps, errorRatio, p50Ms, p90Ms: 0, p99Ms: 0, sigma, utilization: u });
 }
 

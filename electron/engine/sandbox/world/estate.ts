@@ -1,6 +1,7 @@
 import { SimulatedCluster } from '../kube/cluster.js';
 import { type ImageBehaviour, ImageRegistry } from '../kube/controllers/images.js';
 import { isReady, podRequests } from '../kube/controllers/pods.js';
+import { resourceForKind, resourceKey } from '../kube/resources.js';
 import type { Deployment, KubeObject, NodeObject, Pod, StatefulSet } from '../kube/types.js';
 import type { ClusterSpec, LoadSignals, NodeView, PodView, ReplicaCounts, SandboxWorld, ServiceSpec } from '../world.js';
 import { buildEstate } from './build.js';
@@ -180,6 +181,22 @@ export class Estate implements SandboxWorld {
 
   setNodeReady(cluster: string, node: string, ready: boolean): void {
     this.cluster(cluster).nodeLifecycle.setReady(node, ready);
+  }
+
+  recordEvent(cluster: string, involved: { kind: string; namespace: string | null; name: string }, type: 'Normal' | 'Warning', reason: string, message: string, at: number): void {
+    const c = this.cluster(cluster);
+    let stored: KubeObject | undefined;
+    try {
+      stored = c.store.get(resourceKey(resourceForKind(involved.kind)), involved.namespace ?? undefined, involved.name);
+    } catch {
+      stored = undefined;
+    }
+    const obj: KubeObject = stored ?? {
+      apiVersion: 'v1',
+      kind: involved.kind,
+      metadata: { name: involved.name, ...(involved.namespace ? { namespace: involved.namespace } : {}), uid: '', resourceVersion: '', creationTimestamp: '' },
+    };
+    c.events.record(obj, type, reason, message, 'daytwo-replay', { at });
   }
 
   onTick(listener: (now: number) => void): () => void {
