@@ -75,7 +75,7 @@ export class ScenarioDeck {
   /** Starts replaying a recorded incident (the body of POST /sandbox/replay), stopping any earlier replay. */
   replay(body: unknown): IncidentReplay {
     const request = parseReplayRequest(body);
-    const target = this.world.services.find((s) => s.id === request.target);
+    const target = request.target === 'same-kind' ? this.sameKind(request) : this.world.services.find((s) => s.id === request.target);
     if (!target) throw new UnknownScenarioError(`The replay targets service "${request.target}", which this estate does not have.`);
     this.replaying?.stop();
     this.replaying = new IncidentReplay(request, target, { world: this.world, load: this.load, alarms: this.alarms });
@@ -114,6 +114,21 @@ export class ScenarioDeck {
       status: report?.status ?? 'idle',
       run: report,
     };
+  }
+
+  /**
+   * "Same kind of service" for a replay: the recorded service itself when this estate has it
+   * (same name and namespace), else the busiest Deployment that has every alarm the recording
+   * drives, so each replayed alarm transition has an alarm to land on.
+   */
+  private sameKind(request: { source: { name: string; namespace: string }; steps: ReadonlyArray<{ kind: string; alarm?: string }> }): ServiceSpec | undefined {
+    const services = this.world.services.filter((s) => s.workloadKind === 'Deployment');
+    const same = services.find((s) => s.name === request.source.name && s.namespace === request.source.namespace);
+    if (same) return same;
+    const suffixes = [...new Set(request.steps.flatMap((s) => (s.kind === 'alarm' && s.alarm ? [s.alarm] : [])))];
+    const alarmNames = new Set(this.alarms.definitions.map((d) => d.name));
+    const fits = services.filter((s) => suffixes.every((x) => alarmNames.has(`${s.cluster}-${s.namespace}-${s.name}-${x}`) || (s.dbInstance !== undefined && alarmNames.has(`${s.dbInstance}-${x}`))));
+    return [...fits].sort((a, b) => b.baseRps - a.baseRps || (a.id < b.id ? -1 : 1))[0];
   }
 
   /** The explicit service, or the busiest one matching the filters (ties by id): deterministic per seed. */
