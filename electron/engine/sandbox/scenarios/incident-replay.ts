@@ -111,6 +111,19 @@ export class IncidentReplay {
     this.steps = [...request.steps].sort((a, b) => a.atMs - b.atMs);
     this.series = [...request.series].sort((a, b) => a.atMs - b.atMs);
     this.names = new NameMap(request.source, target, ctx.world, this.steps);
+    const known = new Set(ctx.alarms.definitions.map((d) => d.name));
+    for (const suffix of new Set(this.steps.flatMap((s) => (s.kind === 'alarm' ? [s.alarm] : [])))) {
+      const names = this.alarmNames(suffix).filter((n) => known.has(n));
+      if (names.length === 0) this.skipped.push(`alarm transitions of "${suffix}": ${target.id} has no such alarm`);
+      for (const name of names) this.touchedAlarms.add(name);
+    }
+    ctx.alarms.hold(this.touchedAlarms);
+  }
+
+  /** The target's alarm for a recorded alarm's suffix: on its load balancer, or on its database. */
+  private alarmNames(suffix: string): string[] {
+    const t = this.target;
+    return [`${t.cluster}-${t.namespace}-${t.name}-${suffix}`, ...(t.dbInstance ? [`${t.dbInstance}-${suffix}`] : [])];
   }
 
   /** Replay-clock time of a recorded offset. */
@@ -171,12 +184,8 @@ export class IncidentReplay {
       this.ctx.world.recordEvent(this.target.cluster, involved, step.type, step.reason, this.names.text(step.message), at);
       return;
     }
-    const name = `${this.target.cluster}-${this.target.namespace}-${this.target.name}-${step.alarm}`;
-    const dbName = this.target.dbInstance ? `${this.target.dbInstance}-${step.alarm}` : null;
     const reason = `Replayed from ${this.request.label}: ${step.reason}`.slice(0, 1000);
-    if (this.ctx.alarms.replayState(name, step.state as StateValue, reason, at)) this.touchedAlarms.add(name);
-    else if (dbName && this.ctx.alarms.replayState(dbName, step.state as StateValue, reason, at)) this.touchedAlarms.add(dbName);
-    else this.skipped.push(`alarm ${step.alarm} → ${step.state}: ${this.target.id} has no such alarm`);
+    for (const name of this.alarmNames(step.alarm)) if (this.ctx.alarms.replayState(name, step.state as StateValue, reason, at)) return;
   }
 }
 

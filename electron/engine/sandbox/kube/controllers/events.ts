@@ -33,7 +33,8 @@ export class EventRecorder {
     // `at`: a replayed incident stamps each event with its scheduled time, not with when the timer fired.
     const at = options.at ?? this.now();
     const time = rfc3339(at);
-    const existing = this.byKey.get(key);
+    // A replayed event is one recorded occurrence: never folded into another.
+    const existing = options.at === undefined ? this.byKey.get(key) : undefined;
     if (existing) {
       const updated = this.store.mutate<EventObject>('events', existing.namespace, existing.name, (e) => {
         e.count += 1;
