@@ -124,16 +124,17 @@ export class DrillService {
     if ((params.exportJson === undefined) === (params.incidentId === undefined)) {
       throw new ApiError('bad_request', 'Give either exportJson (an export\'s timeline.json) or incidentId (a past incident in this store), not both or neither.', params.exportJson === undefined ? 'exportJson' : 'incidentId');
     }
-    const running = this.options.store.list().find(active);
-    if (running) throw new ApiError('conflict', `Drill ${running.id} is still running: finish or abort it before starting another.`);
     const names = new Set(params.participants.map((p) => p.name));
     if (names.size !== params.participants.length) throw new ApiError('bad_request', 'Each participant needs a different name.', 'participants');
-    let text = params.exportJson;
-    if (text === undefined) {
+    const recording = params.exportJson === undefined ? null : parseExport(params.exportJson);
+    const running = this.options.store.list().find(active);
+    if (running) throw new ApiError('conflict', `Drill ${running.id} is still running: finish or abort it before starting another.`);
+    let bundle = recording;
+    if (bundle === null) {
       if (!this.options.exportIncident) throw new ApiError('unavailable', 'This engine cannot export its incidents for a replay.');
-      text = await this.options.exportIncident(params.incidentId as string);
+      bundle = parseExport(await this.options.exportIncident(params.incidentId as string));
     }
-    const plan = planReplay(parseExport(text), params.leadInSeconds * 1000);
+    const plan = planReplay(bundle, params.leadInSeconds * 1000);
     if (plan.steps.length === 0 && plan.series.length === 0) {
       throw new ApiError('bad_request', `The recording of ${plan.incidentId} holds nothing the sandbox can replay from ${params.leadInSeconds}s before its first alert: no Kubernetes events, alarm transitions or golden-signal series of ${plan.sourceId}.`, 'exportJson');
     }

@@ -249,10 +249,12 @@ function shape(bundle: ExportedIncident, sourceId: string, from: number, zero: n
   const baseLat = median(baseTimes.map((t) => lat.get(t)).filter((v): v is number => v !== undefined));
   if (!(baseRps > 0)) return [];
   const clamp = (v: number, lo: number, hi: number) => (Number.isFinite(v) ? Math.min(hi, Math.max(lo, v)) : 1);
-  let points = times
-    .filter((t) => t >= from)
+  // The point in force when the replay starts (series are coarse: CloudWatch answers by the minute), then every later one.
+  const firstIn = times.findIndex((t) => t >= from);
+  const kept = firstIn < 0 ? times.slice(-1) : times.slice(times[firstIn] === from ? firstIn : Math.max(0, firstIn - 1));
+  let points = kept
     .map((t) => ({
-      atMs: t - from,
+      atMs: Math.max(0, t - from),
       loadFactor: round(clamp((rps.get(t) ?? 0) / baseRps, 0.01, 100)),
       extraErrorRatio: round(clamp(ratio(t) - baseErr, 0, 1)),
       latencyFactor: round(lat.has(t) && baseLat > 0 ? clamp((lat.get(t) as number) / baseLat, 0.1, 100) : 1),
