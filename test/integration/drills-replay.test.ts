@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +8,7 @@ import { createEngine, type Engine } from '../../electron/engine/engine.js';
 import { parseExport, planReplay, type ReplayPlan } from '../../electron/engine/drills/replay-plan.js';
 import type { CloudSideInternals } from '../../electron/engine/sandbox/cloud.js';
 import { startSandbox, type RunningSandbox } from '../../electron/engine/sandbox/start.js';
+import type { Drill } from '../../shared/api/drills.js';
 import type { TimelineItem } from '../../shared/api/incidents.js';
 import { noSecrets, routerCaller } from './helpers/engine.js';
 import { eventually } from './helpers/prometheus.js';
@@ -103,6 +105,18 @@ describe('a recorded bad-deploy incident replayed as a drill', () => {
   for (const speed of [4, 1]) {
     it(`replays it at ${speed}×: the alerts and events arrive in order, spaced as recorded ÷ ${speed} to within a second`, async () => {
       const { drill } = await call('drills.fromIncident', { exportJson, target: replayTarget, speed, leadInSeconds: leadIn, participants: [{ name: 'Trainee', role: 'commander' }] });
+      try {
+        await replayed(drill, speed);
+      } finally {
+        // A failed check must not leave the drill running for the next speed.
+        const { drill: now } = await call('drills.get', { id: drill.id });
+        if (now.state === 'running' || now.state === 'paused') await call('drills.control', { id: drill.id, action: 'abort' });
+      }
+    }, 420_000);
+  }
+
+  async function replayed(drill: Drill, speed: number): Promise<void> {
+    {
       const replay = drill.replay!;
       expect(replay).toMatchObject({ speed, events: plan.steps.filter((s) => s.kind === 'event').length, signals: true });
       const [cluster, namespace, name] = replayTarget.split('/') as [string, string, string];
@@ -151,7 +165,9 @@ describe('a recorded bad-deploy incident replayed as a drill', () => {
       expect(Math.abs(arrived[0]!.occurredAt - (replay.startedAt + expected[0]!.atMs / speed))).toBeLessThanOrEqual(1_000);
 
       // kubectl sees the replayed Events through the cluster's API.
-      const events = JSON.parse(execFileSync('kubectl', ['--kubeconfig', sandbox.kubeconfigPath, '--context', CLUSTER, 'get', 'events', '-n', namespace, '-o', 'json'], { encoding: 'utf8' })) as { items: Array<{ reportingComponent?: string; involvedObject: { name: string } }> };
+      // Asynchronously: the sandbox answers from this process.
+      const { stdout } = await promisify(execFile)('kubectl', ['--kubeconfig', sandbox.kubeconfigPath, '--context', CLUSTER, 'get', 'events', '-n', namespace, '-o', 'json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      const events = JSON.parse(stdout) as { items: Array<{ reportingComponent?: string; involvedObject: { name: string } }> };
       expect(events.items.filter((e) => e.reportingComponent === 'daytwo-replay' && e.involvedObject.name.startsWith(name)).length).toBeGreaterThanOrEqual(replay.events);
 
       // The trainees declare and mitigate; the report sets them beside the original responders.
@@ -170,7 +186,7 @@ describe('a recorded bad-deploy incident replayed as a drill', () => {
       expect(report.markdown).toMatch(new RegExp(`\\| declare \\| [+-]\\d\\d:\\d\\d \\| [+-]\\d\\d:\\d\\d \\| [+-]\\d\\d:\\d\\d \\|`));
       const steady = (await admin('/sandbox/replay')) as { replay: { status: string } };
       expect(steady.replay.status).not.toBe('running');
-    }, 420_000);
+    }
   }
 
   it('refuses an export that is not one, with the reason', async () => {

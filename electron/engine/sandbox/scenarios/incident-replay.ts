@@ -185,7 +185,11 @@ export class IncidentReplay {
       return;
     }
     const reason = `Replayed from ${this.request.label}: ${step.reason}`.slice(0, 1000);
-    for (const name of this.alarmNames(step.alarm)) if (this.ctx.alarms.replayState(name, step.state as StateValue, reason, at)) return;
+    // Stamped when played, not when due: alarm history is read by time ("since the newest item I
+    // saw"), so an item stamped before one already served would never be read. The replay's own
+    // 50 ms timer keeps the two within a tick of each other.
+    const playedAt = Math.max(at, this.ctx.world.now());
+    for (const name of this.alarmNames(step.alarm)) if (this.ctx.alarms.replayState(name, step.state as StateValue, reason, playedAt)) return;
   }
 }
 

@@ -78,8 +78,15 @@ export class ScenarioDeck {
     const target = request.target === 'same-kind' ? this.sameKind(request) : this.world.services.find((s) => s.id === request.target);
     if (!target) throw new UnknownScenarioError(`The replay targets service "${request.target}", which this estate does not have.`);
     this.replaying?.stop();
-    this.replaying = new IncidentReplay(request, target, { world: this.world, load: this.load, alarms: this.alarms });
-    return this.replaying;
+    const replay = new IncidentReplay(request, target, { world: this.world, load: this.load, alarms: this.alarms });
+    this.replaying = replay;
+    // Its own fine timer: the scenarios' tick comes every 500 ms, too coarse for a replay held to the second.
+    const timer = setInterval(() => {
+      replay.tick(this.world.now());
+      if (replay.status !== 'running') clearInterval(timer);
+    }, 50);
+    timer.unref();
+    return replay;
   }
 
   /**
