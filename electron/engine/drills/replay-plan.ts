@@ -75,6 +75,7 @@ export interface AlarmStep {
   kind: 'alarm';
   alarm: string;
   state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+  from?: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
   reason: string;
 }
 export interface SeriesPoint {
@@ -130,9 +131,10 @@ export function planReplay(bundle: ExportedIncident, leadInMs: number): ReplayPl
       const [reason, message] = splitWhat(item.what);
       steps.push({ atMs, kind: 'event', involved: { kind: object.kind, name: object.name }, type: item.severity === 'warning' ? 'Warning' : 'Normal', reason, message });
     } else if (item.kind === 'alarm') {
-      const m = /^Alarm\w*: ([^:]+): \S+ → (OK|ALARM|INSUFFICIENT_DATA)/.exec(item.what);
+      const m = /^Alarm\w*: ([^:]+): (\S+) → (OK|ALARM|INSUFFICIENT_DATA)/.exec(item.what);
       if (!m) continue;
-      const [, name, state] = m as unknown as [string, string, AlarmStep['state']];
+      const [, name, before, state] = m as unknown as [string, string, string, AlarmStep['state']];
+      const from = before === 'OK' || before === 'ALARM' || before === 'INSUFFICIENT_DATA' ? before : undefined;
       const key = `${name}|${item.occurredAt}|${state}`;
       if (seenAlarm.has(key)) continue; // one history item lands on the alarm and on each entity it watches
       seenAlarm.add(key);
@@ -141,7 +143,7 @@ export function planReplay(bundle: ExportedIncident, leadInMs: number): ReplayPl
         elsewhere++;
         continue;
       }
-      steps.push({ atMs, kind: 'alarm', alarm: suffix, state, reason: item.what.slice(0, 500) });
+      steps.push({ atMs, kind: 'alarm', alarm: suffix, state, ...(from ? { from } : {}), reason: item.what.slice(0, 500) });
     } else if (item.kind === 'alert') alerts++;
   }
   const notReplayed: string[] = [];

@@ -35,6 +35,8 @@ const AlarmStep = z
     /** What the alarm watches, after its service's name: `5xx-high`, `latency-p99-high`, `cpu-high`. */
     alarm: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).max(100),
     state: z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']),
+    /** The state it left, as recorded: the first transition of each alarm puts the target's alarm there at the replay's start. */
+    from: z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']).optional(),
     reason: Text,
   })
   .strict();
@@ -96,6 +98,7 @@ export class IncidentReplay {
   private readonly steps: ReplayRequest['steps'];
   private readonly series: ReplayRequest['series'];
   private played = 0;
+  private began = false;
   private seriesAt = -1;
   private readonly skipped: string[] = [];
   private readonly touchedAlarms = new Set<string>();
@@ -133,6 +136,10 @@ export class IncidentReplay {
 
   tick(now: number): void {
     if (this.status !== 'running') return;
+    if (!this.began && now >= this.startedAt) {
+      this.began = true;
+      this.setStartingStates();
+    }
     while (this.played < this.steps.length && this.due(this.steps[this.played]!.atMs) <= now) {
       this.play(this.steps[this.played]!);
       this.played++;
@@ -175,6 +182,22 @@ export class IncidentReplay {
     this.status = status;
     this.ctx.alarms.release(this.touchedAlarms);
     this.ctx.load.setEffects(this.target.id, { loadFactor: 1, capacityFactor: 1, extraErrorRatio: 0, latencyFactor: 1 });
+  }
+
+  /**
+   * Each driven alarm starts where the recording had it before its first transition (an estate
+   * whose target is already in ALARM would otherwise swallow the replayed OK → ALARM).
+   */
+  private setStartingStates(): void {
+    const seen = new Set<string>();
+    for (const step of this.steps) {
+      if (step.kind !== 'alarm' || seen.has(step.alarm)) continue;
+      seen.add(step.alarm);
+      if (!step.from) continue;
+      for (const name of this.alarmNames(step.alarm)) {
+        if (this.ctx.alarms.replayState(name, step.from as StateValue, `Replay of ${this.request.label} starting: the recording had it ${step.from}`, Math.max(this.startedAt, this.ctx.world.now()))) break;
+      }
+    }
   }
 
   private play(step: ReplayRequest['steps'][number]): void {
