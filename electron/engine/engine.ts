@@ -29,6 +29,7 @@ import type { TimelineItem } from '../../shared/api/incidents.js';
 import type { PagerDutyTimelineItem } from '../../shared/api/pagerduty.js';
 import { incidentHandlers, incidentTopicHandlers } from './incidents/handlers.js';
 import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import { loadPagerDutyConnections } from './connections/pagerduty-file.js';
 import { PagerDutySources } from './providers/pagerduty/pagerduty-sources.js';
 import { pagerdutyHandlers } from './providers/pagerduty/handlers.js';
@@ -292,6 +293,12 @@ export function createEngine(options: EngineOptions): Engine {
         .filter((e) => sources.get(e.sourceId)?.sandbox === true)
         .map((e) => e.id.replace(/^k8s:([^/]+)\/([^/]+)\/Deployment\/(.+)$/, '$1/$2/$3')),
     dataDir: options.dataDir,
+    // A past incident replays from its export, written exactly as incidents.export writes it.
+    exportIncident: async (id) => {
+      const outcome = await router.call('incidents.export', { id }, { transport: 'internal' });
+      if (!outcome.ok) throw new ApiError(outcome.error.code, outcome.error.message);
+      return readFileSync(path.join((outcome.result as { folder: string }).folder, 'timeline.json'), 'utf8');
+    },
     log,
   });
   late.drills = drills;

@@ -69,6 +69,35 @@ export type DrillEvent = z.infer<typeof DrillEvent>;
 export const Injection = z.object({ scenario: z.string(), at: EpochMs, target: z.string(), entityId: z.string() });
 export type Injection = z.infer<typeof Injection>;
 
+/**
+ * A drill replaying a recorded incident (drills.fromIncident): what was replayed, where, how
+ * fast, and the original responders' milestones, so the report can set the two teams side by side.
+ */
+export const DrillReplay = z.object({
+  /** The recorded incident's id and title, as its export named them. */
+  incidentId: z.string(),
+  title: z.string(),
+  speed: z.number(),
+  /** The recorded service (its workload's entity id) and the estate's service it was played against. */
+  source: z.string(),
+  target: z.string(),
+  /** Wall clock of the recording's replay-clock zero, and of the replay's. */
+  recordedFrom: EpochMs,
+  startedAt: EpochMs,
+  endsAt: EpochMs,
+  /** The recording's first alert, in ms from `recordedFrom` (recording clock); null when it had none. */
+  firstAlertOffsetMs: z.number().nullable(),
+  events: z.number().int(),
+  alarms: z.number().int(),
+  /** Whether the recorded golden-signal shape drives the target's load (older exports carry no series). */
+  signals: z.boolean(),
+  /** What the recording held that the replay does not play, in words. */
+  notReplayed: z.array(z.string()),
+  /** The original responders' milestones in ms from the recording's first alert (null when not reached). */
+  original: z.record(z.string(), z.number().nullable()),
+});
+export type DrillReplay = z.infer<typeof DrillReplay>;
+
 export const Drill = z.object({
   id: z.string(),
   /** The scenario's name; hidden from views while `dealt` and the drill runs. */
@@ -92,6 +121,8 @@ export const Drill = z.object({
   debrief: z.array(z.string()),
   /** After an abort: null until verified, then what the verification saw. */
   steady: z.object({ verifiedAt: EpochMs.nullable(), problems: z.array(z.string()) }).nullable(),
+  /** Set when the drill replays a recorded incident. */
+  replay: DrillReplay.optional(),
 });
 export type Drill = z.infer<typeof Drill>;
 
@@ -117,6 +148,21 @@ export const Score = z.object({
   unrelatedActions: z.number(),
   runbooksUsed: z.array(z.string()),
   stepsSkipped: z.array(z.string()),
+  /**
+   * A replay only: each milestone of the original responders (from the recording's first alert,
+   * and that divided by the speed) beside the trainees' (from the replayed first alert).
+   */
+  replay: z
+    .array(
+      z.object({
+        milestone: Milestones,
+        originalMs: z.number().nullable(),
+        originalScaledMs: z.number().nullable(),
+        traineesMs: z.number().nullable(),
+        traineesAt: EpochMs.nullable(),
+      }),
+    )
+    .optional(),
 });
 export type Score = z.infer<typeof Score>;
 
@@ -142,6 +188,23 @@ export const StartParams = z
   })
   .strict();
 export type StartParams = z.infer<typeof StartParams>;
+
+export const FromIncidentParams = z
+  .object({
+    /** The export's timeline.json (incidents.export), as text: untrusted, parsed on arrival. Or: */
+    exportJson: z.string().min(2).max(5_000_000).optional(),
+    /** a past incident in this store, exported on the spot. */
+    incidentId: z.string().min(1).max(100).optional(),
+    /** A sandbox service id (`cluster/namespace/name`), or "same-kind": a service of the estate like the recorded one. */
+    target: z.string().min(1).max(300).default('same-kind'),
+    speed: z.number().min(1).max(60).default(1),
+    /** How long before the recording's first alert the replay starts. */
+    leadInSeconds: z.number().int().min(0).max(3600).default(120),
+    participants: z.array(Participant).min(1).max(20),
+    timeLimitMinutes: z.number().positive().max(24 * 60).optional(),
+  })
+  .strict();
+export type FromIncidentParams = z.infer<typeof FromIncidentParams>;
 
 export const ControlParams = z.discriminatedUnion('action', [
   z.object({ id: DrillId, action: z.literal('pause') }).strict(),
@@ -173,8 +236,8 @@ export const drillMethods = {
   'drills.control': mutation('Game master: pause, resume, hint, inject a further fault, abort (emergency stop), turn, debrief question.', ControlParams, z.object({ drill: Drill })),
   'drills.report': mutation('The drill report in Markdown and JSON, both clocks, milestones, scores, debrief; written under the data folder.', z.object({ id: DrillId }).strict(), DrillReport),
   'drills.fromIncident': mutation(
-    'Replay an exported incident as a drill scenario (not built yet: refused with the reason).',
-    z.object({ exportJson: z.string().min(2).max(5_000_000), speed: z.number().min(1).max(60).default(1) }).strict(),
+    'Replay a recorded incident as a drill: its alerts, Kubernetes events and golden-signal shape played on the sandbox against a service, on a shifted clock (1× or faster).',
+    FromIncidentParams,
     z.object({ drill: Drill }),
   ),
 };

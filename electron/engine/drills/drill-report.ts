@@ -23,6 +23,17 @@ export function drillMarkdown(drill: Drill, score: Score): string {
   for (const m of score.milestones) {
     lines.push(`| ${m.milestone} | ${formatClock(m.ms)} | ${wall(m.at)} | ${m.by ? text(m.by) : '—'} | ${formatClock(m.parMs)} | ${formatClock(m.previousBestMs)} |`);
   }
+  if (drill.replay && score.replay) {
+    const r = drill.replay;
+    lines.push('', '## Replay: the original responders beside the trainees', '');
+    lines.push(`Replayed ${text(r.incidentId)} "${text(r.title)}" at ${r.speed}× on ${text(r.target)} (recorded on ${text(r.source)}): ${r.events} Kubernetes event(s), ${r.alarms} alarm transition(s), golden signals ${r.signals ? 'driven along the recorded shape' : 'not replayed'}.`);
+    lines.push(`Recording clock zero ${wall(r.recordedFrom)}; replay clock zero ${wall(r.startedAt)}. Times below count from the first alert: the recording's, and the replayed one.`, '');
+    lines.push(`| Milestone | Original (recorded clock) | Original ÷ ${r.speed} (replay clock) | Trainees (replay clock) | Trainees wall clock |`, '|---|---|---|---|---|');
+    for (const row of score.replay) {
+      lines.push(`| ${row.milestone} | ${formatClock(row.originalMs)} | ${formatClock(row.originalScaledMs)} | ${formatClock(row.traineesMs)} | ${wall(row.traineesAt)} |`);
+    }
+    if (r.notReplayed.length) lines.push('', `Not replayed: ${r.notReplayed.map(text).join('; ')}.`);
+  }
   lines.push('', '## Participants', '', '| Name | Role | Milestones | Actions | Unrelated actions |', '|---|---|---|---|---|');
   for (const p of score.perParticipant) lines.push(`| ${text(p.name)} | ${p.role} | ${p.milestones.join(', ') || '—'} | ${p.actions} | ${p.unrelatedActions} |`);
   lines.push('', `Team: ${score.actions} action(s), ${score.unrelatedActions} on unrelated entities.`);

@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ControlParams, Drill, DrillEvent, DrillReport, DrillScenario, DrillSummary, Score, StartParams } from '../../../shared/api/drills.js';
+import type { ControlParams, Drill, DrillEvent, DrillReport, DrillScenario, DrillSummary, FromIncidentParams, Score, StartParams } from '../../../shared/api/drills.js';
 import { ApiError } from '../../../shared/api/errors.js';
 import type { Incident } from '../../../shared/api/incidents.js';
 import type { Run } from '../../../shared/api/runbooks.js';
 import { drillMarkdown } from './drill-report.js';
 import type { DrillStore } from './drill-store.js';
 import type { SandboxAdmin, ScenarioStatus } from './sandbox-admin.js';
-import { milestoneTimes, scoreDrill } from './scoring.js';
+import { parseExport, planReplay } from './replay-plan.js';
+import { milestoneTimes, replayComparison, scoreDrill } from './scoring.js';
 
 /** An operation that ended on the estate, as the operations service reports it. */
 export interface EndedOperation {
@@ -31,6 +32,8 @@ export interface DrillServiceOptions {
   /** Deployments of the sandbox estate, as `cluster/namespace/name` (the sandbox's service ids): what "random" draws from. */
   sandboxServices(): string[];
   dataDir: string;
+  /** A past incident of the store as its export's timeline.json, for replaying it (incidents.export). */
+  exportIncident?: (id: string) => Promise<string>;
   now?: () => number;
   /** How often a running drill asks the sandbox whether its recovery condition holds. */
   pollMs?: number;
@@ -106,6 +109,84 @@ export class DrillService {
       steady: null,
     };
     this.recordInjection(drill, started);
+    this.save(drill);
+    return drill;
+  }
+
+  /**
+   * A recorded incident replayed as a drill: the export (or a past incident, exported now) is
+   * parsed as untrusted input, turned into steps on the recording's clock (replay-plan.ts), and
+   * sent to the sandbox, which plays them against the target from a whole second on. The
+   * injection time is the sandbox's replay-clock zero; everything else is an ordinary drill.
+   */
+  async fromIncident(params: FromIncidentParams): Promise<Drill> {
+    const admin = this.requireAdmin();
+    if ((params.exportJson === undefined) === (params.incidentId === undefined)) {
+      throw new ApiError('bad_request', 'Give either exportJson (an export\'s timeline.json) or incidentId (a past incident in this store), not both or neither.', params.exportJson === undefined ? 'exportJson' : 'incidentId');
+    }
+    const names = new Set(params.participants.map((p) => p.name));
+    if (names.size !== params.participants.length) throw new ApiError('bad_request', 'Each participant needs a different name.', 'participants');
+    const recording = params.exportJson === undefined ? null : parseExport(params.exportJson);
+    const running = this.options.store.list().find(active);
+    if (running) throw new ApiError('conflict', `Drill ${running.id} is still running: finish or abort it before starting another.`);
+    let bundle = recording;
+    if (bundle === null) {
+      if (!this.options.exportIncident) throw new ApiError('unavailable', 'This engine cannot export its incidents for a replay.');
+      bundle = parseExport(await this.options.exportIncident(params.incidentId as string));
+    }
+    const plan = planReplay(bundle, params.leadInSeconds * 1000);
+    if (plan.steps.length === 0 && plan.series.length === 0) {
+      throw new ApiError('bad_request', `The recording of ${plan.incidentId} holds nothing the sandbox can replay from ${params.leadInSeconds}s before its first alert: no Kubernetes events, alarm transitions or golden-signal series of ${plan.sourceId}.`, 'exportJson');
+    }
+    const target = this.targetService(params.target === 'same-kind' ? undefined : params.target) ?? 'same-kind';
+    const started = await admin.replay({
+      target,
+      source: plan.source,
+      label: `${plan.incidentId}: ${plan.title}`.slice(0, 300),
+      speed: params.speed,
+      steps: plan.steps,
+      series: plan.series,
+    });
+    const ref = started.targetRef;
+    const entityId = `k8s:${ref.cluster}/${ref.namespace}/Deployment/${ref.name}`;
+    const at = Date.parse(started.startedAt);
+    const now = this.now();
+    const drill: Drill = {
+      id: `drill-${randomUUID().slice(0, 8)}`,
+      scenario: `replay:${plan.incidentId}`,
+      dealt: false,
+      summary: `Replay of ${plan.incidentId} "${plan.title}" at ${params.speed}× against ${started.target}.`,
+      parMs: null,
+      participants: params.participants,
+      acting: params.participants[0]?.name ?? null,
+      timeLimitMs: params.timeLimitMinutes ? params.timeLimitMinutes * 60_000 : null,
+      state: 'running',
+      startedAt: now,
+      endedAt: null,
+      injections: [{ scenario: 'replay', at, target: started.target, entityId }],
+      incidentId: null,
+      events: [],
+      pauses: [],
+      debrief: [],
+      steady: null,
+      replay: {
+        incidentId: plan.incidentId,
+        title: plan.title,
+        speed: params.speed,
+        source: plan.sourceId,
+        target: entityId,
+        recordedFrom: plan.from,
+        startedAt: at,
+        endsAt: Date.parse(started.endsAt),
+        firstAlertOffsetMs: plan.firstAlertOffsetMs,
+        events: plan.steps.filter((s) => s.kind === 'event').length,
+        alarms: plan.steps.filter((s) => s.kind === 'alarm').length,
+        signals: plan.series.length > 0,
+        notReplayed: [...plan.notReplayed, ...started.skipped],
+        original: plan.original,
+      },
+    };
+    this.event(drill, { kind: 'injected', at, by: null, detail: `Replay of ${plan.incidentId} started at ${params.speed}× on ${entityId}`, entityId });
     this.save(drill);
     return drill;
   }
@@ -240,6 +321,14 @@ export class DrillService {
       const faulty = incident.impacted.find((id) => drill.injections.some((i) => relatedTo(i.entityId, id)));
       if (faulty) this.event(drill, { kind: 'identified', at: incident.updatedAt, by: drill.acting, detail: `Identified ${faulty} as the cause`, entityId: faulty });
     }
+    // A recording has no recovery condition to hold (nothing the trainees do changes it): a
+    // replay is mitigated when they say so on the incident, and the replay stops there.
+    const mitigated = incident.milestones.mitigated ?? incident.milestones.resolved;
+    if (drill.replay && mitigated && !seen('mitigated')) {
+      this.event(drill, { kind: 'mitigated', at: mitigated.at, by: drill.acting, detail: `The drill incident was marked ${incident.milestones.mitigated ? 'mitigated' : 'resolved'}.`, entityId: null });
+      this.end(drill, 'mitigated', mitigated.at);
+      void this.options.admin?.stopReplay().catch((error: unknown) => this.options.log?.('stopping the replay failed', error));
+    }
     this.save(drill);
   }
 
@@ -251,7 +340,8 @@ export class DrillService {
     this.polling = true;
     try {
       for (const drill of this.options.store.list().filter(active)) {
-        const statuses = await Promise.all([...new Set(drill.injections.map((i) => i.scenario))].map((n) => this.options.admin!.scenario(n)));
+        // A replay has no scenario run to ask about (see onIncident).
+        const statuses = await Promise.all([...new Set(drill.injections.filter((i) => i.scenario !== 'replay').map((i) => i.scenario))].map((n) => this.options.admin!.scenario(n)));
         if (this.closed) return;
         const current = this.options.store.get(drill.id);
         if (!current || !active(current)) continue;
@@ -337,7 +427,8 @@ export class DrillService {
     const runs = drill.incidentId ? this.options.runs.list().filter((r) => r.incidentId === drill.incidentId) : [];
     const stepsSkipped = runs.flatMap((r) => r.steps.filter((s) => s.state === 'skipped').map((s) => `${r.runbookId}: ${s.title}`));
     const earlier = this.options.store.ofScenario(drill.scenario, drill.startedAt).filter((d) => !active(d));
-    return scoreDrill(drill, { par: drill.parMs, earlier, runbooksUsed: [...new Set(runs.map((r) => r.runbookId))], stepsSkipped });
+    const score = scoreDrill(drill, { par: drill.parMs, earlier, runbooksUsed: [...new Set(runs.map((r) => r.runbookId))], stepsSkipped });
+    return drill.replay ? { ...score, replay: replayComparison(drill) } : score;
   }
 
   private end(drill: Drill, state: Drill['state'], at: number): void {

@@ -1,5 +1,4 @@
 import type { drillMethods, drillTopics } from '../../../shared/api/drills.js';
-import { ApiError } from '../../../shared/api/errors.js';
 import type { Handler, TopicHandler } from '../api/router.js';
 import type { DrillService } from './drill-service.js';
 
@@ -15,11 +14,7 @@ export function drillHandlers(drills: DrillService): { [M in DrillMethod]: Handl
     'drills.list': () => ({ drills: drills.list() }),
     'drills.control': async (params) => ({ drill: await drills.control(params) }),
     'drills.report': ({ id }) => drills.report(id),
-    'drills.fromIncident': () => {
-      // Issue 13, part 5: replaying an exported incident's alert and event sequence needs a
-      // sandbox scenario step that plays recorded series; not built yet.
-      throw new ApiError('unavailable', 'Replaying an exported incident as a drill is not built yet.');
-    },
+    'drills.fromIncident': async (params) => ({ drill: await drills.fromIncident(params) }),
   };
 }
 

@@ -33,6 +33,20 @@ export const ScenarioStatus = z.object({
 });
 export type ScenarioStatus = z.infer<typeof ScenarioStatus>;
 
+export const ReplayStatus = z.object({
+  status: z.enum(['running', 'finished', 'stopped']),
+  label: z.string(),
+  target: z.string(),
+  targetRef: Ref,
+  speed: z.number(),
+  startedAt: z.string(),
+  endsAt: z.string(),
+  steps: z.number(),
+  played: z.number(),
+  skipped: z.array(z.string()),
+});
+export type ReplayStatus = z.infer<typeof ReplayStatus>;
+
 const SteadyState = z.object({ steady: z.boolean(), problems: z.array(z.string()) });
 export type SteadyState = z.infer<typeof SteadyState>;
 
@@ -42,6 +56,10 @@ export interface SandboxAdmin {
   start(name: string, service?: string): Promise<ScenarioStatus>;
   stopAll(): Promise<SteadyState>;
   steady(): Promise<SteadyState>;
+  /** POST /sandbox/replay: plays a recorded incident (sandbox/scenarios/incident-replay.ts). */
+  replay(request: object): Promise<ReplayStatus>;
+  replayStatus(): Promise<ReplayStatus | null>;
+  stopReplay(): Promise<void>;
 }
 
 export class HttpSandboxAdmin implements SandboxAdmin {
@@ -72,17 +90,36 @@ export class HttpSandboxAdmin implements SandboxAdmin {
     return SteadyState.parse(await this.call('GET', '/sandbox/steady'));
   }
 
-  private async call(method: 'GET' | 'POST', pathAndQuery: string): Promise<unknown> {
+  async replay(request: object): Promise<ReplayStatus> {
+    const { replay } = z.object({ replay: ReplayStatus }).parse(await this.call('POST', '/sandbox/replay', request));
+    return replay;
+  }
+
+  async replayStatus(): Promise<ReplayStatus | null> {
+    return z.object({ replay: ReplayStatus.nullable() }).parse(await this.call('GET', '/sandbox/replay')).replay;
+  }
+
+  async stopReplay(): Promise<void> {
+    await this.call('POST', '/sandbox/replay/stop');
+  }
+
+  private async call(method: 'GET' | 'POST', pathAndQuery: string, request?: object): Promise<unknown> {
     let res: Response;
     try {
-      res = await fetch(new URL(pathAndQuery, this.baseUrl), { method, headers: { Authorization: `Bearer ${this.token}` }, signal: AbortSignal.timeout(10_000) });
+      res = await fetch(new URL(pathAndQuery, this.baseUrl), {
+        method,
+        headers: { Authorization: `Bearer ${this.token}`, ...(request ? { 'Content-Type': 'application/json' } : {}) },
+        ...(request ? { body: JSON.stringify(request) } : {}),
+        signal: AbortSignal.timeout(10_000),
+      });
     } catch (error) {
       throw new ApiError('unavailable', `The sandbox at ${this.baseUrl} did not answer: ${(error as Error).message}`);
     }
     const body = (await res.json().catch(() => ({}))) as { error?: unknown };
     if (!res.ok) {
       const message = typeof body.error === 'string' ? body.error : `HTTP ${res.status}`;
-      throw new ApiError(res.status === 404 ? 'not_found' : res.status === 409 ? 'conflict' : 'unavailable', `The sandbox refused: ${message}`);
+      const code = res.status === 404 ? 'not_found' : res.status === 409 ? 'conflict' : res.status === 400 || res.status === 413 ? 'bad_request' : 'unavailable';
+      throw new ApiError(code, `The sandbox refused: ${message}`);
     }
     return body;
   }

@@ -103,3 +103,26 @@ export function formatClock(ms: number | null): string {
   const s = Math.floor(Math.abs(ms) / 1000);
   return `${sign}${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
 }
+
+/**
+ * A replay's two teams side by side: the original responders' milestones from the recording's
+ * first alert (as recorded, and divided by the speed, which is what the replay's clock makes of
+ * them), and the trainees' from the replayed first alert on the drill clock.
+ */
+export function replayComparison(drill: Drill): NonNullable<Score['replay']> {
+  const replay = drill.replay;
+  if (!replay) return [];
+  const alertOffset = (replay.firstAlertOffsetMs ?? 0) / replay.speed;
+  return milestoneOrder.map((milestone) => {
+    const event = firstOf(drill, milestone);
+    const clock = event ? drillClock(drill, event.at) : null;
+    const original = replay.original[milestone] ?? null;
+    return {
+      milestone,
+      originalMs: original,
+      originalScaledMs: original === null ? null : Math.round(original / replay.speed),
+      traineesMs: clock === null ? null : Math.round(clock - alertOffset),
+      traineesAt: event?.at ?? null,
+    };
+  });
+}

@@ -37,12 +37,14 @@ export async function writePostmortem(exportsDir: string, inputs: PostmortemInpu
   const name = `${inputs.incident.id}-${stamp}`;
   const folder = path.join(exportsDir, name);
   const files = new Map<string, string>();
+  const drawn = await charts(inputs);
   files.set('report.md', report(inputs));
-  files.set('timeline.json', `${JSON.stringify({ incident: inputs.incident, window: inputs.window, items: inputs.items }, null, 2)}\n`);
+  // `signals` (the golden-signal series drawn in charts/) lets a drill replay the incident's shape; older exports lack it.
+  files.set('timeline.json', `${JSON.stringify({ incident: inputs.incident, window: inputs.window, items: inputs.items, signals: drawn.signals }, null, 2)}\n`);
   files.set('audit.jsonl', inputs.audit.map((e) => JSON.stringify(e)).join('\n') + (inputs.audit.length ? '\n' : ''));
   files.set('verify-audit.mjs', verifyScript());
   files.set('VERIFY.txt', verifyText(inputs));
-  for (const [file, svg] of await charts(inputs)) files.set(`charts/${file}`, svg);
+  for (const [file, svg] of drawn.svgs) files.set(`charts/${file}`, svg);
 
   fs.mkdirSync(path.join(folder, 'charts'), { recursive: true, mode: 0o700 });
   const zipEntries: Record<string, Uint8Array> = {};
@@ -155,9 +157,19 @@ console.log(\`verified \${entries.length} entries\${db ? ' against ' + db : ' ag
 `;
 }
 
-/** One SVG per golden-signal panel of each impacted entity, with the incident window shaded. */
-async function charts(inputs: PostmortemInputs): Promise<Array<[string, string]>> {
+/** A golden-signal panel's series over the window, as exported in timeline.json for replays. */
+export interface ExportedSignal {
+  entityId: string;
+  signal: 'traffic' | 'errors' | 'latency';
+  title: string;
+  unit: string;
+  series: Array<{ label: string; points: Array<[number, number | null]> }>;
+}
+
+/** One SVG per golden-signal panel of each impacted entity, with the incident window shaded, and the traffic, error and latency series themselves. */
+async function charts(inputs: PostmortemInputs): Promise<{ svgs: Array<[string, string]>; signals: ExportedSignal[] }> {
   const out: Array<[string, string]> = [];
+  const signals: ExportedSignal[] = [];
   const { start, end } = inputs.window;
   const marks = inputs.items.filter((i) => !i.hidden && (i.starred || i.kind === 'operation' || i.kind === 'incident' || i.kind === 'alert' || i.kind === 'alarm'));
   for (const entityId of inputs.incident.impacted.slice(0, 10)) {
@@ -179,6 +191,9 @@ async function charts(inputs: PostmortemInputs): Promise<Array<[string, string]>
           note = `not available: ${error instanceof Error ? error.message : String(error)}`;
         }
       }
+      if (panel.signal === 'traffic' || panel.signal === 'errors' || panel.signal === 'latency') {
+        signals.push({ entityId, signal: panel.signal, title: panel.title, unit: panel.unit, series });
+      }
       const file = `${slug(entityId)}-${slug(panel.id)}.svg`;
       out.push([
         file,
@@ -195,7 +210,7 @@ async function charts(inputs: PostmortemInputs): Promise<Array<[string, string]>
       ]);
     }
   }
-  return out;
+  return { svgs: out, signals };
 }
 
 export function utc(at: number): string {

@@ -166,6 +166,12 @@ export interface SandboxWorld {
   releaseDisruptions(serviceId: string): void;
   /** How traffic routes split the services' requests now (no routes: every service serves its own). */
   traffic?(): TrafficPicture;
+  /**
+   * Records a core/v1 Event about an object of a cluster, stamped `at`, as its controller would
+   * have: how a replayed incident's Kubernetes events reach the API (kubectl get events sees them).
+   * An object the cluster does not have is still named, as the API server allows.
+   */
+  recordEvent(cluster: string, involved: { kind: string; namespace: string | null; name: string }, type: 'Normal' | 'Warning', reason: string, message: string, at: number): void;
   /** Called after each simulation step with the simulated time. */
   onTick(listener: (now: number) => void): () => void;
 }

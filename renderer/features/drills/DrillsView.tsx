@@ -5,6 +5,7 @@ import { useTickingNow } from '../../app/use-ticking-now.js';
 import { drillClockNow, formatClock, trends } from './drill-clock.js';
 import { controlDrill, loadDrills, loadReport, openDrill, startDrill, useDrillsStore } from './drills-store.js';
 import { ABORT_QUESTION } from './drill-commands.js';
+import { ReplayComparison, ReplayIncidentForm } from './ReplayIncident.js';
 import './drills.css';
 
 /**
@@ -35,6 +36,7 @@ export function DrillsView({ rest }: { rest: string[] }) {
       {open ? <Scoreboard /> : null}
       {open && !active ? <Report /> : null}
       {active ? null : <StartForm />}
+      {active ? null : <ReplayIncidentForm />}
       {history && history.length ? <History /> : null}
     </section>
   );
@@ -239,6 +241,7 @@ function Scoreboard() {
           ))}
         </tbody>
       </table>
+      <ReplayComparison drill={drill} score={score} />
       <p>
         Runbooks used: {score.runbooksUsed.join(', ') || 'none'}. Steps skipped: {score.stepsSkipped.join(', ') || 'none'}.
         {drill.steady ? ` Emergency stop: ${drill.steady.verifiedAt ? 'steady state verified.' : `waiting for steady state (${drill.steady.problems.length} problem(s)).`}` : ''}

@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import type { Params } from '../../../shared/api/contract.js';
 import type { ControlParams, Drill, DrillReport, DrillScenario, DrillSummary, Participant, Score } from '../../../shared/api/drills.js';
 import { api, errorMessage } from '../../api/api-client.js';
 import { pushNotice } from '../../app/notices-store.js';
@@ -121,4 +122,21 @@ export async function loadReport(id: string): Promise<void> {
 async function refreshHistory(): Promise<void> {
   const { drills } = await api().call('drills.list', {});
   useDrillsStore.setState({ history: drills });
+}
+
+/** Replays a recorded incident as a drill (drills.fromIncident): from an export's timeline.json or a past incident. */
+export async function startReplay(params: Params<'drills.fromIncident'>): Promise<boolean> {
+  useDrillsStore.setState({ busy: true });
+  try {
+    const { drill } = await api().call('drills.fromIncident', params);
+    useDrillsStore.setState({ running: drill });
+    await openDrill(drill.id);
+    await refreshHistory();
+    return true;
+  } catch (error) {
+    pushNotice('error', 'Replaying the incident', errorMessage(error));
+    return false;
+  } finally {
+    useDrillsStore.setState({ busy: false });
+  }
 }

@@ -33,6 +33,11 @@ const admin: SandboxAdmin = {
   start: async (name) => status(name),
   stopAll: async () => ({ steady: true, problems: [] }),
   steady: async () => ({ steady: true, problems: [] }),
+  replay: async () => {
+    throw new Error('no replays in this test');
+  },
+  replayStatus: async () => null,
+  stopReplay: async () => {},
 };
 
 const dirs: string[] = [];

@@ -195,6 +195,13 @@ export class FakeWorld implements SandboxWorld {
     for (let i = pods.length; i < n; i++) this.podList.push(this.newPod(s, image, i));
   }
 
+  /** Events recorded through the contract, for tests of what replays them. */
+  readonly recorded: { cluster: string; involved: { kind: string; namespace: string | null; name: string }; type: string; reason: string; message: string; at: number }[] = [];
+
+  recordEvent(cluster: string, involved: { kind: string; namespace: string | null; name: string }, type: 'Normal' | 'Warning', reason: string, message: string, at: number): void {
+    this.recorded.push({ cluster, involved, type, reason, message, at });
+  }
+
   onTick(listener: (now: number) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

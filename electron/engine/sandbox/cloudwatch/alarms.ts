@@ -67,6 +67,8 @@ export class AlarmBook {
   private readonly createdAt: number;
   private lastEvaluated = Number.NEGATIVE_INFINITY;
   private readonly actionListeners = new Set<(action: AlarmAction) => void>();
+  /** Alarms a replayed incident drives: evaluation leaves them alone until released. */
+  private readonly pinned = new Set<string>();
 
   constructor(
     private readonly catalog: MetricCatalog,
@@ -178,6 +180,7 @@ export class AlarmBook {
     if (!force && now - this.lastEvaluated < EVALUATE_EVERY_MS) return;
     this.lastEvaluated = now;
     for (const definition of this.definitions) {
+      if (this.pinned.has(definition.name)) continue;
       const periodMs = definition.periodSeconds * 1000;
       const datapoints: { at: number; value: number }[] = [];
       for (let k = 1; k <= definition.evaluationPeriods; k++) {
@@ -208,6 +211,30 @@ export class AlarmBook {
       });
       this.transition(definition, now, next, reason, reasonData);
     }
+  }
+
+  /**
+   * A replayed incident sets an alarm's state at a recorded time, as CloudWatch's SetAlarmState
+   * does (history item, actions), and holds it there: the sandbox's own evaluation would put it
+   * back at its next look, where real CloudWatch lets a replayed state stand only until then.
+   */
+  replayState(name: string, value: StateValue, reason: string, at: number): boolean {
+    const definition = this.definitions.find((d) => d.name === name);
+    if (!definition) return false;
+    this.pinned.add(name);
+    if (this.states.get(name)?.value === value) return true;
+    this.transition(definition, at, value, reason, '');
+    return true;
+  }
+
+  /** Takes alarms out of evaluation before a replay drives them, so none fires on its own first. */
+  hold(names: Iterable<string>): void {
+    for (const name of names) if (this.definitions.some((d) => d.name === name)) this.pinned.add(name);
+  }
+
+  /** Gives the replayed alarms back to evaluation. */
+  release(names: Iterable<string>): void {
+    for (const name of names) this.pinned.delete(name);
   }
 
   private transition(definition: AlarmDefinition, at: number, value: StateValue, reason: string, reasonData: string): void {

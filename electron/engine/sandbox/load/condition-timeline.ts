@@ -66,6 +66,8 @@ function sameCondition(a: ServiceCondition, b: ServiceCondition): boolean {
     a.hung === b.hung &&
     a.hangMs === b.hangMs &&
     (a.erroring ?? 0) === (b.erroring ?? 0) &&
-    (a.trafficShare ?? 1) === (b.trafficShare ?? 1)
+    (a.trafficShare ?? 1) === (b.trafficShare ?? 1) &&
+    (a.extraErrorRatio ?? 0) === (b.extraErrorRatio ?? 0) &&
+    (a.latencyFactor ?? 1) === (b.latencyFactor ?? 1)
   );
 }

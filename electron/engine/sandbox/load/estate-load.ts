@@ -27,6 +27,22 @@ export interface InjectedEffects {
    */
   hangMs?: number;
   hangSince?: number;
+  /** A replayed incident's recorded error ratio above its baseline, added to the service's own. */
+  extraErrorRatio?: number;
+  /** A replayed incident's recorded latency over its baseline. */
+  latencyFactor?: number;
+}
+
+function neutral(e: InjectedEffects): boolean {
+  return e.loadFactor === 1 && e.capacityFactor === 1 && !e.hangMs && (e.extraErrorRatio ?? 0) === 0 && (e.latencyFactor ?? 1) === 1;
+}
+
+/** Only the replay's fields that are in force, so a condition without them compares equal to the old shape. */
+function replayFields(e: InjectedEffects | undefined): Pick<InjectedEffects, 'extraErrorRatio' | 'latencyFactor'> {
+  return {
+    ...(e?.extraErrorRatio ? { extraErrorRatio: e.extraErrorRatio } : {}),
+    ...(e?.latencyFactor !== undefined && e.latencyFactor !== 1 ? { latencyFactor: e.latencyFactor } : {}),
+  };
 }
 
 interface ServiceShape {
@@ -194,6 +210,7 @@ export class EstateLoad implements LoadSignals {
         ...(effects?.hangMs ? { hung: c?.hung ?? 0, hangMs: effects.hangMs } : {}),
         ...(c && c.erroring > 0 ? { erroring: c.erroring } : {}),
         ...(share !== undefined ? { trafficShare: share } : {}),
+        ...replayFields(effects),
       });
     }
     this.invalidateMemo();
@@ -234,10 +251,13 @@ export class EstateLoad implements LoadSignals {
   setEffects(serviceId: string, effects: Partial<InjectedEffects>): void {
     const current = this.effects.get(serviceId) ?? { loadFactor: 1, capacityFactor: 1 };
     const next = { ...current, ...effects };
-    if (next.loadFactor === 1 && next.capacityFactor === 1 && !next.hangMs) this.effects.delete(serviceId);
+    if (neutral(next)) this.effects.delete(serviceId);
     else this.effects.set(serviceId, next);
     const latest = this.timeline.latest(serviceId);
-    if (latest) this.timeline.record(serviceId, this.world.now(), { ...latest, loadFactor: next.loadFactor, capacityFactor: next.capacityFactor });
+    if (latest) {
+      const { extraErrorRatio: _e, latencyFactor: _l, ...rest } = latest;
+      this.timeline.record(serviceId, this.world.now(), { ...rest, loadFactor: next.loadFactor, capacityFactor: next.capacityFactor, ...replayFields(next) });
+    }
     this.invalidateMemo();
   }
 

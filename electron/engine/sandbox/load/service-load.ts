@@ -22,6 +22,10 @@ export interface ServiceCondition {
   erroring?: number;
   /** Share of its origin's requests a traffic route sends it (HTTPRoute weights, NGINX canary); absent: all of its own. */
   trafficShare?: number;
+  /** A replayed incident's errors on top of the service's own (absent: none). */
+  extraErrorRatio?: number;
+  /** A replayed incident's latency, as a multiple of what the service would show (absent: 1). */
+  latencyFactor?: number;
 }
 
 /** Of the requests a pod on an erroring build receives, the share it fails. */
@@ -83,10 +87,10 @@ export function ownLoad(input: OwnLoadInput): ServiceLoad {
   const crashErrors = condition.crashing > 0 ? (condition.crashing / (condition.ready + condition.crashing)) * 0.25 : 0;
   // Endpoints share requests evenly, so erroring pods fail their share of them.
   const badBuildErrors = condition.erroring ? (Math.min(condition.erroring, condition.ready) / condition.ready) * ERRORING_POD_FAILURES : 0;
-  const errorRatio = Math.min(1, baseErrorRatio + shed + timeouts + crashErrors + badBuildErrors);
+  const errorRatio = Math.min(1, baseErrorRatio + shed + timeouts + crashErrors + badBuildErrors + (condition.extraErrorRatio ?? 0));
   // Wedged pods add their wait to the requests they get; a mix of wedged and fresh pods widens the spread.
   const hungShare = condition.hung && condition.hangMs && condition.ready > 0 ? Math.min(1, condition.hung / condition.ready) : 0;
-  const p50Ms = baseLatencyMs * queueing + hungShare * (condition.hangMs ?? 0);
+  const p50Ms = baseLatencyMs * queueing * (condition.latencyFactor ?? 1) + hungShare * (condition.hangMs ?? 0);
   const mixed = hungShare > 0 && hungShare < 1 ? 0.6 * Math.min(1, 4 * hungShare * (1 - hungShare)) : 0;
   return withQuantiles({ rps: demandRps, errorRatio, p50Ms, p90Ms: 0, p99Ms: 0, sigma: sigma + mixed, utilization: u });
 }

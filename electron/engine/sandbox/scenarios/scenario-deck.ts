@@ -3,6 +3,7 @@ import type { AlarmBook } from '../cloudwatch/alarms.js';
 import type { HorizontalPodAutoscaler } from '../kube/types.js';
 import type { EstateLoad } from '../load/estate-load.js';
 import type { SandboxWorld, ServiceSpec } from '../world.js';
+import { IncidentReplay, parseReplayRequest, ReplayRequestError } from './incident-replay.js';
 import type { ScenarioDefinition } from './scenario-file.js';
 import { ScenarioRun, type RunReport } from './scenario-run.js';
 
@@ -17,11 +18,16 @@ export class UnknownScenarioError extends Error {}
  *   POST /sandbox/stop                    emergency stop: undoes every scenario (a drill's abort)
  *   GET  /sandbox/steady                  whether every scenario's target is back at steady
  *                                         state (ready, nodes Ready, its alarms OK)
+ *   POST /sandbox/replay                  plays a recorded incident against a service
+ *                                         (incident-replay.ts); GET reports it, and
+ *   POST /sandbox/replay/stop             stops it (so does /sandbox/stop)
  * `start` takes `?service=<id>` to aim the scenario at a service of the game master's choosing.
  */
 export class ScenarioDeck {
   private readonly runs = new Map<string, ScenarioRun>();
   private readonly byName: Map<string, ScenarioDefinition>;
+  /** The incident being replayed, if one was started: one at a time, as one drill runs at a time. */
+  private replaying: IncidentReplay | null = null;
 
   constructor(
     definitions: readonly ScenarioDefinition[],
@@ -59,10 +65,29 @@ export class ScenarioDeck {
 
   tick(now: number): void {
     for (const run of this.runs.values()) run.tick(now);
+    this.replaying?.tick(now);
   }
 
   stopAll(): void {
     for (const run of this.runs.values()) run.stop();
+    this.replaying?.stop();
+  }
+
+  /** Starts replaying a recorded incident (the body of POST /sandbox/replay), stopping any earlier replay. */
+  replay(body: unknown): IncidentReplay {
+    const request = parseReplayRequest(body);
+    const target = request.target === 'same-kind' ? this.sameKind(request) : this.world.services.find((s) => s.id === request.target);
+    if (!target) throw new UnknownScenarioError(`The replay targets service "${request.target}", which this estate does not have.`);
+    this.replaying?.stop();
+    const replay = new IncidentReplay(request, target, { world: this.world, load: this.load, alarms: this.alarms });
+    this.replaying = replay;
+    // Its own fine timer: the scenarios' tick comes every 500 ms, too coarse for a replay held to the second.
+    const timer = setInterval(() => {
+      replay.tick(this.world.now());
+      if (replay.status !== 'running') clearInterval(timer);
+    }, 50);
+    timer.unref();
+    return replay;
   }
 
   /**
@@ -73,7 +98,7 @@ export class ScenarioDeck {
    */
   steadyState(): { steady: boolean; problems: string[] } {
     const problems: string[] = [];
-    const targets = new Map([...this.runs.values()].map((run) => [run.target.id, run.target]));
+    const targets = new Map([...this.runs.values(), ...(this.replaying ? [this.replaying] : [])].map((run) => [run.target.id, run.target]));
     for (const target of targets.values()) {
       const r = this.world.replicas(target.id);
       const crashing = this.load.timeline.latest(target.id)?.crashing ?? 0;
@@ -99,6 +124,21 @@ export class ScenarioDeck {
       status: report?.status ?? 'idle',
       run: report,
     };
+  }
+
+  /**
+   * "Same kind of service" for a replay: the recorded service itself when this estate has it
+   * (same name and namespace), else the busiest Deployment that has every alarm the recording
+   * drives, so each replayed alarm transition has an alarm to land on.
+   */
+  private sameKind(request: { source: { name: string; namespace: string }; steps: ReadonlyArray<{ kind: string; alarm?: string }> }): ServiceSpec | undefined {
+    const services = this.world.services.filter((s) => s.workloadKind === 'Deployment');
+    const same = services.find((s) => s.name === request.source.name && s.namespace === request.source.namespace);
+    if (same) return same;
+    const suffixes = [...new Set(request.steps.flatMap((s) => (s.kind === 'alarm' && s.alarm ? [s.alarm] : [])))];
+    const alarmNames = new Set(this.alarms.definitions.map((d) => d.name));
+    const fits = services.filter((s) => suffixes.every((x) => alarmNames.has(`${s.cluster}-${s.namespace}-${s.name}-${x}`) || (s.dbInstance !== undefined && alarmNames.has(`${s.dbInstance}-${x}`))));
+    return [...fits].sort((a, b) => b.baseRps - a.baseRps || (a.id < b.id ? -1 : 1))[0];
   }
 
   /** The explicit service, or the busiest one matching the filters (ties by id): deterministic per seed. */
@@ -137,6 +177,7 @@ export class ScenarioDeck {
   /** Serves /sandbox/scenarios…; false for anything else. */
   async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
     if (url.pathname === '/sandbox/stop' || url.pathname === '/sandbox/steady') return this.handleEstate(req, res, url);
+    if (url.pathname === '/sandbox/replay' || url.pathname === '/sandbox/replay/stop') return this.handleReplay(req, res, url);
     const m = /^\/sandbox\/scenarios(?:\/([^/]+)(?:\/(start|stop))?)?\/?$/.exec(url.pathname);
     if (!m) return false;
     const name = m[1] ? decodeURIComponent(m[1]) : undefined;
@@ -162,6 +203,43 @@ export class ScenarioDeck {
     }
   }
 
+  private async handleReplay(req: IncomingMessage, res: ServerResponse, url: URL): Promise<true> {
+    if (url.pathname === '/sandbox/replay/stop') {
+      for await (const _chunk of req) void _chunk;
+      if (req.method !== 'POST') return reply(res, 405, { error: 'Use POST.' });
+      this.replaying?.stop();
+      return reply(res, 200, { replay: this.replaying?.report() ?? null });
+    }
+    if (req.method === 'GET') {
+      for await (const _chunk of req) void _chunk;
+      return reply(res, 200, { replay: this.replaying?.report() ?? null });
+    }
+    if (req.method !== 'POST') return reply(res, 405, { error: 'Use GET or POST.' });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      // Read and dropped past the limit, then answered, so the client sees the answer.
+      if (size > MAX_REPLAY_BYTES) tooLarge = true;
+      else chunks.push(chunk as Buffer);
+    }
+    if (tooLarge) return reply(res, 413, { error: `A replay body is at most ${MAX_REPLAY_BYTES} bytes.` });
+    let body: unknown;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch {
+      return reply(res, 400, { error: 'The replay body is not JSON.' });
+    }
+    try {
+      return reply(res, 200, { replay: this.replay(body).report() });
+    } catch (error) {
+      if (error instanceof ReplayRequestError) return reply(res, 400, { error: error.message });
+      if (error instanceof UnknownScenarioError) return reply(res, 409, { error: error.message });
+      throw error;
+    }
+  }
+
   private async handleEstate(req: IncomingMessage, res: ServerResponse, url: URL): Promise<true> {
     for await (const _chunk of req) void _chunk;
     if (url.pathname === '/sandbox/stop') {
@@ -173,6 +251,8 @@ export class ScenarioDeck {
     return reply(res, 200, this.steadyState());
   }
 }
+
+const MAX_REPLAY_BYTES = 4 * 1024 * 1024;
 
 function reply(res: ServerResponse, status: number, body: object): true {
   const text = JSON.stringify(body);

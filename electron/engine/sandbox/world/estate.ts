@@ -5,6 +5,7 @@ import { type ImageBehaviour, ImageRegistry } from '../kube/controllers/images.j
 import { condition, isActive, isReady, podRequests } from '../kube/controllers/pods.js';
 import { allocatable } from '../kube/controllers/scheduler.js';
 import { memoryMi } from '../kube/quantity.js';
+import { resourceForKind, resourceKey } from '../kube/resources.js';
 import type { Deployment, KubeObject, NodeObject, Pod, StatefulSet } from '../kube/types.js';
 import type { ClusterSpec, LoadSignals, NodeView, PodView, ReplicaCounts, SandboxWorld, ServiceSpec, TrafficPicture, WorkloadResources } from '../world.js';
 import { serviceSelectorMatches } from '../../../../shared/estate/label-selector.js';
@@ -316,10 +317,28 @@ export class Estate implements SandboxWorld {
     if (!held || !service) return;
     releaseDisruptions(this.cluster(service.cluster), held);
     this.heldBudgets.delete(serviceId);
+  }
+
   /** Read from the routes once per step: the load side asks for every pod and service. */
   traffic(): TrafficPicture {
     this.routed ??= routedTraffic([...this.simulated].map(([name, c]) => [name, c.store] as [string, typeof c.store]), this.serviceById);
     return this.routed;
+  }
+
+  recordEvent(cluster: string, involved: { kind: string; namespace: string | null; name: string }, type: 'Normal' | 'Warning', reason: string, message: string, at: number): void {
+    const c = this.cluster(cluster);
+    let stored: KubeObject | undefined;
+    try {
+      stored = c.store.get(resourceKey(resourceForKind(involved.kind)), involved.namespace ?? undefined, involved.name);
+    } catch {
+      stored = undefined;
+    }
+    const obj: KubeObject = stored ?? {
+      apiVersion: 'v1',
+      kind: involved.kind,
+      metadata: { name: involved.name, ...(involved.namespace ? { namespace: involved.namespace } : {}), uid: '', resourceVersion: '', creationTimestamp: '' },
+    };
+    c.events.record(obj, type, reason, message, 'daytwo-replay', { at });
   }
 
   onTick(listener: (now: number) => void): () => void {

@@ -26,12 +26,15 @@ export class EventRecorder {
     reason: string,
     message: string,
     component: string,
-    options: { host?: string; fieldPath?: string } = {},
+    options: { host?: string; fieldPath?: string; at?: number } = {},
   ): void {
     const namespace = obj.metadata.namespace ?? 'default';
     const key = `${obj.metadata.uid}|${reason}|${message}|${options.fieldPath ?? ''}`;
-    const time = rfc3339(this.now());
-    const existing = this.byKey.get(key);
+    // `at`: a replayed incident stamps each event with its scheduled time, not with when the timer fired.
+    const at = options.at ?? this.now();
+    const time = rfc3339(at);
+    // A replayed event is one recorded occurrence: never folded into another.
+    const existing = options.at === undefined ? this.byKey.get(key) : undefined;
     if (existing) {
       const updated = this.store.mutate<EventObject>('events', existing.namespace, existing.name, (e) => {
         e.count += 1;
@@ -40,11 +43,11 @@ export class EventRecorder {
       if (updated) return;
       this.byKey.delete(key);
     }
-    const name = `${obj.metadata.name}.${(this.now() * 1_000_000 + this.counter++ * 1000).toString(16)}`;
+    const name = `${obj.metadata.name}.${(at * 1_000_000 + this.counter++ * 1000).toString(16)}`;
     const event: EventObject = {
       apiVersion: 'v1',
       kind: 'Event',
-      metadata: { name, namespace, uid: '', resourceVersion: '', creationTimestamp: '' },
+      metadata: { name, namespace, uid: '', resourceVersion: '', creationTimestamp: options.at === undefined ? '' : time },
       involvedObject: {
         kind: obj.kind,
         namespace: obj.metadata.namespace,
