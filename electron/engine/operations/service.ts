@@ -16,7 +16,7 @@ import { OperationJournal } from './journal.js';
 import type { StoredPlan } from './journal.js';
 import { describeRevisions, revisionsOf } from './kinds/revisions.js';
 import type { Workload } from './kube-objects.js';
-import { alertmanagerModules, isAlertmanagerKind, isExternalKind, isKubernetesRequest, isPagerDutyKind, isUnleashKind, kubernetesStep, pagerDutyModules, storedKubernetesStep, unleashModules } from './modules.js';
+import { alertmanagerModules, isAlertmanagerKind, isExternalKind, isKubernetesRequest, isPagerDutyKind, isUnleashKind, kubernetesStep, operationModules, pagerDutyModules, storedKubernetesStep, unleashModules } from './modules.js';
 import type { ExternalPlanRequest, KubernetesPlanRequest, KubernetesStep } from './modules.js';
 import type { UnleashActor } from './kinds/unleash-flag.js';
 import { DeadlinePassed, readLive, workloadPath } from './operation.js';

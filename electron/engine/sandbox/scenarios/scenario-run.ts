@@ -289,6 +289,7 @@ export class ScenarioRun {
         if (!(v < baseline * when.callersLatencyP99BelowBaseline)) slow.push(`${caller} p99 ${fmt(v)} ms (limit ${fmt(baseline * when.callersLatencyP99BelowBaseline)} ms)`);
       }
       checks.push({ name: 'callersLatencyP99BelowBaseline', met: slow.length === 0, detail: slow.length ? slow.join('; ') : `${load.callersOf(id).length} caller(s) within limit` });
+    }
     if (when.nodeDrained) {
       const node = this.node;
       let left = 0;
