@@ -94,6 +94,10 @@ export const scenarioFile = z
     effects: z.object({ pods: z.string().min(1), metrics: z.string().min(1) }).strict(),
     recovery,
     par: par.optional(),
+    /** What a game master may tell responders who are stuck, in the order to give them. */
+    hints: z.array(z.string().min(1)).optional(),
+    /** Questions for the debrief after a drill of this scenario. */
+    debrief: z.array(z.string().min(1)).optional(),
   })
   .strict();
 
