@@ -62,7 +62,7 @@ test('a cluster’s upgrade readiness names what stands in the way, links to it,
   await expect(panel.getByText(/Control plane v1\.29\.\d+ → target 1\.30/)).toBeVisible({ timeout: 30_000 });
   await expect(panel.getByText('FlowSchema erp-batch-jobs')).toBeVisible();
   await expect(panel.getByRole('button', { name: 'Deployment erp/label-printer' })).toBeVisible({ timeout: 30_000 });
-  await expect(panel.getByText('PodDisruptionBudget erp/stock-sync-all')).toBeVisible();
+  await expect(panel.getByRole('button', { name: 'PodDisruptionBudget erp/stock-sync-all', exact: true })).toBeVisible();
   await saveScreenshot(page, 'upgrade-readiness');
 
   // An object opens from its finding, by keyboard.

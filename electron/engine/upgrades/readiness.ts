@@ -107,7 +107,22 @@ async function build(deps: ReadinessDeps, calls: ClusterCalls, cluster: string, 
     // object at the version asked for, so what the manifest was written at is in its own records.
     const via = preferred.get(group) ?? removal.groupVersion;
     const listed = (await resourcesOf(via))?.resources?.some((r) => r.name === removal.plural) ? via : removal.groupVersion;
-    const objects = (await calls.find<List<AnyObject>>(`/apis/${listed}/${removal.plural}`))?.items ?? [];
+    let objects: AnyObject[];
+    try {
+      objects = (await calls.find<List<AnyObject>>(`/apis/${listed}/${removal.plural}`))?.items ?? [];
+    } catch (error) {
+      // A kind this context may not list is a gap in the report, not a reason to refuse all of it.
+      if (!(error instanceof KubeApiError) || error.status !== 403) throw error;
+      findings.push({
+        category: 'removed-api',
+        severity: 'info',
+        title: `${removal.kind} objects could not be checked`,
+        detail: `Context "${context}" may not list ${removal.plural} (${listed}), so whether any were written at ${removal.groupVersion} (removed in ${removal.removedIn}) is unknown.`,
+        action: `Run the report through a context that may list ${removal.plural}, or check with kubectl get ${removal.plural}.${group} -A -o yaml.`,
+        objects: [],
+      });
+      continue;
+    }
     const using = objects.filter((o) => writtenAt(o).includes(removal.groupVersion));
     if (using.length === 0) continue;
     findings.push(removedApiFinding(removal, blocksTarget, targetMinor, using.map((o) => ref(removal.kind, o.metadata.namespace ?? null, o.metadata.name))));

@@ -77,7 +77,7 @@ export function UpgradeReadiness({ cluster, onOpen }: { cluster: string; onOpen:
       {report && (
         <>
           <p>
-            Control plane <code>{report.controlPlaneVersion}</code> → target <strong>{report.targetMinor}</strong>, read through context <Untrusted text={report.context} />.{' '}
+            Control plane <code>{report.controlPlaneVersion}</code> → target <strong>{report.targetMinor}</strong>, read through context <code>{report.context}</code>.{' '}
             {report.findings.filter((f) => f.severity === 'blocker').length} blocker(s), {report.findings.filter((f) => f.severity === 'warning').length} warning(s).
           </p>
           {groups.map(([category, title]) => {

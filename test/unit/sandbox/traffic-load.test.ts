@@ -4,6 +4,8 @@ import { Estate } from '../../../electron/engine/sandbox/world/estate.js';
 import { EstateLoad } from '../../../electron/engine/sandbox/load/estate-load.js';
 import type { Deployment, KubeObject, ServiceObject } from '../../../electron/engine/sandbox/kube/types.js';
 
+/** Metadata as a client sends it; the store fills in uid, resourceVersion and creationTimestamp. */
+const meta = (name: string, labels?: Record<string, string>) => ({ name, namespace: 'shop', uid: '', resourceVersion: '', creationTimestamp: '', ...(labels ? { labels } : {}) });
 const condition = { desired: 2, ready: 2, crashing: 0, loadFactor: 1, capacityFactor: 1 };
 const input = { demandRps: 10, baseLatencyMs: 20, baseErrorRatio: 0.001, podCapacityRps: 20 };
 
@@ -25,10 +27,10 @@ describe('the load model under traffic routes', () => {
     expect(store.get('customresourcedefinitions.apiextensions.k8s.io', undefined, 'httproutes.gateway.networking.k8s.io')).toBeDefined();
     const stable = store.get<Deployment>('deployments.apps', 'shop', 'storefront')!;
     const labels = { 'app.kubernetes.io/name': 'storefront-canary' };
-    store.create<ServiceObject>('services', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'storefront-canary', namespace: 'shop' } as ServiceObject['metadata'], spec: { selector: labels, ports: [{ name: 'http', port: 80 }] } });
+    store.create<ServiceObject>('services', { apiVersion: 'v1', kind: 'Service', metadata: meta('storefront-canary'), spec: { selector: labels, ports: [{ name: 'http', port: 80 }] } });
     store.create<Deployment>('deployments.apps', {
       ...structuredClone(stable),
-      metadata: { name: 'storefront-canary', namespace: 'shop', labels } as Deployment['metadata'],
+      metadata: meta('storefront-canary', labels),
       // Its pods answer errors (the pod-label form of an image published as `errors`).
       spec: { ...structuredClone(stable.spec), replicas: 2, selector: { matchLabels: labels }, template: { ...structuredClone(stable.spec.template), metadata: { labels: { ...labels, 'sandbox.daytwo.dev/behaviour': 'errors' } } } },
       status: {} as Deployment['status'],
@@ -36,7 +38,7 @@ describe('the load model under traffic routes', () => {
     store.create<KubeObject>('httproutes.gateway.networking.k8s.io', {
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'HTTPRoute',
-      metadata: { name: 'storefront', namespace: 'shop' } as KubeObject['metadata'],
+      metadata: meta('storefront'),
       spec: { rules: [{ backendRefs: [{ name: 'storefront', port: 80, weight: 75 }, { name: 'storefront-canary', port: 80, weight: 25 }] }] },
     } as KubeObject);
     for (let i = 0; i < 60; i++) {
