@@ -163,7 +163,7 @@ test('from a firing KubePodCrashLooping alert, choose a runbook and walk every s
   await expect(page.locator('.run-step').filter({ hasText: 'runs the newest revision' })).toContainText('image v2 in every crashing pod');
   await expect(page.locator('.run-step').filter({ hasText: 'A second person agrees' })).toContainText('approved by sandbox-approver');
   await expect(page.locator('.run-step').filter({ hasText: 'A second person agrees' })).toContainText('for sandbox-admin');
-  await expect(page.locator('.run-step').filter({ hasText: `Roll ${DEPLOYMENT} back` })).toContainText('operation succeeded');
+  await expect(page.locator('.run-step').filter({ hasText: `Roll ${DEPLOYMENT} back to revision` })).toContainText('operation succeeded');
   await saveScreenshot(page, 'runbooks-alert-run-finished');
 
   // The run's steps are on the incident's timeline as runbook items, and the incident offers its runbooks.
