@@ -163,7 +163,7 @@ test('from a firing KubePodCrashLooping alert, choose a runbook and walk every s
   await expect(page.locator('.run-step').filter({ hasText: 'runs the newest revision' })).toContainText('image v2 in every crashing pod');
   await expect(page.locator('.run-step').filter({ hasText: 'A second person agrees' })).toContainText('approved by sandbox-approver');
   await expect(page.locator('.run-step').filter({ hasText: 'A second person agrees' })).toContainText('for sandbox-admin');
-  await expect(page.locator('.run-step').filter({ hasText: `Roll ${DEPLOYMENT} back` })).toContainText('operation succeeded');
+  await expect(page.locator('.run-step').filter({ hasText: `Roll ${DEPLOYMENT} back to revision` })).toContainText('operation succeeded');
   await saveScreenshot(page, 'runbooks-alert-run-finished');
 
   // The run's steps are on the incident's timeline as runbook items, and the incident offers its runbooks.
@@ -175,5 +175,13 @@ test('from a firing KubePodCrashLooping alert, choose a runbook and walk every s
   await expect(runItems.filter({ hasText: 'Approved approval step' })).toBeVisible({ timeout: 30_000 });
   await expect(runItems.filter({ hasText: 'Executed action step' })).toBeVisible();
   await expect(view.getByTestId('incident-runbooks')).toContainText('Bad deploy');
+  // Shown apart from notes: the timeline filtered to runbook items.
+  const chip = view.getByRole('group', { name: 'Show only' }).getByRole('button', { name: 'Runbook', exact: true });
+  await chip.focus();
+  await page.keyboard.press('Enter');
+  await expect(chip).toHaveAttribute('aria-pressed', 'true');
+  await expect(view.getByTestId('timeline-item').first()).toHaveAttribute('data-kind', 'runbook');
+  // The chip's colour eases in; the picture waits for it.
+  await expect(chip).toHaveCSS('background-color', 'rgb(47, 100, 214)');
   await saveScreenshot(page, 'runbooks-alert-incident-timeline');
 });

@@ -219,6 +219,11 @@ describe.skipIf(!prometheusAvailable)('a bad deploy, from the alert to the closi
     for (const text of ['Started the runbook', 'Checked check step "Error ratio of', 'Completed manual step "Confirm the crash-looping pods', 'Executed action step "Roll', 'Skipped manual step "Open a ticket', 'Finished the runbook']) {
       expect(lines).toContain(text);
     }
+    // The postmortem export carries them: the report's timeline and timeline.json.
+    const exported = await call('incidents.export', { id: finished.incidentId! });
+    expect(fs.readFileSync(path.join(exported.folder, 'report.md'), 'utf8')).toContain('Executed action step "Roll');
+    const json = JSON.parse(fs.readFileSync(path.join(exported.folder, 'timeline.json'), 'utf8')) as { items: { kind: string }[] };
+    expect(json.items.filter((i) => i.kind === 'runbook').length).toBeGreaterThanOrEqual(6);
     const { entries } = await call('audit.list', { kind: 'rollback' });
     const operationId = step(finished, 'rollback').operationId;
     const entry = entries.find((e) => e.operationId === operationId);
