@@ -362,12 +362,14 @@ export function startSources(options: StartSourcesOptions): RunningSources {
    */
   const awsFileList = [awsFilesInUse.configFile, awsFilesInUse.credentialsFile];
   let awsSignature = filesSignature(awsFileList);
+  let awsReloading: Promise<void> = Promise.resolve();
   const awsPollMs = tuning.awsConfigPollMs ?? pollMs;
   const awsPoll = awsPollMs > 0 ? setInterval(() => {
     const signature = filesSignature(awsFileList);
     if (signature === awsSignature) return;
     awsSignature = signature;
-    reloading = reloading.then(() => reloadAws()).catch((error: unknown) => log(`AWS config reload failed: ${String(error)}`));
+    // Its own chain: a profile's discovery winding down never holds up a kubeconfig reload.
+    awsReloading = awsReloading.then(() => reloadAws()).catch((error: unknown) => log(`AWS config reload failed: ${String(error)}`));
   }, awsPollMs) : null;
   awsPoll?.unref();
 
@@ -455,6 +457,7 @@ export function startSources(options: StartSourcesOptions): RunningSources {
       if (kubePoll) clearInterval(kubePoll);
       if (awsPoll) clearInterval(awsPoll);
       await reloading;
+      await awsReloading;
       const running = [...configured.values()].map((entry) => {
         const provider = entry.provider;
         entry.provider = null;

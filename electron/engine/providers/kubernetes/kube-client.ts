@@ -37,6 +37,8 @@ export interface WriteOptions {
    * (https://kubernetes.io/docs/reference/using-api/api-concepts/#dry-run).
    */
   dryRun?: boolean;
+  /** A total time for this call in place of the client's default (an access review that must not hold up a watch). */
+  timeoutMs?: number;
 }
 
 /** A Kubernetes list: its items and where the next page starts. */
@@ -113,11 +115,11 @@ export class KubeClient {
   }
 
   patch<T>(path: string, type: PatchType, body: unknown, options: WriteOptions = {}): Promise<T> {
-    return this.request<T>('PATCH', path, dryRunQuery(options), {}, body, patchContentTypes[type]);
+    return this.request<T>('PATCH', path, dryRunQuery(options), callOptions(options), body, patchContentTypes[type]);
   }
 
   post<T>(path: string, body: unknown, options: WriteOptions = {}): Promise<T> {
-    return this.request<T>('POST', path, dryRunQuery(options), {}, body, 'application/json');
+    return this.request<T>('POST', path, dryRunQuery(options), callOptions(options), body, 'application/json');
   }
 
   /** POST under its Kubernetes name: create the object (or a subresource such as an eviction). */
@@ -128,7 +130,7 @@ export class KubeClient {
   /** DELETE, with DeleteOptions (preconditions, grace period) when given. */
   delete<T>(path: string, options: WriteOptions = {}, deleteOptions?: Record<string, unknown>): Promise<T> {
     const body = deleteOptions ? { apiVersion: 'v1', kind: 'DeleteOptions', ...deleteOptions } : undefined;
-    return this.request<T>('DELETE', path, dryRunQuery(options), {}, body, 'application/json');
+    return this.request<T>('DELETE', path, dryRunQuery(options), callOptions(options), body, 'application/json');
   }
 
   /** A watch of a collection from `query.resourceVersion`: each chunk of the event stream to `onData`. */
@@ -236,6 +238,10 @@ export class KubeClient {
 
 function dryRunQuery(options: WriteOptions): Record<string, string> {
   return options.dryRun ? { dryRun: 'All' } : {};
+}
+
+function callOptions(options: WriteOptions): CallOptions {
+  return options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {};
 }
 
 function abortError(): Error {

@@ -139,7 +139,7 @@ async function listableKinds(client: KubeClient, resources: readonly ResourceTyp
         apiVersion: 'authorization.k8s.io/v1',
         kind: 'SelfSubjectAccessReview',
         spec: { resourceAttributes: { verb: 'list', group, resource: resourceName } },
-      });
+      }, { timeoutMs: 10_000 });
       return review.status?.allowed === true ? 1 : 0;
     }),
   );
