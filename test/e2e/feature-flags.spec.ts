@@ -80,6 +80,8 @@ test('service page → Feature flags → switch a flag off → kubectl agrees', 
   await saveScreenshot(page, 'feature-flags-plan');
   await dialog.getByRole('button', { name: 'Change feature flag now' }).click();
   await expect(dialog.getByTestId('operation-state')).toHaveAttribute('data-state', 'succeeded', { timeout: 60_000 });
+  // The panel behind the dialog reads the flag again as soon as the operation ends.
+  await expect(row.getByRole('button', { name: 'Switch on new-welcome-banner in dc1-onprem' })).toBeVisible({ timeout: 10_000 });
   await saveScreenshot(page, 'feature-flags-switched-off');
   await page.keyboard.press('Escape');
 
