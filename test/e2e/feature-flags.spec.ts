@@ -80,9 +80,25 @@ test('service page → Feature flags → switch a flag off → kubectl agrees', 
   await saveScreenshot(page, 'feature-flags-plan');
   await dialog.getByRole('button', { name: 'Change feature flag now' }).click();
   await expect(dialog.getByTestId('operation-state')).toHaveAttribute('data-state', 'succeeded', { timeout: 60_000 });
+  // The panel behind the dialog reads the flag again as soon as the operation ends.
+  await expect(row.getByRole('button', { name: 'Switch on new-welcome-banner in dc1-onprem' })).toBeVisible({ timeout: 10_000 });
   await saveScreenshot(page, 'feature-flags-switched-off');
   await page.keyboard.press('Escape');
 
   expect(await kubectl(['-n', 'erp', 'get', 'featureflag', 'warehouse-flags', '-o', 'jsonpath={.spec.flagSpec.flags.new-welcome-banner.state}'])).toBe('DISABLED');
   await expect(row.getByRole('button', { name: 'Switch on new-welcome-banner in dc1-onprem' })).toBeVisible({ timeout: 30_000 });
+});
+
+test('Settings → Unleash: an unreachable server is refused with the reason, and nothing is kept', async ({ page, console: watch }) => {
+  // The engine answers 503 for an unreachable server; Chromium logs the failed request itself.
+  watch.allow(/status of 503/);
+  await page.goto(host.url);
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: /Settings/ }).click();
+  const unleash = page.getByRole('group', { name: 'Unleash' });
+  await unleash.getByLabel('Server URL').fill('http://127.0.0.1:9');
+  await unleash.getByLabel('Admin API token').fill('*:*.0123456789abcdef');
+  await unleash.getByLabel('Admin API token').press('Enter');
+  await expect(unleash.getByRole('alert')).toContainText('Could not reach Unleash at http://127.0.0.1:9', { timeout: 30_000 });
+  await expect(unleash.getByRole('list', { name: 'Unleash connections' })).toHaveCount(0);
+  await saveScreenshot(page, 'feature-flags-settings-unleash');
 });

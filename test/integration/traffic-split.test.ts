@@ -50,6 +50,11 @@ async function instant(expr: string): Promise<number | undefined> {
   return value === undefined ? undefined : Number(value);
 }
 
+/** Operations plan against live state only: on a loaded machine, wait out a slow reconnect first. */
+async function clusterLive(): Promise<void> {
+  await eventually(`k8s:${CLUSTER} live`, async () => (engine.sources.get(`k8s:${CLUSTER}`)?.state === 'live' ? true : undefined), 120, 500);
+}
+
 const canaryRate = () => instant('sum(irate(http_requests_total{namespace="shop",service="storefront-canary"}[1m]))');
 const errorRatio = () =>
   instant('sum(irate(http_requests_total{namespace="shop",service=~"storefront|storefront-canary",code=~"5.."}[1m])) / sum(irate(http_requests_total{namespace="shop",service=~"storefront|storefront-canary"}[1m]))');
@@ -73,7 +78,7 @@ beforeAll(async () => {
       prometheusUrls: [prometheus.url],
       env: {},
     },
-    sourceTuning: { awsIntervalMs: 5_000, prometheusIntervalMs: 1_000, backoff: { initialMs: 200, maxMs: 1_000, resetAfterMs: 10_000 }, connectTimeoutMs: 2_000 },
+    sourceTuning: { awsIntervalMs: 5_000, prometheusIntervalMs: 1_000, backoff: { initialMs: 200, maxMs: 1_000, resetAfterMs: 10_000 }, connectTimeoutMs: 10_000 },
     operationTuning: { pollIntervalMs: 500 },
   });
   // The canary's build answers errors: published so, as a registry would hold a bad build.
@@ -112,6 +117,7 @@ describe.skipIf(!prometheusAvailable)('shifting traffic away from a bad canary',
   });
 
   it('moves an HTTPRoute to 0/100 all to stable: kubectl, Prometheus, audit and timeline agree', async () => {
+    await clusterLive();
     const { plan } = await call('traffic.allToStable', { target: ROUTE });
     expect(plan.kind).toBe('traffic-split');
     expect(plan.diff.summary).toContain('storefront 50% · storefront-canary 50% to storefront 100% · storefront-canary 0%');
@@ -152,6 +158,7 @@ describe.skipIf(!prometheusAvailable)('shifting traffic away from a bad canary',
     });
     expect(route.total).toBe(100);
 
+    await clusterLive();
     const { plan } = await call('traffic.allToStable', { target: CANARY_INGRESS });
     expect(plan.diff.changes.map((c) => c.after)).toEqual(['weight 100 (100%)', 'weight 0 (0%)']);
     const { operation } = await call('operations.execute', { planId: plan.id, confirmation: plan.confirmation.expected, wait: true });
@@ -164,6 +171,7 @@ describe.skipIf(!prometheusAvailable)('shifting traffic away from a bad canary',
   }, 300_000);
 
   it('refuses weights that are negative, fractional, all zero or not its backends', async () => {
+    await clusterLive();
     const plan = (weights: { service: string; weight: number }[]) => call('operations.plan', { kind: 'traffic-split', target: CANARY_INGRESS, params: { weights } });
     await expect(plan([{ service: 'storefront-canary', weight: -1 }])).rejects.toThrow(/bad_request/);
     await expect(plan([{ service: 'storefront-canary', weight: 1.5 }])).rejects.toThrow(/bad_request/);

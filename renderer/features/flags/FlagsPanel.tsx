@@ -1,7 +1,9 @@
 import { useEffect, useId, useState } from 'react';
 import type { FlagEnvironment, ServiceFlag } from '../../../shared/api/flags.js';
 import { Untrusted } from '../estate/parts.js';
-import { planFlagChange, useFlagsStore, watchFlags } from './flags-store.js';
+import { terminalOperationStates } from '../../../shared/api/operations.js';
+import { useOperationsStore } from '../operations/operations-store.js';
+import { planFlagChange, refreshFlags, useFlagsStore, watchFlags } from './flags-store.js';
 import './flags.css';
 
 /**
@@ -13,6 +15,11 @@ import './flags.css';
 export function FlagsPanel({ serviceId, readOnly }: { serviceId: string; readOnly: boolean }) {
   const { flags, problems, error } = useFlagsStore();
   useEffect(() => watchFlags(serviceId), [serviceId]);
+  // A flag operation that ended shows its result here at once, not at the next poll.
+  const ended = useOperationsStore((s) => (s.operation && terminalOperationStates.includes(s.operation.state) && (s.operation.kind === 'openfeature-flag' || s.operation.kind === 'unleash-flag') ? s.operation.id : null));
+  useEffect(() => {
+    if (ended) refreshFlags();
+  }, [ended]);
   return (
     <section className="catalog-section flags-panel" aria-labelledby="flags-heading">
       <h2 id="flags-heading">Feature flags</h2>

@@ -34,6 +34,12 @@ async function loadFlags(serviceId: string): Promise<void> {
   }
 }
 
+/** Reads the open page's flags again now: after an operation on one of them ended. */
+export function refreshFlags(): void {
+  const { serviceId } = useFlagsStore.getState();
+  if (serviceId) void loadFlags(serviceId);
+}
+
 /** Polls while a service page is open; returns the stop. */
 export function watchFlags(serviceId: string): () => void {
   if (useFlagsStore.getState().serviceId !== serviceId) useFlagsStore.setState({ serviceId, flags: null, problems: [], error: null, asOf: null });
