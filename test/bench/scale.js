@@ -227,7 +227,7 @@ function startChild(argv, env, ready) {
         });
       }
     });
-    child.once('exit', (code) => reject(new Error(`${argv.find((a) => a.endsWith(".js")) ?? argv[0]} exited ${code}\n${stderr}`)));
+    child.once('exit', (code) => reject(new Error(`${argv.find((a) => a.endsWith('.js')) ?? argv[0]} exited ${code}\n${stderr}`)));
   });
 }
 
