@@ -88,8 +88,11 @@ async function measure({ pods, clusters }) {
     fs.mkdirSync(home, { recursive: true });
     const env = { ...process.env, HOME: home, KUBECONFIG: kubeconfigPath, AWS_CONFIG_FILE: awsConfig, AWS_SHARED_CREDENTIALS_FILE: awsCredentials };
     const started = performance.now();
-    host = await startChild([path.join(out, 'electron/host/cli.js'), '--no-sandbox', '--port', '0', '--data-dir', path.join(dir, 'data')], env, /^Daytwo ready: (http:\/\/127\.0\.0\.1:\d+)\/#token=(\S+)$/m);
+    // DAYTWO_BENCH_ENGINE_FLAGS: Node flags for the engine alone (e.g. --cpu-prof --cpu-prof-dir=DIR).
+    const engineFlags = (process.env.DAYTWO_BENCH_ENGINE_FLAGS ?? '').split(' ').filter(Boolean);
+    host = await startChild([...engineFlags, path.join(out, 'electron/host/cli.js'), '--no-sandbox', '--port', '0', '--data-dir', path.join(dir, 'data')], env, /^Daytwo ready: (http:\/\/127\.0\.0\.1:\d+)\/#token=(\S+)$/m);
     const [, origin, token] = host.match;
+    console.log(`  (engine: host mode, pid ${host.child.pid})`);
     const call = async (method, params = {}) => {
       const res = await fetch(`${origin}/api/${method}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(params) });
       if (!res.ok) throw new Error(`${method}: ${res.status} ${await res.text()}`);
@@ -103,7 +106,8 @@ async function measure({ pods, clusters }) {
       if (kube.length > 0 && kube.every((s) => s.lastSyncAt !== null)) {
         const snapshot = unwrap(await call('estate.snapshot'));
         inEstate = snapshot.entities.filter((e) => e.kind === 'pod').length;
-        if (inEstate >= total) break;
+        // Pods come and go while both list (a crash-looping pod's replacement): a few may differ.
+        if (inEstate >= total - SLACK) break;
       }
       if (performance.now() - started > 600_000) break;
       await sleep(100);
@@ -223,7 +227,7 @@ function startChild(argv, env, ready) {
         });
       }
     });
-    child.once('exit', (code) => reject(new Error(`${path.basename(argv[0])} exited ${code}\n${stderr}`)));
+    child.once('exit', (code) => reject(new Error(`${argv.find((a) => a.endsWith('.js')) ?? argv[0]} exited ${code}\n${stderr}`)));
   });
 }
 

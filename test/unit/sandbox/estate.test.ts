@@ -41,6 +41,19 @@ describe('the sandbox estate', () => {
     expect(pods).toBeLessThanOrEqual(2010);
   });
 
+  test('--clusters 5 adds two on-prem data centres that share the pods, and leaves the shop as it was', () => {
+    const three = planEstate(7, 3000);
+    const five = planEstate(7, 3000, 5);
+    expect(five.clusters.map((c) => c.spec.name)).toEqual([...three.clusters.map((c) => c.spec.name), 'dc2-onprem', 'dc3-onprem']);
+    expect(JSON.stringify(five.clusters.slice(0, 3).map((c) => c.spec))).toBe(JSON.stringify(three.clusters.map((c) => c.spec)));
+    expect(new Set(five.clusters.map((c) => c.podNetwork)).size).toBe(5);
+    const estate = new Estate({ seed: 7, pods: 3000, clusters: 5, clock: () => 1_700_000_000_000 });
+    const perCluster = [...estate.simulated.values()].map((c) => c.store.count('pods'));
+    expect(perCluster).toHaveLength(5);
+    expect(perCluster.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(2990);
+    for (const pods of perCluster.slice(3)) expect(pods).toBeGreaterThan(300);
+  }, 60_000);
+
   test('a settled estate stays settled: the controllers first pass changes no workload', () => {
     const estate = new Estate({ seed: 9 });
     const writes: string[] = [];

@@ -38,6 +38,7 @@ interface Placement {
 
 class Builder {
   private readonly placements: Placement[] = [];
+  private readonly awsAddresses = new Set<string>();
 
   constructor(
     private readonly cluster: SimulatedCluster,
@@ -80,7 +81,11 @@ class Builder {
     const { spec: c } = this.plan;
     const zone = pool.zones[i % pool.zones.length] as string;
     const r = this.random;
-    const internalIp = c.cloud === 'aws' ? `10.0.${r.int(0, 95)}.${r.int(2, 254)}` : c.cloud === 'gcp' ? `10.132.0.${(index % 250) + 2}` : `10.20.${Math.floor(index / 200) + 1}.${(index % 200) + 10}`;
+    let internalIp = c.cloud === 'aws' ? `10.0.${r.int(0, 95)}.${r.int(2, 254)}` : c.cloud === 'gcp' ? `10.132.0.${(index % 250) + 2}` : `10.20.${Math.floor(index / 200) + 1}.${(index % 200) + 10}`;
+    // An EKS node is named after its random address: a few hundred nodes (a 50,000-pod estate)
+    // draw the same one by chance, so draw again. Estates that never collided are unchanged.
+    while (c.cloud === 'aws' && this.awsAddresses.has(internalIp)) internalIp = `10.0.${r.int(0, 95)}.${r.int(2, 254)}`;
+    this.awsAddresses.add(internalIp);
     let name: string;
     let providerID: string | undefined;
     const labels: Record<string, string> = {
