@@ -38,6 +38,11 @@ const defaultLimit = 200;
 const maxLimit = 1000;
 /** How often appends may trigger a retention sweep; the sweep is one indexed range delete. */
 const pruneEveryMs = 60_000;
+/**
+ * A query has four shapes (kinds or not, cursor or not); the bound only guards against a
+ * future caller that builds SQL from its input, which would otherwise grow the cache forever.
+ */
+const maxCachedStatements = 16;
 
 /**
  * The estate's event history in SQLite: the only code that writes SQL against `estate_events`.
@@ -62,6 +67,11 @@ export class EventStore {
   private readonly deleteSource;
   private readonly deleteOlder;
   private readonly appendTransaction;
+  /**
+   * Statements by SQL text. Preparing costs more than running one of these indexed reads, and
+   * the scorecards read every workload's events after each estate frame (issue 17's profile).
+   */
+  private readonly statements = new Map<string, ReturnType<StoreDatabase['prepare']>>();
   private lastPrune = 0;
 
   constructor(
@@ -130,12 +140,11 @@ export class EventStore {
     }
     // One more than asked, to know whether a next page exists without a count.
     params.push(limit + 1);
-    const rows = this.db
-      .prepare(
-        `SELECT rowid, kind, last_at, recorded_at, body FROM estate_events
-         WHERE ${where.join(' AND ')}
-         ORDER BY last_at DESC, rowid DESC LIMIT ?`,
-      )
+    const rows = this.statement(
+      `SELECT rowid, kind, last_at, recorded_at, body FROM estate_events
+       WHERE ${where.join(' AND ')}
+       ORDER BY last_at DESC, rowid DESC LIMIT ?`,
+    )
       .raw()
       .all(...params) as Array<[number, string, number, number, string]>;
 
@@ -155,7 +164,18 @@ export class EventStore {
 
   /** How many events are kept; for tests and the bench. */
   count(): number {
-    return this.db.prepare('SELECT count(*) FROM estate_events').pluck().get() as number;
+    return this.statement('SELECT count(*) FROM estate_events').pluck().get() as number;
+  }
+
+  private statement(sql: string): ReturnType<StoreDatabase['prepare']> {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      // Oldest first out: a Map iterates in insertion order.
+      if (this.statements.size >= maxCachedStatements) this.statements.delete(this.statements.keys().next().value as string);
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
   }
 }
 
