@@ -52,6 +52,9 @@ export class ServiceCatalog {
   private timer: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void)[] = [];
   private asOf = 0;
+  /** When the last refresh started and how long it took, on the monotonic clock. */
+  private lastStartedAt = -Infinity;
+  private lastCostMs = 0;
   private closed = false;
   private readonly now: () => number;
 
@@ -92,8 +95,16 @@ export class ServiceCatalog {
     this.timer = null;
   }
 
+  /**
+   * A refresh is due after the settle, but no sooner than four times the last one's cost after
+   * it started (as the overview paces itself): at 50,000 pods a pass costs seconds, and frames
+   * of a burst arrive every ~50 ms, so re-evaluating on each would leave the engine no time for
+   * anything else. The pending pass reads the estate as it is when it runs, so the cards still
+   * end equal to a full evaluation once the changes stop.
+   */
   private schedule(): void {
     if (this.timer) return;
+    const wait = Math.max(this.options.settleMs ?? 300, this.lastStartedAt + this.lastCostMs * 4 - performance.now());
     this.timer = setTimeout(() => {
       this.timer = null;
       try {
@@ -102,11 +113,21 @@ export class ServiceCatalog {
         // The estate is live data from many sources: one odd object must not stop the scorecards.
         this.options.log?.('Evaluating scorecards failed', error);
       }
-    }, this.options.settleMs ?? 300);
+    }, wait);
   }
 
   /** Assembles the catalog and evaluates every service whose sources are live. */
   refresh(): void {
+    const started = performance.now();
+    try {
+      this.evaluateAll();
+    } finally {
+      this.lastStartedAt = started;
+      this.lastCostMs = performance.now() - started;
+    }
+  }
+
+  private evaluateAll(): void {
     const now = this.now();
     this.assembled = assembleCatalog(this.options.estate, this.catalogInfo, this.options.isProduction);
     const live = new Set(this.options.sources().filter((s) => s.state === 'live').map((s) => s.id));

@@ -1,0 +1,93 @@
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ServiceCatalog } from '../../../electron/engine/catalog/service-catalog.js';
+import { EstateState } from '../../../electron/engine/state/estate-state.js';
+import { SourceRegistry } from '../../../electron/engine/sources/source-registry.js';
+import type { StoreDatabase } from '../../../electron/engine/store/database.js';
+import { clusterFact, deploymentFact, entity, kubernetesSource, podFact, sourceOf, tempDataDir } from '../state/estate-fixtures.js';
+
+/**
+ * The catalog re-evaluates no more often than it can afford, so during a burst of estate frames
+ * it skips some; once the burst settles its cards must equal a full evaluation of the estate as
+ * it then is, not the estate as it was at some pass in the middle.
+ */
+
+const prod = 'shop-prod';
+const rules = path.resolve(__dirname, '../../../resources/scorecards/default.yaml');
+const now = () => 1_700_000_000_000;
+let data: ReturnType<typeof tempDataDir>;
+let db: StoreDatabase;
+let state: EstateState;
+const catalogs: ServiceCatalog[] = [];
+
+function catalogOver(settleMs: number): ServiceCatalog {
+  const catalog = new ServiceCatalog({
+    db,
+    estate: state,
+    onEstateChange: (listener) => state.subscribe(() => listener()),
+    onSourcesChange: () => () => {},
+    sources: () => [kubernetesSource(prod, { state: 'live' })],
+    runbooks: () => [],
+    kubeEvents: (entityIds, since) => state.events.query({ entityIds, from: since, kinds: ['kubernetes'], limit: 1000 }).events,
+    isProduction: () => true,
+    catalogDirs: [],
+    rulesFile: rules,
+    bundledRulesFile: rules,
+    settleMs,
+    now,
+  });
+  catalogs.push(catalog);
+  return catalog;
+}
+
+function webPods(count: number, health: 'healthy' | 'failing') {
+  const web = `k8s:${prod}/shop/Deployment/web`;
+  return Array.from({ length: count }, (_, i) => {
+    const fact = podFact(prod, 'shop', `web-${i}`, { owner: web, node: 'n1' });
+    return { ...fact, entity: { ...fact.entity, health } };
+  });
+}
+
+beforeEach(() => {
+  data = tempDataDir();
+  db = data.open();
+  state = new EstateState({ db, sources: new SourceRegistry(), frameMs: 5 });
+  state.replace(sourceOf(prod), 'cluster', [clusterFact(prod)]);
+  state.replace(sourceOf(prod), 'namespaces', [{ entity: entity(`k8s:${prod}/shop`, 'namespace', `k8s:${prod}`, sourceOf(prod)) }]);
+  state.replace(sourceOf(prod), 'deployments', [deploymentFact(prod, 'shop', 'web', { app: 'web' }), deploymentFact(prod, 'shop', 'api', { app: 'api' })]);
+  state.replace(sourceOf(prod), 'pods', webPods(3, 'healthy'));
+});
+
+afterEach(() => {
+  for (const catalog of catalogs.splice(0)) catalog.close();
+  state.close();
+  db.close();
+  data.remove();
+});
+
+describe('the catalog after a burst of estate frames', () => {
+  it('ends equal to a full evaluation of the estate as it is once the frames stop', async () => {
+    const following = catalogOver(1);
+    await following.start();
+    // A burst: the pod list changes many times, frame after frame, and a deployment goes.
+    for (let round = 0; round < 40; round++) {
+      state.replace(sourceOf(prod), 'pods', webPods(1 + (round % 7), round % 2 === 0 ? 'failing' : 'healthy'));
+      if (round === 30) state.replace(sourceOf(prod), 'deployments', [deploymentFact(prod, 'shop', 'web', { app: 'web' }, 'failing', '0 of 3 ready')]);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+
+    await vi.waitFor(
+      () => {
+        const full = catalogOver(60_000);
+        full.refresh();
+        const { asOf: _a, ...want } = full.list();
+        const { asOf: _b, ...got } = following.list();
+        expect(want.services.length).toBeGreaterThan(0);
+        expect(got).toEqual(want);
+        expect(following.teams()).toEqual(full.teams());
+        expect(full.list().services.map((s) => following.get(s.id))).toEqual(full.list().services.map((s) => full.get(s.id)));
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+  });
+});
