@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rollupHealth, summarise } from '../../../shared/estate/health.js';
+import { compareWorstFirst, isProblem, problemOf, rollupHealth, summarise } from '../../../shared/estate/health.js';
 import { containmentLevel, regionId } from '../../../shared/estate/ids.js';
 import { appNameOf } from '../../../shared/estate/apps.js';
 import type { Entity } from '../../../shared/estate/model.js';
@@ -96,5 +96,37 @@ describe('rollups', () => {
     expect(appNameOf({ kind: 'deployment', labels })).toBe('shop');
     expect(appNameOf({ kind: 'service', labels: { 'app.kubernetes.io/name': 'cart' } })).toBe('cart');
     expect(appNameOf({ kind: 'pod', labels })).toBeNull();
+  });
+});
+
+describe('naming the worst members of a rollup', () => {
+  /** What rollupHealth said when it sorted every problem: the reason must not change. */
+  function sortedReference(members: Entity[], noun: string, named: number): string {
+    const problems = members.filter((m) => isProblem(m.health)).map(problemOf).sort(compareWorstFirst);
+    const parts = [problems.some((p) => p.health === 'failing') ? `${problems.filter((p) => p.health === 'failing').length} failing` : null, problems.some((p) => p.health === 'degraded') ? `${problems.filter((p) => p.health === 'degraded').length} degraded` : null].filter(Boolean);
+    const worst = problems.slice(0, named).map((p) => (p.reason ? `${p.name} (${p.reason})` : p.name)).join('; ');
+    const more = problems.length > named ? `; and ${problems.length - named} more` : '';
+    return `${parts.join(', ')} of ${members.length} ${noun}: ${worst}${more}`;
+  }
+
+  it('names the same worst few as sorting every problem would, whatever order the members come in', () => {
+    let seed = 17;
+    const next = (n: number) => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % n;
+    const healths = ['healthy', 'degraded', 'failing', 'unknown'] as const;
+    const kinds = ['pod', 'deployment', 'service', 'replicaset', 'statefulset'] as const;
+    for (let round = 0; round < 200; round++) {
+      const members = Array.from({ length: 1 + next(40) }, (_, i) =>
+        entity(`k8s:c/ns/x-${next(10)}-${i}`, kinds[next(kinds.length)]!, 'k8s:c/ns', 'k8s-c', {
+          name: `n${next(6)}`,
+          health: healths[next(healths.length)]!,
+          healthReason: next(3) === 0 ? '' : `r${next(4)}`,
+        }),
+      );
+      members.push(members[0]!);
+      for (const named of [0, 1, 3, 5]) {
+        const rolled = rollupHealth(members, 'things', named);
+        if (members.some((m) => isProblem(m.health))) expect(rolled.reason).toBe(sortedReference(members, 'things', named));
+      }
+    }
   });
 });
