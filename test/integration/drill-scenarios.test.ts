@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { KubeConfig } from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../electron/engine/engine.js';
 import { clusterAccessFromKubeConfig } from '../../electron/engine/operations/cluster-access.js';
 import { startSandbox, type RunningSandbox } from '../../electron/engine/sandbox/start.js';
@@ -115,10 +115,17 @@ async function alertPending(alert: string, labels: Record<string, string>): Prom
 }
 
 async function recovered(name: string): Promise<NonNullable<ScenarioRunView['run']>> {
-  return eventually(`${name} recovered`, async () => {
-    const view = await admin('GET', `/${name}`);
-    return view.run?.status === 'recovered' ? view.run : undefined;
-  }, 240, 1000);
+  let last: unknown;
+  try {
+    return await eventually(`${name} recovered`, async () => {
+      const view = await admin('GET', `/${name}`);
+      last = view.run?.recovery;
+      return view.run?.status === 'recovered' ? view.run : undefined;
+    }, 240, 1000);
+  } catch (error) {
+    // Which condition never held is what a person needs from this failure.
+    throw new Error(`${(error as Error).message} Recovery last seen: ${JSON.stringify(last)}`);
+  }
 }
 
 beforeAll(async () => {
@@ -142,6 +149,12 @@ beforeAll(async () => {
     operationTuning: { pollIntervalMs: 250, verifyTimeoutMs: 150_000 },
   });
 }, 120_000);
+
+// A scenario left running by a failed test would load the next one's target: stop them all, as a drill's abort does.
+afterEach(async () => {
+  if (!sandbox) return;
+  await fetch(`${base}/sandbox/stop`, { method: 'POST', headers: { Authorization: `Bearer ${sandbox.adminToken}` } }).catch(() => undefined);
+});
 
 afterAll(async () => {
   await engine?.close();
