@@ -50,12 +50,17 @@ function openPanelAt(drillId: string, fieldId: string): void {
   navigate('drills', drillId);
   let frames = 0;
   let kept = 0;
+  let focused = false;
   const tryFocus = () => {
     const field = document.getElementById(fieldId);
+    // Once the field has had focus, a dialog taking it (the palette opened again) is the person
+    // moving on: stop pulling focus back.
+    if (field && focused && document.activeElement !== field && document.activeElement?.closest('[role="dialog"]')) return;
     if (field && document.activeElement === field) kept++;
     else if (field) {
       kept = 0;
       field.focus();
+      focused = document.activeElement === field;
     }
     if (kept < 5 && ++frames < 120) requestAnimationFrame(tryFocus);
   };
