@@ -45,6 +45,11 @@ interface TrafficAction {
 
 /** A request-rate share within this of its weight's share counts as converged. */
 export const SHARE_TOLERANCE = 0.05;
+/**
+ * A backend weighted 0 has converged only when it takes no requests to speak of (under 0.05 %,
+ * which reads as 0 %): "all to stable" is about the canary serving nobody, not about 3 % of users.
+ */
+export const DRAINED_SHARE = 0.0005;
 /** Below this many requests a second in all, shares are noise: wait for traffic. */
 const MIN_RPS_TO_JUDGE = 0.5;
 
@@ -148,7 +153,7 @@ export const trafficSplit: OperationModule<'traffic-split', TrafficAction> = {
       if (!reading) return { done: true, message: `The route splits ${describeSplit(now)} (read back; no request metrics cover these backends to watch).` };
       const observed = observedShares(action.expected, reading);
       if (!observed) return { done: false, message: `The route splits ${describeSplit(now)}; waiting for requests to judge the split by.` };
-      const off = observed.filter((o) => Math.abs(o.share - o.expected) > SHARE_TOLERANCE);
+      const off = observed.filter((o) => (o.expected === 0 ? o.share >= DRAINED_SHARE : Math.abs(o.share - o.expected) > SHARE_TOLERANCE));
       const words = observed.map((o) => `${o.service} ${formatPercent(o.share)} of requests (weight ${formatPercent(o.expected)})`).join(', ');
       const worst = Math.max(...observed.map((o) => Math.abs(o.share - o.expected)));
       return {
