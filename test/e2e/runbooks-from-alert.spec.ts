@@ -76,11 +76,12 @@ test('from a firing KubePodCrashLooping alert, choose a runbook and walk every s
   await expect(firing).toContainText('Firing');
   await saveScreenshot(page, 'runbooks-alert-firing');
 
-  // Three runbooks answer it: the chooser lists them, the first focused; its number opens one.
+  // Four runbooks answer it (the bundled crash-looping, bad-deploy and oom-killed ones, and the
+  // team's): the chooser lists them, the first focused; its number opens one.
   await firing.getByTestId('runbook-for-alert').focus();
   await page.keyboard.press('Enter');
   const chooser = firing.getByTestId('runbook-offers');
-  await expect(chooser.getByRole('button')).toHaveCount(3, { timeout: 30_000 });
+  await expect(chooser.getByRole('button')).toHaveCount(4, { timeout: 30_000 });
   await expect(chooser.getByRole('button').first()).toBeFocused();
   await expect(chooser).toContainText(`deployment=${DEPLOYMENT}`);
   await saveScreenshot(page, 'runbooks-alert-chooser');

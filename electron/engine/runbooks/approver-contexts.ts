@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
 import { kubeConfigForContext, type ClusterAccess } from '../operations/cluster-access.js';
+import { clusterClient } from '../sources/kubernetes/cluster-access.js';
 
 /**
  * The contexts a second person may approve with: the estate's own kubeconfig contexts, then
@@ -24,5 +25,11 @@ export function withApproverContexts(clusters: ClusterAccess, approverFiles: rea
     }
     return undefined;
   };
-  return { ...clusters, kubeConfigFor: (context) => clusters.kubeConfigFor(context) ?? fromFiles(context) };
+  // Approvals ask for a client, and the estate's clients know only the estate's contexts: an
+  // approver-only context gets one built from its own file.
+  return {
+    ...clusters,
+    kubeConfigFor: (context) => clusters.kubeConfigFor(context) ?? fromFiles(context),
+    client: (context) => (clusters.client ? clusters.client(context) : undefined) ?? clusterClient({ kubeConfigFor: fromFiles }, context),
+  };
 }
