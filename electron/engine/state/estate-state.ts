@@ -402,22 +402,43 @@ export class EstateState implements EstateSink, EstateReader {
     const entity = fact.entity.sourceId === sourceId ? fact.entity : { ...fact.entity, sourceId };
     const id = entity.id;
     const previous = this.entities.get(id);
+    const relations = fact.relations ?? [];
 
-    // Hold the new relations before releasing the old, so one stated again is never removed and re-added.
-    const stated: string[] = [];
-    for (const r of fact.relations ?? []) stated.push(this.holdRelation(r));
-    if (previous) for (const relationId of previous.stated) this.releaseRelation(relationId);
-    const statedChanged = !previous || !sameIds(previous.stated, stated);
-
-    if (previous) {
-      if (previous.entity.parentId !== entity.parentId) this.unlinkChild(previous.entity.parentId, id);
-      if (previous.sourceId !== sourceId || previous.scope !== scope) this.unindexScope(previous.sourceId, previous.scope, id);
+    // A watch update of a known entity mostly restates what it stated before, under the same
+    // parent, kind and scope: then the indexes already hold it, and only the fact is replaced.
+    let stated: readonly string[];
+    let statedChanged = false;
+    if (previous && statesSame(previous.stated, relations)) {
+      stated = previous.stated;
+    } else {
+      // Hold the new relations before releasing the old, so one stated again is never removed and re-added.
+      const held: string[] = [];
+      for (const r of relations) held.push(this.holdRelation(r));
+      if (previous) for (const relationId of previous.stated) this.releaseRelation(relationId);
+      stated = held;
+      statedChanged = !previous || !sameIds(previous.stated, held);
     }
-    this.linkChild(entity.parentId, id);
-    if (previous && previous.entity.kind !== entity.kind) removeFrom(this.byKind, previous.entity.kind, id);
-    addTo(this.byKind, entity.kind, id);
-    this.indexScope(sourceId, scope, id);
-    this.entities.set(id, { entity, sourceId, scope, stated });
+
+    if (!previous) {
+      this.linkChild(entity.parentId, id);
+      addTo(this.byKind, entity.kind, id);
+      this.indexScope(sourceId, scope, id);
+      this.entities.set(id, { entity, sourceId, scope, stated });
+    } else {
+      if (previous.entity.parentId !== entity.parentId) {
+        this.unlinkChild(previous.entity.parentId, id);
+        this.linkChild(entity.parentId, id);
+      }
+      if (previous.entity.kind !== entity.kind) {
+        removeFrom(this.byKind, previous.entity.kind, id);
+        addTo(this.byKind, entity.kind, id);
+      }
+      if (previous.sourceId !== sourceId || previous.scope !== scope) {
+        this.unindexScope(previous.sourceId, previous.scope, id);
+        this.indexScope(sourceId, scope, id);
+      }
+      this.entities.set(id, { entity, sourceId, scope, stated });
+    }
     this.noteForDerivation(id, previous?.entity ?? null, entity);
 
     if (loading) return;
@@ -718,6 +739,13 @@ function removeFrom<K, V>(index: Map<K, Set<V>>, key: K, value: V): void {
   if (!set) return;
   set.delete(value);
   if (set.size === 0) index.delete(key);
+}
+
+/** Whether `relations` are, in order, the relations whose ids an entity holds. */
+function statesSame(held: readonly string[], relations: readonly Relation[]): boolean {
+  if (held.length !== relations.length) return false;
+  for (let i = 0; i < held.length; i++) if (held[i] !== relations[i]?.id) return false;
+  return true;
 }
 
 function sameIds(a: readonly string[], b: readonly string[]): boolean {

@@ -167,3 +167,69 @@ describe('backoff between attempts', () => {
     expect(backoffDelay(10, options, () => 0)).toBe(500);
   });
 });
+
+describe('a watch stream cut into chunks anywhere', () => {
+  const lines = [
+    JSON.stringify({ type: 'ADDED', object: { metadata: { name: 'a', resourceVersion: '2' }, spec: { replicas: 1 } } }),
+    '',
+    JSON.stringify({ type: 'MODIFIED', object: { metadata: { name: 'a', resourceVersion: '3' }, spec: { replicas: 2 }, note: 'naïve ✓ “quoted”' } }),
+    '\r',
+    JSON.stringify({ type: 'BOOKMARK', object: { metadata: { resourceVersion: '4' } } }),
+    JSON.stringify({ type: 'ADDED', object: { metadata: { name: 'b', resourceVersion: '5' }, spec: { replicas: 7 } } }),
+    JSON.stringify({ type: 'DELETED', object: { metadata: { name: 'a', resourceVersion: '6' }, spec: { replicas: 2 } } }),
+  ];
+
+  /** Replays `bytes` in chunks of `size` through a real Reflector; what the sink saw, in order. */
+  async function replay(bytes: Buffer, size: number) {
+    const seen: string[] = [];
+    let streams = 0;
+    let done!: () => void;
+    const finished = new Promise<void>((resolve) => (done = resolve));
+    const client = {
+      server: 'https://chunks',
+      getJson: async () => ({ metadata: { resourceVersion: '1' }, items: [] }),
+      stream: async (_path: string, _query: Record<string, string>, signal: AbortSignal, onData: (chunk: Buffer) => void) => {
+        if (streams++ > 0) {
+          done();
+          return new Promise<void>((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
+        }
+        for (let at = 0; at < bytes.length; at += size) onData(bytes.subarray(at, at + size));
+      },
+    };
+    const reflector = new Reflector<{ name: string; replicas: number }>({
+      client: client as unknown as KubeClient,
+      resource,
+      toRecord: (raw) => {
+        const o = raw as { metadata: { name: string }; spec: { replicas: number } };
+        return { name: o.metadata.name, replicas: o.spec.replicas };
+      },
+      sink: {
+        replace: () => {},
+        upsert: (r) => seen.push(`upsert ${r.name} ${r.replicas}`),
+        remove: (r) => seen.push(`remove ${r.name}`),
+      },
+      onStatus: () => {},
+      backoff: { initialMs: 1, maxMs: 1, resetAfterMs: 60_000 },
+    });
+    reflector.start();
+    await finished;
+    await reflector.stop();
+    return seen;
+  }
+
+  it('hands on the same events whatever the chunk boundaries, multi-byte characters and blank lines included', async () => {
+    const bytes = Buffer.from(lines.join('\n') + '\n', 'utf8');
+    const expected = ['upsert a 1', 'upsert a 2', 'upsert b 7', 'remove a'];
+    for (const size of [1, 2, 3, 7, 13, 64, 100, bytes.length]) {
+      expect(await replay(bytes, size), `chunks of ${size} bytes`).toEqual(expected);
+    }
+  });
+
+  it('ends the watch at an ERROR event and applies nothing after it', async () => {
+    const error = JSON.stringify({ type: 'ERROR', object: { kind: 'Status', code: 500, message: 'boom' } });
+    const bytes = Buffer.from([lines[0], error, lines[5]].join('\n') + '\n', 'utf8');
+    for (const size of [1, 5, bytes.length]) {
+      expect(await replay(bytes, size), `chunks of ${size} bytes`).toEqual(['upsert a 1']);
+    }
+  });
+});

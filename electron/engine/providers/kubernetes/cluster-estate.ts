@@ -6,6 +6,7 @@ import type { CloudName } from '../../../../shared/estate/ids.js';
 import type { EntityFact, EstateSink } from '../../state/estate-sink.js';
 import type { WatchedKind } from './kinds.js';
 import type { ReflectorSink } from './reflector.js';
+import { sameRecord } from './records.js';
 import type {
   EndpointsRecord,
   EventRecord,
@@ -198,12 +199,14 @@ export class ClusterEstate {
     }
     const table = this.table(kind);
     const k = key(record.namespace, record.name);
+    const old = table.get(k);
+    // Nothing the estate shows changed (a status heartbeat, a new resourceVersion): the old record stays.
+    if (old && sameRecord(old, record)) return;
     if (kind === 'Endpoints') {
       table.set(k, record);
       this.mark('Service', k);
       return;
     }
-    const old = table.get(k);
     if (old) this.unindex(old);
     table.set(k, record);
     this.index(record);
@@ -284,11 +287,12 @@ export class ClusterEstate {
           for (const k of ['ReplicaSet', ...rolledUpKinds] as const) this.markAll(k);
           return;
         }
-        for (const r of [record, old]) {
-          if (r?.kind !== 'Pod') continue;
-          const owner = r.owners.find((o) => o.controller);
-          if (!owner) continue;
-          this.markOwner(owner.kind, r.namespace, owner.name);
+        const owner = controllerOf(record);
+        if (owner) this.markOwner(owner.kind, record.namespace, owner.name);
+        const oldOwner = old ? controllerOf(old) : undefined;
+        // Mostly the same owner: marked once is enough.
+        if (old && oldOwner && (oldOwner.kind !== owner?.kind || oldOwner.name !== owner.name || old.namespace !== record.namespace)) {
+          this.markOwner(oldOwner.kind, old.namespace, oldOwner.name);
         }
         return;
       }
@@ -335,21 +339,10 @@ export class ClusterEstate {
 
   /** Turns everything marked into entity facts, one apply per scope; namespaces last, since what runs in them decides their health. */
   private flush(): void {
-    const kinds: WatchedKind[] = [...this.dirty.keys()].filter((k) => k !== 'Namespace');
-    if (this.dirty.has('Namespace')) kinds.push('Namespace');
-    for (const kind of kinds) {
-      const keys = this.dirty.get(kind)!;
-      if (keys.size === 0) continue;
-      const table = this.table(kind);
-      const upsert: EntityFact[] = [];
-      for (const k of keys) {
-        const record = table.get(k);
-        // Only entity kinds are ever marked: Endpoints mark their Service, Events nothing.
-        if (record) upsert.push(this.fact(record as EntityRecord));
-      }
-      keys.clear();
-      if (upsert.length > 0) this.options.sink.apply(this.sourceId, scopeOf[kind], { upsert });
-    }
+    // Called after every watch event: mostly one or three kinds are marked, often none.
+    for (const [kind, keys] of this.dirty) if (kind !== 'Namespace') this.flushKind(kind, keys);
+    const namespaces = this.dirty.get('Namespace');
+    if (namespaces) this.flushKind('Namespace', namespaces);
     if (this.clusterDirty) {
       this.clusterDirty = false;
       this.options.sink.replace(this.sourceId, scopeOf.Cluster, [{ entity: this.clusterEntity() }]);
@@ -360,15 +353,34 @@ export class ClusterEstate {
     }
   }
 
+  private flushKind(kind: WatchedKind, keys: Set<string>): void {
+    if (keys.size === 0) return;
+    const table = this.table(kind);
+    const upsert: EntityFact[] = [];
+    for (const k of keys) {
+      const record = table.get(k);
+      // Only entity kinds are ever marked: Endpoints mark their Service, Events nothing.
+      if (record) upsert.push(this.fact(record as EntityRecord));
+    }
+    keys.clear();
+    if (upsert.length > 0) this.options.sink.apply(this.sourceId, scopeOf[kind], { upsert });
+  }
+
   // ── mapping ─────────────────────────────────────────────────────────────────────────────
 
   private idOf(kind: string, namespace: string, name: string): string {
     return kubeObjectId(this.key, kind, namespace || null, name);
   }
 
-  private entity(record: Exclude<KubeRecord, EventRecord | EndpointsRecord>, parentId: string, verdict: Verdict, status: Entity['status']): Entity {
+  private entity(
+    record: Exclude<KubeRecord, EventRecord | EndpointsRecord>,
+    parentId: string,
+    verdict: Verdict,
+    status: Entity['status'],
+    id = this.entityIdOf(record),
+  ): Entity {
     return {
-      id: this.idOf(record.kind, record.namespace, record.name),
+      id,
       kind: entityKindOf[record.kind],
       name: record.name,
       parentId,
@@ -508,14 +520,20 @@ export class ClusterEstate {
     if (owner) relations.push(relation('owns', parentId, id, this.sourceId));
     if (p.nodeName) relations.push(relation('runs-on', id, this.idOf('Node', '', p.nodeName), this.sourceId));
     return {
-      entity: this.entity(p, parentId, podVerdict(p), {
-        phase: p.phase,
-        ready: p.ready,
-        restarts: p.restarts,
-        nodeName: p.nodeName || null,
-        image: p.image || null,
-        reason: p.containerReason || null,
-      }),
+      entity: this.entity(
+        p,
+        parentId,
+        podVerdict(p),
+        {
+          phase: p.phase,
+          ready: p.ready,
+          restarts: p.restarts,
+          nodeName: p.nodeName || null,
+          image: p.image || null,
+          reason: p.containerReason || null,
+        },
+        id,
+      ),
       relations,
     };
   }
@@ -682,6 +700,10 @@ export class ClusterEstate {
     }
     return refs;
   }
+}
+
+function controllerOf(record: KubeRecord): KubeRecord['owners'][number] | undefined {
+  return record.owners.find((o) => o.controller);
 }
 
 function controllerKey(pod: PodRecord): string | null {

@@ -182,31 +182,31 @@ export class Reflector<R> {
         // many clients do not all reconnect at once.
         timeoutSeconds: String(Math.round(300 + this.random() * 300)),
       };
+      // Cuts the complete lines of `data` from `from` on; false once the server ended the watch.
+      const cut = (data: Buffer, from: number): boolean => {
+        const { error, rest } = this.handleLines(data, from);
+        if (error) {
+          gone = error;
+          watchController.abort();
+          return false;
+        }
+        partial = rest < data.length ? data.subarray(rest) : null;
+        return true;
+      };
       await this.options.client.stream(this.options.resource.path, query, watchController.signal, (chunk) => {
         lastActivity = this.now();
-        // Watch events are newline-delimited JSON. Lines are cut from the Buffer and decoded
-        // one at a time, so a long stream never builds (and re-flattens) one big string.
-        let data = chunk;
-        if (partial) {
-          data = Buffer.concat([partial, chunk]);
-          partial = null;
+        if (gone) return;
+        if (!partial) {
+          cut(chunk, 0);
+          return;
         }
-        let start = 0;
-        let newline = data.indexOf(10, start);
-        while (newline >= 0) {
-          // Skip blank lines (keep-alive newlines some proxies insert).
-          if (newline > start && !(newline === start + 1 && data[start] === 13)) {
-            const error = this.handleEvent(data.toString('utf8', start, newline));
-            if (error) {
-              gone = error;
-              watchController.abort();
-              return;
-            }
-          }
-          start = newline + 1;
-          newline = data.indexOf(10, start);
+        const end = chunk.indexOf(10);
+        if (end < 0) {
+          partial = Buffer.concat([partial, chunk]);
+          return;
         }
-        if (start < data.length) partial = data.subarray(start);
+        // Only the line that spans the two chunks is joined, not the whole chunk after it.
+        if (cut(Buffer.concat([partial, chunk.subarray(0, end + 1)]), 0)) cut(chunk, end + 1);
       });
     } catch (error) {
       if (gone) throw gone;
@@ -217,6 +217,26 @@ export class Reflector<R> {
       signal.removeEventListener('abort', onAbort);
     }
     if (gone) throw gone;
+  }
+
+  /**
+   * Watch events are newline-delimited JSON. Lines are cut from the Buffer and decoded one at a
+   * time, so a long stream never builds (and re-flattens) one big string. Returns where the
+   * unfinished line starts, or the error the server ended the watch with.
+   */
+  private handleLines(data: Buffer, from: number): { error: KubeApiError | null; rest: number } {
+    let start = from;
+    let newline = data.indexOf(10, start);
+    while (newline >= 0) {
+      // Skip blank lines (keep-alive newlines some proxies insert).
+      if (newline > start && !(newline === start + 1 && data[start] === 13)) {
+        const error = this.handleEvent(data.toString('utf8', start, newline));
+        if (error) return { error, rest: newline + 1 };
+      }
+      start = newline + 1;
+      newline = data.indexOf(10, start);
+    }
+    return { error: null, rest: start };
   }
 
   /** Applies one watch event; returns an error when the server ended the watch with one. */
