@@ -118,6 +118,21 @@ export function rollupHealth(members: Iterable<Entity>, noun: string, named = 3,
     worstFirst.splice(at, 0, problem);
     if (worstFirst.length > keep) worstFirst.pop();
   }
+  return describeRollup({ counts, total, problemCount, worstFirst }, noun, named, counted);
+}
+
+/** What a rollup tallied: counts by health, and the worst problems first (at least `named` of them, or all). */
+export interface RollupTally {
+  counts: HealthCounts;
+  total: number;
+  problemCount: number;
+  worstFirst: readonly HealthProblem[];
+}
+
+/** rollupHealth's verdict from a tally, for a rollup kept as members change (running-rollup.ts). */
+export function describeRollup(tally: RollupTally, noun: string, named = 3, counted?: string): { health: Health; reason: string } {
+  const { counts, total, problemCount } = tally;
+  const worstFirst = tally.worstFirst.slice(0, Math.max(0, Math.trunc(named)));
   const health = groupHealth(counts);
   if (total === 0) return { health: 'unknown', reason: `No ${noun} reported` };
   if (problemCount === 0) {

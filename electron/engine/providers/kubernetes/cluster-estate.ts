@@ -20,6 +20,7 @@ import type {
   TemplateFacts,
 } from './records.js';
 import { selectorMatches, serviceSelectorMatches } from '../../../../shared/estate/label-selector.js';
+import { RunningRollup } from '../../../../shared/estate/running-rollup.js';
 import type { ProblemPods, Verdict } from './health.js';
 import { hpaVerdict, isProblemPod, namespaceVerdict, nodeVerdict, pdbVerdict, podVerdict, serviceVerdict, workloadVerdict } from './health.js';
 
@@ -119,7 +120,7 @@ export class ClusterEstate {
   /** ReplicaSets by owning Deployment key. */
   private readonly replicaSetsOf = new Map<string, Set<string>>();
   /** What runs directly in each namespace (workloads, Services, bare pods), as last stated: namespace → entity id → entity. */
-  private readonly membersOf = new Map<string, Map<string, Entity>>();
+  private readonly membersOf = new Map<string, RunningRollup>();
   private readonly dirty = new Map<WatchedKind, Set<string>>();
   private clusterDirty = false;
   private lbDirty = false;
@@ -416,17 +417,17 @@ export class ClusterEstate {
       }
       return;
     }
-    if (!members) this.membersOf.set(namespace, (members = new Map()));
-    members.set(entity.id, entity);
+    if (!members) this.membersOf.set(namespace, (members = new RunningRollup()));
+    members.set(entity);
     if (!previous || previous.health !== entity.health || previous.healthReason !== entity.healthReason) this.mark('Namespace', key('', namespace));
   }
 
   /** Before a kind is listed afresh: its members are stated again by the list, or gone. */
   private forgetMembers(kind: EntityKind): void {
     for (const [namespace, members] of this.membersOf) {
-      for (const [id, entity] of members) {
+      for (const entity of members.values()) {
         if (entity.kind !== kind) continue;
-        members.delete(id);
+        members.delete(entity.id);
         this.mark('Namespace', key('', namespace));
       }
     }
@@ -436,7 +437,7 @@ export class ClusterEstate {
     const nsId = namespaceId(this.key, record.namespace);
     switch (record.kind) {
       case 'Namespace': {
-        const verdict = namespaceVerdict(record, this.membersOf.get(record.name)?.values() ?? []);
+        const verdict = namespaceVerdict(record, this.membersOf.get(record.name) ?? []);
         return { entity: this.entity(record, this.clusterId, verdict, { phase: record.phase, ownHealth: verdict.ownHealth }) };
       }
       case 'Node': {

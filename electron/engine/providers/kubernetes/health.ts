@@ -1,6 +1,7 @@
 import type { Entity, Health } from '../../../../shared/estate/model.js';
 import { healthSeverity } from '../../../../shared/estate/model.js';
 import { rollupHealth } from '../../../../shared/estate/health.js';
+import { RunningRollup } from '../../../../shared/estate/running-rollup.js';
 import type { EndpointsRecord, HpaRecord, NamespaceRecord, NodeRecord, PdbRecord, PodRecord, ServiceRecord, WorkloadRecord } from './records.js';
 
 /** A health and the reason for it, in words an operator reads at a glance. */
@@ -165,6 +166,8 @@ export function serviceVerdict(service: ServiceRecord, endpoints: EndpointsRecor
   return { health: 'healthy', reason: `${endpoints.ready} ready endpoint${endpoints.ready === 1 ? '' : 's'}${notReady}${waitingForAddress}` };
 }
 
+const namespaceContents = 'workloads and services';
+
 /** A namespace's own state: its phase (https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/). */
 export function namespacePhaseVerdict(ns: NamespaceRecord): Verdict {
   if (ns.phase === 'Terminating' || ns.deleting) return { health: 'degraded', reason: 'terminating' };
@@ -181,13 +184,15 @@ export function namespacePhaseVerdict(ns: NamespaceRecord): Verdict {
  * or one where everything is healthy, is healthy; a terminating one is degraded at least.
  * `ownHealth` is the phase alone, what estate-wide rollups count for the namespace itself.
  */
-export function namespaceVerdict(ns: NamespaceRecord, members: Iterable<Entity>): Verdict & { ownHealth: Health } {
+export function namespaceVerdict(ns: NamespaceRecord, members: Iterable<Entity> | RunningRollup): Verdict & { ownHealth: Health } {
   const own = namespacePhaseVerdict(ns);
-  const list = [...members];
-  if (list.length === 0) {
+  // The estate keeps a running rollup per namespace: asked after every change, it must not walk every member.
+  const list = members instanceof RunningRollup ? members : [...members];
+  const size = list instanceof RunningRollup ? list.size : list.length;
+  if (size === 0) {
     return { health: own.health, ownHealth: own.health, reason: `${own.reason}; ${own.health === 'healthy' ? 'nothing runs in it' : 'nothing left in it'}` };
   }
-  const contents = rollupHealth(list, 'workloads and services');
+  const contents = list instanceof RunningRollup ? list.rollup(namespaceContents) : rollupHealth(list, namespaceContents);
   const health = healthSeverity[contents.health] > healthSeverity[own.health] ? contents.health : own.health;
   return { health, ownHealth: own.health, reason: `${own.reason}; ${contents.reason.charAt(0).toLowerCase()}${contents.reason.slice(1)}` };
 }
