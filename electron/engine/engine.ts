@@ -264,11 +264,15 @@ export function createEngine(options: EngineOptions): Engine {
     user: () => osUser(),
   });
   const bundledRules = path.join(resourcesDir(), 'scorecards', 'default.yaml');
+  const isListing = (source: { state: string }): boolean => source.state === 'connecting';
   const catalog = new ServiceCatalog({
     db,
     estate,
-    onEstateChange: (listener) => estate.subscribe(() => listener()),
-    onSourcesChange: (listener) => sources.subscribe(() => listener()),
+    // Not while a cluster is on its first list: a pass then costs seconds at 50,000 pods and
+    // grades services on half-listed kinds. The last one going live is a sources change, which
+    // asks for the pass that reads the whole list.
+    onEstateChange: (listener) => estate.subscribe(() => sources.list().some(isListing) || listener()),
+    onSourcesChange: (listener) => sources.subscribe((list) => list.some(isListing) || listener()),
     sources: () => sources.list(),
     runbooks: () => runbooks.list().runbooks,
     kubeEvents: (entityIds, since) => estate.events.query({ entityIds, from: since, kinds: ['kubernetes'], limit: 1000 }).events,
