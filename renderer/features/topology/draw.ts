@@ -60,6 +60,9 @@ export function readPalette(element: Element): Palette {
   };
 }
 
+/** Traffic lines between everything only from this zoom: below it boxes are too small to tell apart. */
+export const EDGES_FROM_ZOOM = 0.45;
+
 export interface FrameState {
   layout: TopologyLayout;
   camera: Camera;
@@ -320,7 +323,7 @@ export function drawFrame(ctx: CanvasRenderingContext2D, s: FrameState): void {
 
   // Traffic lines between everything only once boxes are big enough to tell apart; the
   // selected entity's lines always show.
-  if (k >= 0.45) drawEdges(ctx, s, s.edges, p.faint, 0.35);
+  if (k >= EDGES_FROM_ZOOM) drawEdges(ctx, s, s.edges, p.faint, 0.35);
   drawEdges(ctx, s, s.selectionEdges, p.accent, 0.9);
 
   // Search hits: a thin mark on pods (a page of them would drown the picture), firmer on tiles.
