@@ -1,4 +1,4 @@
-import { expect, test } from './fixtures.js';
+import { expect, saveScreenshot, test } from './fixtures.js';
 import { clickThroughEstate, measureFrames } from './estate-flow.js';
 import { startHost } from './host.js';
 import type { RunningHost } from './host.js';
@@ -49,5 +49,16 @@ test.describe('a 50,000-pod estate in five clusters', () => {
     const before = await zoom.innerText();
     await page.keyboard.press('-');
     await expect(zoom).not.toHaveText(before);
+
+    // The picture at the zooms where its level of detail changes: the whole estate (workloads as
+    // blocks of their health's colour), then closer until tiles carry their names.
+    await page.keyboard.press('0');
+    await page.waitForTimeout(500);
+    await saveScreenshot(page, 'estate-50k-topology-fit');
+    for (const [name, presses] of [['x3', 5], ['x10', 5], ['x30', 5]] as const) {
+      for (let i = 0; i < presses; i++) await page.keyboard.press('+');
+      await page.waitForTimeout(500);
+      await saveScreenshot(page, `estate-50k-topology-${name}`);
+    }
   });
 });

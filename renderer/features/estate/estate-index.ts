@@ -11,6 +11,14 @@ import type { Entity, EstateDelta, Relation } from '../../../shared/estate/model
  * what forces the topology to lay out again; `dataVersion` moves on every change, which is
  * enough for a repaint or a rollup.
  */
+/** Told of containment changes as they are applied, for views that re-derive only what moved. */
+export interface StructureWatcher {
+  /** An entity appeared, disappeared, was renamed or moved: its parent before and after (null: none). */
+  changed(id: string, before: string | null, after: string | null): void;
+  /** Everything was replaced (a snapshot): nothing derived before can be kept. */
+  reset(): void;
+}
+
 export class EstateIndex {
   readonly entities = new Map<string, Entity>();
   readonly relations = new Map<string, Relation>();
@@ -20,8 +28,15 @@ export class EstateIndex {
   private readonly relationIds = new Map<string, Set<string>>();
   structureVersion = 0;
   dataVersion = 0;
+  private readonly watchers = new Set<StructureWatcher>();
+
+  watchStructure(watcher: StructureWatcher): () => void {
+    this.watchers.add(watcher);
+    return () => this.watchers.delete(watcher);
+  }
 
   clear(): void {
+    for (const watcher of this.watchers) watcher.reset();
     this.entities.clear();
     this.relations.clear();
     this.childIds.clear();
@@ -97,6 +112,7 @@ export class EstateIndex {
         set.add(entity.id);
       }
       this.structureVersion++;
+      for (const watcher of this.watchers) watcher.changed(entity.id, previous?.parentId ?? null, entity.parentId);
     }
     this.dataVersion++;
   }
@@ -107,6 +123,7 @@ export class EstateIndex {
     this.entities.delete(id);
     if (previous.parentId !== null) this.childIds.get(previous.parentId)?.delete(id);
     this.structureVersion++;
+    for (const watcher of this.watchers) watcher.changed(id, previous.parentId, null);
     this.dataVersion++;
   }
 

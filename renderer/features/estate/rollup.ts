@@ -34,20 +34,28 @@ export function groupKey(kind: HealthGroup['kind'], id: string): string {
  * Which groups each entity counts in only changes with structure, so it is kept between calls
  * (per index, per structureVersion): on a 10,000-pod estate that halves the cost of a refresh.
  */
-const placementCache = new WeakMap<EstateIndex, { version: number; keys: Map<string, string[]> }>();
+const placementCache = new WeakMap<
+  EstateIndex,
+  { version: number; keys: Map<string, string[]>; places: Map<string, Placement>; keysOf: WeakMap<Placement, string[]> }
+>();
 
 function groupKeysOf(index: EstateIndex, entity: Entity): string[] {
   let cache = placementCache.get(index);
   if (!cache || cache.version !== index.structureVersion) {
-    cache = { version: index.structureVersion, keys: new Map() };
+    cache = { version: index.structureVersion, keys: new Map(), places: new Map(), keysOf: new WeakMap() };
     placementCache.set(index, cache);
   }
   let keys = cache.keys.get(entity.id);
   if (!keys) {
-    const where = placementOf(index, entity);
-    keys = [groupKey('cloud', where.cloud ?? unplacedGroupId)];
-    if (where.cluster) keys.push(groupKey('cluster', where.cluster));
-    if (where.namespace) keys.push(groupKey('namespace', where.namespace));
+    const where = placementThrough(index, entity, cache.places);
+    // Siblings share one remembered placement, so they share its keys too (not 50,000 arrays).
+    keys = cache.keysOf.get(where);
+    if (!keys) {
+      keys = [groupKey('cloud', where.cloud ?? unplacedGroupId)];
+      if (where.cluster) keys.push(groupKey('cluster', where.cluster));
+      if (where.namespace) keys.push(groupKey('namespace', where.namespace));
+      cache.keysOf.set(where, keys);
+    }
     cache.keys.set(entity.id, keys);
   }
   return keys;
@@ -87,6 +95,52 @@ export interface Placement {
   cloud: string | null;
   cluster: string | null;
   namespace: string | null;
+}
+
+/**
+ * placementOf, remembering each ancestor's placement on the way: after a structure change every
+ * entity is placed again, and walking each of 50,000 pods up to its cloud (an array per pod)
+ * took most of a burst's overview refresh; siblings share their parent's answer instead. Only
+ * placements reached without meeting a parent cycle are remembered, so a broken source's cycle
+ * is placed exactly as placementOf places it.
+ */
+function placementThrough(index: EstateIndex, entity: Entity, places: Map<string, Placement>): Placement {
+  const known = places.get(entity.id);
+  if (known) return known;
+  // The chain up to the first remembered ancestor (or the root, or a cycle).
+  const chain: Entity[] = [];
+  const seen = new Set<string>();
+  let at: Entity | undefined = entity;
+  let above: Placement = { cloud: null, cluster: null, namespace: null };
+  let cyclic = false;
+  while (at) {
+    const remembered = places.get(at.id);
+    if (remembered) {
+      above = remembered;
+      break;
+    }
+    if (seen.has(at.id)) {
+      cyclic = true;
+      break;
+    }
+    seen.add(at.id);
+    chain.push(at);
+    at = at.parentId === null ? undefined : index.get(at.parentId);
+  }
+  if (cyclic) return placementOf(index, entity);
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const e = chain[i]!;
+    // Only a cloud, cluster or namespace places what is under it anew; the rest share the object.
+    if (e.kind === 'cloud' || e.kind === 'cluster' || e.kind === 'namespace') {
+      above = {
+        cloud: e.kind === 'cloud' ? e.id : above.cloud,
+        cluster: e.kind === 'cluster' ? e.id : above.cluster,
+        namespace: e.kind === 'namespace' ? e.id : above.namespace,
+      };
+    }
+    places.set(e.id, above);
+  }
+  return above;
 }
 
 /** The cloud, cluster and namespace above an entity (or the entity itself, when it is one). */

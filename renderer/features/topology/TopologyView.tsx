@@ -35,8 +35,13 @@ export function showOnlyProblems(): void {
   useTopologyUi.setState((s) => ({ filter: { ...s.filter, health: new Set<Health>(['failing', 'degraded']) } }));
 }
 
-/** Re-layout at most this often when entities come and go (a rollout replaces pods for minutes). */
-const RELAYOUT_MS = 1_000;
+/**
+ * When entities come and go (a rollout replaces pods for minutes, a burst removes thousands),
+ * re-lay out at the store's cadence, but leave at least this many times the last re-layout's
+ * cost between two, so a slow one cannot take every frame. Only changed subtrees are rebuilt
+ * (TopologyModel), so at 50,000 pods this is tens of milliseconds, not a second.
+ */
+const RELAYOUT_COST_FACTOR = 3;
 const MATCH_LIMIT = 500;
 
 const filterKinds: EntityKind[] = [
@@ -97,15 +102,17 @@ export function TopologyView({ rest }: { rest: string[] }) {
     let lastStructure = useEstateStore.getState().structureVersion;
     let relayoutTimer: ReturnType<typeof setTimeout> | null = null;
     let lastRelayout = 0;
+    let lastCost = 0;
     const unsubscribe = useEstateStore.subscribe((state) => {
       if (state.structureVersion !== lastStructure) {
         lastStructure = state.structureVersion;
         if (relayoutTimer) return;
-        const wait = Math.max(0, lastRelayout + RELAYOUT_MS - performance.now());
+        const wait = Math.max(0, lastRelayout + RELAYOUT_COST_FACTOR * lastCost - performance.now());
         relayoutTimer = setTimeout(() => {
           relayoutTimer = null;
           lastRelayout = performance.now();
           if (optionsRef.current) controller.relayout(optionsRef.current);
+          lastCost = performance.now() - lastRelayout;
         }, wait);
       } else {
         controller.refresh();

@@ -1,11 +1,12 @@
 import type { EstateIndex } from '../estate/estate-index.js';
-import { drawFrame, readPalette } from './draw.js';
+import { EDGES_FROM_ZOOM, drawFrame, readPalette } from './draw.js';
 import type { Camera, Palette } from './draw.js';
 import { selectionEdges, structuralEdges } from './edges.js';
 import type { Edge } from './edges.js';
-import { aggregate, layoutTopology, representativeOf } from './layout.js';
+import { aggregate, representativeOf } from './layout.js';
 import type { TopologyLayout, TopologyOptions } from './layout.js';
 import { BoxGrid } from './spatial-index.js';
+import { TopologyModel } from './topology-model.js';
 
 /**
  * Owns the topology canvas: layout, camera, hit-testing, input and painting. React creates one
@@ -29,10 +30,16 @@ const DRAG_THRESHOLD = 4;
 
 export class TopologyController {
   private layout: TopologyLayout = { boxes: [], byId: new Map(), width: 0, height: 0 };
-  private grid = new BoxGrid([]);
+  private readonly model: TopologyModel;
+  /**
+   * Built when first needed (a pointer over the canvas, lines drawn at a legible zoom), not on
+   * every layout: at 50,000 pods each costs ~10 ms, and a watch burst re-lays out while the
+   * operator is only watching.
+   */
+  private gridOf: BoxGrid | null = null;
+  private edgesOf: Edge[] | null = null;
   private camera: Camera = { x: 0, y: 0, k: 1 };
   private palette: Palette;
-  private edges: Edge[] = [];
   private selEdges: Edge[] = [];
   private hoverEdges: Edge[] = [];
   private selectedId: string | null = null;
@@ -58,6 +65,7 @@ export class TopologyController {
     private readonly callbacks: TopologyCallbacks,
   ) {
     this.palette = readPalette(canvas);
+    this.model = new TopologyModel(index);
     const listen = <K extends keyof HTMLElementEventMap>(type: K, fn: (e: HTMLElementEventMap[K]) => void, options?: AddEventListenerOptions) => {
       canvas.addEventListener(type, fn, options);
       this.cleanup.push(() => canvas.removeEventListener(type, fn, options));
@@ -84,14 +92,19 @@ export class TopologyController {
 
   destroy(): void {
     cancelAnimationFrame(this.frame);
+    this.model.dispose();
     for (const fn of this.cleanup) fn();
   }
 
-  /** Lay out again: structure, collapse state or filters changed. */
+  /**
+   * Lay out again: structure, collapse state or filters changed. Only the subtrees that changed
+   * are rebuilt (TopologyModel); positions, counts and the data-entities figure are refreshed.
+   */
   relayout(options: TopologyOptions): void {
-    this.layout = layoutTopology(this.index, options, this.width > 0 && this.height > 0 ? this.width / this.height : 1.8);
-    this.grid = new BoxGrid(this.layout.boxes);
-    this.edges = structuralEdges(this.layout, this.index);
+    this.model.setOptions(options, this.width > 0 && this.height > 0 ? this.width / this.height : 1.8);
+    this.layout = this.model.layout();
+    this.gridOf = null;
+    this.edgesOf = null;
     this.resolveSelection();
     this.resolveMatches();
     if (!this.fitted && this.layout.boxes.length > 0 && this.width > 0) this.firstView();
@@ -288,7 +301,8 @@ export class TopologyController {
       selected: this.selected,
       hovered: this.hovered,
       matches: this.matches,
-      edges: this.hoverEdges.length > 0 ? [...this.edges, ...this.hoverEdges] : this.edges,
+      // Structural lines show only from a legible zoom (drawFrame): not worked out below it.
+      edges: this.camera.k < EDGES_FROM_ZOOM ? this.hoverEdges : this.hoverEdges.length > 0 ? [...this.structural(), ...this.hoverEdges] : this.structural(),
       selectionEdges: this.selEdges,
     });
   }
@@ -302,7 +316,12 @@ export class TopologyController {
 
   private hitAt(e: MouseEvent): number {
     const p = this.toWorld(e);
-    return this.grid.hit(p.x, p.y);
+    this.gridOf ??= new BoxGrid(this.layout.boxes);
+    return this.gridOf.hit(p.x, p.y);
+  }
+
+  private structural(): Edge[] {
+    return (this.edgesOf ??= structuralEdges(this.layout, this.index));
   }
 
   private onWheel(e: WheelEvent): void {

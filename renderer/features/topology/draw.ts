@@ -60,6 +60,9 @@ export function readPalette(element: Element): Palette {
   };
 }
 
+/** Traffic lines between everything only from this zoom: below it boxes are too small to tell apart. */
+export const EDGES_FROM_ZOOM = 0.45;
+
 export interface FrameState {
   layout: TopologyLayout;
   camera: Camera;
@@ -187,14 +190,58 @@ function countsLine(box: Box): string {
   return parts.join(' · ');
 }
 
+const rank: Record<Health, number> = { failing: 3, degraded: 2, unknown: 1, healthy: 0 };
+const healths: readonly Health[] = ['healthy', 'unknown', 'degraded', 'failing'];
+
 /** The health a box stands for: its own if it is a resource, its contents' if it is a group. */
-function shownHealth(box: Box): Health {
+export function shownHealth(box: Box): Health {
   if (!box.group) return box.health;
   const inside = groupHealth(box.counts);
   const own = box.health;
-  const rank: Record<Health, number> = { failing: 3, degraded: 2, unknown: 1, healthy: 0 };
   return rank[own] >= rank[inside] ? own : inside;
 }
+
+/**
+ * Below this height on screen a tile (or a pod) is a block of its health's colour: its border,
+ * name and glyph would be a few pixels of noise. At 50,000 pods the fitted view has 15,000 such
+ * tiles, so they are not drawn one by one but gathered per colour and filled as one path each.
+ */
+export const BLOCK_BELOW_PX = 6;
+export const DOT_BLOCK_BELOW_PX = 5;
+
+/** Rectangles gathered per health during a frame, kept between frames so a frame allocates nothing. */
+class RectBatch {
+  private readonly coords: Record<Health, number[]> = { healthy: [], unknown: [], degraded: [], failing: [] };
+  private readonly used: Record<Health, number> = { healthy: 0, unknown: 0, degraded: 0, failing: 0 };
+
+  add(health: Health, x: number, y: number, w: number, h: number): void {
+    const at = this.used[health];
+    const list = this.coords[health];
+    list[at] = x;
+    list[at + 1] = y;
+    list[at + 2] = w;
+    list[at + 3] = h;
+    this.used[health] = at + 4;
+  }
+
+  /** Fills each colour's rectangles as one path; healthy ones lighter, so problems stand out. */
+  flush(ctx: CanvasRenderingContext2D, p: Palette): void {
+    for (const health of healths) {
+      const n = this.used[health];
+      if (n === 0) continue;
+      const list = this.coords[health];
+      ctx.fillStyle = p.health[health];
+      ctx.globalAlpha = health === 'healthy' ? 0.55 : 1;
+      ctx.beginPath();
+      for (let i = 0; i < n; i += 4) ctx.rect(list[i]!, list[i + 1]!, list[i + 2]!, list[i + 3]!);
+      ctx.fill();
+      this.used[health] = 0;
+    }
+    ctx.globalAlpha = 1;
+  }
+}
+
+const blocks = new RectBatch();
 
 export function drawFrame(ctx: CanvasRenderingContext2D, s: FrameState): void {
   const { layout, camera, palette: p } = s;
@@ -227,9 +274,8 @@ export function drawFrame(ctx: CanvasRenderingContext2D, s: FrameState): void {
     const h = box.h * k;
     const health = shownHealth(box);
     if (box.dot) {
-      if (w < 5) {
-        ctx.fillStyle = p.health[health];
-        ctx.fillRect(x, y, Math.max(1, w), Math.max(1, h));
+      if (w < DOT_BLOCK_BELOW_PX) {
+        blocks.add(health, x, y, Math.max(1, w), Math.max(1, h));
       } else {
         drawGlyph(ctx, health, x + w / 2, y + h / 2, w / 2, p);
       }
@@ -285,6 +331,12 @@ export function drawFrame(ctx: CanvasRenderingContext2D, s: FrameState): void {
       i++;
       continue;
     }
+    if (h < BLOCK_BELOW_PX) {
+      // Leaves do not overlap their siblings, so filling them after the walk hides nothing.
+      blocks.add(health, x, y, Math.max(1, w - Math.min(2, w * 0.1)), Math.max(1, h - Math.min(1, h * 0.15)));
+      i++;
+      continue;
+    }
     // A tile: a resource, or a collapsed group summarising what is inside.
     ctx.fillStyle = p.raised;
     ctx.fillRect(x, y, w, h);
@@ -318,9 +370,11 @@ export function drawFrame(ctx: CanvasRenderingContext2D, s: FrameState): void {
     i++;
   }
 
+  blocks.flush(ctx, p);
+
   // Traffic lines between everything only once boxes are big enough to tell apart; the
   // selected entity's lines always show.
-  if (k >= 0.45) drawEdges(ctx, s, s.edges, p.faint, 0.35);
+  if (k >= EDGES_FROM_ZOOM) drawEdges(ctx, s, s.edges, p.faint, 0.35);
   drawEdges(ctx, s, s.selectionEdges, p.accent, 0.9);
 
   // Search hits: a thin mark on pods (a page of them would drown the picture), firmer on tiles.
