@@ -187,7 +187,14 @@ export class ServiceCatalog {
   /** One pass, a service per step: assemble, evaluate each live one, save the fresh cards. */
   private *evaluation(): Generator<void, void, void> {
     const now = this.now();
-    this.assembled = assembleCatalog(this.options.estate, this.catalogInfo, this.options.isProduction);
+    // Asked per workload; the answer (the settings' patterns) does not change within a pass.
+    const production = new Map<string, boolean>();
+    const isProduction = (context: string) => {
+      let answer = production.get(context);
+      if (answer === undefined) production.set(context, (answer = this.options.isProduction(context)));
+      return answer;
+    };
+    this.assembled = assembleCatalog(this.options.estate, this.catalogInfo, isProduction);
     const services = this.assembled.services;
     const live = new Set(this.options.sources().filter((s) => s.state === 'live').map((s) => s.id));
     const fresh: Scorecard[] = [];
