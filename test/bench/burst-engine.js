@@ -282,8 +282,9 @@ async function runOnce() {
     const sampler = setInterval(() => {
       const now = performance.now();
       const cpu = cpuMs();
-      // Busy: more than a fifth of a core over the last 50 ms (the samplers themselves use far less).
-      if (cpu - previousCpu > 10) {
+      // Busy: more than 3 ms of CPU in the last 50 ms. An idle engine uses next to none (these
+      // samplers well under 1 ms), and on a loaded machine a busy one may get only a sliver of a core.
+      if (cpu - previousCpu > 3) {
         lastBusyAt = now;
         cpuAtLastBusy = cpu;
       }
