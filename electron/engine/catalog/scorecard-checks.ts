@@ -39,11 +39,23 @@ function workloadsOf(service: CatalogService, ctx: CheckContext): { row: Catalog
   });
 }
 
-function podsOf(entity: Entity, reader: EstateReader): Entity[] {
-  return reader
-    .withDescendants([entity.id], 5000)
-    .map((id) => reader.get(id))
-    .filter((e): e is Entity => e?.kind === 'pod');
+/** A workload's pods, found once per evaluation of its service: several checks read them. */
+const podsSeen = new WeakMap<CheckContext, Map<string, Entity[]>>();
+
+function podsOf(entity: Entity, ctx: CheckContext): Entity[] {
+  let seen = podsSeen.get(ctx);
+  if (!seen) podsSeen.set(ctx, (seen = new Map()));
+  let pods = seen.get(entity.id);
+  if (!pods) {
+    const reader = ctx.reader;
+    pods = [];
+    for (const id of reader.withDescendants([entity.id], 5000)) {
+      const e = reader.get(id);
+      if (e?.kind === 'pod') pods.push(e);
+    }
+    seen.set(entity.id, pods);
+  }
+  return pods;
 }
 
 const containerField = (container: string, field: string) => `spec.template.spec.containers[name=${container}].${field}`;
@@ -161,7 +173,7 @@ const checks: Record<CheckName, Check> = {
     const limit = Number(rule.params['restarts'] ?? 5);
     const evidence: Evidence[] = [];
     for (const { entity } of workloadsOf(service, ctx)) {
-      const pods = podsOf(entity, ctx.reader);
+      const pods = podsOf(entity, ctx);
       const looping = new Set<string>();
       for (const pod of pods) {
         if (pod.status['reason'] !== 'CrashLoopBackOff') continue;
@@ -207,7 +219,7 @@ const checks: Record<CheckName, Check> = {
     let applicable = 0;
     for (const { entity } of workloadsOf(service, ctx)) {
       if (entity.kind === 'daemonset') continue;
-      const pods = podsOf(entity, ctx.reader).filter((p) => p.status['nodeName']);
+      const pods = podsOf(entity, ctx).filter((p) => p.status['nodeName']);
       if (pods.length < 2) continue;
       applicable += 1;
       const nodes = new Set(pods.map((p) => String(p.status['nodeName'])));

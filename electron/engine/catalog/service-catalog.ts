@@ -14,6 +14,11 @@ import { loadRules } from './scorecard-rules.js';
 import type { RuleSet } from './scorecard-rules.js';
 import { ScorecardStore } from './scorecard-store.js';
 
+/** The longest a scheduled pass waits for the estate to stop changing. */
+const maxSettleMs = 2_000;
+/** How long a scheduled pass holds the event loop at a time. */
+const sliceMs = 15;
+
 export interface ServiceCatalogOptions {
   db: StoreDatabase;
   estate: EstateReader;
@@ -55,6 +60,11 @@ export class ServiceCatalog {
   /** When the last refresh started and how long it took, on the monotonic clock. */
   private lastStartedAt = -Infinity;
   private lastCostMs = 0;
+  /** When the first change not yet evaluated came, on the monotonic clock; null when none waits. */
+  private pendingSince: number | null = null;
+  /** A sliced pass is under way; a change meanwhile asks for another once it ends. */
+  private slicing = false;
+  private again = false;
   private closed = false;
   private readonly now: () => number;
 
@@ -96,43 +106,100 @@ export class ServiceCatalog {
   }
 
   /**
-   * A refresh is due after the settle, but no sooner than four times the last one's cost after
-   * it started (as the overview paces itself): at 50,000 pods a pass costs seconds, and frames
-   * of a burst arrive every ~50 ms, so re-evaluating on each would leave the engine no time for
-   * anything else. The pending pass reads the estate as it is when it runs, so the cards still
-   * end equal to a full evaluation once the changes stop.
+   * A refresh is due once the changes have settled: `settleMs` after the latest frame (a burst
+   * comes as many frames ~50 ms apart, and one pass after it beats several inside it), but no
+   * later than `maxSettleMs` after the first, for an estate that never stops changing; and no
+   * sooner than four times the last pass's cost after it started (as the overview paces
+   * itself): at 50,000 pods a pass costs a second or more. The scheduled pass runs in slices
+   * (`sliceMs`) with the event loop free between them, so frames keep leaving the engine
+   * meanwhile. It reads the estate as it is when each slice runs, and any frame meanwhile
+   * schedules another pass, so the cards still end equal to a full evaluation once the changes
+   * stop.
    */
   private schedule(): void {
-    if (this.timer) return;
-    const wait = Math.max(this.options.settleMs ?? 300, this.lastStartedAt + this.lastCostMs * 4 - performance.now());
+    if (this.closed) return;
+    const now = performance.now();
+    this.pendingSince ??= now;
+    const settle = this.options.settleMs ?? 300;
+    const settled = Math.min(now + settle, this.pendingSince + Math.max(settle, maxSettleMs));
+    const due = Math.max(settled, this.lastStartedAt + this.lastCostMs * 4);
+    if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
-      try {
-        this.refresh();
-      } catch (error) {
-        // The estate is live data from many sources: one odd object must not stop the scorecards.
-        this.options.log?.('Evaluating scorecards failed', error);
+      // A pass restarted on every change would never reach the last services: finish this one first.
+      if (this.slicing) {
+        this.again = true;
+        return;
       }
-    }, wait);
+      this.pendingSince = null;
+      this.refreshInSlices();
+    }, Math.max(0, due - now));
   }
 
-  /** Assembles the catalog and evaluates every service whose sources are live. */
+  /** Assembles the catalog and evaluates every service whose sources are live, at once. */
   refresh(): void {
     const started = performance.now();
     try {
-      this.evaluateAll();
+      const pass = this.evaluation();
+      while (!pass.next().done) {
+        // Every slice at once: API calls and start-up want the cards now.
+      }
     } finally {
       this.lastStartedAt = started;
       this.lastCostMs = performance.now() - started;
     }
   }
 
-  private evaluateAll(): void {
+  /** The same pass, a slice per turn of the event loop; close() stops it. */
+  private refreshInSlices(): void {
+    const pass = this.evaluation();
+    const started = performance.now();
+    let busyMs = 0;
+    this.slicing = true;
+    const slice = () => {
+      if (this.closed) return;
+      const sliceStarted = performance.now();
+      let done = false;
+      try {
+        while (!done && performance.now() - sliceStarted < sliceMs) done = pass.next().done === true;
+      } catch (error) {
+        // The estate is live data from many sources: one odd object must not stop the scorecards.
+        this.options.log?.('Evaluating scorecards failed', error);
+        done = true;
+      }
+      busyMs += performance.now() - sliceStarted;
+      if (!done) {
+        setImmediate(slice);
+        return;
+      }
+      // Paced by what the pass cost the event loop, not by how long the slices took to come round.
+      this.lastStartedAt = started;
+      this.lastCostMs = busyMs;
+      this.slicing = false;
+      if (this.again) {
+        this.again = false;
+        this.schedule();
+      }
+    };
+    slice();
+  }
+
+  /** One pass, a service per step: assemble, evaluate each live one, save the fresh cards. */
+  private *evaluation(): Generator<void, void, void> {
     const now = this.now();
-    this.assembled = assembleCatalog(this.options.estate, this.catalogInfo, this.options.isProduction);
+    // Asked per workload; the answer (the settings' patterns) does not change within a pass.
+    const production = new Map<string, boolean>();
+    const isProduction = (context: string) => {
+      let answer = production.get(context);
+      if (answer === undefined) production.set(context, (answer = this.options.isProduction(context)));
+      return answer;
+    };
+    this.assembled = assembleCatalog(this.options.estate, this.catalogInfo, isProduction);
+    const services = this.assembled.services;
     const live = new Set(this.options.sources().filter((s) => s.state === 'live').map((s) => s.id));
     const fresh: Scorecard[] = [];
-    for (const service of this.assembled.services) {
+    for (const service of services) {
+      yield;
       const sourcesLive = service.workloads.some((w) => live.has(this.options.estate.get(w.id)?.sourceId ?? ''));
       if (!sourcesLive && this.cards.has(service.id)) {
         const cached = this.cards.get(service.id) as Scorecard;

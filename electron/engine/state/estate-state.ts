@@ -256,15 +256,23 @@ export class EstateState implements EstateSink, EstateReader {
       }
     }
     // Breadth first, so a limit keeps the nearest: a deployment's replicasets before their pods.
+    // Children, then what it owns, in that order; walked in place (the scorecards walk every
+    // workload's pods on each pass, so no arrays per visited entity).
+    const visit = (child: string) => {
+      if (seen.has(child)) return;
+      seen.add(child);
+      queue.push(child);
+    };
     for (let i = 0; i < queue.length && seen.size < limit; i++) {
       const id = queue[i] as string;
-      const next = [...(this.childrenOf.get(id) ?? [])];
-      for (const r of this.relationsOf(id, 'owns', 'out')) next.push(r.to);
-      for (const child of next) {
+      for (const child of this.childrenOf.get(id) ?? []) {
         if (seen.size >= limit) break;
-        if (seen.has(child)) continue;
-        seen.add(child);
-        queue.push(child);
+        visit(child);
+      }
+      for (const relationId of this.relationsAt.get(id) ?? []) {
+        if (seen.size >= limit) break;
+        const r = this.relations.get(relationId)?.relation;
+        if (r && r.kind === 'owns' && r.from === id) visit(r.to);
       }
     }
     return [...seen];
