@@ -70,13 +70,22 @@ async function measure(pods, clusters) {
     let peakRss = 0;
     for (;;) {
       peakRss = Math.max(peakRss, rssMb(host.child.pid));
-      const { sources } = await call('sources.list');
-      const kube = sources.filter((s) => s.kind === 'kubernetes');
-      if (kube.length > 0 && kube.every((s) => s.lastSyncAt !== null)) {
-        if (Number.isNaN(syncedMs)) syncedMs = performance.now() - started;
-        const { entities } = await call('estate.snapshot');
-        inEstate = entities.filter((e) => e.kind === 'pod').length;
-        if (inEstate >= pods - SLACK) break;
+      try {
+        const { sources } = await call('sources.list');
+        const kube = sources.filter((s) => s.kind === 'kubernetes');
+        if (kube.length > 0 && kube.every((s) => s.lastSyncAt !== null)) {
+          if (Number.isNaN(syncedMs)) {
+            syncedMs = performance.now() - started;
+            console.log(`  sources at sync: ${kube.map((s) => `${s.state} (${s.reason})`).join('; ')}`);
+          }
+          const { entities } = await call('estate.snapshot');
+          inEstate = entities.filter((e) => e.kind === 'pod').length;
+          if (inEstate >= pods - SLACK) break;
+        }
+      } catch (error) {
+        // A poll cut off on a machine this loaded is asked again; the engine's own death ends the run.
+        if (host.child.exitCode !== null) throw error;
+        console.log(`  (poll failed: ${error.cause?.code ?? error.message}; asking again)`);
       }
       if (performance.now() - started > 900_000) break;
       await sleep(100);

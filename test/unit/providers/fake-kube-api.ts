@@ -30,6 +30,8 @@ export class FakeKubeApi {
   oldestRv = 0;
   token = 'test-token';
   listRequests: { path: string; query: URLSearchParams }[] = [];
+  /** How many list pages asked for with a continue token are answered 410 Expired (the token outlived etcd's compaction). */
+  expireContinues = 0;
   watchRequests: { path: string; query: URLSearchParams }[] = [];
 
   private boundPort = 0;
@@ -145,6 +147,13 @@ export class FakeKubeApi {
       return;
     }
     this.listRequests.push({ path, query: q });
+    if (q.get('continue') && this.expireContinues > 0) {
+      this.expireContinues--;
+      // https://kubernetes.io/docs/reference/using-api/api-concepts/#retrieving-large-results-sets-in-chunks
+      res.writeHead(410, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ kind: 'Status', code: 410, reason: 'Expired', message: 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.' }));
+      return;
+    }
     const all = [...this.objects.values()].filter((o) => o.path === path).map((o) => o.object);
     const limit = Number(q.get('limit') ?? '0') || all.length;
     const start = Number(q.get('continue') ?? '0');

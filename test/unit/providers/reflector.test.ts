@@ -83,6 +83,49 @@ describe('a reflector keeping one kind of one cluster current', () => {
     });
   });
 
+  it('starts the list over when a continue token has expired, and hands on only the whole list', async () => {
+    for (const name of ['a', 'b', 'c', 'd', 'e']) api.put(podsPath, pod(name));
+    api.expireContinues = 1;
+    let replaces = 0;
+    const client = new KubeClient(api.kubeConfig());
+    reflector = new Reflector<Item>({
+      client,
+      resource,
+      pageSize: 2,
+      backoff: { initialMs: 20, maxMs: 100, resetAfterMs: 60_000 },
+      toRecord: (raw) => ({ name: (raw as { metadata: { name: string } }).metadata.name, rv: '', replicas: 1 }),
+      sink: {
+        replace: (records) => {
+          replaces++;
+          items = new Map(records.map((r) => [r.name, r]));
+        },
+        upsert: () => {},
+        remove: () => {},
+      },
+      onStatus: (s) => statuses.push({ ...s }),
+    });
+    reflector.start();
+    await eventually(() => expect(reflector!.current.synced).toBe(true));
+    expect(api.listRequests.map((r) => r.query.get('continue'))).toEqual([null, '2', null, '2', '4']);
+    expect(replaces).toBe(1);
+    expect([...items.keys()]).toEqual(['a', 'b', 'c', 'd', 'e']);
+    // The expired page is not a failure the source reports: it just lists again.
+    expect(statuses.some((s) => s.phase === 'failing')).toBe(false);
+  });
+
+  it('hands on the same records whatever the page size', async () => {
+    for (let i = 0; i < 23; i++) api.put(podsPath, pod(`p${String(i).padStart(2, '0')}`, i));
+    startReflector({ pageSize: 1000 });
+    await eventually(() => expect(reflector!.current.synced).toBe(true));
+    const whole = [...items.values()];
+    await reflector!.stop();
+    items = new Map();
+    startReflector({ pageSize: 5 });
+    await eventually(() => expect(reflector!.current.synced).toBe(true));
+    expect(api.listRequests.filter((r) => r.query.get('limit') === '5')).toHaveLength(5);
+    expect([...items.values()]).toEqual(whole);
+  });
+
   it('resumes from the last resourceVersion it saw after the connection is cut, without listing again', async () => {
     api.put(podsPath, pod('a'));
     startReflector();
