@@ -3,7 +3,7 @@ import type { Entity, EstateDelta } from '../../../shared/estate/model.js';
 import { EstateIndex } from '../../../renderer/features/estate/estate-index.js';
 import { fixtureEstate } from '../../../renderer/features/estate/fixture.js';
 import { compileFilter, noFilter } from '../../../renderer/features/estate/filters.js';
-import { layoutTopology } from '../../../renderer/features/topology/layout.js';
+import { aggregate, aggregateChanged, layoutTopology } from '../../../renderer/features/topology/layout.js';
 import type { TopologyLayout, TopologyOptions } from '../../../renderer/features/topology/layout.js';
 import { TopologyModel } from '../../../renderer/features/topology/topology-model.js';
 
@@ -170,5 +170,28 @@ describe('topology model (incremental layout)', () => {
     const far = before.boxes.find((b) => b.entity.kind === 'namespace' && !pod.id.startsWith(b.id.split('/')[0]!))!;
     const farAfter = after.boxes[after.byId.get(far.id)!]!;
     expect({ w: farAfter.w, h: farAfter.h }).toEqual({ w: far.w, h: far.h });
+  });
+
+  it('counts a few changed entities again as a full count would, wherever they are drawn', () => {
+    for (const expandTo of [3, 5, 6]) {
+      const index = estate(1_500);
+      const options: TopologyOptions = { expandTo, overrides: new Map(), filter: null };
+      const kept = layoutTopology(index, options);
+      const random = rng(expandTo);
+      const entities = [...index.entities.values()];
+      const healths = ['healthy', 'degraded', 'failing', 'unknown'] as const;
+      for (let frame = 0; frame < 30; frame++) {
+        const changed: Entity[] = [];
+        for (let n = 1 + Math.floor(random() * 20); n > 0; n--) {
+          const entity = entities[Math.floor(random() * entities.length)]!;
+          changed.push({ ...entity, health: healths[Math.floor(random() * 4)]! });
+        }
+        index.apply(delta({ upserted: changed }));
+        aggregateChanged(kept, index, changed.map((e) => e.id));
+        const full = layoutTopology(index, options);
+        aggregate(full, index);
+        expect(picture(kept), `down to ${expandTo}, frame ${frame}`).toEqual(picture(full));
+      }
+    }
   });
 });
