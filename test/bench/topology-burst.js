@@ -42,6 +42,7 @@ fs.writeFileSync(
     `export { BoxGrid } from ${JSON.stringify(path.join(repo, 'renderer/features/topology/spatial-index.ts'))};`,
     `export { drawFrame } from ${JSON.stringify(path.join(repo, 'renderer/features/topology/draw.ts'))};`,
     `export { overviewOf } from ${JSON.stringify(path.join(repo, 'renderer/features/estate/rollup.ts'))};`,
+    `export { ownersIn } from ${JSON.stringify(path.join(repo, 'renderer/features/estate/filters.ts'))};`,
     `export { summarise } from ${JSON.stringify(path.join(repo, 'shared/estate/health.ts'))};`,
   ].join('\n'),
 );
@@ -163,7 +164,7 @@ const options = { expandTo: r.defaultExpandTo(podCount), overrides: new Map(), f
 const W = 1280;
 const H = 640;
 const burst = burstPods(BURST);
-const figures = { apply: [], fullLayout: [], update: [], grid: [], edges: [], overview: [], summarise: [], applyRemove: [], updateRemove: [] };
+const figures = { apply: [], fullLayout: [], update: [], grid: [], edges: [], overview: [], summarise: [], owners: [], applyRemove: [], updateRemove: [] };
 let model = null;
 for (let round = 0; round < rounds; round++) {
   const add = { upserted: burst, removed: [], relationsUpserted: [], relationsRemoved: [] };
@@ -179,6 +180,8 @@ for (let round = 0; round < rounds; round++) {
   if (!process.env.SKIP_FULL) figures.overview.push(cpu(() => r.overviewOf(index)).ms);
   // The part of it the engine shares (shared/estate/health.ts), as the overview calls it.
   if (!process.env.SKIP_FULL) figures.summarise.push(cpu(() => r.summarise(index.entities.values(), { problemsPerGroup: 3, problems: Number.MAX_SAFE_INTEGER })).ms);
+  // The topology's owner filter is re-derived on every structure change it sees.
+  figures.owners.push(cpu(() => r.ownersIn(index.entities.values())).ms);
   figures.applyRemove.push(cpu(() => index.apply(remove)).ms);
   figures.updateRemove.push(cpu(() => model.layout()).ms);
   if (process.env.SKIP_FULL) console.log("roots,build,measure,place,agg", globalThis.__T);
@@ -193,6 +196,7 @@ line('topology: full layout (layoutTopology)', figures.fullLayout);
 line('topology: model.layout() after the add', figures.update);
 line('topology: model.layout() after the removal', figures.updateRemove);
 line('topology: BoxGrid', figures.grid);
+line('topology: owners for the filter (ownersIn)', figures.owners);
 line('topology: structuralEdges', figures.edges);
 line('overview: overviewOf (after a structure change)', figures.overview);
 line('  of which summarise (shared/estate/health.ts)', figures.summarise);

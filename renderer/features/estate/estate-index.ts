@@ -17,6 +17,8 @@ export interface StructureWatcher {
   changed(id: string, before: string | null, after: string | null): void;
   /** Everything was replaced (a snapshot): nothing derived before can be kept. */
   reset(): void;
+  /** Any entity written, whether or not its place changed (health, status): for counts kept by id. */
+  updated?(id: string): void;
 }
 
 export class EstateIndex {
@@ -114,6 +116,7 @@ export class EstateIndex {
       this.structureVersion++;
       for (const watcher of this.watchers) watcher.changed(entity.id, previous?.parentId ?? null, entity.parentId);
     }
+    for (const watcher of this.watchers) watcher.updated?.(entity.id);
     this.dataVersion++;
   }
 

@@ -24,11 +24,13 @@ import '../estate/estate.css';
 interface TopologyUi {
   /** Null until the estate is first seen, then chosen by its size. */
   expandTo: number | null;
+  /** The operator picked a level: it is kept. Until then the level follows the estate's size. */
+  chosen: boolean;
   overrides: ReadonlyMap<string, boolean>;
   filter: EntityFilter;
 }
 
-const useTopologyUi = create<TopologyUi>()(() => ({ expandTo: null, overrides: new Map(), filter: noFilter }));
+const useTopologyUi = create<TopologyUi>()(() => ({ expandTo: null, chosen: false, overrides: new Map(), filter: noFilter }));
 
 /** Palette action: narrow the graph to what is failing or degraded. */
 export function showOnlyProblems(): void {
@@ -72,11 +74,15 @@ export function TopologyView({ rest }: { rest: string[] }) {
 
   // The first time the estate is seen, pick how deep to show it by its size.
   useEffect(() => {
-    if (ui.expandTo !== null || phase !== 'ready') return;
+    // Until the operator picks a level, follow the estate's size: the estate streams in while
+    // the clusters list, so the first 'ready' can see a few hundred of 50,000 pods, and keeping
+    // the level chosen then drew every pod once they had all arrived.
+    if (ui.chosen || phase !== 'ready') return;
     let pods = 0;
     for (const e of estateIndex.entities.values()) if (e.kind === 'pod') pods++;
-    useTopologyUi.setState({ expandTo: defaultExpandTo(pods) });
-  }, [phase, ui.expandTo, structureVersion]);
+    const level = defaultExpandTo(pods);
+    if (level !== ui.expandTo) useTopologyUi.setState({ expandTo: level });
+  }, [phase, ui.expandTo, ui.chosen, structureVersion]);
 
   const options: TopologyOptions | null = useMemo(
     () =>
@@ -302,7 +308,7 @@ function LevelChooser({ value }: { value: number | null }) {
         className="filter select"
         value={value ?? 6}
         aria-label="Show down to"
-        onChange={(e) => useTopologyUi.setState({ expandTo: Number(e.target.value), overrides: new Map() })}
+        onChange={(e) => useTopologyUi.setState({ expandTo: Number(e.target.value), chosen: true, overrides: new Map() })}
       >
         {levels.slice(1).map((l) => (
           <option key={l.level} value={l.level}>

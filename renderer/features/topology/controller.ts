@@ -3,7 +3,7 @@ import { EDGES_FROM_ZOOM, drawFrame, readPalette } from './draw.js';
 import type { Camera, Palette } from './draw.js';
 import { selectionEdges, structuralEdges } from './edges.js';
 import type { Edge } from './edges.js';
-import { aggregate, representativeOf } from './layout.js';
+import { aggregate, aggregateChanged, representativeOf } from './layout.js';
 import type { TopologyLayout, TopologyOptions } from './layout.js';
 import { BoxGrid } from './spatial-index.js';
 import { TopologyModel } from './topology-model.js';
@@ -58,6 +58,8 @@ export class TopologyController {
   private revealTarget: string | null = null;
   private drag: { x: number; y: number; camX: number; camY: number; moved: boolean; pointerId: number } | null = null;
   private readonly cleanup: Array<() => void> = [];
+  /** Entities written since the counts were last refreshed; null: too many, count everything. */
+  private touched: Set<string> | null = new Set();
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
@@ -66,6 +68,18 @@ export class TopologyController {
   ) {
     this.palette = readPalette(canvas);
     this.model = new TopologyModel(index);
+    this.cleanup.push(
+      index.watchStructure({
+        changed: () => {},
+        reset: () => (this.touched = null),
+        updated: (id) => {
+          if (!this.touched) return;
+          this.touched.add(id);
+          // Past a quarter of the boxes, counting everything once is cheaper than box by box.
+          if (this.touched.size > this.layout.boxes.length / 4 + 64) this.touched = null;
+        },
+      }),
+    );
     const listen = <K extends keyof HTMLElementEventMap>(type: K, fn: (e: HTMLElementEventMap[K]) => void, options?: AddEventListenerOptions) => {
       canvas.addEventListener(type, fn, options);
       this.cleanup.push(() => canvas.removeEventListener(type, fn, options));
@@ -103,6 +117,7 @@ export class TopologyController {
   relayout(options: TopologyOptions): void {
     this.model.setOptions(options, this.width > 0 && this.height > 0 ? this.width / this.height : 1.8);
     this.layout = this.model.layout();
+    this.touched = new Set();
     this.gridOf = null;
     this.edgesOf = null;
     this.resolveSelection();
@@ -142,7 +157,9 @@ export class TopologyController {
 
   /** Health or names changed but nothing moved: refresh counts and repaint. */
   refresh(): void {
-    aggregate(this.layout, this.index);
+    if (this.touched) aggregateChanged(this.layout, this.index, this.touched);
+    else aggregate(this.layout, this.index);
+    this.touched = new Set();
     this.invalidate();
   }
 

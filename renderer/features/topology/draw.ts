@@ -4,6 +4,7 @@ import { groupHealth } from '../../../shared/estate/health.js';
 import { HEADER } from './layout.js';
 import type { Box, TopologyLayout } from './layout.js';
 import type { Edge } from './edges.js';
+import { RectBatch, detailOf } from './level-of-detail.js';
 
 /**
  * Paints the topology on a 2D canvas. One call draws one frame from the layout and the camera;
@@ -191,7 +192,6 @@ function countsLine(box: Box): string {
 }
 
 const rank: Record<Health, number> = { failing: 3, degraded: 2, unknown: 1, healthy: 0 };
-const healths: readonly Health[] = ['healthy', 'unknown', 'degraded', 'failing'];
 
 /** The health a box stands for: its own if it is a resource, its contents' if it is a group. */
 export function shownHealth(box: Box): Health {
@@ -199,46 +199,6 @@ export function shownHealth(box: Box): Health {
   const inside = groupHealth(box.counts);
   const own = box.health;
   return rank[own] >= rank[inside] ? own : inside;
-}
-
-/**
- * Below this height on screen a tile (or a pod) is a block of its health's colour: its border,
- * name and glyph would be a few pixels of noise. At 50,000 pods the fitted view has 15,000 such
- * tiles, so they are not drawn one by one but gathered per colour and filled as one path each.
- */
-export const BLOCK_BELOW_PX = 6;
-export const DOT_BLOCK_BELOW_PX = 5;
-
-/** Rectangles gathered per health during a frame, kept between frames so a frame allocates nothing. */
-class RectBatch {
-  private readonly coords: Record<Health, number[]> = { healthy: [], unknown: [], degraded: [], failing: [] };
-  private readonly used: Record<Health, number> = { healthy: 0, unknown: 0, degraded: 0, failing: 0 };
-
-  add(health: Health, x: number, y: number, w: number, h: number): void {
-    const at = this.used[health];
-    const list = this.coords[health];
-    list[at] = x;
-    list[at + 1] = y;
-    list[at + 2] = w;
-    list[at + 3] = h;
-    this.used[health] = at + 4;
-  }
-
-  /** Fills each colour's rectangles as one path; healthy ones lighter, so problems stand out. */
-  flush(ctx: CanvasRenderingContext2D, p: Palette): void {
-    for (const health of healths) {
-      const n = this.used[health];
-      if (n === 0) continue;
-      const list = this.coords[health];
-      ctx.fillStyle = p.health[health];
-      ctx.globalAlpha = health === 'healthy' ? 0.55 : 1;
-      ctx.beginPath();
-      for (let i = 0; i < n; i += 4) ctx.rect(list[i]!, list[i + 1]!, list[i + 2]!, list[i + 3]!);
-      ctx.fill();
-      this.used[health] = 0;
-    }
-    ctx.globalAlpha = 1;
-  }
 }
 
 const blocks = new RectBatch();
@@ -273,8 +233,9 @@ export function drawFrame(ctx: CanvasRenderingContext2D, s: FrameState): void {
     const w = box.w * k;
     const h = box.h * k;
     const health = shownHealth(box);
+    const detail = detailOf(box, w, h);
     if (box.dot) {
-      if (w < DOT_BLOCK_BELOW_PX) {
+      if (detail === 'block') {
         blocks.add(health, x, y, Math.max(1, w), Math.max(1, h));
       } else {
         drawGlyph(ctx, health, x + w / 2, y + h / 2, w / 2, p);
@@ -282,7 +243,7 @@ export function drawFrame(ctx: CanvasRenderingContext2D, s: FrameState): void {
       i++;
       continue;
     }
-    if (box.expanded && (w < 8 || h < 8)) {
+    if (detail === 'group-block') {
       // Too small to show its contents: one block in its worst colour.
       ctx.fillStyle = p.health[health];
       ctx.globalAlpha = health === 'healthy' ? 0.35 : 0.8;
@@ -331,7 +292,7 @@ export function drawFrame(ctx: CanvasRenderingContext2D, s: FrameState): void {
       i++;
       continue;
     }
-    if (h < BLOCK_BELOW_PX) {
+    if (detail === 'block') {
       // Leaves do not overlap their siblings, so filling them after the walk hides nothing.
       blocks.add(health, x, y, Math.max(1, w - Math.min(2, w * 0.1)), Math.max(1, h - Math.min(1, h * 0.15)));
       i++;
@@ -370,7 +331,7 @@ export function drawFrame(ctx: CanvasRenderingContext2D, s: FrameState): void {
     i++;
   }
 
-  blocks.flush(ctx, p);
+  blocks.flush(ctx, p.health);
 
   // Traffic lines between everything only once boxes are big enough to tell apart; the
   // selected entity's lines always show.

@@ -450,6 +450,61 @@ export function aggregate(layout: TopologyLayout, index: EstateIndex): void {
   }
 }
 
+/**
+ * aggregate() for a few changed entities: the boxes they are drawn in are counted again from
+ * their own entity, their hidden members and their children, then every box above them, deepest
+ * first. The same counts as aggregate() (test/unit/renderer-estate/topology-model.test.ts), at
+ * the cost of the changed boxes and their ancestors' direct children rather than every box and
+ * every hidden entity: a busy 50,000-pod estate refreshes four times a second.
+ */
+export function aggregateChanged(layout: TopologyLayout, index: EstateIndex, ids: Iterable<string>): void {
+  const { boxes } = layout;
+  const dirty = new Set<number>();
+  for (const id of ids) {
+    const at = representativeOf(layout, index, id);
+    if (at !== undefined) dirty.add(at);
+  }
+  const above = new Set<number>();
+  for (const at of dirty) {
+    for (let p = boxes[at]!.parent; p >= 0 && !above.has(p); p = boxes[p]!.parent) above.add(p);
+  }
+  // Children sit after their parent (parents-first order), so deepest-first is descending index.
+  const order = [...new Set([...dirty, ...above])].sort((a, b) => b - a);
+  for (const i of order) recount(boxes, i, index);
+}
+
+/** A box's counts from its own entity, its hidden members and its (already counted) children. */
+function recount(boxes: Box[], i: number, index: EstateIndex): void {
+  const box = boxes[i]!;
+  const current = index.get(box.id);
+  if (current) box.entity = current;
+  box.health = box.entity.health;
+  const { counts, pods } = box;
+  counts.failing = counts.degraded = counts.unknown = counts.healthy = 0;
+  pods.failing = pods.degraded = pods.unknown = pods.healthy = 0;
+  if (!summaryKinds.has(box.entity.kind)) {
+    counts[box.health]++;
+    if (box.entity.kind === 'pod') pods[box.health]++;
+  }
+  for (const id of box.hidden) {
+    const hidden = index.get(id);
+    if (!hidden || summaryKinds.has(hidden.kind)) continue;
+    counts[hidden.health]++;
+    if (hidden.kind === 'pod') pods[hidden.health]++;
+  }
+  for (let c = i + 1; c < box.end; c = boxes[c]!.end) {
+    const child = boxes[c]!;
+    counts.failing += child.counts.failing;
+    counts.degraded += child.counts.degraded;
+    counts.unknown += child.counts.unknown;
+    counts.healthy += child.counts.healthy;
+    pods.failing += child.pods.failing;
+    pods.degraded += child.pods.degraded;
+    pods.unknown += child.pods.unknown;
+    pods.healthy += child.pods.healthy;
+  }
+}
+
 /** The box an entity is drawn in: its own, or the nearest collapsed group containing it. */
 export function representativeOf(layout: TopologyLayout, index: EstateIndex, id: string): number | undefined {
   const own = layout.byId.get(id);

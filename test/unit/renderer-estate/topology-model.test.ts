@@ -3,7 +3,7 @@ import type { Entity, EstateDelta } from '../../../shared/estate/model.js';
 import { EstateIndex } from '../../../renderer/features/estate/estate-index.js';
 import { fixtureEstate } from '../../../renderer/features/estate/fixture.js';
 import { compileFilter, noFilter } from '../../../renderer/features/estate/filters.js';
-import { layoutTopology } from '../../../renderer/features/topology/layout.js';
+import { aggregate, aggregateChanged, layoutTopology } from '../../../renderer/features/topology/layout.js';
 import type { TopologyLayout, TopologyOptions } from '../../../renderer/features/topology/layout.js';
 import { TopologyModel } from '../../../renderer/features/topology/topology-model.js';
 
@@ -114,13 +114,14 @@ describe('topology model (incremental layout)', () => {
       model.setOptions(options, 1.6);
       model.layout();
       const random = rng(expandTo * 7919);
-      for (let serial = 0; serial < 60; serial++) {
+      for (let serial = 0; serial < 40; serial++) {
         index.apply(randomFrame(index, random, serial));
         const kept = model.layout();
         expect(picture(kept), `after frame ${serial}`).toEqual(picture(layoutTopology(index, options, 1.6)));
       }
       model.dispose();
-    });
+      // Forty full layouts to compare against: slow on a loaded machine, not a performance bound.
+    }, 60_000);
   }
 
   it('keeps per-group choices and starts over when they change', () => {
@@ -171,4 +172,27 @@ describe('topology model (incremental layout)', () => {
     const farAfter = after.boxes[after.byId.get(far.id)!]!;
     expect({ w: farAfter.w, h: farAfter.h }).toEqual({ w: far.w, h: far.h });
   });
+
+  it('counts a few changed entities again as a full count would, wherever they are drawn', () => {
+    for (const expandTo of [3, 5, 6]) {
+      const index = estate(1_500);
+      const options: TopologyOptions = { expandTo, overrides: new Map(), filter: null };
+      const kept = layoutTopology(index, options);
+      const random = rng(expandTo);
+      const entities = [...index.entities.values()];
+      const healths = ['healthy', 'degraded', 'failing', 'unknown'] as const;
+      for (let frame = 0; frame < 30; frame++) {
+        const changed: Entity[] = [];
+        for (let n = 1 + Math.floor(random() * 20); n > 0; n--) {
+          const entity = entities[Math.floor(random() * entities.length)]!;
+          changed.push({ ...entity, health: healths[Math.floor(random() * 4)]! });
+        }
+        index.apply(delta({ upserted: changed }));
+        aggregateChanged(kept, index, changed.map((e) => e.id));
+        const full = layoutTopology(index, options);
+        aggregate(full, index);
+        expect(picture(kept), `down to ${expandTo}, frame ${frame}`).toEqual(picture(full));
+      }
+    }
+  }, 60_000);
 });
