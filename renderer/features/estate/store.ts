@@ -2,9 +2,11 @@ import { create } from 'zustand';
 import type { EntityDetail, EstateFrame, EstateSnapshot } from '../../../shared/api/estate.js';
 import type { Source } from '../../../shared/api/sources.js';
 import type { EstateEvent } from '../../../shared/estate/event.js';
+import { unpackEstateSnapshot } from '../../../shared/estate/packed-snapshot.js';
 import { api, errorMessage } from '../../api/api-client.js';
 import { useSourcesStore } from '../sources/sources-store.js';
 import { EstateIndex } from './estate-index.js';
+import { EntitySearch } from './entity-search.js';
 
 /**
  * The estate as the renderer holds it. The entities live in one EstateIndex outside React;
@@ -17,6 +19,8 @@ import { EstateIndex } from './estate-index.js';
  */
 
 export const estateIndex = new EstateIndex();
+/** Finding an entity by name in estateIndex, for every finder and the topology's highlight. */
+export const entitySearch = new EntitySearch(estateIndex);
 
 /** How often views learn about changes. Four times a second reads as live without churn. */
 export const PUBLISH_MS = 250;
@@ -102,7 +106,8 @@ async function resnapshot(): Promise<void> {
   if (snapshotPending) return snapshotPending;
   snapshotPending = (async () => {
     try {
-      const snapshot = await api().call('estate.snapshot', {});
+      // Packed for the wire (a sixth of the bytes at 50,000 pods) and checked on arrival by the client.
+      const snapshot = unpackEstateSnapshot(await api().call('estate.packedSnapshot', {}));
       estateIndex.load(snapshot.entities, snapshot.relations);
       lastFrame = snapshot.frame;
       lastAsOf = snapshot.asOf;
