@@ -13,7 +13,14 @@ import type { Entity, EstateDelta, Relation } from '../../../shared/estate/model
  */
 export class EstateIndex {
   readonly entities = new Map<string, Entity>();
-  readonly relations = new Map<string, Relation>();
+  private readonly relationMap = new Map<string, Relation>();
+  /**
+   * The last snapshot's relations, until something reads them: keying 125,000 relations by id
+   * (a 50,000-pod estate's) cost the overview's first paint a third of a second, and the
+   * overview reads none of them. The first read (the topology's lines, a detail panel, a frame
+   * that changes relations) puts them in place; no version moves then, since nothing changed.
+   */
+  private pendingRelations: readonly Relation[] | null = null;
   /** parentId → child ids. Children whose parent is not (yet) known are still indexed under it. */
   private readonly childIds = new Map<string, Set<string>>();
   /**
@@ -25,9 +32,19 @@ export class EstateIndex {
   structureVersion = 0;
   dataVersion = 0;
 
+  get relations(): Map<string, Relation> {
+    const pending = this.pendingRelations;
+    if (pending) {
+      this.pendingRelations = null;
+      for (const rel of pending) this.relationMap.set(rel.id, rel);
+    }
+    return this.relationMap;
+  }
+
   clear(): void {
     this.entities.clear();
-    this.relations.clear();
+    this.relationMap.clear();
+    this.pendingRelations = null;
     this.childIds.clear();
     this.relationIds = null;
     this.structureVersion++;
@@ -38,7 +55,8 @@ export class EstateIndex {
   load(entities: readonly Entity[], relations: readonly Relation[]): void {
     this.clear();
     for (const entity of entities) this.upsertEntity(entity);
-    for (const rel of relations) this.upsertRelation(rel);
+    this.pendingRelations = relations;
+    this.dataVersion++;
   }
 
   apply(delta: EstateDelta): void {

@@ -34,23 +34,47 @@ export function groupKey(kind: HealthGroup['kind'], id: string): string {
  * Which groups each entity counts in only changes with structure, so it is kept between calls
  * (per index, per structureVersion): on a 10,000-pod estate that halves the cost of a refresh.
  */
-const placementCache = new WeakMap<EstateIndex, { version: number; keys: Map<string, string[]> }>();
+const placementCache = new WeakMap<EstateIndex, { version: number; keys: Map<string, string[]>; places: Map<string, Placement> }>();
 
 function groupKeysOf(index: EstateIndex, entity: Entity): string[] {
   let cache = placementCache.get(index);
   if (!cache || cache.version !== index.structureVersion) {
-    cache = { version: index.structureVersion, keys: new Map() };
+    cache = { version: index.structureVersion, keys: new Map(), places: new Map() };
     placementCache.set(index, cache);
   }
   let keys = cache.keys.get(entity.id);
   if (!keys) {
-    const where = placementOf(index, entity);
+    const where = placeOnce(index, cache.places, entity.id, new Set());
     keys = [groupKey('cloud', where.cloud ?? unplacedGroupId)];
     if (where.cluster) keys.push(groupKey('cluster', where.cluster));
     if (where.namespace) keys.push(groupKey('namespace', where.namespace));
     cache.keys.set(entity.id, keys);
   }
   return keys;
+}
+
+const nowhere: Placement = { cloud: null, cluster: null, namespace: null };
+
+/**
+ * placementOf, built from the parent's placement, which is kept: walking every pod's ancestors
+ * (an array each) was most of the overview's refresh at 50,000 pods. A parent cycle (a broken
+ * source) ends where it closes, as in summarise().
+ */
+function placeOnce(index: EstateIndex, places: Map<string, Placement>, id: string, placing: Set<string>): Placement {
+  const known = places.get(id);
+  if (known) return known;
+  const entity = index.get(id);
+  if (!entity || placing.has(id)) return nowhere;
+  placing.add(id);
+  const above = entity.parentId === null ? nowhere : placeOnce(index, places, entity.parentId, placing);
+  placing.delete(id);
+  const here: Placement = {
+    cloud: entity.kind === 'cloud' ? id : above.cloud,
+    cluster: entity.kind === 'cluster' ? id : above.cluster,
+    namespace: entity.kind === 'namespace' ? id : above.namespace,
+  };
+  places.set(id, here);
+  return here;
 }
 
 let lastCostMs = 0;

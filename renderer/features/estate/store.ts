@@ -117,6 +117,7 @@ async function resnapshot(): Promise<void> {
       for (const frame of pending) onFrame(frame);
       useEstateStore.setState({ phase: 'ready', error: null, sources: mergeSources(snapshot.sources) });
       publish();
+      whenIdle(() => entitySearch.prepare());
     } catch (error) {
       snapshotPending = null;
       useEstateStore.setState({ phase: estateIndex.entities.size > 0 ? 'ready' : 'error', error: errorMessage(error) });
@@ -125,6 +126,12 @@ async function resnapshot(): Promise<void> {
     }
   })();
   return snapshotPending;
+}
+
+/** After the views have drawn what they just learned; the next task where the browser has none. */
+function whenIdle(work: () => void): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(work, { timeout: 5_000 });
+  else setTimeout(work, 500);
 }
 
 /** The live source list (sources.subscribe) wins over the snapshot's copy, which can be older. */
