@@ -59,6 +59,7 @@ import { unleashAccess } from './operations/unleash-access.js';
 import { FlagBoard } from './flags/flag-board.js';
 import { flagHandlers } from './flags/handlers.js';
 import { FLAGS_ANNOTATION, parseFlagRefs } from '../../shared/flags/flag-refs.js';
+import { packEstateSnapshot } from '../../shared/estate/packed-snapshot.js';
 
 export interface EngineOptions {
   /** How often estate.snapshot's result is checked against the contract (every Nth call; default 20). */
@@ -336,7 +337,7 @@ export function createEngine(options: EngineOptions): Engine {
     // cache's rows): re-checking 30,000 of them held first paint for up to 2 s. One call in
     // `contractSampleEvery` is still checked in full, so drift shows up in any longer session
     // and in the tests that ask for a snapshot often (tests may set it to 1).
-    sampledResults: { methods: ['estate.snapshot'], every: options.contractSampleEvery ?? 20 },
+    sampledResults: { methods: ['estate.snapshot', 'estate.packedSnapshot'], every: options.contractSampleEvery ?? 20 },
     handlers: {
       'app.info': () => info,
       'settings.get': () => ({ settings: settings.get() }),
@@ -359,6 +360,7 @@ export function createEngine(options: EngineOptions): Engine {
       'screens.list': () => ({ screens: screens.list() }),
       'screens.revoke': ({ id }) => ({ screen: screens.revoke(id) }),
       'estate.snapshot': () => estate.snapshot(),
+      'estate.packedSnapshot': () => packEstateSnapshot(estate.snapshot()),
       'estate.entity': ({ id }) => {
         const detail = estate.detail(id);
         if (!detail) throw new ApiError('not_found', `No entity "${id}" is known: it was deleted, or its source has not listed it yet.`);

@@ -3,7 +3,7 @@ import type { ApiErrorBody } from './errors.js';
 import { methods, topics } from './contract.js';
 import type { MethodName, Params, Result, TopicMessage, TopicName, TopicParams } from './contract.js';
 import type { Transport } from './transport.js';
-import { checkEstateFrame, checkEstateSnapshot } from './estate-results.js';
+import { checkEstateFrame, checkEstateSnapshot, checkPackedEstateSnapshot } from './estate-results.js';
 
 /**
  * The typed client both the renderer and scripts use. Results are parsed on arrival too:
@@ -24,8 +24,13 @@ export function createClient(transport: Transport): ApiClient {
     async call(method, params) {
       const outcome = await transport.call(method, params);
       if (!outcome.ok) throw new ApiError(outcome.error.code, outcome.error.message, outcome.error.field);
-      // The estate's snapshot is checked by hand: the same acceptance as its schema, faster.
-      const parsed = method === 'estate.snapshot' ? checkEstateSnapshot(outcome.result) : methods[method].result.safeParse(outcome.result);
+      // The estate's snapshots are checked by hand: the same acceptance as their schemas, faster.
+      const parsed =
+        method === 'estate.snapshot'
+          ? checkEstateSnapshot(outcome.result)
+          : method === 'estate.packedSnapshot'
+            ? checkPackedEstateSnapshot(outcome.result)
+            : methods[method].result.safeParse(outcome.result);
       if (!parsed.success) {
         throw new ApiError('internal', `The engine answered ${method} with a malformed result.`);
       }

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { appMethods } from './app.js';
 import { sourceMethods, sourceTopics } from './sources.js';
-import { estateMethods, estateTopics } from './estate.js';
+import { estateMethods, estateTopics, packedEstateMethods } from './estate.js';
 import { operationMethods, operationTopics } from './operations.js';
 import { auditMethods } from './audit.js';
 import { metricsMethods } from './metrics.js';
@@ -26,6 +26,7 @@ export const methods = {
   ...appMethods,
   ...sourceMethods,
   ...estateMethods,
+  ...packedEstateMethods,
   ...operationMethods,
   ...auditMethods,
   ...metricsMethods,

@@ -64,6 +64,7 @@ export const screenQueries: ReadonlySet<MethodName> = new Set<MethodName>([
   'settings.get',
   'sources.list',
   'estate.snapshot',
+  'estate.packedSnapshot',
   'estate.entity',
   'metrics.panels',
   'metrics.query',

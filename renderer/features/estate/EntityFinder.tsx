@@ -1,10 +1,9 @@
 import { useId, useMemo, useState } from 'react';
 import { create } from 'zustand';
 import type { Entity } from '../../../shared/estate/model.js';
-import { searchEntities } from './filters.js';
 import { HealthIcon, Untrusted } from './parts.js';
 import { kindLabel, locationOf } from './rollup.js';
-import { estateIndex, useEstateStore } from './store.js';
+import { entitySearch, estateIndex, useEstateStore } from './store.js';
 
 /**
  * "Find entity…": a search field with a list of matches, worst health first among equals.
@@ -34,7 +33,7 @@ export function EntityFinder({
   const listId = useId();
   const results = useMemo(() => {
     void version;
-    return query.trim() === '' ? [] : searchEntities(estateIndex.entities.values(), query, SHOWN);
+    return entitySearch.search(query, SHOWN);
   }, [query, version]);
 
   const pick = (entity: Entity | undefined) => {

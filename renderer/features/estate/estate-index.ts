@@ -23,11 +23,22 @@ export interface StructureWatcher {
 
 export class EstateIndex {
   readonly entities = new Map<string, Entity>();
-  readonly relations = new Map<string, Relation>();
+  private readonly relationMap = new Map<string, Relation>();
+  /**
+   * The last snapshot's relations, until something reads them: keying 125,000 relations by id
+   * (a 50,000-pod estate's) cost the overview's first paint a third of a second, and the
+   * overview reads none of them. The first read (the topology's lines, a detail panel, a frame
+   * that changes relations) puts them in place; no version moves then, since nothing changed.
+   */
+  private pendingRelations: readonly Relation[] | null = null;
   /** parentId → child ids. Children whose parent is not (yet) known are still indexed under it. */
   private readonly childIds = new Map<string, Set<string>>();
-  /** entity id → ids of relations touching it (either end). */
-  private readonly relationIds = new Map<string, Set<string>>();
+  /**
+   * entity id → ids of relations touching it (either end); null until relationsOf is first
+   * asked. A 50,000-pod snapshot has 125,000 relations, and indexing both ends of each was a
+   * fifth of the overview's first paint, which reads none of them.
+   */
+  private relationIds: Map<string, Set<string>> | null = null;
   structureVersion = 0;
   dataVersion = 0;
   private readonly watchers = new Set<StructureWatcher>();
@@ -37,12 +48,22 @@ export class EstateIndex {
     return () => this.watchers.delete(watcher);
   }
 
+  get relations(): Map<string, Relation> {
+    const pending = this.pendingRelations;
+    if (pending) {
+      this.pendingRelations = null;
+      for (const rel of pending) this.relationMap.set(rel.id, rel);
+    }
+    return this.relationMap;
+  }
+
   clear(): void {
     for (const watcher of this.watchers) watcher.reset();
     this.entities.clear();
-    this.relations.clear();
+    this.relationMap.clear();
+    this.pendingRelations = null;
     this.childIds.clear();
-    this.relationIds.clear();
+    this.relationIds = null;
     this.structureVersion++;
     this.dataVersion++;
   }
@@ -51,7 +72,8 @@ export class EstateIndex {
   load(entities: readonly Entity[], relations: readonly Relation[]): void {
     this.clear();
     for (const entity of entities) this.upsertEntity(entity);
-    for (const rel of relations) this.upsertRelation(rel);
+    this.pendingRelations = relations;
+    this.dataVersion++;
   }
 
   apply(delta: EstateDelta): void {
@@ -78,7 +100,7 @@ export class EstateIndex {
   }
 
   relationsOf(id: string): Relation[] {
-    const ids = this.relationIds.get(id);
+    const ids = this.relationEnds().get(id);
     if (!ids) return [];
     const out: Relation[] = [];
     for (const relId of ids) {
@@ -130,16 +152,29 @@ export class EstateIndex {
     this.dataVersion++;
   }
 
+  private relationEnds(): Map<string, Set<string>> {
+    if (this.relationIds === null) {
+      this.relationIds = new Map();
+      for (const rel of this.relations.values()) this.linkRelation(rel);
+    }
+    return this.relationIds;
+  }
+
   private upsertRelation(rel: Relation): void {
     const previous = this.relations.get(rel.id);
     if (previous) this.unlinkRelation(previous);
     this.relations.set(rel.id, rel);
+    this.linkRelation(rel);
+    this.dataVersion++;
+  }
+
+  private linkRelation(rel: Relation): void {
+    if (this.relationIds === null) return;
     for (const end of [rel.from, rel.to]) {
       let set = this.relationIds.get(end);
       if (!set) this.relationIds.set(end, (set = new Set()));
       set.add(rel.id);
     }
-    this.dataVersion++;
   }
 
   private removeRelation(id: string): void {
@@ -151,7 +186,7 @@ export class EstateIndex {
   }
 
   private unlinkRelation(rel: Relation): void {
-    this.relationIds.get(rel.from)?.delete(rel.id);
-    this.relationIds.get(rel.to)?.delete(rel.id);
+    this.relationIds?.get(rel.from)?.delete(rel.id);
+    this.relationIds?.get(rel.to)?.delete(rel.id);
   }
 }

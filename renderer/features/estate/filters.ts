@@ -78,13 +78,16 @@ export function ownersIn(entities: Iterable<Entity>): string[] {
   return [...owners].sort((a, b) => a.localeCompare(b));
 }
 
-/**
- * Find entities by name, as an operator types it: an exact name first, then names that start
- * with the text, then names that contain it, then ids and label values that contain it. Terms
- * `kind:pod` and `health:failing` narrow the results. Worse health breaks ties, because an
- * operator searching mid-incident is usually looking for the broken one.
- */
-export function searchEntities(entities: Iterable<Entity>, query: string, limit = 50): Entity[] {
+/** A search as typed: the words to find, and the `kind:` and `health:` terms that narrow it. */
+export interface ParsedSearch {
+  /** The words, lower-cased and joined by one space; empty when only terms were given. */
+  text: string;
+  kind: string | null;
+  health: string | null;
+}
+
+/** null when there is nothing to search for. */
+export function parseSearch(query: string): ParsedSearch | null {
   const words: string[] = [];
   let kind: string | null = null;
   let health: string | null = null;
@@ -94,26 +97,43 @@ export function searchEntities(entities: Iterable<Entity>, query: string, limit 
     else if (term.startsWith('health:')) health = term.slice(7);
     else words.push(term);
   }
-  if ((words.length === 0 && kind === null && health === null) || limit <= 0) return [];
-  const text = words.join(' ');
-  // Only the best `limit` are kept, in order, as the scan goes: sorting every match of a first
-  // keystroke ("c" matches most of 50,000 pods) cost more than the scan itself.
-  const best: Scored[] = [];
-  for (const entity of entities) {
-    if (kind !== null && entity.kind !== kind) continue;
-    if (health !== null && entity.health !== health) continue;
-    let score = 1;
-    if (text !== '') {
-      const folded = foldedText(entity);
-      if (folded.name === text) score = 100;
-      else if (folded.name.startsWith(text)) score = 80;
-      else if (folded.name.includes(text)) score = 60;
-      else if (folded.id.includes(text)) score = 40;
-      else if (folded.labels.includes(text)) score = 20;
-      else continue;
-    }
-    const candidate = { entity, score: score * 10 + healthSeverity[entity.health] };
-    if (best.length === limit && compareScored(candidate, best[limit - 1] as Scored) >= 0) continue;
+  if (words.length === 0 && kind === null && health === null) return null;
+  return { text: words.join(' '), kind, health };
+}
+
+/**
+ * How well an entity's folded text matches: an exact name first, then names that start with the
+ * text, then names that contain it, then ids and label values that contain it; 0 for no match.
+ * Worse health breaks ties (the last digit), because an operator searching mid-incident is
+ * usually looking for the broken one.
+ */
+export function matchScore(folded: FoldedText, text: string, health: Health): number {
+  let score = 1;
+  if (text !== '') {
+    if (folded.name === text) score = 100;
+    else if (folded.name.startsWith(text)) score = 80;
+    else if (folded.name.includes(text)) score = 60;
+    else if (folded.id.includes(text)) score = 40;
+    else if (folded.labels.includes(text)) score = 20;
+    else return 0;
+  }
+  return score * 10 + healthSeverity[health];
+}
+
+/**
+ * The best `limit` of a stream of scored entities, in order, kept as they come: sorting every
+ * match of a first keystroke ("c" matches most of 50,000 pods) cost more than the scan itself.
+ */
+export class BestMatches {
+  private readonly best: Scored[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  offer(entity: Entity, score: number): void {
+    const { best, limit } = this;
+    if (limit <= 0) return;
+    const candidate = { entity, score };
+    if (best.length === limit && compareScored(candidate, best[limit - 1] as Scored) >= 0) return;
     let lo = 0;
     let hi = best.length;
     while (lo < hi) {
@@ -124,7 +144,29 @@ export function searchEntities(entities: Iterable<Entity>, query: string, limit 
     best.splice(lo, 0, candidate);
     if (best.length > limit) best.pop();
   }
-  return best.map((s) => s.entity);
+
+  entities(): Entity[] {
+    return this.best.map((s) => s.entity);
+  }
+}
+
+/**
+ * Find entities by name, as an operator types it (matchScore says how they rank). Terms
+ * `kind:pod` and `health:failing` narrow the results. The finders search the live estate through
+ * entity-search.ts, which gives the same answer faster; this is the definition it is held to.
+ */
+export function searchEntities(entities: Iterable<Entity>, query: string, limit = 50): Entity[] {
+  const search = parseSearch(query);
+  if (search === null || limit <= 0) return [];
+  const { text, kind, health } = search;
+  const best = new BestMatches(limit);
+  for (const entity of entities) {
+    if (kind !== null && entity.kind !== kind) continue;
+    if (health !== null && entity.health !== health) continue;
+    const score = matchScore(foldedText(entity), text, entity.health);
+    if (score > 0) best.offer(entity, score);
+  }
+  return best.entities();
 }
 
 interface Scored {
@@ -136,7 +178,7 @@ function compareScored(a: Scored, b: Scored): number {
   return b.score - a.score || a.entity.name.length - b.entity.name.length || a.entity.id.localeCompare(b.entity.id);
 }
 
-interface FoldedText {
+export interface FoldedText {
   name: string;
   id: string;
   /** Every label value, lower-cased, each on a line of its own (a query has no newline). */
@@ -149,7 +191,7 @@ interface FoldedText {
  */
 const folded = new WeakMap<Entity, FoldedText>();
 
-function foldedText(entity: Entity): FoldedText {
+export function foldedText(entity: Entity): FoldedText {
   let text = folded.get(entity);
   if (!text) {
     text = { name: entity.name.toLowerCase(), id: entity.id.toLowerCase(), labels: Object.values(entity.labels).join('\n').toLowerCase() };

@@ -2,9 +2,11 @@ import { create } from 'zustand';
 import type { EntityDetail, EstateFrame, EstateSnapshot } from '../../../shared/api/estate.js';
 import type { Source } from '../../../shared/api/sources.js';
 import type { EstateEvent } from '../../../shared/estate/event.js';
+import { unpackEstateSnapshot } from '../../../shared/estate/packed-snapshot.js';
 import { api, errorMessage } from '../../api/api-client.js';
 import { useSourcesStore } from '../sources/sources-store.js';
 import { EstateIndex } from './estate-index.js';
+import { EntitySearch } from './entity-search.js';
 
 /**
  * The estate as the renderer holds it. The entities live in one EstateIndex outside React;
@@ -17,6 +19,8 @@ import { EstateIndex } from './estate-index.js';
  */
 
 export const estateIndex = new EstateIndex();
+/** Finding an entity by name in estateIndex, for every finder and the topology's highlight. */
+export const entitySearch = new EntitySearch(estateIndex);
 
 /** How often views learn about changes. Four times a second reads as live without churn. */
 export const PUBLISH_MS = 250;
@@ -102,7 +106,8 @@ async function resnapshot(): Promise<void> {
   if (snapshotPending) return snapshotPending;
   snapshotPending = (async () => {
     try {
-      const snapshot = await api().call('estate.snapshot', {});
+      // Packed for the wire (a sixth of the bytes at 50,000 pods) and checked on arrival by the client.
+      const snapshot = unpackEstateSnapshot(await api().call('estate.packedSnapshot', {}));
       estateIndex.load(snapshot.entities, snapshot.relations);
       lastFrame = snapshot.frame;
       lastAsOf = snapshot.asOf;
@@ -112,6 +117,7 @@ async function resnapshot(): Promise<void> {
       for (const frame of pending) onFrame(frame);
       useEstateStore.setState({ phase: 'ready', error: null, sources: mergeSources(snapshot.sources) });
       publish();
+      whenIdle(() => entitySearch.prepare());
     } catch (error) {
       snapshotPending = null;
       useEstateStore.setState({ phase: estateIndex.entities.size > 0 ? 'ready' : 'error', error: errorMessage(error) });
@@ -120,6 +126,12 @@ async function resnapshot(): Promise<void> {
     }
   })();
   return snapshotPending;
+}
+
+/** After the views have drawn what they just learned; the next task where the browser has none. */
+function whenIdle(work: () => void): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(work, { timeout: 5_000 });
+  else setTimeout(work, 500);
 }
 
 /** The live source list (sources.subscribe) wins over the snapshot's copy, which can be older. */

@@ -5,11 +5,11 @@ import { navigate } from '../../app/route.js';
 import { Icon } from '../../app/icons.js';
 import { EntityDetail } from '../estate/EntityDetail.js';
 import { EntityFinder } from '../estate/EntityFinder.js';
-import { compileFilter, isFilterActive, noFilter, ownersIn, searchEntities } from '../estate/filters.js';
+import { compileFilter, isFilterActive, noFilter, ownersIn } from '../estate/filters.js';
 import type { EntityFilter } from '../estate/filters.js';
 import { HealthIcon, Untrusted, healthLabel } from '../estate/parts.js';
 import { kindLabel } from '../estate/rollup.js';
-import { estateIndex, useEstateStore } from '../estate/store.js';
+import { entitySearch, estateIndex, useEstateStore } from '../estate/store.js';
 import { TopologyController } from './controller.js';
 import { defaultExpandTo, isSyntheticId, levelOfKind, levels, revealOverrides } from './layout.js';
 import type { TopologyOptions } from './layout.js';
@@ -146,7 +146,7 @@ export function TopologyView({ rest }: { rest: string[] }) {
   }, [selectedId, options]);
 
   useEffect(() => {
-    const ids = query.trim() === '' ? [] : searchEntities(estateIndex.entities.values(), query, MATCH_LIMIT).map((e) => e.id);
+    const ids = entitySearch.search(query, MATCH_LIMIT).map((e) => e.id);
     controllerRef.current?.setMatches(ids);
   }, [query, options]);
 

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { EntitySearch } from '../../../renderer/features/estate/entity-search.js';
+import { EstateIndex } from '../../../renderer/features/estate/estate-index.js';
+import { searchEntities } from '../../../renderer/features/estate/filters.js';
+import type { Entity, Health } from '../../../shared/estate/model.js';
+
+/**
+ * The finders' search over the live estate (flat arrays, narrowing from the last keystroke, the
+ * last matches reused) must answer exactly as a full scan with searchEntities does: typed a
+ * character at a time, under random queries and limits, and while frames change the estate.
+ */
+
+function seeded(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const apps = ['checkout-api', 'checkout-web', 'cart', 'catalog-api', 'payments', 'Checkout-API-v2', 'search'];
+const healths: Health[] = ['healthy', 'healthy', 'degraded', 'failing', 'unknown'];
+
+function pod(random: () => number, n: number): Entity {
+  const app = apps[Math.floor(random() * apps.length)]!;
+  return {
+    id: `k8s:shop/ns-${n % 3}/Pod/${app}-${n}`,
+    kind: random() < 0.8 ? 'pod' : 'deployment',
+    name: random() < 0.05 ? app : `${app}-${n.toString(36)}`,
+    parentId: null,
+    sourceId: 'k8s:shop',
+    labels: random() < 0.5 ? { app, team: random() < 0.5 ? 'Payments' : 'storefront' } : {},
+    annotations: {},
+    health: healths[Math.floor(random() * healths.length)]!,
+    healthReason: '',
+    status: {},
+    observedAt: 0,
+  };
+}
+
+describe('finding an entity by name as it is typed', () => {
+  it('answers as a full scan does, keystroke by keystroke, while frames change the estate', () => {
+    const random = seeded(42);
+    const index = new EstateIndex();
+    const entities = Array.from({ length: 600 }, (_, n) => pod(random, n));
+    index.load(entities, []);
+    const search = new EntitySearch(index);
+    let next = entities.length;
+    const typed = ['checkout-api', 'CHECKOUT', 'c', 'cart-1', 'payments kind:pod', 'kind:deployment health:failing', 'health:degraded check', 'storefront', 'ns-1/pod', 'zzz', '  ', ''];
+    let compared = 0;
+    for (let round = 0; round < 30; round++) {
+      const word = random() < 0.6 ? typed[Math.floor(random() * typed.length)]! : apps[Math.floor(random() * apps.length)]!.slice(0, 1 + Math.floor(random() * 8));
+      for (let i = 0; i <= word.length; i++) {
+        const query = word.slice(0, i);
+        // The finder's few, then the topology's many, on the same keystroke.
+        for (const limit of [8, 500, random() < 0.5 ? 1 : 3]) {
+          expect(search.search(query, limit).map((e) => e.id), `${query} (${limit})`).toEqual(searchEntities(index.entities.values(), query, limit).map((e) => e.id));
+          compared++;
+        }
+        // Now and then a frame lands mid-word: an entity changes health, one goes, one comes.
+        if (random() < 0.15) {
+          const ids = [...index.entities.keys()];
+          const changed = index.get(ids[Math.floor(random() * ids.length)]!)!;
+          index.apply({
+            upserted: [{ ...changed, health: healths[Math.floor(random() * healths.length)]! }, pod(random, next++)],
+            removed: [ids[Math.floor(random() * ids.length)]!],
+            relationsUpserted: [],
+            relationsRemoved: [],
+          });
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(300);
+  }, 60_000);
+
+  it('finds nothing for an empty query or a limit of zero', () => {
+    const index = new EstateIndex();
+    index.load([pod(seeded(1), 1)], []);
+    const search = new EntitySearch(index);
+    expect(search.search('   ', 8)).toEqual([]);
+    expect(search.search('c', 0)).toEqual([]);
+  });
+});
