@@ -93,6 +93,8 @@ export class EstateState implements EstateSink, EstateReader {
   private readonly listingSince = new Map<string, number>();
   private readonly holdCacheWhileListingMs: number;
   private holdTimer: NodeJS.Timeout | null = null;
+  /** Rows a first list holds back, by source, kept out of `unsaved` so frames do not scan them again. */
+  private readonly heldUnsaved = new Map<string, Set<string>>();
 
   private readonly store: EstateStore;
   /** The event history: timelines read it through `query`; only the frame writes it. */
@@ -168,6 +170,8 @@ export class EstateState implements EstateSink, EstateReader {
     }
     this.forgotten.add(sourceId);
     this.listingSince.delete(sourceId);
+    // What it held back is dropped above, and each drop is already marked for removal.
+    this.heldUnsaved.delete(sourceId);
     this.sourcesUnsaved.delete(sourceId);
     this.sourceMemory.delete(sourceId);
     for (const [key, event] of this.pendingEvents) if (event.sourceId === sourceId) this.pendingEvents.delete(key);
@@ -393,7 +397,7 @@ export class EstateState implements EstateSink, EstateReader {
   close(): void {
     if (this.closed) return;
     this.flush();
-    while (this.unsaved.size > 0 && this.persist(true)) {
+    while ((this.unsaved.size > 0 || this.heldUnsaved.size > 0) && this.persist(true)) {
       // Writes what the per-frame limit left for later frames; there will be none.
     }
     this.closed = true;
@@ -644,6 +648,12 @@ export class EstateState implements EstateSink, EstateReader {
 
   /** Writes one frame's worth; false if the write failed. `all` writes what a first list holds back too (close). */
   private persist(all = false): boolean {
+    const now = this.heldUnsaved.size > 0 || this.listingSince.size > 0 ? this.now() : 0;
+    for (const [sourceId, ids] of this.heldUnsaved) {
+      if (!all && this.cacheHeldFor(sourceId, now) > 0) continue;
+      for (const id of ids) this.unsaved.add(id);
+      this.heldUnsaved.delete(sourceId);
+    }
     if (
       this.unsaved.size === 0 &&
       this.sourcesUnsaved.size === 0 &&
@@ -661,19 +671,13 @@ export class EstateState implements EstateSink, EstateReader {
     };
     const batch: string[] = [];
     const holding = this.listingSince.size > 0 && !all;
-    const now = holding ? this.now() : 0;
-    let heldBack = 0;
-    let releaseInMs = Infinity;
     for (const id of this.unsaved) {
       if (batch.length >= this.persistLimit) break;
       const held = this.entities.get(id);
-      if (holding && held) {
-        const wait = this.cacheHeldFor(held.sourceId, now);
-        if (wait > 0) {
-          heldBack++;
-          releaseInMs = Math.min(releaseInMs, wait);
-          continue;
-        }
+      if (holding && held && this.cacheHeldFor(held.sourceId, now) > 0) {
+        this.unsaved.delete(id);
+        addTo(this.heldUnsaved, held.sourceId, id);
+        continue;
       }
       batch.push(id);
       if (!held || held.sourceId === derivedSourceId) {
@@ -693,8 +697,12 @@ export class EstateState implements EstateSink, EstateReader {
       }
       this.sourcesUnsaved.clear();
       this.forgotten.clear();
-      if (this.unsaved.size > heldBack) this.schedule();
-      else if (heldBack > 0) this.wakeWhenHoldEnds(releaseInMs);
+      if (this.unsaved.size > 0) this.schedule();
+      if (this.heldUnsaved.size > 0) {
+        let releaseInMs = Infinity;
+        for (const sourceId of this.heldUnsaved.keys()) releaseInMs = Math.min(releaseInMs, this.cacheHeldFor(sourceId, now));
+        this.wakeWhenHoldEnds(releaseInMs);
+      }
       return true;
     } catch (error) {
       // Memory stays the truth; what failed to write is retried with the next frame.
@@ -746,7 +754,7 @@ export class EstateState implements EstateSink, EstateReader {
     for (const source of list) {
       if (source.state === 'connecting' && this.placeholders.get(source.id) !== source) {
         if (!this.listingSince.has(source.id)) this.listingSince.set(source.id, this.now());
-      } else if (this.listingSince.delete(source.id) && this.unsaved.size > 0) {
+      } else if (this.listingSince.delete(source.id) && this.heldUnsaved.has(source.id)) {
         // Its first list settled: what it held back is written from the next frame on.
         this.schedule();
       }
