@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import { createEngine } from './engine.js';
+import { startMemoryReducer } from './memory-reducer.js';
 import type { Engine, EngineOptions } from './engine.js';
 import { auditKeyFromDataKey } from './store/audit-checkpoint.js';
 import type { SecretSealer } from './connections/vault.js';
@@ -258,4 +259,7 @@ export function serveEngine(parent: ParentPort, options: ServeOptions = {}): voi
 
 // Inside Electron's utilityProcess, parentPort exists; under plain Node (tests) it does not.
 const parentPort = (process as NodeJS.Process & { parentPort?: ParentPort }).parentPort;
-if (parentPort) serveEngine(parentPort);
+if (parentPort) {
+  serveEngine(parentPort);
+  startMemoryReducer((message) => console.error(`[engine] ${message}`));
+}

@@ -1,6 +1,7 @@
 import { auditKeyFromPassphrase } from '../engine/store/audit-checkpoint.js';
 import { pathToFileURL } from 'node:url';
 import { createEngine } from '../engine/engine.js';
+import { startMemoryReducer } from '../engine/memory-reducer.js';
 import { StoreOpenError } from '../engine/store/database.js';
 import { passphraseSealer } from '../engine/connections/vault.js';
 import { defaultDataDir } from '../engine/data-dir.js';
@@ -52,6 +53,7 @@ export async function runHost(argv: string[]): Promise<void> {
     if (error instanceof StoreOpenError) fail(error.message);
     throw error;
   }
+  const stopReducer = startMemoryReducer((line) => console.error(`[host] ${line}`));
   const server = await startHostServer({
     router: engine.router,
     staticDir: rendererDir(),
@@ -64,6 +66,7 @@ export async function runHost(argv: string[]): Promise<void> {
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    stopReducer();
     await server.close();
     await engine.close();
     await estate.sandbox?.stop();
