@@ -120,8 +120,9 @@ async function measure({ pods, clusters }) {
     r.startRatio = r.startMs / r.kubectlMs;
     console.log(`  engine start → ${inEstate} of ${total} pods in the estate: ${(r.startMs / 1000).toFixed(2)} s (ratio ${r.startRatio.toFixed(2)})`);
 
-    // Steady state: the first list's garbage collected, the watches open.
-    await sleep(20_000);
+    // Steady state: the first list's garbage collected (the engine's memory reducer checks every
+    // 15 s and collects at most every 30 s), the watches open.
+    await sleep(45_000);
     r.rssMb = median(await sampleRss(host.child.pid, 5));
     console.log(`  engine RSS, steady: ${r.rssMb.toFixed(0)} MB`);
 
