@@ -47,7 +47,8 @@ test.describe('a 50,000-pod estate in five clusters', () => {
     console.log(`50k topology frame times: median ${frames.median.toFixed(1)} ms, p95 ${frames.p95.toFixed(1)} ms over ${frames.count} frames`);
     const zoom = page.getByRole('group', { name: 'Zoom' }).locator('.zoom-level');
     const before = await zoom.innerText();
-    await page.keyboard.press('-');
+    // In, not out: the whole 50,000-pod estate fitted can already be the farthest zoom out.
+    await page.keyboard.press('+');
     await expect(zoom).not.toHaveText(before);
 
     // The picture at the zooms where its level of detail changes: the whole estate (workloads as
