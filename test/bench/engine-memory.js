@@ -10,14 +10,13 @@
 // DAYTWO_BENCH_ENGINE_FLAGS passes Node flags to the engine (e.g. --cpu-prof --cpu-prof-dir=DIR).
 // With --heap-snapshot the engine runs with --heapsnapshot-signal=SIGUSR2 and writes one at
 // steady state into DIR. Prints figures; asserts nothing.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { startChild } from './child-process.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -140,26 +139,3 @@ function rssMb(pid) {
   return Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 }
 
-function startChild(argv, env, ready) {
-  const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'], env });
-  let stderr = '';
-  child.stderr.on('data', (c) => (stderr += c));
-  return new Promise((resolve, reject) => {
-    readline.createInterface({ input: child.stdout }).on('line', (line) => {
-      const match = ready.exec(line);
-      if (!match) return;
-      resolve({
-        child,
-        match,
-        stop: () =>
-          new Promise((done) => {
-            if (child.exitCode !== null || child.signalCode !== null) return done();
-            const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
-            child.once('exit', () => (clearTimeout(force), done()));
-            child.kill('SIGTERM');
-          }),
-      });
-    });
-    child.once('exit', (code) => reject(new Error(`${argv.find((a) => a.endsWith('.js')) ?? argv[0]} exited ${code}\n${stderr}`)));
-  });
-}

@@ -14,17 +14,17 @@
 // with the topology and then the overview on screen. Prints figures; asserts nothing.
 // Functions handed to page.evaluate run in the page, where these exist.
 /* global document, window, requestAnimationFrame, HTMLInputElement */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import yaml from 'js-yaml';
 import { chromium } from 'playwright-core';
+import { startChild } from './child-process.js';
 
 const { values: args } = parseArgs({
   options: { sizes: { type: 'string', default: '10000x3,50000x5' }, json: { type: 'string' } },
@@ -210,31 +210,6 @@ async function watchIngest(pods) {
   const { stdout } = await run(process.execPath, ['--expose-gc', path.join(repo, 'test/bench/watch-ingest.js'), '--pods', String(Math.round(pods / 10)), '--rounds', '10'], { maxBuffer: 1 << 24, env: { ...process.env, DAYTWO_OUT: out } });
   const m = /engine EstateState:.*ratio ([\d.]+)/.exec(stdout);
   return m ? Number(m[1]) : NaN;
-}
-
-function startChild(argv, env, ready) {
-  const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: Object.keys(env).length ? env : process.env });
-  let stderr = '';
-  child.stderr.on('data', (c) => (stderr += c));
-  return new Promise((resolve, reject) => {
-    readline.createInterface({ input: child.stdout }).on('line', (line) => {
-      const match = ready.exec(line);
-      if (match) {
-        resolve({
-          child,
-          match,
-          stop: () =>
-            new Promise((done) => {
-              if (child.exitCode !== null || child.signalCode !== null) return done();
-              const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
-              child.once('exit', () => (clearTimeout(force), done()));
-              child.kill('SIGTERM');
-            }),
-        });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`${argv.find((a) => a.endsWith('.js')) ?? argv[0]} exited ${code}\n${stderr}`)));
-  });
 }
 
 function unwrap(body) {
