@@ -163,7 +163,10 @@ function cloudRoute(req: IncomingMessage, url: URL): CloudRoute | null {
   return null;
 }
 
-/** POST /sandbox/cloudwatch/throttle {"count": N}: the next N CloudWatch calls get Throttling. */
+/**
+ * POST /sandbox/cloudwatch/throttle {"count": N, "operation"?: "GetMetricData"}: the next N
+ * CloudWatch calls (of that operation only, when one is named) get Throttling.
+ */
 async function throttleRoute(req: IncomingMessage, res: ServerResponse, cloudwatch: CloudWatchEndpoint): Promise<true> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -175,14 +178,18 @@ async function throttleRoute(req: IncomingMessage, res: ServerResponse, cloudwat
   };
   if (req.method !== 'POST') return send(405, { error: 'Use POST with {"count": N}.' });
   let count: unknown;
+  let operation: unknown;
   try {
-    count = (JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { count?: unknown }).count;
+    ({ count, operation } = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { count?: unknown; operation?: unknown });
   } catch {
     return send(400, { error: 'Body must be JSON: {"count": N}.' });
   }
   if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > 1000) {
     return send(400, { error: '"count" must be an integer from 0 to 1000.' });
   }
-  cloudwatch.throttleNext(count);
-  return send(200, { throttleNext: count });
+  if (operation !== undefined && (typeof operation !== 'string' || !/^[A-Z][A-Za-z]{1,63}$/.test(operation))) {
+    return send(400, { error: '"operation", when given, must be a CloudWatch operation name such as "GetMetricData".' });
+  }
+  cloudwatch.throttleNext(count, operation ?? null);
+  return send(200, { throttleNext: count, ...(operation !== undefined ? { operation } : {}) });
 }

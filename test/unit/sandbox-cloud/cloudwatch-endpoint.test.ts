@@ -188,6 +188,17 @@ describe('the CloudWatch endpoint', () => {
     expect(first.body.message).toBe('Rate exceeded');
   });
 
+  it('throttles only the operation named, leaving other calls answered', async () => {
+    const admin = await fetch(`${base}/sandbox/cloudwatch/throttle`, { method: 'POST', body: JSON.stringify({ count: 1, operation: 'ListMetrics' }) });
+    expect(admin.status).toBe(200);
+    expect((await call('DescribeAlarms', {})).status).toBe(200);
+    const listed = await call('ListMetrics', {});
+    expect(listed.queryError).toBe('Throttling;Sender');
+    expect((await call('ListMetrics', {})).status).toBe(200);
+    const bad = await fetch(`${base}/sandbox/cloudwatch/throttle`, { method: 'POST', body: JSON.stringify({ count: 1, operation: 'not an operation' }) });
+    expect(bad.status).toBe(400);
+  });
+
   it('fires the 5xx alarm when a bad deploy crash-loops, and records the history', async () => {
     const name = 'shop-prod-eks-shop-checkout-5xx-high';
     const before = await call('DescribeAlarms', { AlarmNames: [name] });

@@ -29,8 +29,12 @@ export class CloudWatchEndpoint {
     private readonly now: () => number,
   ) {}
 
-  throttleNext(count: number): void {
+  /** Only calls of this operation are throttled (null: any), so a test's call is not outrun by pollers. */
+  private throttleOperation: string | null = null;
+
+  throttleNext(count: number, operation: string | null = null): void {
     this.throttleRemaining = count;
+    this.throttleOperation = operation;
   }
 
   get throttlePending(): number {
@@ -46,7 +50,7 @@ export class CloudWatchEndpoint {
       const body = await readJsonBody(req);
       // The SDK always signs; an unsigned call would be refused before anything else.
       if (!req.headers.authorization) throw errors.missingAuthentication();
-      if (this.throttleRemaining > 0) {
+      if (this.throttleRemaining > 0 && (this.throttleOperation === null || this.throttleOperation === operation)) {
         this.throttleRemaining--;
         throw errors.throttling();
       }
