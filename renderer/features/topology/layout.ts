@@ -413,41 +413,10 @@ const summaryKinds: ReadonlySet<EntityKind> = new Set(['cloud', 'account', 'regi
  */
 export function aggregate(layout: TopologyLayout, index: EstateIndex): void {
   const { boxes } = layout;
+  // Boxes are stored parents-first, so walking backwards counts each box after its children.
   // Counts are reset in place: this runs four times a second on every box of a 50,000-pod
   // estate, and fresh objects each time kept the collector busy during a pan.
-  for (const box of boxes) {
-    const current = index.get(box.id);
-    if (current) box.entity = current;
-    box.health = box.entity.health;
-    const { counts, pods } = box;
-    counts.failing = counts.degraded = counts.unknown = counts.healthy = 0;
-    pods.failing = pods.degraded = pods.unknown = pods.healthy = 0;
-    if (!summaryKinds.has(box.entity.kind)) {
-      box.counts[box.health]++;
-      if (box.entity.kind === 'pod') box.pods[box.health]++;
-    }
-    for (const id of box.hidden) {
-      const hidden = index.get(id);
-      if (!hidden || summaryKinds.has(hidden.kind)) continue;
-      box.counts[hidden.health]++;
-      if (hidden.kind === 'pod') box.pods[hidden.health]++;
-    }
-  }
-  // Boxes are stored parents-first, so walking backwards adds each box into its parent after
-  // the box itself is complete.
-  for (let i = boxes.length - 1; i >= 0; i--) {
-    const box = boxes[i]!;
-    if (box.parent < 0) continue;
-    const parent = boxes[box.parent]!;
-    parent.counts.failing += box.counts.failing;
-    parent.counts.degraded += box.counts.degraded;
-    parent.counts.unknown += box.counts.unknown;
-    parent.counts.healthy += box.counts.healthy;
-    parent.pods.failing += box.pods.failing;
-    parent.pods.degraded += box.pods.degraded;
-    parent.pods.unknown += box.pods.unknown;
-    parent.pods.healthy += box.pods.healthy;
-  }
+  for (let i = boxes.length - 1; i >= 0; i--) recount(boxes, i, index);
 }
 
 /**
