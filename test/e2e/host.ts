@@ -37,7 +37,12 @@ export async function startHost(extraArgs: string[] = [], options: { dataDir?: s
 
   const url = await new Promise<string>((resolve, reject) => {
     const readyMs = options.readyTimeoutMs ?? 20_000;
-    const timer = setTimeout(() => reject(new Error(`host did not print its ready line within ${readyMs / 1000} s.\n${stderr}`)), readyMs);
+    let timedOut = false;
+    // A host that never got ready is stopped, not left serving (and holding its ports) after the test.
+    const timer = setTimeout(() => {
+      timedOut = true;
+      void stopChild(child).then(() => reject(new Error(`host did not print its ready line within ${readyMs / 1000} s.\n${stderr}`)));
+    }, readyMs);
     readline.createInterface({ input: child.stdout! }).on('line', (line) => {
       const match = /^Daytwo ready: (http:\/\/127\.0\.0\.1:\d+\/#token=\S+)$/.exec(line);
       if (match?.[1]) {
@@ -47,7 +52,7 @@ export async function startHost(extraArgs: string[] = [], options: { dataDir?: s
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`host exited with code ${code} before it was ready.\n${stderr}`));
+      if (!timedOut) reject(new Error(`host exited with code ${code} before it was ready.\n${stderr}`));
     });
   });
 
