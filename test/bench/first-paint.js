@@ -9,7 +9,7 @@
 // --builds: checkouts (folders holding package.json, out/ and dist/) whose engines are measured
 // one after the other on the same sandbox, for a back-to-back comparison; default this one.
 // Prints figures; asserts nothing.
-/* global document, performance, requestAnimationFrame */
+/* global document, requestAnimationFrame */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
