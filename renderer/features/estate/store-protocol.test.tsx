@@ -3,8 +3,8 @@ import type { ApiClient } from '../../../shared/api/client.js';
 import type { EstateFrame, EstateSnapshot } from '../../../shared/api/estate.js';
 import { packEstateSnapshot } from '../../../shared/estate/packed-snapshot.js';
 import type { Entity } from '../../../shared/estate/model.js';
-import { setApiClient } from '../../../renderer/api/api-client.js';
-import { estateIndex, startEstate } from '../../../renderer/features/estate/store.js';
+import { setApiClient } from '../../api/api-client.js';
+import { estateIndex, startEstate } from './store.js';
 
 /**
  * The console's side of the delta protocol (shared/api/estate.ts) against a scripted engine:
