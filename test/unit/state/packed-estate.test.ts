@@ -121,6 +121,20 @@ describe('the packed snapshot kept ready between requests', () => {
     expect(got.entities.map((e) => e.id)).toContain('k8s:prod/shop/Pod/api-1');
   });
 
+  it('serves the cached estate after a restart, before any source has said anything', () => {
+    registry.upsert(kubernetesSource('prod'));
+    state.replace(sourceOf('prod'), 'pods', ['a', 'b'].map((n) => podFact('prod', 'shop', n)));
+    state.close();
+    // The engine again, on the same store, its cluster not reached yet.
+    registry = new SourceRegistry();
+    state = new EstateState({ db, sources: registry, frameMs: 5, now: () => clock });
+    packed = new PackedEstate(state);
+    const got = arrived();
+    expect(got.entities.map((e) => e.id)).toContain('k8s:prod/shop/Pod/b');
+    expect(byId(got)).toEqual(byId(state.snapshot()));
+    expect(got.sources.find((s) => s.id === sourceOf('prod'))?.state).toBe('offline');
+  });
+
   it('keeps the rows in the order estate.snapshot() gives them as entities come, change, go and come back', () => {
     packed = new PackedEstate(state, { settleMs: 60_000, maxWaitMs: 60_000 });
     registry.upsert(kubernetesSource('prod'));
