@@ -5,7 +5,7 @@
 // in pages of 500, a request every 20 pages, as the bench's poller does) with and without it.
 //
 //   npm run build:node
-//   node test/bench/packed-estate.js [--pods 50000]
+//   node --expose-gc test/bench/packed-estate.js [--pods 50000]
 //
 // Plain JavaScript over the compiled engine in out/ (DAYTWO_OUT overrides). Prints figures; asserts nothing.
 import fs from 'node:fs';
@@ -81,11 +81,15 @@ function run(withPacked) {
   state.flush();
   const afterRemovals = cpuMs(ask);
   const json = cpuMs(() => JSON.stringify({ result: afterRemovals.result }).length);
+  // What holding it ready costs: the heap with the estate (and the packer) live, results dropped.
+  first.result = again.result = afterUpdates.result = afterRemovals.result = null;
+  globalThis.gc?.();
+  const heapMb = process.memoryUsage().heapUsed / 1e6;
   packed?.close();
   state.close();
   db.close();
   fs.rmSync(dir, { recursive: true, force: true });
-  return { start: start.ms, first: first.ms, again: again.ms, afterUpdates: afterUpdates.ms, afterRemovals: afterRemovals.ms, json: json.ms, bytes: json.result };
+  return { start: start.ms, first: first.ms, again: again.ms, afterUpdates: afterUpdates.ms, afterRemovals: afterRemovals.ms, json: json.ms, bytes: json.result, heapMb };
 }
 
 console.log(`packed estate, ${pods} pods, ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
@@ -93,6 +97,6 @@ for (const withPacked of [false, true, false, true]) {
   const r = run(withPacked);
   const f = (v) => `${v.toFixed(0)} ms`;
   console.log(
-    `${withPacked ? 'kept ready (PackedEstate)   ' : 'packed per request (before)'}: start with a request every 20 pages ${f(r.start)}; request ${f(r.first)}, unchanged ${f(r.again)}, after 1,000 updates ${f(r.afterUpdates)}, after 5,000 removals ${f(r.afterRemovals)}; JSON ${(r.bytes / 1e6).toFixed(1)} MB in ${f(r.json)} (CPU; load ${os.loadavg()[0].toFixed(2)})`,
+    `${withPacked ? 'kept ready (PackedEstate)   ' : 'packed per request (before)'}: start with a request every 20 pages ${f(r.start)}; request ${f(r.first)}, unchanged ${f(r.again)}, after 1,000 updates ${f(r.afterUpdates)}, after 5,000 removals ${f(r.afterRemovals)}; JSON ${(r.bytes / 1e6).toFixed(1)} MB in ${f(r.json)}; heap ${r.heapMb.toFixed(0)} MB (CPU; load ${os.loadavg()[0].toFixed(2)})`,
   );
 }
