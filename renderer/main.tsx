@@ -1,29 +1,24 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
+import { createClient } from '../shared/api/client.js';
+import { setApiClient } from './api/api-client.js';
 import { connectToEngine } from './api/connect.js';
-import { App } from './app/App.js';
 import { applyCachedTheme } from './app/theme.js';
-import { startConsole } from './app/start.js';
+import { startEstate } from './features/estate/store.js';
 import './styles/tokens.css';
 import './styles/app.css';
 
+// The page's entry holds only what reaching the engine and the estate's feed need: the estate's
+// snapshot is asked for as soon as this small script has run, while the browser still loads the
+// console around it (React, the views, the charts: most of the bundle) from ./app/boot.js.
 applyCachedTheme();
-const root = createRoot(document.getElementById('root')!);
 const link = connectToEngine(window);
-
-if ('problem' in link) {
-  // Without a way to reach the engine there is nothing to show but how to get one.
-  root.render(
-    <main className="fatal" role="alert">
-      <h1>Daytwo cannot reach its engine</h1>
-      <p>{link.problem}</p>
-    </main>,
-  );
-} else {
-  startConsole(link);
-  root.render(
-    <StrictMode>
-      <App />
-    </StrictMode>,
-  );
+if (!('problem' in link)) {
+  setApiClient(createClient(link.transport));
+  startEstate();
 }
+
+import('./app/boot.js')
+  .then(({ boot }) => boot(link))
+  .catch(() => {
+    const root = document.getElementById('root');
+    if (root) root.textContent = 'Daytwo could not load the console. Reload the page to try again.';
+  });

@@ -59,7 +59,7 @@ import { unleashAccess } from './operations/unleash-access.js';
 import { FlagBoard } from './flags/flag-board.js';
 import { flagHandlers } from './flags/handlers.js';
 import { FLAGS_ANNOTATION, parseFlagRefs } from '../../shared/flags/flag-refs.js';
-import { packEstateSnapshot } from '../../shared/estate/packed-snapshot.js';
+import { PackedEstate } from './state/packed-estate.js';
 
 export interface EngineOptions {
   /** How often estate.snapshot's result is checked against the contract (every Nth call; default 20). */
@@ -147,6 +147,8 @@ export function createEngine(options: EngineOptions): Engine {
   const vault = new Vault(db, options.sealer);
   // Loads the cached estate now, before any provider starts, so the first snapshot has it.
   const estate = new EstateState({ db, sources, log, eventRetentionDays: settings.get().eventRetentionDays });
+  // Kept packed between requests, so opening the console does not wait on packing it.
+  const packedEstate = new PackedEstate(estate);
   const running = options.connections
     ? startSources({
         registry: sources,
@@ -360,7 +362,7 @@ export function createEngine(options: EngineOptions): Engine {
       'screens.list': () => ({ screens: screens.list() }),
       'screens.revoke': ({ id }) => ({ screen: screens.revoke(id) }),
       'estate.snapshot': () => estate.snapshot(),
-      'estate.packedSnapshot': () => packEstateSnapshot(estate.snapshot()),
+      'estate.packedSnapshot': () => packedEstate.snapshot(),
       'estate.entity': ({ id }) => {
         const detail = estate.detail(id);
         if (!detail) throw new ApiError('not_found', `No entity "${id}" is known: it was deleted, or its source has not listed it yet.`);
@@ -440,6 +442,7 @@ export function createEngine(options: EngineOptions): Engine {
       await operations.close();
       await pagerduty.stop();
       await running?.stop();
+      packedEstate.close();
       estate.close();
       screens.close();
       incidentDb.close();

@@ -13,94 +13,177 @@ import type { Entity, Relation } from './model.js';
 type StatusValue = Entity['status'][string];
 
 export function packEstateSnapshot(snapshot: EstateSnapshot): PackedEstateSnapshot {
-  const strings: string[] = [];
-  const stringIndex = new Map<string, number>();
-  const intern = (text: string): number => {
-    let at = stringIndex.get(text);
-    if (at === undefined) {
-      at = strings.length;
-      strings.push(text);
-      stringIndex.set(text, at);
-    }
-    return at;
-  };
+  const packer = new EstatePacker();
+  for (const e of snapshot.entities) packer.putEntity(e);
+  for (const r of snapshot.relations) packer.putRelation(r);
+  return packer.pack({ sources: snapshot.sources, asOf: snapshot.asOf, frame: snapshot.frame });
+}
+
+type EntityColumns = PackedEstateSnapshot['entities'];
+type RelationColumns = PackedEstateSnapshot['relations'];
+/** A row's id (entities) or kind (relations) once the row is gone; pack() leaves such rows out. */
+const DEAD = -2;
+
+/**
+ * A packed estate built entity by entity and kept current as entities change, so a snapshot
+ * need not intern the whole estate again (a million strings at 50,000 pods). An entity changed
+ * in place keeps its row; one removed leaves a dead row and, if it comes back, takes a new row
+ * at the end, as a Map would order them.
+ * Strings and records a changed or removed entity no longer uses stay in the tables: `waste`
+ * counts them, for the owner to start afresh once it outweighs what is live.
+ */
+export class EstatePacker {
+  private readonly strings: string[] = [];
+  private readonly stringIndex = new Map<string, number>();
   // Records are looked up by their JSON first: most entities repeat one another's (the pods of
   // a ReplicaSet), and one native stringify is cheaper than interning every key and value again.
-  const textRecords: number[][] = [];
-  const textIndex = new Map<string, number>();
-  const textRecord = (record: Record<string, string>): number => {
-    // Most annotations are empty: no need to stringify those.
-    const shape = isEmpty(record) ? '{}' : JSON.stringify(record);
-    let at = textIndex.get(shape);
+  private readonly textRecords: number[][] = [];
+  private readonly textIndex = new Map<string, number>();
+  private readonly statusRecords: (number | boolean | null)[][] = [];
+  private readonly statusIndex = new Map<string, number>();
+  private readonly entityRows = new Map<string, number>();
+  private readonly entities: EntityColumns = {
+    id: [], kind: [], name: [], parentId: [], sourceId: [], labels: [], annotations: [], health: [], healthReason: [], status: [], observedAt: [],
+  };
+  private readonly relationRows = new Map<string, number>();
+  private readonly relations: RelationColumns = { id: [], kind: [], from: [], to: [], sourceId: [] };
+  private deadRows = 0;
+  private replaced = 0;
+
+  /** Rows held for entities and relations that are gone or were replaced since this packer began. */
+  get waste(): number {
+    return this.deadRows + this.replaced;
+  }
+
+  /** Entities and relations held. */
+  get size(): number {
+    return this.entityRows.size + this.relationRows.size;
+  }
+
+  putEntity(e: Entity): void {
+    const columns = this.entities;
+    let row = this.entityRows.get(e.id);
+    if (row === undefined) {
+      row = columns.id.length;
+      this.entityRows.set(e.id, row);
+    } else {
+      this.replaced++;
+    }
+    columns.id[row] = this.intern(e.id);
+    columns.kind[row] = this.intern(e.kind);
+    columns.name[row] = this.intern(e.name);
+    columns.parentId[row] = e.parentId === null ? -1 : this.intern(e.parentId);
+    columns.sourceId[row] = this.intern(e.sourceId);
+    columns.labels[row] = this.textRecord(e.labels);
+    columns.annotations[row] = this.textRecord(e.annotations);
+    columns.health[row] = this.intern(e.health);
+    columns.healthReason[row] = this.intern(e.healthReason);
+    columns.status[row] = this.statusRecord(e.status);
+    columns.observedAt[row] = e.observedAt;
+  }
+
+  removeEntity(id: string): void {
+    const row = this.entityRows.get(id);
+    if (row === undefined) return;
+    this.entityRows.delete(id);
+    this.entities.id[row] = DEAD;
+    this.deadRows++;
+  }
+
+  putRelation(r: Relation): void {
+    const columns = this.relations;
+    let row = this.relationRows.get(r.id);
+    if (row === undefined) {
+      row = columns.kind.length;
+      this.relationRows.set(r.id, row);
+    } else {
+      this.replaced++;
+    }
+    columns.id[row] = isDerivedRelationId(r) ? -1 : this.intern(r.id);
+    columns.kind[row] = this.intern(r.kind);
+    columns.from[row] = this.intern(r.from);
+    columns.to[row] = this.intern(r.to);
+    columns.sourceId[row] = this.intern(r.sourceId);
+  }
+
+  removeRelation(id: string): void {
+    const row = this.relationRows.get(id);
+    if (row === undefined) return;
+    this.relationRows.delete(id);
+    this.relations.kind[row] = DEAD;
+    this.deadRows++;
+  }
+
+  /** The packed snapshot of what is held now: fresh arrays, so later changes leave it alone. */
+  pack(rest: Pick<PackedEstateSnapshot, 'sources' | 'asOf' | 'frame'>): PackedEstateSnapshot {
+    return {
+      strings: this.strings.slice(),
+      textRecords: this.textRecords.slice(),
+      statusRecords: this.statusRecords.slice(),
+      entities: liveRows(this.entities, this.entities.id, this.entityRows.size),
+      relations: liveRows(this.relations, this.relations.kind, this.relationRows.size),
+      ...rest,
+    };
+  }
+
+  private intern(text: string): number {
+    let at = this.stringIndex.get(text);
     if (at === undefined) {
-      const flat: number[] = [];
-      for (const key of Object.keys(record)) if (key !== '__proto__') flat.push(intern(key), intern(record[key]!));
-      at = textRecords.length;
-      textRecords.push(flat);
-      textIndex.set(shape, at);
+      at = this.strings.length;
+      this.strings.push(text);
+      this.stringIndex.set(text, at);
     }
     return at;
-  };
-  const statusRecords: (number | boolean | null)[][] = [];
-  const statusIndex = new Map<string, number>();
-  const statusRecord = (record: Record<string, StatusValue>): number => {
+  }
+
+  private textRecord(record: Record<string, string>): number {
+    // Most annotations are empty: no need to stringify those.
     const shape = isEmpty(record) ? '{}' : JSON.stringify(record);
-    let at = statusIndex.get(shape);
+    let at = this.textIndex.get(shape);
+    if (at === undefined) {
+      const flat: number[] = [];
+      for (const key of Object.keys(record)) if (key !== '__proto__') flat.push(this.intern(key), this.intern(record[key]!));
+      at = this.textRecords.length;
+      this.textRecords.push(flat);
+      this.textIndex.set(shape, at);
+    }
+    return at;
+  }
+
+  private statusRecord(record: Record<string, StatusValue>): number {
+    const shape = isEmpty(record) ? '{}' : JSON.stringify(record);
+    let at = this.statusIndex.get(shape);
     if (at === undefined) {
       const flat: (number | boolean | null)[] = [];
       for (const key of Object.keys(record)) {
         // Dropped on arrival whatever its value (as zod drops it), so not sent: it may not even be a status value.
         if (key === '__proto__') continue;
         const value = record[key]!;
-        if (typeof value === 'string') flat.push(-1 - intern(key), intern(value));
-        else flat.push(intern(key), value);
+        if (typeof value === 'string') flat.push(-1 - this.intern(key), this.intern(value));
+        else flat.push(this.intern(key), value);
       }
-      at = statusRecords.length;
-      statusRecords.push(flat);
-      statusIndex.set(shape, at);
+      at = this.statusRecords.length;
+      this.statusRecords.push(flat);
+      this.statusIndex.set(shape, at);
     }
     return at;
-  };
+  }
+}
 
-  const n = snapshot.entities.length;
-  const entities = {
-    id: new Array<number>(n),
-    kind: new Array<number>(n),
-    name: new Array<number>(n),
-    parentId: new Array<number>(n),
-    sourceId: new Array<number>(n),
-    labels: new Array<number>(n),
-    annotations: new Array<number>(n),
-    health: new Array<number>(n),
-    healthReason: new Array<number>(n),
-    status: new Array<number>(n),
-    observedAt: new Array<number>(n),
-  };
-  for (let i = 0; i < n; i++) {
-    const e = snapshot.entities[i]!;
-    entities.id[i] = intern(e.id);
-    entities.kind[i] = intern(e.kind);
-    entities.name[i] = intern(e.name);
-    entities.parentId[i] = e.parentId === null ? -1 : intern(e.parentId);
-    entities.sourceId[i] = intern(e.sourceId);
-    entities.labels[i] = textRecord(e.labels);
-    entities.annotations[i] = textRecord(e.annotations);
-    entities.health[i] = intern(e.health);
-    entities.healthReason[i] = intern(e.healthReason);
-    entities.status[i] = statusRecord(e.status);
-    entities.observedAt[i] = e.observedAt;
+/** Copies of the columns without the dead rows (`marks` is the column a dead row is marked in). */
+function liveRows<C extends Record<string, number[]>>(columns: C, marks: number[], live: number): C {
+  const out = {} as Record<string, number[]>;
+  if (live === marks.length) {
+    for (const [name, column] of Object.entries(columns)) out[name] = column.slice();
+    return out as C;
   }
-  const m = snapshot.relations.length;
-  const relations = { id: new Array<number>(m), kind: new Array<number>(m), from: new Array<number>(m), to: new Array<number>(m), sourceId: new Array<number>(m) };
-  for (let i = 0; i < m; i++) {
-    const r = snapshot.relations[i]!;
-    relations.id[i] = isDerivedRelationId(r) ? -1 : intern(r.id);
-    relations.kind[i] = intern(r.kind);
-    relations.from[i] = intern(r.from);
-    relations.to[i] = intern(r.to);
-    relations.sourceId[i] = intern(r.sourceId);
+  for (const [name, column] of Object.entries(columns)) {
+    // Pushed rather than preallocated: a packed array, which JSON.stringify writes faster than a holey one.
+    const copy: number[] = [];
+    for (let row = 0; row < marks.length; row++) if (marks[row] !== DEAD) copy.push(column[row]!);
+    out[name] = copy;
   }
-  return { strings, textRecords, statusRecords, entities, relations, sources: snapshot.sources, asOf: snapshot.asOf, frame: snapshot.frame };
+  return out as C;
 }
 
 function isEmpty(record: object): boolean {

@@ -191,6 +191,11 @@ export class EstateState implements EstateSink, EstateReader {
     return this.entities.size;
   }
 
+  /** The relation held under this id, if any (the packed snapshot catches up on frames through it). */
+  relation(id: string): Relation | undefined {
+    return this.relations.get(id)?.relation;
+  }
+
   // ── EstateReader ──────────────────────────────────────────────────────────
 
   find(filter: EntityFilter): Entity[] {

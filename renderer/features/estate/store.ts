@@ -91,15 +91,22 @@ function onFrame(frame: EstateFrame): void {
     buffered.push(frame);
     return;
   }
-  if (frame.frame === lastFrame + 1) {
+  // The subscription's first message repeats the frame the engine is at: nothing missed.
+  if (frame.frame === lastFrame) return;
+  // That first message (after every reconnect too) is empty and carries none of that frame's
+  // changes (the engine cuts no empty frames), so one numbered next is not that frame: we
+  // missed it (the snapshot was cut before the subscription opened, or the link was down).
+  if (frame.frame === lastFrame + 1 && !isEmptyFrame(frame)) {
     applyFrame(frame);
     return;
   }
-  // The subscription's first message repeats the frame the engine is at: nothing missed.
-  if (frame.frame === lastFrame) return;
   // A gap (frames lost while the link was down) or a restarted engine counting from zero.
   buffered = [frame];
   void resnapshot();
+}
+
+function isEmptyFrame(frame: EstateFrame): boolean {
+  return frame.upserted.length + frame.removed.length + frame.relationsUpserted.length + frame.relationsRemoved.length + frame.events.length === 0;
 }
 
 async function resnapshot(): Promise<void> {
@@ -141,8 +148,15 @@ function mergeSources(fromSnapshot: readonly Source[]): Map<string, Source> {
   return merged;
 }
 
-/** Opens the feed for the life of the window; returns a function that closes it (tests, hot reload). */
+let stopFeed: (() => void) | null = null;
+
+/**
+ * Opens the feed for the life of the window; returns a function that closes it (tests, hot
+ * reload). The page's entry opens it before the rest of the console has loaded, so the
+ * snapshot is on its way meanwhile; startConsole asks again and gets the same feed.
+ */
 export function startEstate(): () => void {
+  if (stopFeed) return stopFeed;
   const unsubscribe = api().subscribe(
     'estate.subscribe',
     {},
@@ -154,12 +168,14 @@ export function startEstate(): () => void {
   });
   publishTimer = setInterval(publish, PUBLISH_MS);
   void resnapshot();
-  return () => {
+  stopFeed = () => {
     unsubscribe();
     unwatchSources();
     if (publishTimer) clearInterval(publishTimer);
     publishTimer = null;
+    stopFeed = null;
   };
+  return stopFeed;
 }
 
 /** Loads a fixed estate with no engine behind it (unit tests, the layout benchmark). */
