@@ -148,7 +148,10 @@ export function createEngine(options: EngineOptions): Engine {
   // Loads the cached estate now, before any provider starts, so the first snapshot has it.
   const estate = new EstateState({ db, sources, log, eventRetentionDays: settings.get().eventRetentionDays });
   // Kept packed between requests, so opening the console does not wait on packing it.
-  const packedEstate = new PackedEstate(estate);
+  // A source on its first list sends a frame per page: work over the whole estate waits for it.
+  const isListing = (source: { state: string }): boolean => source.state === 'connecting';
+  // Packed once every cluster's first list is over, not repeatedly through it.
+  const packedEstate = new PackedEstate(estate, { holdWhile: () => sources.list().some(isListing) });
   const running = options.connections
     ? startSources({
         registry: sources,
@@ -267,7 +270,6 @@ export function createEngine(options: EngineOptions): Engine {
     user: () => osUser(),
   });
   const bundledRules = path.join(resourcesDir(), 'scorecards', 'default.yaml');
-  const isListing = (source: { state: string }): boolean => source.state === 'connecting';
   const catalog = new ServiceCatalog({
     db,
     estate,

@@ -19,6 +19,11 @@ export interface PackedEstateOptions {
   /** …or this long after the first frame not caught up on, whichever is sooner. */
   maxWaitMs?: number;
   now?: () => number;
+  /**
+   * While this says so, catch up only on request: a cluster's first list sends frames for
+   * every pod, and catching up every `maxWaitMs` through it is a whole pack spent during start.
+   */
+  holdWhile?: () => boolean;
 }
 
 /**
@@ -42,6 +47,7 @@ export class PackedEstate {
   private readonly settleMs: number;
   private readonly maxWaitMs: number;
   private readonly now: () => number;
+  private readonly holdWhile: () => boolean;
   private packer: EstatePacker | null = null;
   /** Ids carried by frames since the last catch-up → whether one of those frames removed it. */
   private readonly entitiesSince = new Map<string, boolean>();
@@ -56,6 +62,7 @@ export class PackedEstate {
     this.settleMs = options.settleMs ?? 1_000;
     this.maxWaitMs = options.maxWaitMs ?? 10_000;
     this.now = options.now ?? Date.now;
+    this.holdWhile = options.holdWhile ?? (() => false);
     this.unsubscribe = estate.subscribe((frame) => this.note(frame));
     // Packed once the start settles even if no frame comes (an engine showing only its cache).
     this.firstUnseenAt = this.now();
@@ -101,6 +108,7 @@ export class PackedEstate {
       const settledIn = this.lastFrameAt + this.settleMs - now;
       const mustIn = (this.firstUnseenAt ?? now) + this.maxWaitMs - now;
       if (settledIn > 0 && mustIn > 0) this.arm(Math.min(settledIn, mustIn));
+      else if (this.holdWhile()) this.arm(this.settleMs);
       else this.catchUp();
     }, inMs);
     // Being ready sooner is no reason to keep a finished process alive.

@@ -147,4 +147,20 @@ describe('the packed snapshot kept ready between requests', () => {
     state.flush();
     expect(arrived().entities.map((e) => e.id)).toEqual(state.snapshot().entities.map((e) => e.id));
   });
+  it('catches up on its timer only once no cluster is on its first list, and on request at any time', async () => {
+    let listing = true;
+    let packs = 0;
+    // Counts whole packs: the first catch-up packs from estate.snapshot().
+    const counted = Object.assign(Object.create(state) as EstateState, { snapshot: () => (packs++, state.snapshot()) });
+    packed = new PackedEstate(counted, { settleMs: 1, maxWaitMs: 1, holdWhile: () => listing });
+    registry.upsert(kubernetesSource('prod'));
+    state.replace(sourceOf('prod'), 'pods', ['a', 'b'].map((n) => podFact('prod', 'shop', n)));
+    state.flush();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(packs).toBe(0);
+    listing = false;
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(packs).toBe(1);
+    expect(byId(arrived())).toEqual(byId(state.snapshot()));
+  });
 });
