@@ -96,12 +96,30 @@ export class RunningSummary {
 
   /** An entity was written (its health, name or anything else may have changed). */
   touch(id: string): void {
-    if (!this.rebuild) this.touched.add(id);
+    if (this.rebuild) return;
+    this.touched.add(id);
+    this.bound();
   }
 
   /** An entity appeared, went or changed parent: what is under it is placed again. */
   move(id: string): void {
-    if (!this.rebuild) this.moved.add(id);
+    if (this.rebuild) return;
+    this.moved.add(id);
+    this.bound();
+  }
+
+  /**
+   * Nobody may ask for the summary for hours (the overview not shown) while pods come and go:
+   * past an estate's worth of pending ids, counting from nothing costs no more, and holding the
+   * ids of every pod that ever went would grow without end.
+   */
+  private bound(): void {
+    if (this.pending > Math.max(1_000, this.tree.entities.size)) this.reset();
+  }
+
+  /** Ids written or moved and not yet counted again. */
+  get pending(): number {
+    return this.touched.size + this.moved.size;
   }
 
   /** Everything was replaced. */

@@ -201,3 +201,19 @@ describe('the overview kept as frames arrive', () => {
     expect(reads).toBe(25);
   });
 });
+
+describe('the overview not asked for a long while', () => {
+  it('holds no more pending ids than an estate’s worth, and still says what summarise says', () => {
+    const index = estate(300, 4);
+    const summary = running(index);
+    summary.summary(options);
+    const namespace = [...index.entities.values()].find((e) => e.kind === 'namespace')!;
+    // Pods replaced one by one for hours, with no one looking: every id is new.
+    for (let n = 0; n < 4_000; n++) {
+      const pod: Entity = { ...namespace, id: `${namespace.id}/Pod/churn-${n}`, kind: 'pod', name: `churn-${n}`, parentId: namespace.id, status: {} };
+      index.apply(delta({ upserted: [pod], removed: n > 0 ? [`${namespace.id}/Pod/churn-${n - 1}`] : [] }));
+      expect(summary.pending).toBeLessThanOrEqual(Math.max(1_000, index.entities.size) + 1);
+    }
+    expect(summary.summary(options)).toEqual(summarise(index.entities.values(), options));
+  });
+});
