@@ -191,6 +191,19 @@ export interface SummariseOptions {
 
 export const unplacedGroupId = 'unplaced';
 
+/**
+ * Groups worst first, then by how many problems, then by name; ids last, since every cluster has
+ * a `default` namespace and the order must not hang on which was met first.
+ */
+export function compareGroups(a: Pick<HealthGroup, 'health' | 'problemCount' | 'name' | 'id'>, b: Pick<HealthGroup, 'health' | 'problemCount' | 'name' | 'id'>): number {
+  return (
+    healthSeverity[b.health] - healthSeverity[a.health] ||
+    b.problemCount - a.problemCount ||
+    a.name.localeCompare(b.name) ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  );
+}
+
 interface Placement {
   cloud: string | null;
   cluster: string | null;
@@ -236,9 +249,19 @@ export function summarise(entities: Iterable<Entity>, options: SummariseOptions 
   }
   const groups = { cloud: new Map<string, Building>(), cluster: new Map<string, Building>(), namespace: new Map<string, Building>() };
   const nameOf = (id: string | null): string | null => (id === null ? null : (byId.get(id)?.name ?? id));
-  const groupFor = (kind: HealthGroup['kind'], id: string, within: string | null): Building => {
+  /**
+   * A group is described by where its own entity is, not by whichever member came first, so the
+   * answer does not hang on the order entities arrive in (running-summary.ts relies on that).
+   */
+  const withinOf = (kind: HealthGroup['kind'], id: string): string | null => {
+    if (kind === 'cloud') return null;
+    const where = place(id);
+    return kind === 'cluster' ? (where.cloud ? nameOf(where.cloud) : 'Unplaced') : nameOf(where.cluster);
+  };
+  const groupFor = (kind: HealthGroup['kind'], id: string): Building => {
     let building = groups[kind].get(id);
     if (!building) {
+      const within = withinOf(kind, id);
       const name = id === unplacedGroupId ? 'Unplaced' : (nameOf(id) ?? id);
       building = {
         group: { id, kind, name, within, health: 'unknown', counts: emptyCounts(), total: 0, problems: [], problemCount: 0 },
@@ -258,9 +281,9 @@ export function summarise(entities: Iterable<Entity>, options: SummariseOptions 
     // A namespace counts with its own state (its phase): what runs in it counts for itself.
     const health = ownHealthOf(entity);
     const problem = isProblem(health) ? { ...problemOf(entity), health } : null;
-    const touched: Building[] = [groupFor('cloud', where.cloud ?? unplacedGroupId, null)];
-    if (where.cluster) touched.push(groupFor('cluster', where.cluster, where.cloud ? nameOf(where.cloud) : 'Unplaced'));
-    if (where.namespace) touched.push(groupFor('namespace', where.namespace, nameOf(where.cluster)));
+    const touched: Building[] = [groupFor('cloud', where.cloud ?? unplacedGroupId)];
+    if (where.cluster) touched.push(groupFor('cluster', where.cluster));
+    if (where.namespace) touched.push(groupFor('namespace', where.namespace));
     for (const building of touched) {
       building.group.counts[health]++;
       building.group.total++;
@@ -285,12 +308,7 @@ export function summarise(entities: Iterable<Entity>, options: SummariseOptions 
       found.sort(compareWorstFirst);
       return { ...group, health: healthOf(group), problems: found.slice(0, perGroup), problemCount: found.length };
     });
-    return list.sort(
-      (a, b) =>
-        healthSeverity[b.health] - healthSeverity[a.health] ||
-        b.problemCount - a.problemCount ||
-        a.name.localeCompare(b.name),
-    );
+    return list.sort(compareGroups);
   };
 
   problems.sort(compareWorstFirst);

@@ -1,4 +1,6 @@
 import { emptyCounts, summarise, unplacedGroupId } from '../../../shared/estate/health.js';
+import { RunningSummary } from '../../../shared/estate/running-summary.js';
+import type { PlacementTally, SummaryPlacement } from '../../../shared/estate/running-summary.js';
 import type { EstateSummary, HealthCounts, HealthGroup, HealthProblem } from '../../../shared/estate/health.js';
 import { healthSeverity } from '../../../shared/estate/model.js';
 import type { Entity, EntityKind, Health } from '../../../shared/estate/model.js';
@@ -68,10 +70,25 @@ export function lastOverviewCostMs(): number {
   return lastCostMs;
 }
 
+/** Keep every problem: the overview's list is virtualised, and a cap would hide the 51st. */
+export const overviewSummaryOptions = { problemsPerGroup: 3, problems: Number.MAX_SAFE_INTEGER };
+
+/** Each index's overview kept as frames change it (RunningOverview), made on first ask. */
+const running = new WeakMap<EstateIndex, RunningOverview>();
+
 export function overviewOf(index: EstateIndex): EstateOverview {
   const started = performance.now();
-  // Keep every problem: the overview's list is virtualised, and a cap would hide the 51st.
-  const summary = summarise(index.entities.values(), { problemsPerGroup: 3, problems: Number.MAX_SAFE_INTEGER });
+  let kept = running.get(index);
+  if (!kept) running.set(index, (kept = new RunningOverview(index)));
+  // Null while a broken source's parent cycle stands: then from nothing, as summarise places it.
+  const overview = kept.overview() ?? overviewFromScratch(index);
+  lastCostMs = performance.now() - started;
+  return overview;
+}
+
+/** The overview from every entity: the definition the running one is held to, and its fallback. */
+export function overviewFromScratch(index: EstateIndex): EstateOverview {
+  const summary = summarise(index.entities.values(), overviewSummaryOptions);
   const extras = new Map<string, GroupExtras>();
   const extraFor = (key: string) => {
     let extra = extras.get(key);
@@ -87,7 +104,6 @@ export function overviewOf(index: EstateIndex): EstateOverview {
     }
   }
   const problems = problemRows(summary.problems, index);
-  lastCostMs = performance.now() - started;
   return { summary, problems, extras };
 }
 
@@ -231,4 +247,99 @@ export function problemRows(problems: readonly HealthProblem[], index: EstateInd
   }
   // Stable: within one severity the shared worst-first order (what explains most first) holds.
   return rows.sort((a, b) => healthSeverity[b.effective] - healthSeverity[a.effective]);
+}
+
+/**
+ * The overview kept as frames change the index, instead of summarised from every entity on each
+ * refresh (a quarter of a second at 50,000 pods, the overview's longest frame through a burst):
+ * RunningSummary keeps summarise's answer, and GroupTally the sources and pod counts of each
+ * group beside it. Only the problem rows (a walk over the problems, not the estate) are made
+ * afresh. `overview()` equals `overviewFromScratch(index)`
+ * (test/unit/renderer-estate/running-overview.test.ts); null while a parent cycle stands.
+ */
+export class RunningOverview {
+  private readonly tally = new GroupTally();
+  private readonly summary: RunningSummary;
+
+  constructor(private readonly index: EstateIndex) {
+    this.summary = new RunningSummary(index, { tally: this.tally });
+    index.watchStructure({
+      changed: (id) => this.summary.move(id),
+      updated: (id) => this.summary.touch(id),
+      reset: () => this.summary.reset(),
+    });
+  }
+
+  overview(): EstateOverview | null {
+    if (!this.summary.reconcile()) return null;
+    const summary = this.summary.summary(overviewSummaryOptions);
+    return { summary, problems: problemRows(summary.problems, this.index), extras: this.tally.extras() };
+  }
+}
+
+interface TalliedGroup {
+  members: number;
+  sources: Map<string, number>;
+  pods: HealthCounts;
+  /** What was last handed out, until a member changes. */
+  shown: GroupExtras | null;
+}
+
+/** Each group's sources and pods by health, as overviewFromScratch counts them, kept member by member. */
+class GroupTally implements PlacementTally {
+  private readonly groups = new Map<string, TalliedGroup>();
+  /** Siblings share one placement object, so they share its keys. */
+  private readonly keysOf = new WeakMap<SummaryPlacement, string[]>();
+  private shown: Map<string, GroupExtras> | null = null;
+
+  add(entity: Entity, where: SummaryPlacement): void {
+    this.shift(entity, where, 1);
+  }
+
+  remove(entity: Entity, where: SummaryPlacement): void {
+    this.shift(entity, where, -1);
+  }
+
+  clear(): void {
+    this.groups.clear();
+    this.shown = null;
+  }
+
+  extras(): Map<string, GroupExtras> {
+    if (this.shown) return this.shown;
+    const out = new Map<string, GroupExtras>();
+    for (const [key, group] of this.groups) {
+      group.shown ??= { sourceIds: new Set(group.sources.keys()), pods: { ...group.pods } };
+      out.set(key, group.shown);
+    }
+    return (this.shown = out);
+  }
+
+  private shift(entity: Entity, where: SummaryPlacement, by: 1 | -1): void {
+    // Derived entities have no source of their own; a derived cluster still says whose it is.
+    if (entity.sourceId === derivedSourceId && entity.kind !== 'cluster') return;
+    this.shown = null;
+    for (const key of this.keys(where)) {
+      let group = this.groups.get(key);
+      if (!group) this.groups.set(key, (group = { members: 0, sources: new Map(), pods: emptyCounts(), shown: null }));
+      group.shown = null;
+      group.members += by;
+      const sources = (group.sources.get(entity.sourceId) ?? 0) + by;
+      if (sources > 0) group.sources.set(entity.sourceId, sources);
+      else group.sources.delete(entity.sourceId);
+      if (entity.kind === 'pod') group.pods[entity.health] += by;
+      if (group.members === 0) this.groups.delete(key);
+    }
+  }
+
+  private keys(where: SummaryPlacement): string[] {
+    let keys = this.keysOf.get(where);
+    if (!keys) {
+      keys = [groupKey('cloud', where.cloud ?? unplacedGroupId)];
+      if (where.cluster) keys.push(groupKey('cluster', where.cluster));
+      if (where.namespace) keys.push(groupKey('namespace', where.namespace));
+      this.keysOf.set(where, keys);
+    }
+    return keys;
+  }
 }

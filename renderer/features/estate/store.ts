@@ -22,7 +22,11 @@ export const estateIndex = new EstateIndex();
 /** Finding an entity by name in estateIndex, for every finder and the topology's highlight. */
 export const entitySearch = new EntitySearch(estateIndex);
 
-/** How often views learn about changes. Four times a second reads as live without churn. */
+/**
+ * How often views learn about changes while frames keep coming. Four times a second reads as
+ * live without churn. The first frame after a quiet spell is published at once (see
+ * schedulePublish), so a burst starts showing without waiting for a tick.
+ */
 export const PUBLISH_MS = 250;
 const RECENT_EVENTS = 500;
 
@@ -63,10 +67,28 @@ export function fetchEntityDetail(id: string): Promise<EntityDetail> {
 let lastFrame = -1;
 let snapshotPending: Promise<void> | null = null;
 let buffered: EstateFrame[] = [];
-let publishTimer: ReturnType<typeof setInterval> | null = null;
+let publishTimer: ReturnType<typeof setTimeout> | null = null;
+let publishing = false;
+let lastPublished = Number.NEGATIVE_INFINITY;
 let lastAsOf: number | null = null;
 
+/**
+ * Publishes on the leading edge: at once (in the next task, so the frames of one burst that
+ * arrive together are published together) when the last publish was PUBLISH_MS ago or more,
+ * otherwise when that much has passed. A fixed tick instead made a frame wait up to a whole
+ * PUBLISH_MS however quiet the estate had been, so a burst's last frame waited for the tick.
+ */
+function schedulePublish(): void {
+  if (!publishing || publishTimer !== null) return;
+  const wait = Math.max(0, lastPublished + PUBLISH_MS - performance.now());
+  publishTimer = setTimeout(() => {
+    publishTimer = null;
+    publish();
+  }, wait);
+}
+
 function publish(): void {
+  lastPublished = performance.now();
   const state = useEstateStore.getState();
   if (state.version === estateIndex.dataVersion && state.asOf === lastAsOf) return;
   useEstateStore.setState({
@@ -84,6 +106,7 @@ function applyFrame(frame: EstateFrame): void {
     recentEvents.push(...frame.events);
     if (recentEvents.length > RECENT_EVENTS) recentEvents.splice(0, recentEvents.length - RECENT_EVENTS);
   }
+  schedulePublish();
 }
 
 function onFrame(frame: EstateFrame): void {
@@ -166,12 +189,13 @@ export function startEstate(): () => void {
   const unwatchSources = useSourcesStore.subscribe((state) => {
     if (state.sources) useEstateStore.setState({ sources: mergeSources([...useEstateStore.getState().sources.values()]) });
   });
-  publishTimer = setInterval(publish, PUBLISH_MS);
+  publishing = true;
   void resnapshot();
   stopFeed = () => {
     unsubscribe();
     unwatchSources();
-    if (publishTimer) clearInterval(publishTimer);
+    publishing = false;
+    if (publishTimer) clearTimeout(publishTimer);
     publishTimer = null;
     stopFeed = null;
   };

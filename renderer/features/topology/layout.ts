@@ -129,6 +129,14 @@ interface Node {
   /** Offsets of children relative to this node's top-left. */
   offsets: { x: number; y: number }[];
   dot: boolean;
+  /**
+   * Its box's counts, shared with every box it is placed as: a subtree kept by a later layout
+   * keeps its counts too, and only what was written since is counted again (layoutTopology).
+   */
+  counts: HealthCounts;
+  pods: HealthCounts;
+  /** counts hold a count made since it was built. */
+  counted: boolean;
 }
 
 const containerOrder: Record<EntityKind, number> = { ...levelOfKind };
@@ -271,6 +279,9 @@ function buildNew(index: EstateIndex, entity: Entity, options: TopologyOptions, 
     h: 0,
     offsets: [],
     dot: entity.kind === 'pod' && children.length === 0,
+    counts: emptyCounts(),
+    pods: emptyCounts(),
+    counted: false,
   };
 }
 
@@ -358,8 +369,9 @@ function measure(node: Node): void {
   node.h = HEADER + packed.h + PAD;
 }
 
-function place(node: Node, x: number, y: number, parent: number, depth: number, layout: TopologyLayout): void {
+function place(node: Node, x: number, y: number, parent: number, depth: number, layout: TopologyLayout, fresh: number[]): void {
   const index = layout.boxes.length;
+  if (!node.counted) fresh.push(index);
   layout.boxes.push({
     id: node.entity.id,
     entity: node.entity,
@@ -374,21 +386,30 @@ function place(node: Node, x: number, y: number, parent: number, depth: number, 
     expanded: node.expanded,
     dot: node.dot,
     hidden: node.hidden,
-    counts: emptyCounts(),
-    pods: emptyCounts(),
+    counts: node.counts,
+    pods: node.pods,
     health: node.entity.health,
   });
   layout.byId.set(node.entity.id, index);
-  for (let i = 0; i < node.children.length; i++) place(node.children[i]!, x + node.offsets[i]!.x, y + node.offsets[i]!.y, index, depth + 1, layout);
+  for (let i = 0; i < node.children.length; i++) place(node.children[i]!, x + node.offsets[i]!.x, y + node.offsets[i]!.y, index, depth + 1, layout, fresh);
   layout.boxes[index]!.end = layout.boxes.length;
 }
 
 /**
  * Lays the estate out. With `reuse`, subtrees left in it are taken as built and sized, and every
  * subtree built is left in it; positions are always assigned afresh (a subtree that grew moves
- * its siblings), which is O(boxes) rather than O(entities).
+ * its siblings), which is O(boxes) rather than O(entities). With `written` as well (every entity
+ * written since the kept subtrees were last counted, whose kept nodes already hold the entity as
+ * written), only new boxes and the boxes those entities are drawn in are counted again, with
+ * everything above them: counting every hidden pod again was most of a re-layout after a burst.
  */
-export function layoutTopology(index: EstateIndex, options: TopologyOptions, aspect = 1.8, reuse?: SubtreeCache): TopologyLayout {
+export function layoutTopology(
+  index: EstateIndex,
+  options: TopologyOptions,
+  aspect = 1.8,
+  reuse?: SubtreeCache,
+  written?: Iterable<string>,
+): TopologyLayout {
   const roots: Node[] = [];
   const rootEntities = displayRoots(index).sort(compareForLayout);
   for (const entity of rootEntities) {
@@ -400,9 +421,21 @@ export function layoutTopology(index: EstateIndex, options: TopologyOptions, asp
   // The top level follows the screen's shape, so "fit" uses the width a desktop window has.
   const packed = shelfPack(roots, 0, aspect);
   const layout: TopologyLayout = { boxes: [], byId: new Map(), width: packed.w, height: packed.h };
-  roots.forEach((root, i) => place(root, packed.offsets[i]!.x, packed.offsets[i]!.y, -1, 0, layout));
-  aggregate(layout, index);
+  const fresh: number[] = [];
+  roots.forEach((root, i) => place(root, packed.offsets[i]!.x, packed.offsets[i]!.y, -1, 0, layout, fresh));
+  if (reuse && written) {
+    aggregateChanged(layout, index, written, fresh);
+  } else {
+    aggregate(layout, index);
+  }
+  for (const root of roots) markCounted(root);
   return layout;
+}
+
+function markCounted(node: Node): void {
+  if (node.counted) return;
+  node.counted = true;
+  for (const child of node.children) markCounted(child);
 }
 
 const summaryKinds: ReadonlySet<EntityKind> = new Set(['cloud', 'account', 'region', 'cluster', 'namespace', 'replicaset']);
@@ -426,9 +459,9 @@ export function aggregate(layout: TopologyLayout, index: EstateIndex): void {
  * the cost of the changed boxes and their ancestors' direct children rather than every box and
  * every hidden entity: a busy 50,000-pod estate refreshes four times a second.
  */
-export function aggregateChanged(layout: TopologyLayout, index: EstateIndex, ids: Iterable<string>): void {
+export function aggregateChanged(layout: TopologyLayout, index: EstateIndex, ids: Iterable<string>, boxIds: Iterable<number> = []): void {
   const { boxes } = layout;
-  const dirty = new Set<number>();
+  const dirty = new Set<number>(boxIds);
   for (const id of ids) {
     const at = representativeOf(layout, index, id);
     if (at !== undefined) dirty.add(at);

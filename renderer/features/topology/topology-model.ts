@@ -17,6 +17,8 @@ export class TopologyModel {
   private readonly kept: SubtreeCache = new Map();
   /** Entities whose subtree, and their ancestors', must be rebuilt: ids and their parents before. */
   private readonly changed = new Set<string>();
+  /** Entities written since the last layout: the boxes they are drawn in are counted again. */
+  private readonly written = new Set<string>();
   private full = true;
   private options: TopologyOptions | null = null;
   private aspect = 1.8;
@@ -34,6 +36,15 @@ export class TopologyModel {
       reset: () => {
         this.full = true;
         this.changed.clear();
+        this.written.clear();
+      },
+      updated: (id) => {
+        if (this.full) return;
+        this.written.add(id);
+        // A kept subtree is placed from its nodes: they draw the entity as it is now.
+        const node = this.kept.get(id);
+        const entity = this.index.get(id);
+        if (node && entity) node.entity = entity;
       },
     });
   }
@@ -57,7 +68,8 @@ export class TopologyModel {
   layout(): TopologyLayout {
     const options = this.options;
     if (!options) return this.current;
-    if (this.full || options.filter !== null) {
+    const incremental = !this.full && options.filter === null;
+    if (!incremental) {
       this.kept.clear();
     } else {
       // Ancestors are shared by most changed entities: each is walked once.
@@ -66,7 +78,8 @@ export class TopologyModel {
     }
     this.full = false;
     this.changed.clear();
-    this.current = layoutTopology(this.index, options, this.aspect, options.filter === null ? this.kept : undefined);
+    this.current = layoutTopology(this.index, options, this.aspect, options.filter === null ? this.kept : undefined, incremental ? this.written : undefined);
+    this.written.clear();
     return this.current;
   }
 
