@@ -129,6 +129,9 @@ test.describe('an operator at the keyboard', () => {
 
     await page.reload();
     await expect(html).toHaveAttribute('data-theme', 'dark');
+    // The theme is applied by the page's small entry, before the console around it has loaded:
+    // a person presses keys once the console shows.
+    await expect(page.getByRole('navigation', { name: 'Views' })).toBeVisible();
     await page.keyboard.press('g');
     await page.keyboard.press(',');
     await expect(page.getByRole('radio', { name: 'Dark' })).toBeChecked();
