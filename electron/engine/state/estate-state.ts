@@ -444,6 +444,7 @@ export class EstateState implements EstateSink, EstateReader {
       statedChanged = !previous || !sameIds(previous.stated, held);
     }
 
+    const before = previous?.entity ?? null;
     if (!previous) {
       this.linkChild(entity.parentId, id);
       addTo(this.byKind, entity.kind, id);
@@ -462,9 +463,14 @@ export class EstateState implements EstateSink, EstateReader {
         this.unindexScope(previous.sourceId, previous.scope, id);
         this.indexScope(sourceId, scope, id);
       }
-      this.entities.set(id, { entity, sourceId, scope, stated });
+      // Updated in place: a watch restates thousands of entities a second, and each new holder
+      // would be one more object for the young generation to copy and promote.
+      previous.entity = entity;
+      previous.sourceId = sourceId;
+      previous.scope = scope;
+      previous.stated = stated;
     }
-    this.noteForDerivation(id, previous?.entity ?? null, entity);
+    this.noteForDerivation(id, before, entity);
 
     if (loading) return;
     this.changed.add(id);

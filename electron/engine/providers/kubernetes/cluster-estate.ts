@@ -6,7 +6,7 @@ import type { CloudName } from '../../../../shared/estate/ids.js';
 import type { EntityFact, EstateSink } from '../../state/estate-sink.js';
 import type { WatchedKind } from './kinds.js';
 import type { ReflectorSink } from './reflector.js';
-import { sameRecord } from './records.js';
+import { sameRecordSharing } from './records.js';
 import type {
   EndpointsRecord,
   EventRecord,
@@ -124,6 +124,8 @@ export class ClusterEstate {
   private readonly dirty = new Map<WatchedKind, Set<string>>();
   private clusterDirty = false;
   private lbDirty = false;
+  /** Inside `batch`: events are only marked, and flushed once when it ends. */
+  private batching = false;
   private readonly now: () => number;
   private readonly sourceId: string;
 
@@ -140,13 +142,31 @@ export class ClusterEstate {
       replace: (records) => this.replace(kind, records),
       upsert: (record) => {
         this.upsert(kind, record);
-        this.flush();
+        if (!this.batching) this.flush();
       },
       remove: (record) => {
         this.remove(kind, record);
-        this.flush();
+        if (!this.batching) this.flush();
       },
+      batch: (handle) => this.batch(handle),
     };
+  }
+
+  /**
+   * The events `handle` hands on are settled once, after the last: a workload, service or
+   * namespace many of them touch is restated once rather than after each event. What is
+   * flushed is read from the tables as they then are, so it is what flushing after every event
+   * would have ended with (`test/unit/providers/cluster-estate-batch.test.ts`).
+   */
+  private batch(handle: () => void): void {
+    if (this.batching) return handle();
+    this.batching = true;
+    try {
+      handle();
+    } finally {
+      this.batching = false;
+      this.flush();
+    }
   }
 
   count(kind: WatchedKind): number {
@@ -201,8 +221,9 @@ export class ClusterEstate {
     const table = this.table(kind);
     const k = key(record.namespace, record.name);
     const old = table.get(k);
-    // Nothing the estate shows changed (a status heartbeat, a new resourceVersion): the old record stays.
-    if (old && sameRecord(old, record)) return;
+    // Nothing the estate shows changed (a status heartbeat, a new resourceVersion): the old record
+    // stays. Otherwise the new one shares what did not change with it.
+    if (old && sameRecordSharing(old, record)) return;
     if (kind === 'Endpoints') {
       table.set(k, record);
       this.mark('Service', k);
