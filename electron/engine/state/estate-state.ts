@@ -542,9 +542,11 @@ export class EstateState implements EstateSink, EstateReader {
 
   /** Marks the groupings an entity's change may alter: its containment parents and its app. */
   private noteForDerivation(id: string, before: Entity | null, after: Entity | null): void {
-    for (const parentId of [before?.parentId, after?.parentId]) {
-      if (parentId && containmentLevel(parentId)) this.containmentDirty.add(parentId);
-    }
+    // A watch update mostly keeps its parent: asked once then, and without an array per call.
+    const parentBefore = before?.parentId;
+    const parentAfter = after?.parentId;
+    if (parentBefore && parentBefore !== parentAfter && containmentLevel(parentBefore)) this.containmentDirty.add(parentBefore);
+    if (parentAfter && containmentLevel(parentAfter)) this.containmentDirty.add(parentAfter);
     if (after?.sourceId === derivedSourceId || before?.sourceId === derivedSourceId) return;
     const previousApp = this.appOfMember.get(id) ?? null;
     const appName = after ? appNameOf(after) : null;

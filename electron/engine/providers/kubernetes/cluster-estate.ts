@@ -258,9 +258,10 @@ export class ClusterEstate {
   /** Keeps the rollup indexes current; returns nothing, marks what the change touches. */
   private index(record: KubeRecord): void {
     if (record.kind === 'Pod') {
+      // Most pods are fine: asked first, so their owner's key is never spelled.
+      if (!isProblemPod(record)) return;
       const owner = controllerKey(record);
       if (!owner) return;
-      if (!isProblemPod(record)) return;
       const verdict = podVerdict(record);
       let problems = this.problemPods.get(owner);
       if (!problems) this.problemPods.set(owner, (problems = new Map()));
@@ -277,6 +278,8 @@ export class ClusterEstate {
 
   private unindex(record: KubeRecord): void {
     if (record.kind === 'Pod') {
+      // index() kept only problem pods, and a record says the same for as long as it is held.
+      if (!isProblemPod(record)) return;
       const owner = controllerKey(record);
       const problems = owner ? this.problemPods.get(owner) : undefined;
       if (!owner || !problems) return;
@@ -350,8 +353,9 @@ export class ClusterEstate {
 
   private markOwner(kind: string, namespace: string, name: string): void {
     if (kind === 'ReplicaSet') {
-      this.mark('ReplicaSet', key(namespace, name));
-      const rs = this.table('ReplicaSet').get(key(namespace, name));
+      const k = key(namespace, name);
+      this.mark('ReplicaSet', k);
+      const rs = this.table('ReplicaSet').get(k);
       const deployment = rs?.owners.find((o) => o.controller && o.kind === 'Deployment');
       if (deployment) this.mark('Deployment', key(namespace, deployment.name));
     } else if (kind === 'StatefulSet' || kind === 'DaemonSet') {
@@ -417,8 +421,10 @@ export class ClusterEstate {
   }
 
   private fact(record: EntityRecord): EntityFact {
-    const fact = this.factOf(record);
-    if (memberKinds.has(record.kind)) this.noteMember(record.namespace, fact.entity);
+    // Spelled once per fact: a watch event makes one, and the id is a string built afresh.
+    const nsId = namespaceId(this.key, record.namespace);
+    const fact = this.factOf(record, nsId);
+    if (memberKinds.has(record.kind)) this.noteMember(record.namespace, nsId, fact.entity);
     return fact;
   }
 
@@ -427,8 +433,7 @@ export class ClusterEstate {
    * comes, goes or changes health or reason (a member directly under it: a pod or ReplicaSet
    * under a workload counts through that workload's verdict).
    */
-  private noteMember(namespace: string, entity: Entity): void {
-    const nsId = namespaceId(this.key, namespace);
+  private noteMember(namespace: string, nsId: string, entity: Entity): void {
     let members = this.membersOf.get(namespace);
     const previous = members?.get(entity.id);
     if (entity.parentId !== nsId) {
@@ -454,8 +459,7 @@ export class ClusterEstate {
     }
   }
 
-  private factOf(record: EntityRecord): EntityFact {
-    const nsId = namespaceId(this.key, record.namespace);
+  private factOf(record: EntityRecord, nsId: string): EntityFact {
     switch (record.kind) {
       case 'Namespace': {
         const verdict = namespaceVerdict(record, this.membersOf.get(record.name) ?? []);
@@ -476,7 +480,7 @@ export class ClusterEstate {
         };
       }
       case 'Pod':
-        return this.podFact(record);
+        return this.podFact(record, nsId);
       case 'Deployment':
       case 'StatefulSet':
       case 'DaemonSet':
@@ -534,9 +538,9 @@ export class ClusterEstate {
     return this.idOf(record.kind, record.namespace, record.name);
   }
 
-  private podFact(p: PodRecord): EntityFact {
+  private podFact(p: PodRecord, nsId: string): EntityFact {
     const owner = p.owners.find((o) => o.controller);
-    const parentId = owner ? this.idOf(owner.kind, p.namespace, owner.name) : namespaceId(this.key, p.namespace);
+    const parentId = owner ? this.idOf(owner.kind, p.namespace, owner.name) : nsId;
     const id = this.entityIdOf(p);
     const relations: Relation[] = [];
     if (owner) relations.push(relation('owns', parentId, id, this.sourceId));
