@@ -449,6 +449,7 @@ export class EstateState implements EstateSink, EstateReader {
       statedChanged = !previous || !sameIds(previous.stated, held);
     }
 
+    const before = previous?.entity ?? null;
     if (!previous) {
       this.linkChild(entity.parentId, id);
       addTo(this.byKind, entity.kind, id);
@@ -467,9 +468,14 @@ export class EstateState implements EstateSink, EstateReader {
         this.unindexScope(previous.sourceId, previous.scope, id);
         this.indexScope(sourceId, scope, id);
       }
-      this.entities.set(id, { entity, sourceId, scope, stated });
+      // Updated in place: a watch restates thousands of entities a second, and each new holder
+      // would be one more object for the young generation to copy and promote.
+      previous.entity = entity;
+      previous.sourceId = sourceId;
+      previous.scope = scope;
+      previous.stated = stated;
     }
-    this.noteForDerivation(id, previous?.entity ?? null, entity);
+    this.noteForDerivation(id, before, entity);
 
     if (loading) return;
     this.changed.add(id);
@@ -541,9 +547,11 @@ export class EstateState implements EstateSink, EstateReader {
 
   /** Marks the groupings an entity's change may alter: its containment parents and its app. */
   private noteForDerivation(id: string, before: Entity | null, after: Entity | null): void {
-    for (const parentId of [before?.parentId, after?.parentId]) {
-      if (parentId && containmentLevel(parentId)) this.containmentDirty.add(parentId);
-    }
+    // A watch update mostly keeps its parent: asked once then, and without an array per call.
+    const parentBefore = before?.parentId;
+    const parentAfter = after?.parentId;
+    if (parentBefore && parentBefore !== parentAfter && containmentLevel(parentBefore)) this.containmentDirty.add(parentBefore);
+    if (parentAfter && containmentLevel(parentAfter)) this.containmentDirty.add(parentAfter);
     if (after?.sourceId === derivedSourceId || before?.sourceId === derivedSourceId) return;
     const previousApp = this.appOfMember.get(id) ?? null;
     const appName = after ? appNameOf(after) : null;

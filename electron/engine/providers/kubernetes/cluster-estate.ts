@@ -6,7 +6,7 @@ import type { CloudName } from '../../../../shared/estate/ids.js';
 import type { EntityFact, EstateSink } from '../../state/estate-sink.js';
 import type { WatchedKind } from './kinds.js';
 import type { ReflectorSink } from './reflector.js';
-import { sameRecord } from './records.js';
+import { sameRecordSharing } from './records.js';
 import type {
   EndpointsRecord,
   EventRecord,
@@ -124,6 +124,8 @@ export class ClusterEstate {
   private readonly dirty = new Map<WatchedKind, Set<string>>();
   private clusterDirty = false;
   private lbDirty = false;
+  /** Inside `batch`: events are only marked, and flushed once when it ends. */
+  private batching = false;
   private readonly now: () => number;
   private readonly sourceId: string;
 
@@ -140,13 +142,31 @@ export class ClusterEstate {
       replace: (records) => this.replace(kind, records),
       upsert: (record) => {
         this.upsert(kind, record);
-        this.flush();
+        if (!this.batching) this.flush();
       },
       remove: (record) => {
         this.remove(kind, record);
-        this.flush();
+        if (!this.batching) this.flush();
       },
+      batch: (handle) => this.batch(handle),
     };
+  }
+
+  /**
+   * The events `handle` hands on are settled once, after the last: a workload, service or
+   * namespace many of them touch is restated once rather than after each event. What is
+   * flushed is read from the tables as they then are, so it is what flushing after every event
+   * would have ended with (`test/unit/providers/cluster-estate-batch.test.ts`).
+   */
+  private batch(handle: () => void): void {
+    if (this.batching) return handle();
+    this.batching = true;
+    try {
+      handle();
+    } finally {
+      this.batching = false;
+      this.flush();
+    }
   }
 
   count(kind: WatchedKind): number {
@@ -201,8 +221,9 @@ export class ClusterEstate {
     const table = this.table(kind);
     const k = key(record.namespace, record.name);
     const old = table.get(k);
-    // Nothing the estate shows changed (a status heartbeat, a new resourceVersion): the old record stays.
-    if (old && sameRecord(old, record)) return;
+    // Nothing the estate shows changed (a status heartbeat, a new resourceVersion): the old record
+    // stays. Otherwise the new one shares what did not change with it.
+    if (old && sameRecordSharing(old, record)) return;
     if (kind === 'Endpoints') {
       table.set(k, record);
       this.mark('Service', k);
@@ -237,9 +258,10 @@ export class ClusterEstate {
   /** Keeps the rollup indexes current; returns nothing, marks what the change touches. */
   private index(record: KubeRecord): void {
     if (record.kind === 'Pod') {
+      // Most pods are fine: asked first, so their owner's key is never spelled.
+      if (!isProblemPod(record)) return;
       const owner = controllerKey(record);
       if (!owner) return;
-      if (!isProblemPod(record)) return;
       const verdict = podVerdict(record);
       let problems = this.problemPods.get(owner);
       if (!problems) this.problemPods.set(owner, (problems = new Map()));
@@ -256,6 +278,8 @@ export class ClusterEstate {
 
   private unindex(record: KubeRecord): void {
     if (record.kind === 'Pod') {
+      // index() kept only problem pods, and a record says the same for as long as it is held.
+      if (!isProblemPod(record)) return;
       const owner = controllerKey(record);
       const problems = owner ? this.problemPods.get(owner) : undefined;
       if (!owner || !problems) return;
@@ -329,8 +353,9 @@ export class ClusterEstate {
 
   private markOwner(kind: string, namespace: string, name: string): void {
     if (kind === 'ReplicaSet') {
-      this.mark('ReplicaSet', key(namespace, name));
-      const rs = this.table('ReplicaSet').get(key(namespace, name));
+      const k = key(namespace, name);
+      this.mark('ReplicaSet', k);
+      const rs = this.table('ReplicaSet').get(k);
       const deployment = rs?.owners.find((o) => o.controller && o.kind === 'Deployment');
       if (deployment) this.mark('Deployment', key(namespace, deployment.name));
     } else if (kind === 'StatefulSet' || kind === 'DaemonSet') {
@@ -396,8 +421,10 @@ export class ClusterEstate {
   }
 
   private fact(record: EntityRecord): EntityFact {
-    const fact = this.factOf(record);
-    if (memberKinds.has(record.kind)) this.noteMember(record.namespace, fact.entity);
+    // Spelled once per fact: a watch event makes one, and the id is a string built afresh.
+    const nsId = namespaceId(this.key, record.namespace);
+    const fact = this.factOf(record, nsId);
+    if (memberKinds.has(record.kind)) this.noteMember(record.namespace, nsId, fact.entity);
     return fact;
   }
 
@@ -406,8 +433,7 @@ export class ClusterEstate {
    * comes, goes or changes health or reason (a member directly under it: a pod or ReplicaSet
    * under a workload counts through that workload's verdict).
    */
-  private noteMember(namespace: string, entity: Entity): void {
-    const nsId = namespaceId(this.key, namespace);
+  private noteMember(namespace: string, nsId: string, entity: Entity): void {
     let members = this.membersOf.get(namespace);
     const previous = members?.get(entity.id);
     if (entity.parentId !== nsId) {
@@ -433,8 +459,7 @@ export class ClusterEstate {
     }
   }
 
-  private factOf(record: EntityRecord): EntityFact {
-    const nsId = namespaceId(this.key, record.namespace);
+  private factOf(record: EntityRecord, nsId: string): EntityFact {
     switch (record.kind) {
       case 'Namespace': {
         const verdict = namespaceVerdict(record, this.membersOf.get(record.name) ?? []);
@@ -455,7 +480,7 @@ export class ClusterEstate {
         };
       }
       case 'Pod':
-        return this.podFact(record);
+        return this.podFact(record, nsId);
       case 'Deployment':
       case 'StatefulSet':
       case 'DaemonSet':
@@ -513,9 +538,9 @@ export class ClusterEstate {
     return this.idOf(record.kind, record.namespace, record.name);
   }
 
-  private podFact(p: PodRecord): EntityFact {
+  private podFact(p: PodRecord, nsId: string): EntityFact {
     const owner = p.owners.find((o) => o.controller);
-    const parentId = owner ? this.idOf(owner.kind, p.namespace, owner.name) : namespaceId(this.key, p.namespace);
+    const parentId = owner ? this.idOf(owner.kind, p.namespace, owner.name) : nsId;
     const id = this.entityIdOf(p);
     const relations: Relation[] = [];
     if (owner) relations.push(relation('owns', parentId, id, this.sourceId));

@@ -545,6 +545,40 @@ export function sameRecord(a: KubeRecord, b: KubeRecord): boolean {
   return samePlain(a, b);
 }
 
+/**
+ * `sameRecord(old, record)`, and where they differ, `record` takes `old`'s equal values in
+ * place (its strings, label and annotation maps, owners), so the new record shares them rather
+ * than holding fresh copies. A watch MODIFIED mostly changes a field or two of a pod; the rest
+ * is parsed afresh every time, and what the estate keeps the young generation must copy and
+ * promote: that, not the mapping, was most of the estate's cost per event after JSON.parse.
+ * Only equal values are swapped, so `record` says exactly what it said; it must be a record
+ * nobody else holds yet (the one toRecord just made).
+ */
+export function sameRecordSharing(old: KubeRecord, record: KubeRecord): boolean {
+  const x = old as unknown as Record<string, unknown>;
+  const y = record as unknown as Record<string, unknown>;
+  let same = true;
+  let keys = 0;
+  for (const key in y) {
+    if (!Object.hasOwn(y, key)) continue;
+    keys++;
+    const value = y[key];
+    if (!Object.hasOwn(x, key)) {
+      same = false;
+      continue;
+    }
+    const held = x[key];
+    if (value === held) {
+      // Equal strings are still two copies unless they are one object.
+      if (typeof value === 'string') y[key] = held;
+    } else if (typeof value === 'object' && value !== null && samePlain(held, value)) y[key] = held;
+    else same = false;
+  }
+  if (!same) return false;
+  for (const key in x) if (Object.hasOwn(x, key)) keys--;
+  return keys === 0;
+}
+
 function samePlain(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
