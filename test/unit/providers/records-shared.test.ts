@@ -29,6 +29,20 @@ describe('records share what many objects carry alike', () => {
     expect(Object.isFrozen(kept.annotations)).toBe(false);
   });
 
+  it('gives pods of one owner one frozen owner list, and objects with none one empty list', () => {
+    const owned = (name: string, rs: string) => ({ ...pod(name, {}), metadata: { ...pod(name, {}).metadata, ownerReferences: [{ kind: 'ReplicaSet', name: rs, controller: true, uid: 'x' }] } });
+    const a = toRecord('Pod', owned('web-1', 'web-abc'))!;
+    const b = toRecord('Pod', owned('web-2', 'web-abc'))!;
+    const c = toRecord('Pod', owned('web-3', 'web-def'))!;
+    expect(a.owners).toBe(b.owners);
+    expect(Object.isFrozen(a.owners) && Object.isFrozen(a.owners[0])).toBe(true);
+    expect(c.owners).toEqual([{ kind: 'ReplicaSet', name: 'web-def', controller: true }]);
+    expect(sameRecord(a, toRecord('Pod', owned('web-1', 'web-def'))!)).toBe(false);
+    const bare = toRecord('Pod', pod('solo', {}))!;
+    expect(bare.owners).toEqual([]);
+    expect(bare.owners).toBe(toRecord('Pod', pod('solo-2', {}))!.owners);
+  });
+
   it('still tells a MODIFIED that changes what is shown from one that does not', () => {
     const before = toRecord('Pod', pod('web-1', { app: 'web' }))!;
     // A new resourceVersion or uid alone is no change the estate shows.
