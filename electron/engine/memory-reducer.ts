@@ -67,14 +67,34 @@ export function startMemoryReducer(log: (message: string) => void, everyMs = 15_
 }
 
 function fullCollection(): (() => void) | null {
+  const gc = exposedGc();
+  return gc ? () => compacting(gc) : null;
+}
+
+function exposedGc(): (() => void) | null {
   const exposed = (globalThis as { gc?: unknown }).gc;
-  if (typeof exposed === 'function') return () => (exposed as () => void)();
+  if (typeof exposed === 'function') return exposed as () => void;
   try {
     // The flag takes effect for contexts made after it is set: a fresh one hands over gc().
     setFlagsFromString('--expose-gc');
     const gc: unknown = runInNewContext('gc');
-    return typeof gc === 'function' ? () => (gc as () => void)() : null;
+    return typeof gc === 'function' ? (gc as () => void) : null;
   } catch {
     return null;
+  }
+}
+
+/**
+ * A full collection that also moves what survives onto as few pages as it fills and hands the
+ * rest back to the system. A plain one frees the garbage but keeps every page that still holds
+ * one live object: after a 50,000-pod list the engine's old space held 199 MB live on 375 MB of
+ * pages. V8 reads the flag at each full collection, so it is on for this one only.
+ */
+function compacting(gc: () => void): void {
+  setFlagsFromString('--compact-on-every-full-gc');
+  try {
+    gc();
+  } finally {
+    setFlagsFromString('--no-compact-on-every-full-gc');
   }
 }

@@ -31,7 +31,11 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 const SLACK = 50;
 const ticks = 100; // USER_HZ on Linux
-const memoryProbe = `import fs from 'node:fs'; setInterval(() => fs.writeFileSync(process.env.DAYTWO_BENCH_MEMORY_FILE, JSON.stringify(process.memoryUsage())), 1000).unref();`;
+// It also keeps the engine's garbage collections: how many, their total and the longest pause.
+const memoryProbe = `import fs from 'node:fs'; import v8 from 'node:v8'; import { PerformanceObserver } from 'node:perf_hooks';
+const gc = { count: 0, ms: 0, longestMs: 0, major: 0 };
+new PerformanceObserver((list) => { for (const e of list.getEntries()) { gc.count++; gc.ms += e.duration; gc.longestMs = Math.max(gc.longestMs, e.duration); if (e.detail?.kind === 4) gc.major++; } }).observe({ entryTypes: ['gc'] });
+setInterval(() => fs.writeFileSync(process.env.DAYTWO_BENCH_MEMORY_FILE, JSON.stringify({ ...process.memoryUsage(), spaces: v8.getHeapSpaceStatistics(), gc })), 1000).unref();`;
 
 for (const size of args.sizes.split(',')) {
   const [pods, clusters] = size.split('x').map(Number);
@@ -104,6 +108,9 @@ async function measure(pods, clusters) {
     const memory = JSON.parse(fs.readFileSync(memoryFile, 'utf8'));
     const mb = (n) => (n / 2 ** 20).toFixed(0);
     console.log(`  engine RSS, steady (median of 5): ${rss[2].toFixed(0)} MB; V8 heap used ${mb(memory.heapUsed)} of ${mb(memory.heapTotal)} MB, external ${mb(memory.external)} MB, array buffers ${mb(memory.arrayBuffers)} MB (load ${load()})`);
+    // Where the heap's headroom sits: the young generation's semispaces are committed whole.
+    console.log(`  garbage collections so far: ${memory.gc.count} (${memory.gc.major} major), ${(memory.gc.ms / 1000).toFixed(2)} s in all, longest pause ${memory.gc.longestMs.toFixed(0)} ms`);
+    console.log(`  heap spaces (used/size MB): ${memory.spaces.filter((s) => s.space_size > 0).map((s) => `${s.space_name.replace(/_space$/, '')} ${mb(s.space_used_size)}/${mb(s.space_size)}`).join(', ')}`);
     if (args['heap-snapshot']) {
       fs.mkdirSync(args['heap-snapshot'], { recursive: true });
       const before = new Set(fs.readdirSync(args['heap-snapshot']));
@@ -115,7 +122,8 @@ async function measure(pods, clusters) {
         if (file) {
           const a = fs.statSync(file).size;
           await sleep(3000);
-          if (fs.statSync(file).size === a) {
+          // The file appears empty and is written only once V8 has walked the heap.
+          if (a > 0 && fs.statSync(file).size === a) {
             console.log(`  heap snapshot: ${file}`);
             break;
           }

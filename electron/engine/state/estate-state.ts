@@ -17,6 +17,7 @@ import type { StoreDatabase } from '../store/database.js';
 import type { EntityFact, EstateChange, EstateSink } from './estate-sink.js';
 import { derivedSourceId } from './estate-sink.js';
 import { appEntity, containmentEntity, sameDerived } from './derived-entities.js';
+import { IdSets } from './id-sets.js';
 
 export interface EstateStateOptions {
   db: StoreDatabase;
@@ -68,9 +69,9 @@ const derivedScope = { containment: 'containment', app: 'app' } as const;
 export class EstateState implements EstateSink, EstateReader {
   private readonly entities = new Map<string, Held>();
   private readonly relations = new Map<string, HeldRelation>();
-  private readonly childrenOf = new Map<string, Set<string>>();
+  private readonly childrenOf = new IdSets();
   private readonly byKind = new Map<EntityKind, Set<string>>();
-  private readonly relationsAt = new Map<string, Set<string>>();
+  private readonly relationsAt = new IdSets();
   /** `${sourceId}\0${scope}` → entity ids stated under that pair. */
   private readonly byScope = new Map<string, Set<string>>();
   private readonly scopesOf = new Map<string, Set<string>>();
@@ -442,8 +443,8 @@ export class EstateState implements EstateSink, EstateReader {
       stated = previous.stated;
     } else {
       // Hold the new relations before releasing the old, so one stated again is never removed and re-added.
-      const held: string[] = [];
-      for (const r of relations) held.push(this.holdRelation(r));
+      // map sizes the array exactly; one grown by push keeps room for 17 ids, per entity.
+      const held = relations.map((r) => this.holdRelation(r));
       if (previous) for (const relationId of previous.stated) this.releaseRelation(relationId);
       stated = held;
       statedChanged = !previous || !sameIds(previous.stated, held);
@@ -508,8 +509,8 @@ export class EstateState implements EstateSink, EstateReader {
       return held.relation.id;
     }
     this.relations.set(r.id, { relation: r, refs: 1 });
-    addTo(this.relationsAt, r.from, r.id);
-    addTo(this.relationsAt, r.to, r.id);
+    this.relationsAt.add(r.from, r.id);
+    this.relationsAt.add(r.to, r.id);
     this.relationsChanged.add(r.id);
     return r.id;
   }
@@ -519,17 +520,17 @@ export class EstateState implements EstateSink, EstateReader {
     if (!held) return;
     if (--held.refs > 0) return;
     this.relations.delete(id);
-    removeFrom(this.relationsAt, held.relation.from, id);
-    removeFrom(this.relationsAt, held.relation.to, id);
+    this.relationsAt.delete(held.relation.from, id);
+    this.relationsAt.delete(held.relation.to, id);
     this.relationsChanged.add(id);
   }
 
   private linkChild(parentId: string | null, id: string): void {
-    if (parentId !== null) addTo(this.childrenOf, parentId, id);
+    if (parentId !== null) this.childrenOf.add(parentId, id);
   }
 
   private unlinkChild(parentId: string | null, id: string): void {
-    if (parentId !== null) removeFrom(this.childrenOf, parentId, id);
+    if (parentId !== null) this.childrenOf.delete(parentId, id);
   }
 
   private indexScope(sourceId: string, scope: string, id: string): void {
