@@ -22,6 +22,11 @@ export interface MemoryReducerOptions {
   minGrowthBytes?: number;
   /** At most one collection in this long: each pauses the engine. */
   minIntervalMs?: number;
+  /**
+   * Not now: a collection of a 50,000-pod heap pauses the engine for up to a second, which a
+   * burst of watch events on its way to the console should not wait behind; the next check tries again.
+   */
+  busy?: () => boolean;
 }
 
 export interface MemoryReducer {
@@ -42,6 +47,7 @@ export function memoryReducer(options: MemoryReducerOptions): MemoryReducer {
       const used = options.heapUsed();
       if (now() - lastAt < minInterval) return false;
       if (used < baseline * growth || used - baseline < minGrowth) return false;
+      if (options.busy?.()) return false;
       options.collect();
       lastAt = now();
       baseline = options.heapUsed();
@@ -54,13 +60,13 @@ export function memoryReducer(options: MemoryReducerOptions): MemoryReducer {
  * Starts the reducer for this process, checking every `everyMs`; returns a stop function. Does
  * nothing (and says so once, through `log`) where no full collection can be had.
  */
-export function startMemoryReducer(log: (message: string) => void, everyMs = 15_000): () => void {
+export function startMemoryReducer(log: (message: string) => void, busy: () => boolean = () => false, everyMs = 15_000): () => void {
   const collect = fullCollection();
   if (!collect) {
     log('memory reducer off: this runtime does not let the engine ask for a full collection');
     return () => {};
   }
-  const reducer = memoryReducer({ collect, heapUsed: () => process.memoryUsage().heapUsed });
+  const reducer = memoryReducer({ collect, heapUsed: () => process.memoryUsage().heapUsed, busy });
   const timer = setInterval(() => reducer.check(), everyMs);
   timer.unref();
   return () => clearInterval(timer);
@@ -97,4 +103,38 @@ function compacting(gc: () => void): void {
   } finally {
     setFlagsFromString('--no-compact-on-every-full-gc');
   }
+}
+
+/**
+ * Busy while the estate's frames have carried more than `changes` entities in the last
+ * `windowMs` or so: a burst on its way to the console. A watched estate always changes a
+ * little (pods restart, events come), so a quiet spell cannot be the test, or a large estate
+ * would never collect.
+ */
+export function busyWhileBursting(
+  subscribe: (listener: (frame: { upserted: readonly unknown[]; removed: readonly unknown[] }) => void) => () => void,
+  options: { changes?: number; windowMs?: number; now?: () => number } = {},
+): () => boolean {
+  const now = options.now ?? Date.now;
+  const windowMs = options.windowMs ?? 5_000;
+  const threshold = options.changes ?? 500;
+  let windowStart = now();
+  let current = 0;
+  let previous = 0;
+  const roll = (): void => {
+    const t = now();
+    if (t - windowStart < windowMs) return;
+    // A window with nothing in it since the last roll leaves no trace of what came before it.
+    previous = t - windowStart < 2 * windowMs ? current : 0;
+    current = 0;
+    windowStart = t;
+  };
+  subscribe((frame) => {
+    roll();
+    current += frame.upserted.length + frame.removed.length;
+  });
+  return () => {
+    roll();
+    return current + previous > threshold;
+  };
 }

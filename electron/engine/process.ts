@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import { createEngine } from './engine.js';
-import { startMemoryReducer } from './memory-reducer.js';
+import { busyWhileBursting, startMemoryReducer } from './memory-reducer.js';
 import type { Engine, EngineOptions } from './engine.js';
 import { auditKeyFromDataKey } from './store/audit-checkpoint.js';
 import type { SecretSealer } from './connections/vault.js';
@@ -82,6 +82,8 @@ export interface ServeOptions {
   chooseEstate?: (dataDir: string) => Promise<EstateChoice>;
   exit?: (code: number) => void;
   log?: (message: string, error?: unknown) => void;
+  /** Called once the engine has started (the process's memory reducer watches its estate). */
+  started?: (engine: Engine) => void;
 }
 
 /**
@@ -182,6 +184,7 @@ export function serveEngine(parent: ParentPort, options: ServeOptions = {}): voi
         ...(estate.sandbox ? { sandboxAdmin: { url: `http://127.0.0.1:${estate.sandbox.port}`, token: estate.sandbox.adminToken } } : {}),
         connections: estate.connections,
       });
+      options.started?.(engine);
       status({ type: 'ready' });
     } catch (error) {
       // A corrupt or newer database lands here: every call then says why, nothing is wiped.
@@ -260,6 +263,7 @@ export function serveEngine(parent: ParentPort, options: ServeOptions = {}): voi
 // Inside Electron's utilityProcess, parentPort exists; under plain Node (tests) it does not.
 const parentPort = (process as NodeJS.Process & { parentPort?: ParentPort }).parentPort;
 if (parentPort) {
-  serveEngine(parentPort);
-  startMemoryReducer((message) => console.error(`[engine] ${message}`));
+  serveEngine(parentPort, {
+    started: (engine) => startMemoryReducer((message) => console.error(`[engine] ${message}`), busyWhileBursting((listener) => engine.estate.subscribe(listener))),
+  });
 }

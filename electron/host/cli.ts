@@ -1,7 +1,7 @@
 import { auditKeyFromPassphrase } from '../engine/store/audit-checkpoint.js';
 import { pathToFileURL } from 'node:url';
 import { createEngine } from '../engine/engine.js';
-import { startMemoryReducer } from '../engine/memory-reducer.js';
+import { busyWhileBursting, startMemoryReducer } from '../engine/memory-reducer.js';
 import { StoreOpenError } from '../engine/store/database.js';
 import { passphraseSealer } from '../engine/connections/vault.js';
 import { defaultDataDir } from '../engine/data-dir.js';
@@ -53,7 +53,10 @@ export async function runHost(argv: string[]): Promise<void> {
     if (error instanceof StoreOpenError) fail(error.message);
     throw error;
   }
-  const stopReducer = startMemoryReducer((line) => console.error(`[host] ${line}`));
+  const stopReducer = startMemoryReducer(
+    (line) => console.error(`[host] ${line}`),
+    busyWhileBursting((listener) => engine.estate.subscribe(listener)),
+  );
   const server = await startHostServer({
     router: engine.router,
     staticDir: rendererDir(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memoryReducer } from '../../../electron/engine/memory-reducer.js';
+import { busyWhileBursting, memoryReducer } from '../../../electron/engine/memory-reducer.js';
 
 const MB = 1024 * 1024;
 
@@ -59,8 +59,59 @@ describe('memoryReducer', () => {
   it('the process-wide reducer can ask this runtime for a full collection', async () => {
     const { startMemoryReducer } = await import('../../../electron/engine/memory-reducer.js');
     const said: string[] = [];
-    const stop = startMemoryReducer((m) => said.push(m), 60_000);
+    const stop = startMemoryReducer((m) => said.push(m), () => false, 60_000);
     stop();
     expect(said).toEqual([]);
+  });
+  it('waits while the engine is busy, and collects at the first check after', () => {
+    let busy = true;
+    let collections = 0;
+    let used = 200 * MB;
+    const reducer = memoryReducer({ collect: () => ((collections += 1), (used = 260 * MB)), heapUsed: () => used, busy: () => busy, now: () => 0 });
+    used = 900 * MB;
+    expect(reducer.check()).toBe(false);
+    busy = false;
+    expect(reducer.check()).toBe(true);
+    expect(collections).toBe(1);
+  });
+});
+
+describe('busyWhileBursting', () => {
+  function frames() {
+    let clock = 0;
+    let listener: (frame: { upserted: unknown[]; removed: unknown[] }) => void = () => {};
+    const busy = busyWhileBursting((l) => ((listener = l), () => {}), { changes: 500, windowMs: 5_000, now: () => clock });
+    return {
+      busy,
+      send: (changes: number) => listener({ upserted: new Array(changes).fill(0), removed: [] }),
+      wait: (ms: number) => (clock += ms),
+    };
+  }
+
+  it('is not busy with the trickle a watched estate always has', () => {
+    const f = frames();
+    for (let i = 0; i < 60; i++) {
+      f.send(3);
+      f.wait(1_000);
+      expect(f.busy()).toBe(false);
+    }
+  });
+
+  it('is busy through a burst and for one window after it, then not', () => {
+    const f = frames();
+    f.wait(1_000);
+    for (let i = 0; i < 10; i++) f.send(500);
+    expect(f.busy()).toBe(true);
+    f.wait(5_000);
+    expect(f.busy()).toBe(true);
+    f.wait(5_000);
+    expect(f.busy()).toBe(false);
+  });
+
+  it('forgets a burst after a long silence', () => {
+    const f = frames();
+    f.send(5_000);
+    f.wait(60_000);
+    expect(f.busy()).toBe(false);
   });
 });
