@@ -11,7 +11,8 @@ import { passphraseSealer } from '../../electron/engine/connections/vault.js';
 import { startHostServer } from '../../electron/host/server.js';
 import type { HostServer } from '../../electron/host/server.js';
 import { clusterFact, deploymentFact, podFact, sourceOf } from '../unit/state/estate-fixtures.js';
-import { Fuzz, fuzzBody, seededRandom } from './fuzz-params.js';
+import { seededRandom } from '../seeded-random.js';
+import { Fuzz, fuzzBody } from './fuzz-params.js';
 import type { FuzzBody } from './fuzz-params.js';
 
 /**

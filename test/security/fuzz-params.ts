@@ -6,18 +6,6 @@ import type { z } from 'zod';
  * ways a broken or hostile client breaks them. Deterministic for a given seed.
  */
 
-/** mulberry32: small, fast, and the same sequence on every machine for one seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export class Fuzz {
   constructor(readonly random: () => number) {}
 

@@ -3,18 +3,7 @@ import { ClusterEstate } from '../../../electron/engine/providers/kubernetes/clu
 import { toRecord } from '../../../electron/engine/providers/kubernetes/records.js';
 import type { WatchedKind } from '../../../electron/engine/providers/kubernetes/kinds.js';
 import { RecordingSink } from './recording-sink.js';
-
-/** A small deterministic generator, so a failure names the seed that found it. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as random } from '../../seeded-random.js';
 
 interface WatchEvent {
   kind: WatchedKind;

@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sameRecord, sameRecordSharing, toRecord } from '../../../electron/engine/providers/kubernetes/records.js';
 import type { KubeRecord } from '../../../electron/engine/providers/kubernetes/records.js';
-
-/** A small deterministic generator, so a failure names the seed that found it. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as random } from '../../seeded-random.js';
 
 /** Mostly the first option, so two draws agree on most fields and differ on a few, as watch updates do. */
 function pick<T>(next: () => number, options: readonly T[]): T {

@@ -3,23 +3,13 @@ import { EntitySearch } from '../../../renderer/features/estate/entity-search.js
 import { EstateIndex } from '../../../renderer/features/estate/estate-index.js';
 import { searchEntities } from '../../../renderer/features/estate/filters.js';
 import type { Entity, Health } from '../../../shared/estate/model.js';
+import { seededRandom as seeded } from '../../seeded-random.js';
 
 /**
  * The finders' search over the live estate (flat arrays, narrowing from the last keystroke, the
  * last matches reused) must answer exactly as a full scan with searchEntities does: typed a
  * character at a time, under random queries and limits, and while frames change the estate.
  */
-
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const apps = ['checkout-api', 'checkout-web', 'cart', 'catalog-api', 'payments', 'Checkout-API-v2', 'search'];
 const healths: Health[] = ['healthy', 'healthy', 'degraded', 'failing', 'unknown'];

@@ -4,6 +4,7 @@ import { checkEstateSnapshot, checkPackedEstateSnapshot } from '../../../shared/
 import { packEstateSnapshot, unpackEstateSnapshot } from '../../../shared/estate/packed-snapshot.js';
 import { relation } from '../../../shared/estate/model.js';
 import type { Entity, Relation } from '../../../shared/estate/model.js';
+import { seededRandom as seeded } from '../../seeded-random.js';
 
 /**
  * The packed snapshot the console loads: unpacking what the engine packed gives back the
@@ -11,17 +12,6 @@ import type { Entity, Relation } from '../../../shared/estate/model.js';
  * hand-written check on arrival accepts exactly what the PackedEstateSnapshot schema accepts,
  * under every field removed or replaced and under random damage to the columns and records.
  */
-
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function estate(pods: number): EstateSnapshot {
   const source = 'k8s:shop-prod-eks';
