@@ -63,6 +63,19 @@ export function compareWorstFirst(a: HealthProblem, b: HealthProblem): number {
   );
 }
 
+/**
+ * Puts `problem` into `worst` (worst first, at most `keep` long) if it belongs there: the few
+ * worst of many without sorting them all. Returns false when it was not kept.
+ */
+export function keepWorst(worst: HealthProblem[], problem: HealthProblem, keep: number): boolean {
+  if (worst.length >= keep && (keep === 0 || compareWorstFirst(problem, worst[keep - 1] as HealthProblem) >= 0)) return false;
+  let at = worst.length;
+  while (at > 0 && compareWorstFirst(problem, worst[at - 1] as HealthProblem) < 0) at--;
+  worst.splice(at, 0, problem);
+  if (worst.length > keep) worst.pop();
+  return true;
+}
+
 export function isProblem(health: Health): boolean {
   return health === 'failing' || health === 'degraded';
 }
@@ -111,12 +124,7 @@ export function rollupHealth(members: Iterable<Entity>, noun: string, named = 3,
     if (!isProblem(member.health)) continue;
     problemCount++;
     if (keep === 0) continue;
-    const problem = problemOf(member);
-    if (worstFirst.length === keep && compareWorstFirst(problem, worstFirst[keep - 1] as HealthProblem) >= 0) continue;
-    let at = worstFirst.length;
-    while (at > 0 && compareWorstFirst(problem, worstFirst[at - 1] as HealthProblem) < 0) at--;
-    worstFirst.splice(at, 0, problem);
-    if (worstFirst.length > keep) worstFirst.pop();
+    keepWorst(worstFirst, problemOf(member), keep);
   }
   return describeRollup({ counts, total, problemCount, worstFirst }, noun, named, counted);
 }

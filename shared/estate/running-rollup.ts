@@ -1,5 +1,5 @@
 import type { Entity, Health } from './model.js';
-import { compareWorstFirst, describeRollup, emptyCounts, isProblem, problemOf } from './health.js';
+import { compareWorstFirst, describeRollup, emptyCounts, isProblem, keepWorst, problemOf } from './health.js';
 import type { HealthCounts, HealthProblem } from './health.js';
 
 /**
@@ -93,12 +93,7 @@ export class RunningRollup {
     const worst: HealthProblem[] = [];
     for (const member of this.members.values()) {
       if (!isProblem(member.health)) continue;
-      const problem = problemOf(member);
-      if (worst.length === keep && compareWorstFirst(problem, worst[keep - 1] as HealthProblem) >= 0) continue;
-      let at = worst.length;
-      while (at > 0 && compareWorstFirst(problem, worst[at - 1] as HealthProblem) < 0) at--;
-      worst.splice(at, 0, problem);
-      if (worst.length > keep) worst.pop();
+      keepWorst(worst, problemOf(member), keep);
     }
     this.worst = worst;
   }

@@ -5,6 +5,7 @@ import {
   emptyCounts,
   groupHealth,
   isProblem,
+  keepWorst,
   ownHealthOf,
   problemOf,
   summarise,
@@ -344,13 +345,7 @@ export class RunningSummary {
       const worst: HealthProblem[] = [];
       const limit = Math.max(0, Math.trunc(keep));
       if (limit > 0) {
-        for (const problem of group.problems.values()) {
-          if (worst.length === limit && compareWorstFirst(problem, worst[limit - 1] as HealthProblem) >= 0) continue;
-          let at = worst.length;
-          while (at > 0 && compareWorstFirst(problem, worst[at - 1] as HealthProblem) < 0) at--;
-          worst.splice(at, 0, problem);
-          if (worst.length > limit) worst.pop();
-        }
+        for (const problem of group.problems.values()) keepWorst(worst, problem, limit);
       }
       group.worst = worst;
       group.worstFor = keep;
