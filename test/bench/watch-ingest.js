@@ -165,10 +165,12 @@ async function ingest(sink) {
       done(performance.now() - started);
     },
   };
+  // As cluster-source.ts wires it: the held records lend a watch update its unchanged labels and owners.
+  const held = estate.heldRecords('Pod');
   const reflector = new Reflector({
     client,
     resource: { kind: 'Pod', path: '/api/v1/pods', namespaced: true },
-    toRecord: (raw) => toRecord('Pod', raw),
+    toRecord: (raw) => toRecord('Pod', raw, held),
     sink: estate.sinkFor('Pod'),
     onStatus: () => {},
     inactivityMs: 600_000,

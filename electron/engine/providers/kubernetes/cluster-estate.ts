@@ -7,6 +7,7 @@ import type { EntityFact, EstateSink } from '../../state/estate-sink.js';
 import type { WatchedKind } from './kinds.js';
 import type { ReflectorSink } from './reflector.js';
 import { sameRecordSharing } from './records.js';
+import type { HeldRecords } from './records.js';
 import type {
   EndpointsRecord,
   EventRecord,
@@ -169,6 +170,11 @@ export class ClusterEstate {
       this.batching = false;
       this.flush();
     }
+  }
+
+  /** The records held of one kind, for `toRecord` to take a watch update's unchanged labels and owners from. */
+  heldRecords(kind: WatchedKind): HeldRecords {
+    return (namespace, name) => this.records.get(kind)?.get(key(namespace, name));
   }
 
   count(kind: WatchedKind): number {

@@ -64,10 +64,11 @@ export class KubernetesSource {
   start(): void {
     const { client } = this.options;
     for (const resource of this.options.resources ?? resourceTypes) {
+      const held = this.estate.heldRecords(resource.kind);
       const reflector = new Reflector<KubeRecord>({
         client,
         resource,
-        toRecord: (raw) => toRecord(resource.kind, raw),
+        toRecord: (raw) => toRecord(resource.kind, raw, held),
         sink: this.estate.sinkFor(resource.kind),
         onStatus: () => this.publish(),
         pageSize: this.options.pageSize,

@@ -309,7 +309,35 @@ function keptAnnotation(key: string): boolean {
   return false;
 }
 
-function base(raw: Json): RecordBase {
+/** The record held for an object (by namespace and name), whose equal labels and owners a new record may take as they are. */
+export type HeldRecords = (namespace: string, name: string) => KubeRecord | undefined;
+
+/** Whether `stringMap(raw)` would hold exactly what `held` holds (in any order). */
+function sameLabels(raw: unknown, held: Record<string, string>): boolean {
+  const o = obj(raw);
+  let keys = 0;
+  for (const key in o) {
+    const v = o[key];
+    if (typeof v !== 'string' || !Object.hasOwn(o, key)) continue;
+    if (!Object.hasOwn(held, key) || held[key] !== v) return false;
+    keys++;
+  }
+  for (const key in held) if (Object.hasOwn(held, key)) keys--;
+  return keys === 0;
+}
+
+/** Whether `ownersOf(refs)` would say exactly what `held` says. */
+function sameOwners(refs: unknown[], held: readonly OwnerRef[]): boolean {
+  if (refs.length !== held.length) return false;
+  for (let i = 0; i < refs.length; i++) {
+    const o = obj(refs[i]);
+    const h = held[i] as OwnerRef;
+    if (str(o.kind) !== h.kind || str(o.name) !== h.name || (o.controller === true) !== h.controller) return false;
+  }
+  return true;
+}
+
+function base(raw: Json, held?: HeldRecords): RecordBase {
   const meta = obj(raw.metadata);
   const allAnnotations = obj(meta.annotations);
   let annotations: Record<string, string> | null = null;
@@ -317,12 +345,19 @@ function base(raw: Json): RecordBase {
     const value = allAnnotations[key];
     if (typeof value === 'string' && keptAnnotation(key) && Object.hasOwn(allAnnotations, key)) (annotations ??= {})[key] = value.slice(0, 500);
   }
+  const namespace = shared(str(meta.namespace));
+  const name = str(meta.name);
+  // A watch update mostly restates an object's labels and owners: the held record's are taken
+  // when equal, rather than built, pooled (a JSON.stringify each) and swapped in afterwards by
+  // sameRecordSharing, which would end with the same values.
+  const previous = held && name ? held(namespace, name) : undefined;
+  const refs = arr(meta.ownerReferences);
   return {
-    namespace: shared(str(meta.namespace)),
-    name: str(meta.name),
-    labels: sharedLabels(sharedValues(stringMap(meta.labels))),
+    namespace,
+    name,
+    labels: previous && sameLabels(meta.labels, previous.labels) ? previous.labels : sharedLabels(sharedValues(stringMap(meta.labels))),
     annotations: annotations ?? noAnnotations,
-    owners: ownersOf(arr(meta.ownerReferences)),
+    owners: previous && sameOwners(refs, previous.owners) ? previous.owners : ownersOf(refs),
     createdAt: str(meta.creationTimestamp),
     deleting: typeof meta.deletionTimestamp === 'string',
   };
@@ -454,10 +489,14 @@ function workload(kind: WorkloadRecord['kind'], raw: Json, b: RecordBase): Workl
   };
 }
 
-/** Slims a raw object of the given kind; null for something that is not one. */
-export function toRecord(kind: WatchedKind, value: unknown): KubeRecord | null {
+/**
+ * Slims a raw object of the given kind; null for something that is not one. With `held`, the
+ * record held for the same object lends its labels and owners where they are equal: the
+ * result says exactly what it says without (`test/unit/providers/records-held.test.ts`).
+ */
+export function toRecord(kind: WatchedKind, value: unknown, held?: HeldRecords): KubeRecord | null {
   const raw = obj(value);
-  const b = base(raw);
+  const b = base(raw, held);
   if (!b.name) return null;
   const spec = obj(raw.spec);
   const status = obj(raw.status);
