@@ -132,6 +132,9 @@ export class BestMatches {
   offer(entity: Entity, score: number): void {
     const { best, limit } = this;
     if (limit <= 0) return;
+    // Most of a first keystroke's matches lose to the worst kept one on score alone: no object
+    // for them, and no tie-break (localeCompare) unless the scores are equal.
+    if (best.length === limit && score < (best[limit - 1] as Scored).score) return;
     const candidate = { entity, score };
     if (best.length === limit && compareScored(candidate, best[limit - 1] as Scored) >= 0) return;
     let lo = 0;
