@@ -3,18 +3,7 @@ import { toRecord } from '../../../electron/engine/providers/kubernetes/records.
 import type { HeldRecords, KubeRecord } from '../../../electron/engine/providers/kubernetes/records.js';
 import { ClusterEstate } from '../../../electron/engine/providers/kubernetes/cluster-estate.js';
 import { RecordingSink } from './recording-sink.js';
-
-/** A small deterministic generator, so a failure names the seed that found it. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as random } from '../../seeded-random.js';
 
 function pick<T>(next: () => number, options: readonly T[]): T {
   return next() < 0.7 ? (options[0] as T) : (options[Math.floor(next() * options.length)] as T);

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { Entity, EstateDelta, Health } from '../../../shared/estate/model.js';
 import { summarise } from '../../../shared/estate/health.js';
 import { RunningSummary } from '../../../shared/estate/running-summary.js';
-import { EstateIndex } from '../../../renderer/features/estate/estate-index.js';
+import type { EstateIndex } from '../../../renderer/features/estate/estate-index.js';
 import { fixtureEstate } from '../../../renderer/features/estate/fixture.js';
+import { fixtureIndex, rng } from './fixture-index.js';
 import { RunningOverview, overviewFromScratch, overviewOf } from '../../../renderer/features/estate/rollup.js';
 
 /**
@@ -14,18 +15,7 @@ import { RunningOverview, overviewFromScratch, overviewOf } from '../../../rende
 const now = 1_700_000_000_000;
 
 function estate(pods: number, seed = 3) {
-  const fixture = fixtureEstate({ pods, seed, now });
-  const index = new EstateIndex();
-  index.load(fixture.entities, fixture.relations);
-  return index;
-}
-
-function rng(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) & 0x7fffffff;
-    return state / 0x7fffffff;
-  };
+  return fixtureIndex(pods, seed);
 }
 
 const delta = (patch: Partial<EstateDelta>): EstateDelta => ({ upserted: [], removed: [], relationsUpserted: [], relationsRemoved: [], ...patch });

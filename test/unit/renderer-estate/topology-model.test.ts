@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Entity, EstateDelta } from '../../../shared/estate/model.js';
-import { EstateIndex } from '../../../renderer/features/estate/estate-index.js';
+import type { EstateIndex } from '../../../renderer/features/estate/estate-index.js';
 import { fixtureEstate } from '../../../renderer/features/estate/fixture.js';
+import { fixtureIndex, rng } from './fixture-index.js';
 import { compileFilter, noFilter } from '../../../renderer/features/estate/filters.js';
 import { aggregate, aggregateChanged, layoutTopology } from '../../../renderer/features/topology/layout.js';
 import type { TopologyLayout, TopologyOptions } from '../../../renderer/features/topology/layout.js';
@@ -13,18 +14,7 @@ import { TopologyModel } from '../../../renderer/features/topology/topology-mode
  */
 
 function estate(pods: number) {
-  const fixture = fixtureEstate({ pods, now: 1_700_000_000_000 });
-  const index = new EstateIndex();
-  index.load(fixture.entities, fixture.relations);
-  return index;
-}
-
-function rng(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) & 0x7fffffff;
-    return state / 0x7fffffff;
-  };
+  return fixtureIndex(pods);
 }
 
 /** Everything a box is drawn from, in layout order. */
