@@ -26,6 +26,8 @@ test('the palette offers the drill controls only while a drill runs, and they ac
   test.setTimeout(240_000);
   const base = host.url.replace(/#.*$/, '');
   await page.goto(host.url);
+  // The page's small entry runs first; shortcuts work once the console around it has loaded.
+  await expect(page.getByRole('navigation', { name: 'Views' })).toBeVisible();
   const palette = page.getByRole('dialog', { name: 'Command palette' });
   const search = palette.getByLabel('Search commands and views');
   const runCommand = async (words: string, title: string | RegExp) => {
