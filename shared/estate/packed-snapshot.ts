@@ -1,6 +1,9 @@
 import type { EstateSnapshot, PackedEstateSnapshot } from '../api/estate.js';
 import { relationId } from './model.js';
 import type { Entity, Relation } from './model.js';
+import { PackedRows } from './packed-rows.js';
+import { RecordTable } from './record-table.js';
+import type { RecordCode } from './record-table.js';
 
 /**
  * An EstateSnapshot to and from its packed wire form (PackedEstateSnapshot in shared/api/
@@ -13,16 +16,16 @@ import type { Entity, Relation } from './model.js';
 type StatusValue = Entity['status'][string];
 
 export function packEstateSnapshot(snapshot: EstateSnapshot): PackedEstateSnapshot {
-  const packer = new EstatePacker();
+  const packer = new EstatePacker({ entities: snapshot.entities.length, relations: snapshot.relations.length });
   for (const e of snapshot.entities) packer.putEntity(e);
   for (const r of snapshot.relations) packer.putRelation(r);
   return packer.pack({ sources: snapshot.sources, asOf: snapshot.asOf, frame: snapshot.frame });
 }
 
-type EntityColumns = PackedEstateSnapshot['entities'];
-type RelationColumns = PackedEstateSnapshot['relations'];
-/** A row's id (entities) or kind (relations) once the row is gone; pack() leaves such rows out. */
-const DEAD = -2;
+type EntityColumn = keyof PackedEstateSnapshot['entities'];
+type RelationColumn = keyof PackedEstateSnapshot['relations'];
+const entityColumns: EntityColumn[] = ['id', 'kind', 'name', 'parentId', 'sourceId', 'labels', 'annotations', 'health', 'healthReason', 'status', 'observedAt'];
+const relationColumns: RelationColumn[] = ['id', 'kind', 'from', 'to', 'sourceId'];
 
 /**
  * A packed estate built entity by entity and kept current as entities change, so a snapshot
@@ -35,93 +38,72 @@ const DEAD = -2;
 export class EstatePacker {
   private readonly strings: string[] = [];
   private readonly stringIndex = new Map<string, number>();
-  // Records are looked up by their JSON first: most entities repeat one another's (the pods of
-  // a ReplicaSet), and one native stringify is cheaper than interning every key and value again.
-  private readonly textRecords: number[][] = [];
-  private readonly textIndex = new Map<string, number>();
-  private readonly statusRecords: (number | boolean | null)[][] = [];
-  private readonly statusIndex = new Map<string, number>();
-  private readonly entityRows = new Map<string, number>();
-  private readonly entities: EntityColumns = {
-    id: [], kind: [], name: [], parentId: [], sourceId: [], labels: [], annotations: [], health: [], healthReason: [], status: [], observedAt: [],
-  };
-  private readonly relationRows = new Map<string, number>();
-  private readonly relations: RelationColumns = { id: [], kind: [], from: [], to: [], sourceId: [] };
-  private deadRows = 0;
-  private replaced = 0;
+  private readonly textRecords = new RecordTable<number>();
+  private readonly statusRecords = new RecordTable<RecordCode>();
+  // A record's codes are gathered here, and copied only when the record is new.
+  private readonly scratch: RecordCode[] = [];
+  private readonly entities: PackedRows<EntityColumn>;
+  // A relation whose id is derived has -1 in `id`, so a dead row is marked in `kind`.
+  private readonly relations: PackedRows<RelationColumn>;
+
+  /** `expect` sizes the columns at once, for a packer filled from a snapshot of known size. */
+  constructor(expect: { entities?: number; relations?: number } = {}) {
+    this.entities = new PackedRows(entityColumns, ['observedAt'], 'id', room(expect.entities));
+    this.relations = new PackedRows(relationColumns, [], 'kind', room(expect.relations));
+  }
 
   /** Rows held for entities and relations that are gone or were replaced since this packer began. */
   get waste(): number {
-    return this.deadRows + this.replaced;
+    return this.entities.waste + this.relations.waste;
   }
 
   /** Entities and relations held. */
   get size(): number {
-    return this.entityRows.size + this.relationRows.size;
+    return this.entities.size + this.relations.size;
   }
 
   putEntity(e: Entity): void {
-    const columns = this.entities;
-    let row = this.entityRows.get(e.id);
-    if (row === undefined) {
-      row = columns.id.length;
-      this.entityRows.set(e.id, row);
-    } else {
-      this.replaced++;
-    }
-    columns.id[row] = this.intern(e.id);
-    columns.kind[row] = this.intern(e.kind);
-    columns.name[row] = this.intern(e.name);
-    columns.parentId[row] = e.parentId === null ? -1 : this.intern(e.parentId);
-    columns.sourceId[row] = this.intern(e.sourceId);
-    columns.labels[row] = this.textRecord(e.labels);
-    columns.annotations[row] = this.textRecord(e.annotations);
-    columns.health[row] = this.intern(e.health);
-    columns.healthReason[row] = this.intern(e.healthReason);
-    columns.status[row] = this.statusRecord(e.status);
-    columns.observedAt[row] = e.observedAt;
+    const rows = this.entities;
+    const row = rows.put(e.id);
+    rows.column('id')[row] = this.intern(e.id);
+    rows.column('kind')[row] = this.intern(e.kind);
+    rows.column('name')[row] = this.intern(e.name);
+    rows.column('parentId')[row] = e.parentId === null ? -1 : this.intern(e.parentId);
+    rows.column('sourceId')[row] = this.intern(e.sourceId);
+    rows.column('labels')[row] = this.textRecord(e.labels);
+    rows.column('annotations')[row] = this.textRecord(e.annotations);
+    rows.column('health')[row] = this.intern(e.health);
+    rows.column('healthReason')[row] = this.intern(e.healthReason);
+    rows.column('status')[row] = this.statusRecord(e.status);
+    rows.column('observedAt')[row] = e.observedAt;
   }
 
   removeEntity(id: string): void {
-    const row = this.entityRows.get(id);
-    if (row === undefined) return;
-    this.entityRows.delete(id);
-    this.entities.id[row] = DEAD;
-    this.deadRows++;
+    this.entities.free(id);
   }
 
   putRelation(r: Relation): void {
-    const columns = this.relations;
-    let row = this.relationRows.get(r.id);
-    if (row === undefined) {
-      row = columns.kind.length;
-      this.relationRows.set(r.id, row);
-    } else {
-      this.replaced++;
-    }
-    columns.id[row] = isDerivedRelationId(r) ? -1 : this.intern(r.id);
-    columns.kind[row] = this.intern(r.kind);
-    columns.from[row] = this.intern(r.from);
-    columns.to[row] = this.intern(r.to);
-    columns.sourceId[row] = this.intern(r.sourceId);
+    const rows = this.relations;
+    const row = rows.put(r.id);
+    rows.column('id')[row] = isDerivedRelationId(r) ? -1 : this.intern(r.id);
+    rows.column('kind')[row] = this.intern(r.kind);
+    rows.column('from')[row] = this.intern(r.from);
+    rows.column('to')[row] = this.intern(r.to);
+    rows.column('sourceId')[row] = this.intern(r.sourceId);
   }
 
   removeRelation(id: string): void {
-    const row = this.relationRows.get(id);
-    if (row === undefined) return;
-    this.relationRows.delete(id);
-    this.relations.kind[row] = DEAD;
-    this.deadRows++;
+    this.relations.free(id);
   }
 
   /** The packed snapshot of what is held now: fresh arrays, so later changes leave it alone. */
   pack(rest: Pick<PackedEstateSnapshot, 'sources' | 'asOf' | 'frame'>): PackedEstateSnapshot {
     return {
       strings: this.strings.slice(),
-      textRecords: this.textRecords.slice(),
-      statusRecords: this.statusRecords.slice(),
-      entities: liveRows(this.entities, this.entities.id, this.entityRows.size),
-      relations: liveRows(this.relations, this.relations.kind, this.relationRows.size),
+      textRecords: this.textRecords.records.slice(),
+      statusRecords: this.statusRecords.records.slice(),
+      entities: this.entities.live(),
+      relations: this.relations.live(),
       ...rest,
     };
   }
@@ -137,58 +119,29 @@ export class EstatePacker {
   }
 
   private textRecord(record: Record<string, string>): number {
-    // Most annotations are empty: no need to stringify those.
-    const shape = isEmpty(record) ? '{}' : JSON.stringify(record);
-    let at = this.textIndex.get(shape);
-    if (at === undefined) {
-      const flat: number[] = [];
-      for (const key of Object.keys(record)) if (key !== '__proto__') flat.push(this.intern(key), this.intern(record[key]!));
-      at = this.textRecords.length;
-      this.textRecords.push(flat);
-      this.textIndex.set(shape, at);
-    }
-    return at;
+    const codes = this.scratch as number[];
+    codes.length = 0;
+    for (const key of Object.keys(record)) if (key !== '__proto__') codes.push(this.intern(key), this.intern(record[key]!));
+    return this.textRecords.numberOf(codes);
   }
 
   private statusRecord(record: Record<string, StatusValue>): number {
-    const shape = isEmpty(record) ? '{}' : JSON.stringify(record);
-    let at = this.statusIndex.get(shape);
-    if (at === undefined) {
-      const flat: (number | boolean | null)[] = [];
-      for (const key of Object.keys(record)) {
-        // Dropped on arrival whatever its value (as zod drops it), so not sent: it may not even be a status value.
-        if (key === '__proto__') continue;
-        const value = record[key]!;
-        if (typeof value === 'string') flat.push(-1 - this.intern(key), this.intern(value));
-        else flat.push(this.intern(key), value);
-      }
-      at = this.statusRecords.length;
-      this.statusRecords.push(flat);
-      this.statusIndex.set(shape, at);
+    const codes = this.scratch;
+    codes.length = 0;
+    for (const key of Object.keys(record)) {
+      // Dropped on arrival whatever its value (as zod drops it), so not sent: it may not even be a status value.
+      if (key === '__proto__') continue;
+      const value = record[key]!;
+      if (typeof value === 'string') codes.push(-1 - this.intern(key), this.intern(value));
+      else codes.push(this.intern(key), value);
     }
-    return at;
+    return this.statusRecords.numberOf(codes);
   }
 }
 
-/** Copies of the columns without the dead rows (`marks` is the column a dead row is marked in). */
-function liveRows<C extends Record<string, number[]>>(columns: C, marks: number[], live: number): C {
-  const out = {} as Record<string, number[]>;
-  if (live === marks.length) {
-    for (const [name, column] of Object.entries(columns)) out[name] = column.slice();
-    return out as C;
-  }
-  for (const [name, column] of Object.entries(columns)) {
-    // Pushed rather than preallocated: a packed array, which JSON.stringify writes faster than a holey one.
-    const copy: number[] = [];
-    for (let row = 0; row < marks.length; row++) if (marks[row] !== DEAD) copy.push(column[row]!);
-    out[name] = copy;
-  }
-  return out as C;
-}
-
-function isEmpty(record: object): boolean {
-  for (const key in record) if (Object.prototype.hasOwnProperty.call(record, key)) return false;
-  return true;
+/** Room for `n` rows and some growth, so a packer filled from a snapshot does not double at once. */
+function room(n: number | undefined): number {
+  return n === undefined ? 1024 : Math.max(16, Math.ceil(n * 1.125));
 }
 
 /** r.id === relationId(r.kind, r.from, r.to), without building that string for every relation. */

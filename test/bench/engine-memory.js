@@ -111,6 +111,7 @@ async function measure(pods, clusters) {
     // Where the heap's headroom sits: the young generation's semispaces are committed whole.
     console.log(`  garbage collections so far: ${memory.gc.count} (${memory.gc.major} major), ${(memory.gc.ms / 1000).toFixed(2)} s in all, longest pause ${memory.gc.longestMs.toFixed(0)} ms`);
     console.log(`  heap spaces (used/size MB): ${memory.spaces.filter((s) => s.space_size > 0).map((s) => `${s.space_name.replace(/_space$/, '')} ${mb(s.space_used_size)}/${mb(s.space_size)}`).join(', ')}`);
+    console.log(`  resident by mapping (MB): ${residentByMapping(host.child.pid)}`);
     if (args['heap-snapshot']) {
       fs.mkdirSync(args['heap-snapshot'], { recursive: true });
       const before = new Set(fs.readdirSync(args['heap-snapshot']));
@@ -141,6 +142,25 @@ function cpuSeconds(pid) {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   // utime and stime are fields 14 and 15 of the whole line (11 and 12 after the command).
   return (Number(fields[11]) + Number(fields[12])) / ticks;
+}
+
+// What the resident pages are, from /proc/<pid>/smaps: the node binary and other files, the malloc
+// heap, and anonymous mappings (V8's pages, malloc's arenas, buffers) in size bands.
+function residentByMapping(pid) {
+  const kb = new Map();
+  let name = '';
+  for (const line of fs.readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    const head = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \d+\s*(.*)$/.exec(line);
+    if (head) {
+      const size = (parseInt(head[2], 16) - parseInt(head[1], 16)) / 2 ** 20;
+      const file = head[3].trim();
+      name = file === '' ? (size >= 60 ? 'anon ≥60 MB' : size >= 1 ? 'anon 1–60 MB' : 'anon <1 MB') : file.startsWith('/') ? (file.includes('/node') && !file.endsWith('.node') ? 'node binary' : 'other files') : file;
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss) kb.set(name, (kb.get(name) ?? 0) + Number(rss[1]));
+  }
+  return [...kb].filter(([, v]) => v >= 1024).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${(v / 1024).toFixed(0)}`).join(', ');
 }
 
 function rssMb(pid) {

@@ -123,7 +123,7 @@ export class PackedEstate {
       this.entitiesSince.clear();
       this.relationsSince.clear();
       const snapshot = this.estate.snapshot();
-      const fresh = new EstatePacker();
+      const fresh = new EstatePacker({ entities: snapshot.entities.length, relations: snapshot.relations.length });
       for (const e of snapshot.entities) fresh.putEntity(e);
       for (const r of snapshot.relations) fresh.putRelation(r);
       this.packer = fresh;
