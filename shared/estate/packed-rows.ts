@@ -8,8 +8,47 @@ export const DEAD = -2;
 
 type Columns<K extends string> = Record<K, Int32Array | Float64Array>;
 
-export class PackedRows<K extends string> {
-  private readonly rowOf = new Map<string, number>();
+/** Where each key's row is: a Map for string keys, `CodeRows` for keys that are small numbers. */
+export interface RowIndex<Key> {
+  get(key: Key): number | undefined;
+  set(key: Key, row: number): unknown;
+  delete(key: Key): unknown;
+  readonly size: number;
+}
+
+/**
+ * Rows keyed by interned string codes (0, 1, 2, …): one cell per code in a typed array, where a
+ * Map of 60,000 entity ids took 3.5 MB of hash table at 50,000 pods.
+ */
+export class CodeRows implements RowIndex<number> {
+  // Row + 1 per code, 0 for none.
+  private rows = new Int32Array(1024);
+  size = 0;
+
+  get(code: number): number | undefined {
+    const held = code < this.rows.length ? this.rows[code]! : 0;
+    return held === 0 ? undefined : held - 1;
+  }
+
+  set(code: number, row: number): void {
+    if (code >= this.rows.length) {
+      const wider = new Int32Array(Math.max(code + 1, this.rows.length * 2));
+      wider.set(this.rows);
+      this.rows = wider;
+    }
+    if (this.rows[code] === 0) this.size++;
+    this.rows[code] = row + 1;
+  }
+
+  delete(code: number): void {
+    if (code >= this.rows.length || this.rows[code] === 0) return;
+    this.rows[code] = 0;
+    this.size--;
+  }
+}
+
+export class PackedRows<K extends string, Key = string> {
+  private readonly rowOf: RowIndex<Key>;
   private columns: Columns<K>;
   private readonly marks: K;
   private rows = 0;
@@ -20,7 +59,8 @@ export class PackedRows<K extends string> {
    * `wide` columns hold numbers past 32 bits (timestamps); `marks` is the column a dead row is
    * marked in; `capacity` the rows to make room for at once (the estate's size, when known).
    */
-  constructor(names: readonly K[], wide: readonly K[], marks: K, capacity = 1024) {
+  constructor(rowOf: RowIndex<Key>, names: readonly K[], wide: readonly K[], marks: K, capacity = 1024) {
+    this.rowOf = rowOf;
     this.marks = marks;
     const columns = {} as Columns<K>;
     for (const name of names) columns[name] = wide.includes(name) ? new Float64Array(capacity) : new Int32Array(capacity);
@@ -33,7 +73,7 @@ export class PackedRows<K extends string> {
   }
 
   /** The row for `id`: its own if it has one, else a new one at the end. */
-  put(id: string): number {
+  put(id: Key): number {
     let row = this.rowOf.get(id);
     if (row !== undefined) {
       this.waste++;
@@ -46,7 +86,7 @@ export class PackedRows<K extends string> {
   }
 
   /** Frees `id`'s row, if it has one. */
-  free(id: string): void {
+  free(id: Key): void {
     const row = this.rowOf.get(id);
     if (row === undefined) return;
     this.rowOf.delete(id);

@@ -1,7 +1,7 @@
 import type { EstateSnapshot, PackedEstateSnapshot } from '../api/estate.js';
 import { relationId } from './model.js';
 import type { Entity, Relation } from './model.js';
-import { PackedRows } from './packed-rows.js';
+import { CodeRows, PackedRows } from './packed-rows.js';
 import { RecordTable } from './record-table.js';
 import type { RecordCode } from './record-table.js';
 
@@ -42,14 +42,15 @@ export class EstatePacker {
   private readonly statusRecords = new RecordTable<RecordCode>();
   // A record's codes are gathered here, and copied only when the record is new.
   private readonly scratch: RecordCode[] = [];
-  private readonly entities: PackedRows<EntityColumn>;
+  // Keyed by the code of the entity's id, which its row holds anyway.
+  private readonly entities: PackedRows<EntityColumn, number>;
   // A relation whose id is derived has -1 in `id`, so a dead row is marked in `kind`.
   private readonly relations: PackedRows<RelationColumn>;
 
   /** `expect` sizes the columns at once, for a packer filled from a snapshot of known size. */
   constructor(expect: { entities?: number; relations?: number } = {}) {
-    this.entities = new PackedRows(entityColumns, ['observedAt'], 'id', room(expect.entities));
-    this.relations = new PackedRows(relationColumns, [], 'kind', room(expect.relations));
+    this.entities = new PackedRows(new CodeRows(), entityColumns, ['observedAt'], 'id', room(expect.entities));
+    this.relations = new PackedRows(new Map<string, number>(), relationColumns, [], 'kind', room(expect.relations));
   }
 
   /** Rows held for entities and relations that are gone or were replaced since this packer began. */
@@ -64,8 +65,9 @@ export class EstatePacker {
 
   putEntity(e: Entity): void {
     const rows = this.entities;
-    const row = rows.put(e.id);
-    rows.column('id')[row] = this.intern(e.id);
+    const id = this.intern(e.id);
+    const row = rows.put(id);
+    rows.column('id')[row] = id;
     rows.column('kind')[row] = this.intern(e.kind);
     rows.column('name')[row] = this.intern(e.name);
     rows.column('parentId')[row] = e.parentId === null ? -1 : this.intern(e.parentId);
@@ -79,7 +81,8 @@ export class EstatePacker {
   }
 
   removeEntity(id: string): void {
-    this.entities.free(id);
+    const code = this.stringIndex.get(id);
+    if (code !== undefined) this.entities.free(code);
   }
 
   putRelation(r: Relation): void {

@@ -100,6 +100,7 @@ async function measure(pods, clusters) {
     console.log(`  CPU meanwhile: engine ${engineCpu.toFixed(1)} s, sandbox ${sandboxCpu.toFixed(1)} s; engine peak RSS ${peakRss.toFixed(0)} MB`);
     await sleep(Number(args.settle) * 1000);
     const rss = [];
+    const gcBefore = JSON.parse(fs.readFileSync(memoryFile, 'utf8')).gc;
     for (let i = 0; i < 5; i++) {
       rss.push(rssMb(host.child.pid));
       await sleep(1000);
@@ -109,7 +110,7 @@ async function measure(pods, clusters) {
     const mb = (n) => (n / 2 ** 20).toFixed(0);
     console.log(`  engine RSS, steady (median of 5): ${rss[2].toFixed(0)} MB; V8 heap used ${mb(memory.heapUsed)} of ${mb(memory.heapTotal)} MB, external ${mb(memory.external)} MB, array buffers ${mb(memory.arrayBuffers)} MB (load ${load()})`);
     // Where the heap's headroom sits: the young generation's semispaces are committed whole.
-    console.log(`  garbage collections so far: ${memory.gc.count} (${memory.gc.major} major), ${(memory.gc.ms / 1000).toFixed(2)} s in all, longest pause ${memory.gc.longestMs.toFixed(0)} ms`);
+    console.log(`  garbage collections so far: ${memory.gc.count} (${memory.gc.major} major), ${(memory.gc.ms / 1000).toFixed(2)} s in all, longest pause ${memory.gc.longestMs.toFixed(0)} ms; ${memory.gc.count - gcBefore.count} while sampling`);
     console.log(`  heap spaces (used/size MB): ${memory.spaces.filter((s) => s.space_size > 0).map((s) => `${s.space_name.replace(/_space$/, '')} ${mb(s.space_used_size)}/${mb(s.space_size)}`).join(', ')}`);
     console.log(`  resident by mapping (MB): ${residentByMapping(host.child.pid)}`);
     if (args['heap-snapshot']) {

@@ -48,11 +48,11 @@ describe('the packer put through random changes', () => {
       name: `p-${i}`,
       parentId: pick([null, 'k8s:prod/shop']),
       sourceId: source,
-      labels: pick([{}, { app: 'a' }, { app: 'b', tier: 'web' }, { tier: 'web', app: 'b' }, JSON.parse('{"__proto__": "x", "app": "a"}') as Record<string, string>]),
-      annotations: pick([{}, { note: `n-${i % 3}` }]),
-      health: pick(['healthy', 'failing', 'degraded']),
+      labels: pick<Record<string, string>>([{}, { app: 'a' }, { app: 'b', tier: 'web' }, { tier: 'web', app: 'b' }, JSON.parse('{"__proto__": "x", "app": "a"}') as Record<string, string>]),
+      annotations: pick<Record<string, string>>([{}, { note: `n-${i % 3}` }]),
+      health: pick<Entity['health']>(['healthy', 'failing', 'degraded']),
       healthReason: pick(['ready', 'CrashLoopBackOff']),
-      status: pick([{}, { phase: 'Running', restarts: Math.floor(random() * 3), ready: random() < 0.5 }, { reason: null, cpu: 0.25 }, { phase: 'Running', restarts: '2' }]),
+      status: pick<Entity['status']>([{}, { phase: 'Running', restarts: Math.floor(random() * 3), ready: random() < 0.5 }, { reason: null, cpu: 0.25 }, { phase: 'Running', restarts: '2' }]),
       observedAt: 1_700_000_000_000 + Math.floor(random() * 1e6) + pick([0, 0.5]),
     };
   }
