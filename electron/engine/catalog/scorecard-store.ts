@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { HistoryEntry, Scorecard } from '../../../shared/api/catalog.js';
 import type { StoreDatabase } from '../store/database.js';
 
@@ -32,8 +33,12 @@ export class ScorecardStore {
     return out;
   }
 
-  /** What was last written per service, so an unchanged card is not rewritten several times a second. */
-  private readonly written = new Map<string, { body: string; at: number }>();
+  /**
+   * What was last written per service, so an unchanged card is not rewritten several times a
+   * second: a digest of its results, since a big service's results run to megabytes (5 MB held
+   * for the sandbox's services at 50,000 pods).
+   */
+  private readonly written = new Map<string, { digest: string; at: number }>();
 
   /**
    * Saves the cards in one transaction: a card whose results changed at once, an unchanged one
@@ -43,10 +48,10 @@ export class ScorecardStore {
   save(cards: readonly Scorecard[]): void {
     this.db.transaction(() => {
       for (const card of cards) {
-        const body = JSON.stringify({ level: card.level, results: card.results });
+        const digest = createHash('sha256').update(JSON.stringify({ level: card.level, results: card.results })).digest('base64');
         const last = this.written.get(card.service);
-        if (last && last.body === body && card.evaluatedAt - last.at < rewriteUnchangedMs) continue;
-        this.written.set(card.service, { body, at: card.evaluatedAt });
+        if (last && last.digest === digest && card.evaluatedAt - last.at < rewriteUnchangedMs) continue;
+        this.written.set(card.service, { digest, at: card.evaluatedAt });
         this.upsertLatest.run(card.service, card.evaluatedAt, JSON.stringify(card));
         const failing = card.results.filter((r) => r.status === 'fail').map((r) => r.ruleId);
         const previous = this.lastHistory.get(card.service) as { level: string | null; failing: string } | undefined;
