@@ -33,8 +33,7 @@ export interface PackedEstateOptions {
  * carried, and the packer catches up on those (reading them as they are now) once frames
  * settle, and again on each request for what came since. A request is then the frames since
  * the last catch-up plus copying the columns. Holding it costs the engine memory: at 50,000 pods
- * about 45 MB of heap (test/bench/packed-estate.js), mostly the tables that find a string's or
- * a record's index.
+ * about 17 MB (test/bench/packed-estate.js), mostly the table that finds a string's index.
  *
  * Why the answer is a correct snapshot (shared/api/estate.ts): it says the frame the estate is
  * at when it is taken, and every frame up to that one has been noted and caught up on. An
