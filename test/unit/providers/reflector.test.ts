@@ -223,7 +223,7 @@ describe('a watch stream cut into chunks anywhere', () => {
   ];
 
   /** Replays `bytes` in chunks of `size` through a real Reflector; what the sink saw, in order. */
-  async function replay(bytes: Buffer, size: number) {
+  async function replay(bytes: Buffer, size: number, named = false) {
     const seen: string[] = [];
     let streams = 0;
     let done!: () => void;
@@ -250,7 +250,16 @@ describe('a watch stream cut into chunks anywhere', () => {
         replace: () => {},
         upsert: (r) => seen.push(`upsert ${r.name} ${r.replicas}`),
         remove: (r) => seen.push(`remove ${r.name}`),
+        ...(named ? { removeNamed: (namespace: string, name: string) => seen.push(`removeNamed ${namespace}/${name}`) } : {}),
       },
+      ...(named
+        ? {
+            nameOf: (raw: unknown) => {
+              const meta = (raw as { metadata: { name?: string; namespace?: string } }).metadata;
+              return meta.name ? { namespace: meta.namespace ?? '', name: meta.name } : null;
+            },
+          }
+        : {}),
       onStatus: () => {},
       backoff: { initialMs: 1, maxMs: 1, resetAfterMs: 60_000 },
     });
@@ -265,6 +274,13 @@ describe('a watch stream cut into chunks anywhere', () => {
     const expected = ['upsert a 1', 'upsert a 2', 'upsert b 7', 'remove a'];
     for (const size of [1, 2, 3, 7, 13, 64, 100, bytes.length]) {
       expect(await replay(bytes, size), `chunks of ${size} bytes`).toEqual(expected);
+    }
+  });
+
+  it('hands a deletion on by name, unmapped, to a sink that takes it so', async () => {
+    const bytes = Buffer.from(lines.join('\n') + '\n', 'utf8');
+    for (const size of [1, 7, bytes.length]) {
+      expect(await replay(bytes, size, true), `chunks of ${size} bytes`).toEqual(['upsert a 1', 'upsert a 2', 'upsert b 7', 'removeNamed /a']);
     }
   });
 

@@ -10,6 +10,13 @@ export interface ReflectorSink<R> {
   upsert(record: R): void;
   remove(record: R): void;
   /**
+   * Optional: an object named by `ReflectorOptions.nameOf` is gone. `record` builds its whole
+   * record, for a sink that holds nothing under that name (and reads what the object stated);
+   * a sink that holds it needs no more than the name, so a deletion (5,000 at once from a
+   * `deletecollection`) is not mapped. Used instead of `remove` for DELETED when both are given.
+   */
+  removeNamed?(namespace: string, name: string, record: () => R | null): void;
+  /**
    * Optional: runs `handle`, which hands on every event of one chunk of the watch stream, so
    * the sink can settle what they changed once per chunk instead of once per event (a
    * `deletecollection` of 5,000 pods arrives as a few hundred events a chunk).
@@ -32,6 +39,11 @@ export interface ReflectorOptions<R> {
   client: KubeClient;
   resource: ResourceType;
   toRecord: (raw: unknown) => R | null;
+  /**
+   * Optional: an object's namespace and name as `toRecord`'s record has them, null exactly where
+   * `toRecord` gives null; with the sink's `removeNamed` a deletion skips `toRecord`.
+   */
+  nameOf?: (raw: unknown) => { namespace: string; name: string } | null;
   sink: ReflectorSink<R>;
   onStatus: (status: ReflectorStatus) => void;
   /** Items per list page; the API server honours `limit` + `continue`. */
@@ -262,6 +274,12 @@ export class Reflector<R> {
     if (rv) this.resourceVersion = rv;
     this.status.lastGoodAt = this.now();
     if (event.type === 'BOOKMARK') return null;
+    const { nameOf, sink } = this.options;
+    if (event.type === 'DELETED' && nameOf && sink.removeNamed) {
+      const named = nameOf(object);
+      if (named !== null) sink.removeNamed(named.namespace, named.name, () => this.options.toRecord(object));
+      return null;
+    }
     const record = this.options.toRecord(object);
     if (record === null) return null;
     if (event.type === 'DELETED') this.options.sink.remove(record);
