@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ClusterEstate } from '../../../electron/engine/providers/kubernetes/cluster-estate.js';
-import { toRecord } from '../../../electron/engine/providers/kubernetes/records.js';
+import { nameOf, toRecord } from '../../../electron/engine/providers/kubernetes/records.js';
 import type { WatchedKind } from '../../../electron/engine/providers/kubernetes/kinds.js';
 import { RecordingSink } from './recording-sink.js';
 import { seededRandom as random } from '../../seeded-random.js';
@@ -124,4 +124,40 @@ describe('a watch chunk settled once', () => {
     ).toThrow(SyntaxError);
     expect(sink.entity('k8s:shop-prod/shop/Pod/web-1')?.name).toBe('web-1');
   });
+});
+
+describe('a deletion handed on by name', () => {
+  it('leaves the estate as handing on its whole record does, and maps the object only when nothing is held under its name', () => {
+    for (let seed = 1; seed <= 60; seed++) {
+      const next = random(seed);
+      const whole = estate();
+      const named = estate();
+      let mapped = 0;
+      let unheld = 0;
+      const handNamed = (e: WatchEvent) => {
+        if (e.type === 'upsert') return named.hand(e);
+        const name = nameOf(e.object);
+        if (!name) return;
+        // What the object stated is read only when nothing of it is held, as when the list never saw it.
+        const sink = named.cluster.sinkFor(e.kind);
+        if (named.cluster.heldRecords(e.kind)(name.namespace, name.name) === undefined) unheld++;
+        sink.removeNamed!(name.namespace, name.name, () => {
+          mapped++;
+          return toRecord(e.kind, e.object);
+        });
+      };
+      for (const kind of ['Namespace', 'Deployment', 'ReplicaSet', 'Service', 'Endpoints', 'Pod'] as const) {
+        whole.cluster.sinkFor(kind).replace([]);
+        named.cluster.sinkFor(kind).replace([]);
+      }
+      for (let step = 0; step < 120; step++) {
+        const e = event(next);
+        whole.hand(e);
+        if (step % 3 === 0) named.cluster.sinkFor('Pod').batch!(() => handNamed(e));
+        else handNamed(e);
+        expect(held(named.sink), `seed ${seed}, step ${step}`).toEqual(held(whole.sink));
+      }
+      expect(mapped).toBeLessThanOrEqual(unheld);
+    }
+  }, 60_000);
 });

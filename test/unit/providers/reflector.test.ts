@@ -3,6 +3,9 @@ import { KubeClient } from '../../../electron/engine/providers/kubernetes/kube-c
 import { Reflector, backoffDelay } from '../../../electron/engine/providers/kubernetes/reflector.js';
 import type { ReflectorStatus } from '../../../electron/engine/providers/kubernetes/reflector.js';
 import { FakeKubeApi, eventually } from './fake-kube-api.js';
+import { nameOf, toRecord } from '../../../electron/engine/providers/kubernetes/records.js';
+import type { KubeRecord } from '../../../electron/engine/providers/kubernetes/records.js';
+import { seededRandom as random } from '../../seeded-random.js';
 
 interface Item {
   name: string;
@@ -223,7 +226,7 @@ describe('a watch stream cut into chunks anywhere', () => {
   ];
 
   /** Replays `bytes` in chunks of `size` through a real Reflector; what the sink saw, in order. */
-  async function replay(bytes: Buffer, size: number) {
+  async function replay(bytes: Buffer, size: number, named = false) {
     const seen: string[] = [];
     let streams = 0;
     let done!: () => void;
@@ -250,7 +253,16 @@ describe('a watch stream cut into chunks anywhere', () => {
         replace: () => {},
         upsert: (r) => seen.push(`upsert ${r.name} ${r.replicas}`),
         remove: (r) => seen.push(`remove ${r.name}`),
+        ...(named ? { removeNamed: (namespace: string, name: string) => seen.push(`removeNamed ${namespace}/${name}`) } : {}),
       },
+      ...(named
+        ? {
+            nameOf: (raw: unknown) => {
+              const meta = (raw as { metadata: { name?: string; namespace?: string } }).metadata;
+              return meta.name ? { namespace: meta.namespace ?? '', name: meta.name } : null;
+            },
+          }
+        : {}),
       onStatus: () => {},
       backoff: { initialMs: 1, maxMs: 1, resetAfterMs: 60_000 },
     });
@@ -268,11 +280,82 @@ describe('a watch stream cut into chunks anywhere', () => {
     }
   });
 
+  it('hands a deletion on by name, unmapped, to a sink that takes it so', async () => {
+    const bytes = Buffer.from(lines.join('\n') + '\n', 'utf8');
+    for (const size of [1, 7, bytes.length]) {
+      expect(await replay(bytes, size, true), `chunks of ${size} bytes`).toEqual(['upsert a 1', 'upsert a 2', 'upsert b 7', 'removeNamed /a']);
+    }
+  });
+
   it('ends the watch at an ERROR event and applies nothing after it', async () => {
     const error = JSON.stringify({ type: 'ERROR', object: { kind: 'Status', code: 500, message: 'boom' } });
     const bytes = Buffer.from([lines[0], error, lines[5]].join('\n') + '\n', 'utf8');
     for (const size of [1, 5, bytes.length]) {
       expect(await replay(bytes, size), `chunks of ${size} bytes`).toEqual(['upsert a 1']);
+    }
+  });
+});
+
+describe('deletions handed on by name, their lines read without JSON.parse', () => {
+  /** A random watch line an API server (or a broken one) might send, always JSON. */
+  function line(next: () => number): string {
+    const pick = <T>(options: readonly T[]): T => options[Math.floor(next() * options.length)] as T;
+    const field = (good: string) => pick([JSON.stringify(good), JSON.stringify(good), JSON.stringify(good), '""', '7', 'null', '{"a":1}', JSON.stringify(good).replace(/-/g, '\\u002d')]);
+    const meta: string[] = [];
+    if (next() < 0.9) meta.push(`"name":${field(`web-${Math.floor(next() * 4)}`)}`);
+    if (next() < 0.8) meta.push(`"namespace":${field(pick(['shop', 'search']))}`);
+    if (next() < 0.9) meta.push(`"resourceVersion":${field(String(Math.floor(next() * 1000)))}`);
+    if (next() < 0.05) meta.push(`"name":"again"`);
+    meta.sort(() => next() - 0.5);
+    const metadata = next() < 0.95 ? `{${meta.join(',')}}` : pick(['null', '[]', '"x"']);
+    const object = `{"metadata":${metadata},"spec":{"nodeName":"node-a","containers":[{"name":"c","image":"i:1"}]},"status":{"phase":"Running"}}`;
+    const type = pick(['ADDED', 'MODIFIED', 'DELETED', 'DELETED', 'DELETED', 'BOOKMARK']);
+    return pick([`{"type":"${type}","object":${object}}`, `{"object":${object},"type":"${type}"}`, `{"type":"${type}","object":${object},"type":"DELETED"}`, `{"type":"${type}","object":${object}} `]);
+  }
+
+  /** The sink's calls and the resourceVersion the next watch resumes from, after `bytes` through a real Reflector. */
+  async function replay(bytes: Buffer, named: boolean) {
+    const seen: string[] = [];
+    const watchedFrom: string[] = [];
+    let done!: () => void;
+    const finished = new Promise<void>((resolve) => (done = resolve));
+    const client = {
+      server: 'https://named',
+      getJson: async () => ({ metadata: { resourceVersion: '1' }, items: [] }),
+      stream: async (_path: string, query: Record<string, string>, signal: AbortSignal, onData: (chunk: Buffer) => void) => {
+        watchedFrom.push(query.resourceVersion ?? '');
+        if (watchedFrom.length > 1) {
+          done();
+          return new Promise<void>((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
+        }
+        for (let at = 0; at < bytes.length; at += 4096) onData(bytes.subarray(at, at + 4096));
+      },
+    };
+    const reflector = new Reflector<KubeRecord>({
+      client: client as unknown as KubeClient,
+      resource,
+      toRecord: (raw) => toRecord('Pod', raw),
+      ...(named ? { nameOf } : {}),
+      sink: {
+        replace: () => {},
+        upsert: (r) => seen.push(`upsert ${r.namespace}/${r.name}`),
+        remove: (r) => seen.push(`remove ${r.namespace}/${r.name}`),
+        ...(named ? { removeNamed: (namespace: string, name: string) => seen.push(`remove ${namespace}/${name}`) } : {}),
+      },
+      onStatus: () => {},
+      backoff: { initialMs: 1, maxMs: 1, resetAfterMs: 60_000 },
+    });
+    reflector.start();
+    await finished;
+    await reflector.stop();
+    return { seen, resumedFrom: watchedFrom[1] };
+  }
+
+  it('hands on what mapping every deletion does, and resumes from the same resourceVersion, under random streams', async () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const next = random(seed);
+      const bytes = Buffer.from(Array.from({ length: 200 }, () => line(next)).join('\n') + '\n', 'utf8');
+      expect(await replay(bytes, true), `seed ${seed}`).toEqual(await replay(bytes, false));
     }
   });
 });

@@ -148,7 +148,11 @@ export class ClusterEstate {
         if (!this.batching) this.flush();
       },
       remove: (record) => {
-        this.remove(kind, record);
+        this.remove(kind, record.namespace, record.name, () => record);
+        if (!this.batching) this.flush();
+      },
+      removeNamed: (namespace, name, record) => {
+        this.remove(kind, namespace, name, record);
         if (!this.batching) this.flush();
       },
       batch: (handle) => this.batch(handle),
@@ -244,10 +248,11 @@ export class ClusterEstate {
     this.markDependents(kind, record, old);
   }
 
-  private remove(kind: WatchedKind, record: KubeRecord): void {
+  /** `record` is the removed object's own record, built only when none is held under its name. */
+  private remove(kind: WatchedKind, namespace: string, name: string, record: () => KubeRecord | null): void {
     if (kind === 'Event') return;
     const table = this.table(kind);
-    const k = key(record.namespace, record.name);
+    const k = key(namespace, name);
     if (kind === 'Endpoints') {
       table.delete(k);
       this.mark('Service', k);
@@ -256,11 +261,12 @@ export class ClusterEstate {
     const old = table.get(k);
     if (old) this.unindex(old);
     table.delete(k);
-    const id = this.idOf(kind, record.namespace, record.name);
-    if (this.membersOf.get(record.namespace)?.delete(id)) this.mark('Namespace', key('', record.namespace));
+    const id = this.idOf(kind, namespace, name);
+    if (this.membersOf.get(namespace)?.delete(id)) this.mark('Namespace', key('', namespace));
     this.options.sink.apply(this.sourceId, scopeOf[kind], { remove: [id] });
     // Without an `old`, a removal counts as a change of everything the object stated.
-    this.markDependents(kind, old ?? record);
+    const stated = old ?? record();
+    if (stated) this.markDependents(kind, stated);
   }
 
   /** Keeps the rollup indexes current; returns nothing, marks what the change touches. */

@@ -6,7 +6,7 @@ import type { LoadBalancerRef } from './cluster-estate.js';
 import { resourceTypes } from './kinds.js';
 import type { ResourceType, WatchedKind } from './kinds.js';
 import type { KubeClient } from './kube-client.js';
-import { toRecord } from './records.js';
+import { nameOf, toRecord } from './records.js';
 import type { KubeRecord } from './records.js';
 import { Reflector } from './reflector.js';
 import type { BackoffOptions } from './reflector.js';
@@ -69,6 +69,7 @@ export class KubernetesSource {
         client,
         resource,
         toRecord: (raw) => toRecord(resource.kind, raw, held),
+        nameOf,
         sink: this.estate.sinkFor(resource.kind),
         onStatus: () => this.publish(),
         pageSize: this.options.pageSize,

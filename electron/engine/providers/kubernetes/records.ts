@@ -494,6 +494,23 @@ function workload(kind: WorkloadRecord['kind'], raw: Json, b: RecordBase): Workl
  * record held for the same object lends its labels and owners where they are equal: the
  * result says exactly what it says without (`test/unit/providers/records-held.test.ts`).
  */
+/** An object's namespace and name, the two a deletion needs to find what is held of it. */
+export interface ObjectName {
+  namespace: string;
+  name: string;
+}
+
+/**
+ * The namespace and name `toRecord` gives an object of any kind, and null exactly where it gives
+ * no record (no name): a watch DELETED needs no more when the object is held
+ * (`test/unit/providers/records-named.test.ts` holds the two to each other).
+ */
+export function nameOf(value: unknown): ObjectName | null {
+  const meta = obj(obj(value).metadata);
+  const name = str(meta.name);
+  return name ? { namespace: str(meta.namespace), name } : null;
+}
+
 export function toRecord(kind: WatchedKind, value: unknown, held?: HeldRecords): KubeRecord | null {
   const raw = obj(value);
   const b = base(raw, held);

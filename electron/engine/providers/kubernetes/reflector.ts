@@ -2,6 +2,8 @@ import type { KubeClient } from './kube-client.js';
 import { KubeApiError } from './api-error.js';
 import type { ResourceType } from './kinds.js';
 import { sleep } from '../../abortable-sleep.js';
+import { readDeletedLine } from './deleted-line.js';
+import type { DeletedLine } from './deleted-line.js';
 
 /** What a reflector hands on: whole lists and single changes, each already slimmed by `toRecord`. */
 export interface ReflectorSink<R> {
@@ -9,6 +11,13 @@ export interface ReflectorSink<R> {
   replace(records: R[]): void;
   upsert(record: R): void;
   remove(record: R): void;
+  /**
+   * Optional: an object named by `ReflectorOptions.nameOf` is gone. `record` builds its whole
+   * record, for a sink that holds nothing under that name (and reads what the object stated);
+   * a sink that holds it needs no more than the name, so a deletion (5,000 at once from a
+   * `deletecollection`) is not mapped. Used instead of `remove` for DELETED when both are given.
+   */
+  removeNamed?(namespace: string, name: string, record: () => R | null): void;
   /**
    * Optional: runs `handle`, which hands on every event of one chunk of the watch stream, so
    * the sink can settle what they changed once per chunk instead of once per event (a
@@ -32,6 +41,13 @@ export interface ReflectorOptions<R> {
   client: KubeClient;
   resource: ResourceType;
   toRecord: (raw: unknown) => R | null;
+  /**
+   * Optional: an object's namespace and name as `toRecord`'s record has them, null exactly where
+   * `toRecord` gives null; with the sink's `removeNamed` a deletion skips `toRecord`, and an API
+   * server's DELETED line is not even parsed whole (`deleted-line.ts`), so it may read nothing
+   * of the object but `metadata.name` and `metadata.namespace`.
+   */
+  nameOf?: (raw: unknown) => { namespace: string; name: string } | null;
   sink: ReflectorSink<R>;
   onStatus: (status: ReflectorStatus) => void;
   /** Items per list page; the API server honours `limit` + `continue`. */
@@ -241,8 +257,15 @@ export class Reflector<R> {
     while (newline >= 0) {
       // Skip blank lines (keep-alive newlines some proxies insert).
       if (newline > start && !(newline === start + 1 && data[start] === 13)) {
-        const error = this.handleEvent(data.toString('utf8', start, newline));
-        if (error) return { error, rest: newline + 1 };
+        const deleted = this.takesNamedDeletions ? readDeletedLine(data, start, newline) : null;
+        if (deleted !== null) {
+          const from = start;
+          const to = newline;
+          this.handleDeleted(deleted, () => (JSON.parse(data.toString('utf8', from, to)) as WatchEvent).object);
+        } else {
+          const error = this.handleEvent(data.toString('utf8', start, newline));
+          if (error) return { error, rest: newline + 1 };
+        }
       }
       start = newline + 1;
       newline = data.indexOf(10, start);
@@ -262,11 +285,36 @@ export class Reflector<R> {
     if (rv) this.resourceVersion = rv;
     this.status.lastGoodAt = this.now();
     if (event.type === 'BOOKMARK') return null;
+    if (event.type === 'DELETED' && this.takesNamedDeletions) {
+      this.removeNamed(object, () => object);
+      return null;
+    }
     const record = this.options.toRecord(object);
     if (record === null) return null;
     if (event.type === 'DELETED') this.options.sink.remove(record);
     else this.options.sink.upsert(record);
     return null;
+  }
+
+  /** Whether deletions go to the sink by name (both the sink and the options take part). */
+  private get takesNamedDeletions(): boolean {
+    return this.options.nameOf !== undefined && this.options.sink.removeNamed !== undefined;
+  }
+
+  /** A DELETED line read by `readDeletedLine`: what `handleEvent` does with one, from its metadata. */
+  private handleDeleted(deleted: DeletedLine, object: () => unknown): void {
+    const rv = deleted.metadata.resourceVersion;
+    if (rv) this.resourceVersion = rv;
+    this.status.lastGoodAt = this.now();
+    this.removeNamed(deleted, object);
+  }
+
+  /** `named` answers `nameOf` as the object would; `object` is the whole object, read only if the sink asks. */
+  private removeNamed(named: unknown, object: () => unknown): void {
+    const { nameOf, sink, toRecord } = this.options;
+    if (!nameOf || !sink.removeNamed) return;
+    const name = nameOf(named);
+    if (name !== null) sink.removeNamed(name.namespace, name.name, () => toRecord(object()));
   }
 }
 
