@@ -1,6 +1,7 @@
 import { createClient } from '../shared/api/client.js';
 import { setApiClient } from './api/api-client.js';
 import { connectToEngine } from './api/connect.js';
+import { parseRoute } from './app/route-path.js';
 import { applyCachedTheme } from './app/theme.js';
 import { startEstate } from './features/estate/store.js';
 import './styles/tokens.css';
@@ -13,7 +14,11 @@ applyCachedTheme();
 const link = connectToEngine(window);
 if (!('problem' in link)) {
   setApiClient(createClient(link.transport));
-  startEstate();
+  // A console opening on the overview (the default view) draws it from the engine's own answer
+  // first, a few hundred KB, while the snapshot is unpacked behind it. A screen link shows only
+  // the wallboard, scoped to what it may see, and the engine's overview is not scoped.
+  const view = parseRoute(window.location.hash)?.view ?? 'overview';
+  startEstate({ overviewFirst: !link.screen && view === 'overview' });
 }
 
 import('./app/boot.js')

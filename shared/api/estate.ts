@@ -175,3 +175,67 @@ export const packedEstateMethods = {
     PackedEstateSnapshot,
   ),
 };
+
+const Count = z.number().int().nonnegative();
+const HealthCounts = z.object({ failing: Count, degraded: Count, unknown: Count, healthy: Count });
+const HealthProblem = z.object({ id: z.string(), kind: EntityKind, name: z.string(), health: Health, reason: z.string(), observedAt: z.number() });
+const HealthGroup = z.object({
+  id: z.string(),
+  kind: z.enum(['cloud', 'cluster', 'namespace']),
+  name: z.string(),
+  within: z.string().nullable(),
+  health: Health,
+  counts: HealthCounts,
+  total: Count,
+  problems: z.array(HealthProblem),
+  problemCount: Count,
+});
+
+/** How many of the overview's problem rows `estate.overview` lists: a screenful and then some. */
+export const overviewRowsListed = 200;
+
+/**
+ * The estate overview as the engine keeps it (shared/estate/overview.ts and running-summary.ts,
+ * the same code the console runs over its own copy), so the console can draw the overview while
+ * the estate itself is still on its way. It is the estate at `frame`: the same numbers the
+ * console works out once it has the snapshot of that frame. The problem list is the first
+ * `overviewRowsListed` rows of `rowCount`, each with where it lives and its source (the console
+ * cannot look those up before it holds the entities).
+ */
+export const EstateOverviewAnswer = z.object({
+  health: Health,
+  counts: HealthCounts,
+  total: Count,
+  clouds: z.array(HealthGroup),
+  clusters: z.array(HealthGroup),
+  namespaces: z.array(HealthGroup),
+  problemCount: Count,
+  rows: z
+    .array(
+      z.object({
+        problem: HealthProblem,
+        effective: Health,
+        pods: HealthCounts.nullable(),
+        location: z.string(),
+        sourceId: z.string(),
+      }),
+    )
+    .max(overviewRowsListed),
+  rowCount: Count,
+  /** Each group's sources and pods by health, keyed `${kind}|${id}` as the console keys them. */
+  extras: z.array(z.object({ key: z.string(), sourceIds: z.array(z.string()), pods: HealthCounts })),
+  sources: z.array(Source),
+  asOf: z.number(),
+  /** The last frame included. */
+  frame: FrameNumber,
+});
+export type EstateOverviewAnswer = z.infer<typeof EstateOverviewAnswer>;
+
+/** Added beside estateMethods so the contract lists it; see EstateOverviewAnswer. */
+export const overviewEstateMethods = {
+  'estate.overview': query(
+    'The estate overview (health by cloud, cluster and namespace; what is wrong, worst first) as the engine keeps it, for drawing before the snapshot arrives.',
+    NoParams,
+    EstateOverviewAnswer,
+  ),
+};

@@ -28,7 +28,8 @@ import type { EstateSummary, HealthCounts, HealthGroup, HealthProblem, Summarise
 
 /** What the summary reads: the estate by id and by parent (the renderer's EstateIndex is one). */
 export interface SummaryTree {
-  readonly entities: ReadonlyMap<string, Entity>;
+  /** Read for its size and, to count from nothing, its values (the engine's estate gives just these). */
+  readonly entities: { readonly size: number; values(): IterableIterator<Entity> };
   get(id: string): Entity | undefined;
   /** Entities whose parentId is `id`, whether or not `id` exists. */
   children(id: string): readonly Entity[];

@@ -1,0 +1,118 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ApiClient } from '../../../shared/api/client.js';
+import { ApiError } from '../../../shared/api/errors.js';
+import type { EstateFrame, EstateOverviewAnswer, PackedEstateSnapshot } from '../../../shared/api/estate.js';
+import { packEstateSnapshot } from '../../../shared/estate/packed-snapshot.js';
+import type { Entity } from '../../../shared/estate/model.js';
+
+// A fresh store per test: it holds the page's one estate in module state.
+type Store = typeof import('./store.js');
+let store: Store;
+
+/**
+ * The console opening on the overview: it asks the engine for its overview beside the snapshot,
+ * shows that while the snapshot travels, and unpacks the snapshot only once that overview is on
+ * the screen (or there is none, or the wait is over), then hands over to its own index.
+ */
+
+const pod: Entity = {
+  id: 'k8s:prod/shop/Pod/a',
+  kind: 'pod',
+  name: 'a',
+  parentId: null,
+  sourceId: 'kubernetes:prod',
+  labels: {},
+  annotations: {},
+  health: 'failing',
+  healthReason: 'CrashLoopBackOff',
+  status: {},
+  observedAt: 1,
+};
+
+const answer: EstateOverviewAnswer = {
+  health: 'failing',
+  counts: { failing: 1, degraded: 0, unknown: 0, healthy: 0 },
+  total: 1,
+  clouds: [],
+  clusters: [],
+  namespaces: [],
+  problemCount: 1,
+  rows: [],
+  rowCount: 1,
+  extras: [],
+  sources: [],
+  asOf: 5,
+  frame: 0,
+};
+
+let overview: () => Promise<EstateOverviewAnswer>;
+let snapshotArrives: (value: PackedEstateSnapshot) => void;
+let stop: (() => void) | null;
+
+beforeEach(async () => {
+  vi.resetModules();
+  const { setApiClient } = await import('../../api/api-client.js');
+  store = await import('./store.js');
+  overview = () => Promise.resolve(answer);
+  const snapshot = new Promise<PackedEstateSnapshot>((resolve) => (snapshotArrives = resolve));
+  const client: ApiClient = {
+    call: (async (method: string) => {
+      if (method === 'estate.overview') return overview();
+      if (method === 'estate.packedSnapshot') return snapshot;
+      throw new Error(`unexpected ${method}`);
+    }) as ApiClient['call'],
+    subscribe: ((_topic: string, _params: unknown, _onMessage: (frame: EstateFrame) => void) => () => {}) as ApiClient['subscribe'],
+  };
+  setApiClient(client);
+  stop = null;
+});
+
+afterEach(() => {
+  stop?.();
+});
+
+const settle = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
+const packed = () => packEstateSnapshot({ entities: [pod], relations: [], sources: [], asOf: 7, frame: 0 });
+
+describe('the overview drawn from the engine while the estate loads', () => {
+  it('holds the engine’s overview, unpacks the snapshot once it is drawn, then answers from its own index', async () => {
+    const { estateIndex, firstOverviewDrawn, startEstate, useEstateStore } = store;
+    stop = startEstate({ overviewFirst: true });
+    await settle();
+    expect(useEstateStore.getState()).toMatchObject({ phase: 'loading', firstOverview: answer, asOf: 5 });
+    snapshotArrives(packed());
+    await settle();
+    // Not yet: unpacking would hold the page before the overview reaches the screen.
+    expect(estateIndex.entities.size).toBe(0);
+    firstOverviewDrawn();
+    await settle();
+    expect(estateIndex.entities.has(pod.id)).toBe(true);
+    expect(useEstateStore.getState()).toMatchObject({ phase: 'ready', firstOverview: null, asOf: 7 });
+  });
+
+  it('unpacks the snapshot at once when the engine has no overview to give', async () => {
+    const { estateIndex, startEstate, useEstateStore } = store;
+    let asked = 0;
+    overview = () => (asked++, Promise.reject(new ApiError('unavailable', 'a parent cycle')));
+    stop = startEstate({ overviewFirst: true });
+    snapshotArrives(packed());
+    await settle();
+    await settle();
+    expect(estateIndex.entities.has(pod.id)).toBe(true);
+    expect(useEstateStore.getState()).toMatchObject({ phase: 'ready', firstOverview: null });
+    expect(asked).toBe(1);
+  });
+
+  it('does not wait for a drawing that never comes (the page went elsewhere) longer than a moment', async () => {
+    const { estateIndex, startEstate, useEstateStore } = store;
+    stop = startEstate({ overviewFirst: true });
+    await settle();
+    snapshotArrives(packed());
+    await settle(500);
+    expect(estateIndex.entities.size).toBe(0);
+    expect(useEstateStore.getState().firstOverview).toBe(answer);
+    await settle(1_200);
+    expect(estateIndex.entities.has(pod.id)).toBe(true);
+    expect(useEstateStore.getState().firstOverview).toBeNull();
+  });
+});
