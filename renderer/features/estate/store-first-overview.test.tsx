@@ -4,10 +4,10 @@ import { ApiError } from '../../../shared/api/errors.js';
 import type { EstateFrame, EstateOverviewAnswer, PackedEstateSnapshot } from '../../../shared/api/estate.js';
 import { packEstateSnapshot } from '../../../shared/estate/packed-snapshot.js';
 import type { Entity } from '../../../shared/estate/model.js';
+import type * as StoreModule from './store.js';
 
 // A fresh store per test: it holds the page's one estate in module state.
-type Store = typeof import('./store.js');
-let store: Store;
+let store: typeof StoreModule;
 
 /**
  * The console opening on the overview: it asks the engine for its overview beside the snapshot,
