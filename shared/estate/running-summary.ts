@@ -103,6 +103,17 @@ export class RunningSummary {
     this.bound();
   }
 
+  /**
+   * An entity was written and its parent may have changed (a frame does not say): placed again
+   * with what is under it only when its parent differs from the one it was counted under. A
+   * namespace restated with a new health (as its pods change) must not count its pods again.
+   */
+  written(entity: Entity): void {
+    if (this.rebuild) return;
+    if (this.counted.get(entity.id)?.parentId === entity.parentId) this.touch(entity.id);
+    else this.move(entity.id);
+  }
+
   /** An entity appeared, went or changed parent: what is under it is placed again. */
   move(id: string): void {
     if (this.rebuild) return;

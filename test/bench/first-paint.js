@@ -95,6 +95,17 @@ async function measure(host, build) {
     await sleep(2_000);
   }
 
+  // The engine's overview (estate.overview), for builds that have it: what a console load asks for first.
+  for (let i = 0; i < 3; i++) {
+    const cpu0 = engineCpuMs(host.child.pid);
+    const t0 = nodePerformance.now();
+    const res = await fetch(`${origin}/api/estate.overview`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: '{}' });
+    if (res.status === 404 || !res.ok) break;
+    const bytes = (await res.arrayBuffer()).byteLength;
+    console.log(`  node call estate.overview ${i + 1}: ${(nodePerformance.now() - t0).toFixed(0)} ms, ${(bytes / 1e3).toFixed(0)} KB, engine CPU ${engineCpuMs(host.child.pid) - cpu0} ms (load ${load()})`);
+    await sleep(1_000);
+  }
+
   const browser = await chromium.launch({
     executablePath: process.env.DAYTWO_CHROMIUM ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],

@@ -104,8 +104,7 @@ export class KeptOverview {
   }
 
   private note(frame: EstateFrame): void {
-    // move, not touch: a write may change an entity's parent, and a frame does not say whether it did.
-    for (const entity of frame.upserted) this.summary.move(entity.id);
+    for (const entity of frame.upserted) this.summary.written(entity);
     for (const id of frame.removed) this.summary.move(id);
     if (frame.upserted.length + frame.removed.length > 0) this.arm();
   }
