@@ -344,7 +344,7 @@ export function createEngine(options: EngineOptions): Engine {
     // cache's rows): re-checking 30,000 of them held first paint for up to 2 s. One call in
     // `contractSampleEvery` is still checked in full, so drift shows up in any longer session
     // and in the tests that ask for a snapshot often (tests may set it to 1).
-    sampledResults: { methods: ['estate.snapshot', 'estate.packedSnapshot'], every: options.contractSampleEvery ?? 20 },
+    sampledResults: { methods: ['estate.snapshot', 'estate.packedSnapshot', 'estate.overview'], every: options.contractSampleEvery ?? 20 },
     handlers: {
       'app.info': () => info,
       'settings.get': () => ({ settings: settings.get() }),

@@ -187,7 +187,8 @@ const HealthGroup = z.object({
   health: Health,
   counts: HealthCounts,
   total: Count,
-  problems: z.array(HealthProblem),
+  /** Its worst problem (the one its row shows); problemCount says how many it has. */
+  problems: z.array(HealthProblem).max(1),
   problemCount: Count,
 });
 
@@ -200,7 +201,8 @@ export const overviewRowsListed = 200;
  * the estate itself is still on its way. It is the estate at `frame`: the same numbers the
  * console works out once it has the snapshot of that frame. The problem list is the first
  * `overviewRowsListed` rows of `rowCount`, each with where it lives and its source (the console
- * cannot look those up before it holds the entities).
+ * cannot look those up before it holds the entities), and each group carries only its worst
+ * problem, the one its row shows.
  */
 export const EstateOverviewAnswer = z.object({
   health: Health,

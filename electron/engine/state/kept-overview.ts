@@ -2,6 +2,7 @@ import { ApiError } from '../../../shared/api/errors.js';
 import { overviewRowsListed } from '../../../shared/api/estate.js';
 import type { EstateFrame, EstateOverviewAnswer } from '../../../shared/api/estate.js';
 import type { Source } from '../../../shared/api/sources.js';
+import type { HealthGroup } from '../../../shared/estate/health.js';
 import type { Entity } from '../../../shared/estate/model.js';
 import { GroupTally, locationOf, overviewSummaryOptions, problemRows } from '../../../shared/estate/overview.js';
 import type { Ancestry } from '../../../shared/estate/overview.js';
@@ -79,12 +80,18 @@ export class KeptOverview {
     // While a broken source's parent cycle stands the console summarises from nothing, as it
     // places cycles by its own iteration order: no kept answer to give, so it waits for the snapshot.
     if (!this.summary.reconcile()) throw new ApiError('unavailable', 'The overview is worked out from the estate itself while a source reports a parent cycle.');
-    const { problems, ...summary } = this.summary.summary(overviewSummaryOptions);
+    const { problems, clouds, clusters, namespaces, ...summary } = this.summary.summary(overviewSummaryOptions);
+    // A group's row shows its worst problem and how many it has: the rest of its few are not sent
+    // (at 50,000 pods thousands of namespaces; each problem a reason sentence).
+    const worstOnly = (groups: HealthGroup[]) => groups.map((group) => ({ ...group, problems: group.problems.slice(0, 1) }));
     const rows = problemRows(problems, this.ancestry);
     const extras: EstateOverviewAnswer['extras'] = [];
     for (const [key, extra] of this.tally.extras()) extras.push({ key, sourceIds: [...extra.sourceIds], pods: extra.pods });
     return {
       ...summary,
+      clouds: worstOnly(clouds),
+      clusters: worstOnly(clusters),
+      namespaces: worstOnly(namespaces),
       rows: rows.slice(0, overviewRowsListed).map((row) => {
         const entity = this.estate.get(row.problem.id);
         return { ...row, location: entity ? locationOf(this.ancestry, entity) : '', sourceId: entity?.sourceId ?? '' };

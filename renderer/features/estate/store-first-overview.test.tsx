@@ -90,6 +90,26 @@ describe('the overview drawn from the engine while the estate loads', () => {
     expect(useEstateStore.getState()).toMatchObject({ phase: 'ready', firstOverview: null, asOf: 7 });
   });
 
+  it('asks for the snapshot only once the console’s script is here, when told to wait for it', async () => {
+    const { estateIndex, startEstate } = store;
+    let asked = 0;
+    let scriptHere!: () => void;
+    const script = new Promise<void>((resolve) => (scriptHere = resolve));
+    const { api, setApiClient } = await import('../../api/api-client.js');
+    const client = api();
+    setApiClient({ ...client, call: ((method: string, params: never) => (method === 'estate.packedSnapshot' && asked++, client.call(method as never, params))) as typeof client.call });
+    stop = startEstate({ overviewFirst: true, snapshotAfter: script });
+    await settle();
+    expect(asked).toBe(0);
+    scriptHere();
+    await settle();
+    expect(asked).toBe(1);
+    snapshotArrives(packed());
+    store.firstOverviewDrawn();
+    await settle();
+    expect(estateIndex.entities.has(pod.id)).toBe(true);
+  });
+
   it('unpacks the snapshot at once when the engine has no overview to give', async () => {
     const { estateIndex, startEstate, useEstateStore } = store;
     let asked = 0;

@@ -213,10 +213,16 @@ async function untilFirstOverviewShown(): Promise<void> {
   clearTimeout(timer);
 }
 
+/** What the first snapshot request waits for (main.tsx: the console's script, when the engine's overview is drawn first). */
+let firstSnapshotAfter: Promise<void> | null = null;
+
 async function resnapshot(): Promise<void> {
   if (snapshotPending) return snapshotPending;
   snapshotPending = (async () => {
     try {
+      const after = firstSnapshotAfter;
+      firstSnapshotAfter = null;
+      if (after) await after;
       // Packed for the wire (a sixth of the bytes at 50,000 pods) and checked on arrival by the client.
       const packed = await api().call('estate.packedSnapshot', {});
       performance.mark('daytwo:snapshot-checked');
@@ -264,9 +270,10 @@ let stopFeed: (() => void) | null = null;
  * reload). The page's entry opens it before the rest of the console has loaded, so the
  * snapshot is on its way meanwhile; startConsole asks again and gets the same feed.
  */
-export function startEstate(options: { overviewFirst?: boolean } = {}): () => void {
+export function startEstate(options: { overviewFirst?: boolean; snapshotAfter?: Promise<void> } = {}): () => void {
   if (stopFeed) return stopFeed;
   if (options.overviewFirst && estateIndex.entities.size === 0 && useEstateStore.getState().phase === 'loading') askFirstOverview();
+  firstSnapshotAfter = options.snapshotAfter ?? null;
   const unsubscribe = api().subscribe(
     'estate.subscribe',
     {},
