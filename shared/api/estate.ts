@@ -194,6 +194,8 @@ const HealthGroup = z.object({
 
 /** How many of the overview's problem rows `estate.overview` lists: a screenful and then some. */
 export const overviewRowsListed = 200;
+/** How many namespaces (worst first) `estate.overview` lists: at 50,000 pods there are thousands, most of the answer. */
+export const overviewNamespacesListed = 100;
 
 /**
  * The estate overview as the engine keeps it (shared/estate/overview.ts and running-summary.ts,
@@ -201,8 +203,9 @@ export const overviewRowsListed = 200;
  * the estate itself is still on its way. It is the estate at `frame`: the same numbers the
  * console works out once it has the snapshot of that frame. The problem list is the first
  * `overviewRowsListed` rows of `rowCount`, each with where it lives and its source (the console
- * cannot look those up before it holds the entities), and each group carries only its worst
- * problem, the one its row shows.
+ * cannot look those up before it holds the entities), the worst `overviewNamespacesListed`
+ * namespaces of `namespaceCount`, and each group carries only its worst problem, the one its row
+ * shows.
  */
 export const EstateOverviewAnswer = z.object({
   health: Health,
@@ -210,7 +213,9 @@ export const EstateOverviewAnswer = z.object({
   total: Count,
   clouds: z.array(HealthGroup),
   clusters: z.array(HealthGroup),
-  namespaces: z.array(HealthGroup),
+  /** The first `overviewNamespacesListed` of `namespaceCount`, worst first. */
+  namespaces: z.array(HealthGroup).max(overviewNamespacesListed),
+  namespaceCount: Count,
   problemCount: Count,
   rows: z
     .array(
@@ -224,7 +229,7 @@ export const EstateOverviewAnswer = z.object({
     )
     .max(overviewRowsListed),
   rowCount: Count,
-  /** Each group's sources and pods by health, keyed `${kind}|${id}` as the console keys them. */
+  /** Each listed group's sources and pods by health, keyed `${kind}|${id}` as the console keys them. */
   extras: z.array(z.object({ key: z.string(), sourceIds: z.array(z.string()), pods: HealthCounts })),
   sources: z.array(Source),
   asOf: z.number(),

@@ -151,6 +151,13 @@ async function measure(host, build) {
           }),
         pods,
       );
+      // Drawn from the engine's overview, the console is ready to click through once it has indexed the snapshot.
+      const indexed = t.marks.includes('overview-answer')
+        ? await page
+            .waitForFunction(() => performance.getEntriesByName('daytwo:snapshot-indexed')[0]?.startTime, null, { timeout: 30_000, polling: 50 })
+            .then((h) => h.jsonValue())
+            .catch(() => NaN)
+        : NaN;
       const cpu = engineCpuMs(host.child.pid) - cpu0;
       if (cdp) {
         const { profile } = await cdp.send('Profiler.stop');
@@ -161,7 +168,7 @@ async function measure(host, build) {
       drawn.push(t.drawn);
       const f = (v) => (Number.isFinite(v) ? v.toFixed(0) : '?');
       console.log(`  load ${i + 1}: entry script loaded ${f(t.scriptEnd)} ms, console script loaded ${f(t.bootEnd)}, snapshot asked ${f(t.sent)}, first byte ${f(t.firstByte)}, last byte ${f(t.end)}${Number.isFinite(t.overviewEnd) ? `, estate.overview answered ${f(t.overviewEnd)}` : ''}, overview drawn ${f(t.drawn)} ms; engine CPU ${cpu} ms (load ${load()})`);
-      if (t.marks) console.log(`    marks: ${t.marks}`);
+      if (t.marks) console.log(`    marks: ${t.marks}${Number.isFinite(indexed) ? `; snapshot indexed (console ready to click through) ${indexed.toFixed(0)} ms` : ''}`);
       await page.close();
       await sleep(3_000);
     }

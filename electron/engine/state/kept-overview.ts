@@ -1,10 +1,10 @@
 import { ApiError } from '../../../shared/api/errors.js';
-import { overviewRowsListed } from '../../../shared/api/estate.js';
+import { overviewNamespacesListed, overviewRowsListed } from '../../../shared/api/estate.js';
 import type { EstateFrame, EstateOverviewAnswer } from '../../../shared/api/estate.js';
 import type { Source } from '../../../shared/api/sources.js';
 import type { HealthGroup } from '../../../shared/estate/health.js';
 import type { Entity } from '../../../shared/estate/model.js';
-import { GroupTally, locationOf, overviewSummaryOptions, problemRows } from '../../../shared/estate/overview.js';
+import { GroupTally, groupKey, locationOf, overviewSummaryOptions, problemRows } from '../../../shared/estate/overview.js';
 import type { Ancestry } from '../../../shared/estate/overview.js';
 import { RunningSummary } from '../../../shared/estate/running-summary.js';
 import type { SummaryTree } from '../../../shared/estate/running-summary.js';
@@ -85,13 +85,20 @@ export class KeptOverview {
     // (at 50,000 pods thousands of namespaces; each problem a reason sentence).
     const worstOnly = (groups: HealthGroup[]) => groups.map((group) => ({ ...group, problems: group.problems.slice(0, 1) }));
     const rows = problemRows(problems, this.ancestry);
+    const listed = [...clouds, ...clusters, ...namespaces.slice(0, overviewNamespacesListed)];
+    const tallied = this.tally.extras();
     const extras: EstateOverviewAnswer['extras'] = [];
-    for (const [key, extra] of this.tally.extras()) extras.push({ key, sourceIds: [...extra.sourceIds], pods: extra.pods });
+    for (const group of listed) {
+      const key = groupKey(group.kind, group.id);
+      const extra = tallied.get(key);
+      if (extra) extras.push({ key, sourceIds: [...extra.sourceIds], pods: extra.pods });
+    }
     return {
       ...summary,
       clouds: worstOnly(clouds),
       clusters: worstOnly(clusters),
-      namespaces: worstOnly(namespaces),
+      namespaces: worstOnly(namespaces.slice(0, overviewNamespacesListed)),
+      namespaceCount: namespaces.length,
       rows: rows.slice(0, overviewRowsListed).map((row) => {
         const entity = this.estate.get(row.problem.id);
         return { ...row, location: entity ? locationOf(this.ancestry, entity) : '', sourceId: entity?.sourceId ?? '' };

@@ -99,6 +99,7 @@ export function OverviewView({ rest }: { rest: string[] }) {
             <GroupTable title="Clouds" groups={summary.clouds} overview={overview} sources={sources} now={now} onOpen={open} />
             <GroupTable
               title="Namespaces"
+              count={overview.namespaceCount}
               groups={summary.namespaces}
               overview={overview}
               sources={sources}
@@ -174,6 +175,7 @@ function rowKeys(open: () => void) {
 
 function GroupTable({
   title,
+  count,
   groups,
   overview,
   sources,
@@ -182,6 +184,8 @@ function GroupTable({
   virtual = false,
 }: {
   title: string;
+  /** How many there are, when `groups` lists only the first (the engine's first answer). */
+  count?: number;
   groups: HealthGroup[];
   overview: EstateOverview;
   sources: ReadonlyMap<string, Source>;
@@ -205,7 +209,7 @@ function GroupTable({
   return (
     <section className="panel estate-panel" aria-label={title}>
       <h2>
-        {title} <span className="count">{groups.length}</span>
+        {title} <span className="count">{count ?? groups.length}</span>
       </h2>
       <div className="estate-table" role="table" aria-label={`${title} by health, worst first`}>
         <div className="estate-row estate-head" role="row">

@@ -22,6 +22,8 @@ export interface EstateOverview {
   problems: ProblemRow[];
   /** How many problem rows there are: more than problems.length only in the engine's first answer, which lists the first few. */
   rowCount: number;
+  /** How many namespaces there are: more than summary.namespaces.length only in the engine's first answer, likewise. */
+  namespaceCount: number;
   /** Keyed by groupKey(kind, id). */
   extras: Map<string, GroupExtras>;
   /**
@@ -103,6 +105,7 @@ export function overviewFromAnswer(answer: EstateOverviewAnswer): EstateOverview
     summary,
     problems,
     rowCount: answer.rowCount,
+    namespaceCount: answer.namespaceCount,
     extras: new Map(answer.extras.map(({ key, sourceIds, pods }) => [key, { sourceIds: new Set(sourceIds), pods }])),
     placed: new Map(answer.rows.map((row) => [row.problem.id, { location: row.location, sourceId: row.sourceId }])),
   };
@@ -126,7 +129,7 @@ export function overviewFromScratch(index: EstateIndex): EstateOverview {
     }
   }
   const problems = problemRows(summary.problems, index);
-  return { summary, problems, rowCount: problems.length, extras };
+  return { summary, problems, rowCount: problems.length, namespaceCount: summary.namespaces.length, extras };
 }
 
 export interface Placement {
@@ -241,6 +244,6 @@ export class RunningOverview {
     if (!this.summary.reconcile()) return null;
     const summary = this.summary.summary(overviewSummaryOptions);
     const problems = problemRows(summary.problems, this.index);
-    return { summary, problems, rowCount: problems.length, extras: this.tally.extras() };
+    return { summary, problems, rowCount: problems.length, namespaceCount: summary.namespaces.length, extras: this.tally.extras() };
   }
 }

@@ -36,6 +36,7 @@ const answer: EstateOverviewAnswer = {
   clouds: [],
   clusters: [],
   namespaces: [],
+  namespaceCount: 0,
   problemCount: 1,
   rows: [],
   rowCount: 1,

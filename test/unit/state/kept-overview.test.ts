@@ -3,11 +3,11 @@ import { EstateState } from '../../../electron/engine/state/estate-state.js';
 import { KeptOverview } from '../../../electron/engine/state/kept-overview.js';
 import { SourceRegistry } from '../../../electron/engine/sources/source-registry.js';
 import type { StoreDatabase } from '../../../electron/engine/store/database.js';
-import { EstateOverviewAnswer, overviewRowsListed } from '../../../shared/api/estate.js';
+import { EstateOverviewAnswer, overviewNamespacesListed, overviewRowsListed } from '../../../shared/api/estate.js';
 import { ApiError } from '../../../shared/api/errors.js';
 import type { Health } from '../../../shared/estate/model.js';
 import { EstateIndex } from '../../../renderer/features/estate/estate-index.js';
-import { locationOf, overviewFromAnswer, overviewFromScratch } from '../../../renderer/features/estate/rollup.js';
+import { groupKey, locationOf, overviewFromAnswer, overviewFromScratch } from '../../../renderer/features/estate/rollup.js';
 import { clusterFact, deploymentFact, entity, kubernetesSource, podFact, sourceOf, tempDataDir } from './estate-fixtures.js';
 
 /**
@@ -59,11 +59,14 @@ function expectSameOverview(answer: EstateOverviewAnswer): void {
     ...ownSummary,
     clouds: worstOnly(ownSummary.clouds),
     clusters: worstOnly(ownSummary.clusters),
-    namespaces: worstOnly(ownSummary.namespaces),
+    namespaces: worstOnly(ownSummary.namespaces.slice(0, overviewNamespacesListed)),
   });
   expect(drawn.rowCount).toBe(own.rowCount);
+  expect(drawn.namespaceCount).toBe(own.namespaceCount);
   expect(drawn.problems).toEqual(own.problems.slice(0, overviewRowsListed));
-  expect(drawn.extras).toEqual(own.extras);
+  // The extras of every group listed, as the console counts them.
+  const listed = [...drawnSummary.clouds, ...drawnSummary.clusters, ...drawnSummary.namespaces].map((g) => groupKey(g.kind, g.id));
+  expect(drawn.extras).toEqual(new Map(listed.filter((key) => own.extras.has(key)).map((key) => [key, own.extras.get(key)])));
   expect(ownProblems.length).toBe(own.summary.problemCount);
   for (const row of drawn.problems) {
     const e = index.get(row.problem.id)!;
@@ -152,6 +155,21 @@ describe('the overview the engine keeps for the console to draw first', () => {
     const answer = arrived();
     expect(answer.rows).toHaveLength(overviewRowsListed);
     expect(answer.rowCount).toBe(count);
+    expectSameOverview(answer);
+  });
+
+  it('lists the worst namespaces of many and says how many there are', () => {
+    kept = new KeptOverview(state, { now: () => clock });
+    registry.upsert(kubernetesSource('prod'));
+    state.replace(sourceOf('prod'), 'cluster', [clusterFact('prod')]);
+    const count = overviewNamespacesListed + 30;
+    const names = Array.from({ length: count }, (_, i) => `ns-${i}`);
+    state.replace(sourceOf('prod'), 'namespaces', names.map((ns) => ({ entity: entity(`k8s:prod/${ns}`, 'namespace', 'k8s:prod', sourceOf('prod')) })));
+    state.replace(sourceOf('prod'), 'pods', names.map((ns, i) => podFact('prod', ns, 'p', { health: i % 7 === 0 ? 'failing' : 'healthy', reason: 'CrashLoopBackOff' })));
+    state.flush();
+    const answer = arrived();
+    expect(answer.namespaces).toHaveLength(overviewNamespacesListed);
+    expect(answer.namespaceCount).toBe(count);
     expectSameOverview(answer);
   });
 
