@@ -17,9 +17,10 @@ const consoleScript = import('./app/boot.js');
 if (!('problem' in link)) {
   setApiClient(createClient(link.transport));
   // A console opening on the overview (the default view) draws it from the engine's own answer
-  // first, while the snapshot is unpacked behind it; the snapshot is then asked for once the
-  // console's script is here, so the engine's work on it (packing and sending 14.5 MB at 50,000
-  // pods, which holds its event loop) does not hold up that script. A screen link shows only
+  // first; the snapshot is asked for once that overview is on screen (store.ts), and not before
+  // the console's script is here, so neither the engine's work on it (packing and sending 14.5 MB
+  // at 50,000 pods holds its event loop) nor the page's (parsing and checking it) holds up the
+  // script or the drawing. A screen link shows only
   // the wallboard, scoped to what it may see, and the engine's overview is not scoped.
   const view = parseRoute(window.location.hash)?.view ?? 'overview';
   const overviewFirst = !link.screen && view === 'overview';

@@ -47,6 +47,7 @@ const answer: EstateOverviewAnswer = {
 };
 
 let overview: () => Promise<EstateOverviewAnswer>;
+let asked: number;
 let snapshotArrives: (value: PackedEstateSnapshot) => void;
 let stop: (() => void) | null;
 
@@ -55,11 +56,12 @@ beforeEach(async () => {
   const { setApiClient } = await import('../../api/api-client.js');
   store = await import('./store.js');
   overview = () => Promise.resolve(answer);
+  asked = 0;
   const snapshot = new Promise<PackedEstateSnapshot>((resolve) => (snapshotArrives = resolve));
   const client: ApiClient = {
     call: (async (method: string) => {
       if (method === 'estate.overview') return overview();
-      if (method === 'estate.packedSnapshot') return snapshot;
+      if (method === 'estate.packedSnapshot') return (asked++, snapshot);
       throw new Error(`unexpected ${method}`);
     }) as ApiClient['call'],
     subscribe: ((_topic: string, _params: unknown, _onMessage: (frame: EstateFrame) => void) => () => {}) as ApiClient['subscribe'],
@@ -76,64 +78,72 @@ const settle = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
 const packed = () => packEstateSnapshot({ entities: [pod], relations: [], sources: [], asOf: 7, frame: 0 });
 
 describe('the overview drawn from the engine while the estate loads', () => {
-  it('holds the engine’s overview, unpacks the snapshot once it is drawn, then answers from its own index', async () => {
+  it('holds the engine’s overview, asks for the snapshot once it is drawn, then answers from its own index', async () => {
     const { estateIndex, firstOverviewDrawn, startEstate, useEstateStore } = store;
     stop = startEstate({ overviewFirst: true });
     await settle();
     expect(useEstateStore.getState()).toMatchObject({ phase: 'loading', firstOverview: answer, asOf: 5 });
-    snapshotArrives(packed());
-    await settle();
-    // Not yet: unpacking would hold the page before the overview reaches the screen.
-    expect(estateIndex.entities.size).toBe(0);
+    // Not yet: taking the snapshot in would hold the page before the overview reaches the screen.
+    expect(asked).toBe(0);
     firstOverviewDrawn();
+    await settle();
+    expect(asked).toBe(1);
+    snapshotArrives(packed());
     await settle();
     expect(estateIndex.entities.has(pod.id)).toBe(true);
     expect(useEstateStore.getState()).toMatchObject({ phase: 'ready', firstOverview: null, asOf: 7 });
   });
 
-  it('asks for the snapshot only once the console’s script is here, when told to wait for it', async () => {
-    const { estateIndex, startEstate } = store;
-    let asked = 0;
+  it('waits for the console’s script too, when told to', async () => {
+    const { estateIndex, firstOverviewDrawn, startEstate } = store;
     let scriptHere!: () => void;
     const script = new Promise<void>((resolve) => (scriptHere = resolve));
-    const { api, setApiClient } = await import('../../api/api-client.js');
-    const client = api();
-    setApiClient({ ...client, call: ((method: string, params: never) => (method === 'estate.packedSnapshot' && asked++, client.call(method as never, params))) as typeof client.call });
     stop = startEstate({ overviewFirst: true, snapshotAfter: script });
+    await settle();
+    firstOverviewDrawn();
     await settle();
     expect(asked).toBe(0);
     scriptHere();
     await settle();
     expect(asked).toBe(1);
     snapshotArrives(packed());
-    store.firstOverviewDrawn();
     await settle();
     expect(estateIndex.entities.has(pod.id)).toBe(true);
   });
 
-  it('unpacks the snapshot at once when the engine has no overview to give', async () => {
+  it('asks for the snapshot at once when the engine has no overview to give', async () => {
     const { estateIndex, startEstate, useEstateStore } = store;
-    let asked = 0;
-    overview = () => (asked++, Promise.reject(new ApiError('unavailable', 'a parent cycle')));
+    let overviews = 0;
+    overview = () => (overviews++, Promise.reject(new ApiError('unavailable', 'a parent cycle')));
     stop = startEstate({ overviewFirst: true });
-    snapshotArrives(packed());
     await settle();
+    expect(asked).toBe(1);
+    snapshotArrives(packed());
     await settle();
     expect(estateIndex.entities.has(pod.id)).toBe(true);
     expect(useEstateStore.getState()).toMatchObject({ phase: 'ready', firstOverview: null });
-    expect(asked).toBe(1);
+    expect(overviews).toBe(1);
   });
 
   it('does not wait for a drawing that never comes (the page went elsewhere) longer than a moment', async () => {
     const { estateIndex, startEstate, useEstateStore } = store;
     stop = startEstate({ overviewFirst: true });
-    await settle();
-    snapshotArrives(packed());
     await settle(500);
-    expect(estateIndex.entities.size).toBe(0);
+    expect(asked).toBe(0);
     expect(useEstateStore.getState().firstOverview).toBe(answer);
     await settle(1_200);
+    expect(asked).toBe(1);
+    snapshotArrives(packed());
+    await settle();
     expect(estateIndex.entities.has(pod.id)).toBe(true);
+    expect(useEstateStore.getState().firstOverview).toBeNull();
+  });
+
+  it('asks for the snapshot at once on a page that does not open on the overview', async () => {
+    const { startEstate, useEstateStore } = store;
+    stop = startEstate();
+    await settle();
+    expect(asked).toBe(1);
     expect(useEstateStore.getState().firstOverview).toBeNull();
   });
 });
