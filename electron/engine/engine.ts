@@ -60,6 +60,7 @@ import { FlagBoard } from './flags/flag-board.js';
 import { flagHandlers } from './flags/handlers.js';
 import { FLAGS_ANNOTATION, parseFlagRefs } from '../../shared/flags/flag-refs.js';
 import { PackedEstate } from './state/packed-estate.js';
+import { KeptOverview } from './state/kept-overview.js';
 
 export interface EngineOptions {
   /** How often estate.snapshot's result is checked against the contract (every Nth call; default 20). */
@@ -152,6 +153,8 @@ export function createEngine(options: EngineOptions): Engine {
   const isListing = (source: { state: string }): boolean => source.state === 'connecting';
   // Packed once every cluster's first list is over, not repeatedly through it.
   const packedEstate = new PackedEstate(estate, { holdWhile: () => sources.list().some(isListing) });
+  // The overview the console draws while the snapshot is on its way (estate.overview).
+  const keptOverview = new KeptOverview(estate, { holdWhile: () => sources.list().some(isListing) });
   const running = options.connections
     ? startSources({
         registry: sources,
@@ -341,7 +344,7 @@ export function createEngine(options: EngineOptions): Engine {
     // cache's rows): re-checking 30,000 of them held first paint for up to 2 s. One call in
     // `contractSampleEvery` is still checked in full, so drift shows up in any longer session
     // and in the tests that ask for a snapshot often (tests may set it to 1).
-    sampledResults: { methods: ['estate.snapshot', 'estate.packedSnapshot'], every: options.contractSampleEvery ?? 20 },
+    sampledResults: { methods: ['estate.snapshot', 'estate.packedSnapshot', 'estate.overview'], every: options.contractSampleEvery ?? 20 },
     handlers: {
       'app.info': () => info,
       'settings.get': () => ({ settings: settings.get() }),
@@ -365,6 +368,7 @@ export function createEngine(options: EngineOptions): Engine {
       'screens.revoke': ({ id }) => ({ screen: screens.revoke(id) }),
       'estate.snapshot': () => estate.snapshot(),
       'estate.packedSnapshot': () => packedEstate.snapshot(),
+      'estate.overview': () => keptOverview.answer(),
       'estate.entity': ({ id }) => {
         const detail = estate.detail(id);
         if (!detail) throw new ApiError('not_found', `No entity "${id}" is known: it was deleted, or its source has not listed it yet.`);
@@ -445,6 +449,7 @@ export function createEngine(options: EngineOptions): Engine {
       await pagerduty.stop();
       await running?.stop();
       packedEstate.close();
+      keptOverview.close();
       estate.close();
       screens.close();
       incidentDb.close();

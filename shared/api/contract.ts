@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { appMethods } from './app.js';
 import { sourceMethods, sourceTopics } from './sources.js';
-import { estateMethods, estateTopics, packedEstateMethods } from './estate.js';
+import { estateMethods, estateTopics, overviewEstateMethods, packedEstateMethods } from './estate.js';
 import { operationMethods, operationTopics } from './operations.js';
 import { auditMethods } from './audit.js';
 import { metricsMethods } from './metrics.js';
@@ -27,6 +27,7 @@ export const methods = {
   ...sourceMethods,
   ...estateMethods,
   ...packedEstateMethods,
+  ...overviewEstateMethods,
   ...operationMethods,
   ...auditMethods,
   ...metricsMethods,

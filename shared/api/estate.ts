@@ -175,3 +175,74 @@ export const packedEstateMethods = {
     PackedEstateSnapshot,
   ),
 };
+
+const Count = z.number().int().nonnegative();
+const HealthCounts = z.object({ failing: Count, degraded: Count, unknown: Count, healthy: Count });
+const HealthProblem = z.object({ id: z.string(), kind: EntityKind, name: z.string(), health: Health, reason: z.string(), observedAt: z.number() });
+const HealthGroup = z.object({
+  id: z.string(),
+  kind: z.enum(['cloud', 'cluster', 'namespace']),
+  name: z.string(),
+  within: z.string().nullable(),
+  health: Health,
+  counts: HealthCounts,
+  total: Count,
+  /** Its worst problem (the one its row shows); problemCount says how many it has. */
+  problems: z.array(HealthProblem).max(1),
+  problemCount: Count,
+});
+
+/** How many of the overview's problem rows `estate.overview` lists: a screenful and then some. */
+export const overviewRowsListed = 200;
+/** How many namespaces (worst first) `estate.overview` lists: at 50,000 pods there are thousands, most of the answer. */
+export const overviewNamespacesListed = 100;
+
+/**
+ * The estate overview as the engine keeps it (shared/estate/overview.ts and running-summary.ts,
+ * the same code the console runs over its own copy), so the console can draw the overview while
+ * the estate itself is still on its way. It is the estate at `frame`: the same numbers the
+ * console works out once it has the snapshot of that frame. The problem list is the first
+ * `overviewRowsListed` rows of `rowCount`, each with where it lives and its source (the console
+ * cannot look those up before it holds the entities), the worst `overviewNamespacesListed`
+ * namespaces of `namespaceCount`, and each group carries only its worst problem, the one its row
+ * shows.
+ */
+export const EstateOverviewAnswer = z.object({
+  health: Health,
+  counts: HealthCounts,
+  total: Count,
+  clouds: z.array(HealthGroup),
+  clusters: z.array(HealthGroup),
+  /** The first `overviewNamespacesListed` of `namespaceCount`, worst first. */
+  namespaces: z.array(HealthGroup).max(overviewNamespacesListed),
+  namespaceCount: Count,
+  problemCount: Count,
+  rows: z
+    .array(
+      z.object({
+        problem: HealthProblem,
+        effective: Health,
+        pods: HealthCounts.nullable(),
+        location: z.string(),
+        sourceId: z.string(),
+      }),
+    )
+    .max(overviewRowsListed),
+  rowCount: Count,
+  /** Each listed group's sources and pods by health, keyed `${kind}|${id}` as the console keys them. */
+  extras: z.array(z.object({ key: z.string(), sourceIds: z.array(z.string()), pods: HealthCounts })),
+  sources: z.array(Source),
+  asOf: z.number(),
+  /** The last frame included. */
+  frame: FrameNumber,
+});
+export type EstateOverviewAnswer = z.infer<typeof EstateOverviewAnswer>;
+
+/** Added beside estateMethods so the contract lists it; see EstateOverviewAnswer. */
+export const overviewEstateMethods = {
+  'estate.overview': query(
+    'The estate overview (health by cloud, cluster and namespace; what is wrong, worst first) as the engine keeps it, for drawing before the snapshot arrives.',
+    NoParams,
+    EstateOverviewAnswer,
+  ),
+};

@@ -28,7 +28,8 @@ import type { EstateSummary, HealthCounts, HealthGroup, HealthProblem, Summarise
 
 /** What the summary reads: the estate by id and by parent (the renderer's EstateIndex is one). */
 export interface SummaryTree {
-  readonly entities: ReadonlyMap<string, Entity>;
+  /** Read for its size and, to count from nothing, its values (the engine's estate gives just these). */
+  readonly entities: { readonly size: number; values(): IterableIterator<Entity> };
   get(id: string): Entity | undefined;
   /** Entities whose parentId is `id`, whether or not `id` exists. */
   children(id: string): readonly Entity[];
@@ -100,6 +101,17 @@ export class RunningSummary {
     if (this.rebuild) return;
     this.touched.add(id);
     this.bound();
+  }
+
+  /**
+   * An entity was written and its parent may have changed (a frame does not say): placed again
+   * with what is under it only when its parent differs from the one it was counted under. A
+   * namespace restated with a new health (as its pods change) must not count its pods again.
+   */
+  written(entity: Entity): void {
+    if (this.rebuild) return;
+    if (this.counted.get(entity.id)?.parentId === entity.parentId) this.touch(entity.id);
+    else this.move(entity.id);
   }
 
   /** An entity appeared, went or changed parent: what is under it is placed again. */

@@ -4,10 +4,11 @@
 // on that load (from /proc) and the same call made straight from Node (no browser) a few times.
 //
 //   npm run build
-//   node test/bench/first-paint.js [--pods 50000] [--clusters 5] [--loads 5] [--builds DIR,DIR]
+//   node test/bench/first-paint.js [--pods 50000] [--clusters 5] [--loads 5] [--builds DIR,DIR] [--profile DIR]
 //
 // --builds: checkouts (folders holding package.json, out/ and dist/) whose engines are measured
 // one after the other on the same sandbox, for a back-to-back comparison; default this one.
+// --profile: write a CDP CPU profile of each build's last page load into DIR.
 // Prints figures; asserts nothing.
 /* global document, requestAnimationFrame */
 import fs from 'node:fs';
@@ -25,6 +26,7 @@ const { values: args } = parseArgs({
     clusters: { type: 'string', default: '5' },
     loads: { type: 'string', default: '5' },
     builds: { type: 'string' },
+    profile: { type: 'string' },
   },
 });
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -93,6 +95,17 @@ async function measure(host, build) {
     await sleep(2_000);
   }
 
+  // The engine's overview (estate.overview), for builds that have it: what a console load asks for first.
+  for (let i = 0; i < 3; i++) {
+    const cpu0 = engineCpuMs(host.child.pid);
+    const t0 = nodePerformance.now();
+    const res = await fetch(`${origin}/api/estate.overview`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: '{}' });
+    if (res.status === 404 || !res.ok) break;
+    const bytes = (await res.arrayBuffer()).byteLength;
+    console.log(`  node call estate.overview ${i + 1}: ${(nodePerformance.now() - t0).toFixed(0)} ms, ${(bytes / 1e3).toFixed(0)} KB, engine CPU ${engineCpuMs(host.child.pid) - cpu0} ms (load ${load()})`);
+    await sleep(1_000);
+  }
+
   const browser = await chromium.launch({
     executablePath: process.env.DAYTWO_CHROMIUM ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -102,6 +115,12 @@ async function measure(host, build) {
     for (let i = 0; i < loads; i++) {
       const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
       page.on('console', (m) => m.type() === 'error' && console.log(`  [page] ${m.text()}`));
+      const cdp = args.profile && i === loads - 1 ? await page.context().newCDPSession(page) : null;
+      if (cdp) {
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+        await cdp.send('Profiler.start');
+      }
       const cpu0 = engineCpuMs(host.child.pid);
       await page.goto(`${origin}/#token=${token}`, { waitUntil: 'commit' });
       const t = await page.evaluate(
@@ -114,6 +133,8 @@ async function measure(host, build) {
               const at = performance.now();
               const entries = performance.getEntriesByType('resource');
               const snapshot = entries.find((e) => e.name.endsWith('/api/estate.packedSnapshot'));
+              // Asked for beside the snapshot by builds that draw the overview from the engine's answer first.
+              const overview = entries.find((e) => e.name.endsWith('/api/estate.overview'));
               const script = entries.find((e) => /\/assets\/index-[^/]*\.js$/.test(e.name));
               resolve({
                 drawn: at,
@@ -121,16 +142,33 @@ async function measure(host, build) {
                 sent: snapshot?.requestStart || snapshot?.startTime || NaN,
                 firstByte: snapshot?.responseStart ?? NaN,
                 end: snapshot?.responseEnd ?? NaN,
+                overviewEnd: overview?.responseEnd ?? NaN,
+                bootEnd: entries.find((e) => /\/assets\/boot-[^/]*\.js$/.test(e.name))?.responseEnd ?? NaN,
+                marks: performance.getEntriesByType('mark').filter((m) => m.name.startsWith('daytwo:')).map((m) => `${m.name.slice(7)} ${m.startTime.toFixed(0)}`).join(', '),
               });
             };
             check();
           }),
         pods,
       );
+      // Drawn from the engine's overview, the console is ready to click through once it has indexed the snapshot.
+      const indexed = t.marks.includes('overview-answer')
+        ? await page
+            .waitForFunction(() => performance.getEntriesByName('daytwo:snapshot-indexed')[0]?.startTime, null, { timeout: 30_000, polling: 50 })
+            .then((h) => h.jsonValue())
+            .catch(() => NaN)
+        : NaN;
       const cpu = engineCpuMs(host.child.pid) - cpu0;
+      if (cdp) {
+        const { profile } = await cdp.send('Profiler.stop');
+        const file = path.resolve(args.profile, `first-paint-${path.basename(build)}.cpuprofile`);
+        fs.writeFileSync(file, JSON.stringify(profile));
+        console.log(`  profile of load ${i + 1} written to ${file}`);
+      }
       drawn.push(t.drawn);
       const f = (v) => (Number.isFinite(v) ? v.toFixed(0) : '?');
-      console.log(`  load ${i + 1}: entry script loaded ${f(t.scriptEnd)} ms, snapshot asked ${f(t.sent)}, first byte ${f(t.firstByte)}, last byte ${f(t.end)}, overview drawn ${f(t.drawn)} ms; engine CPU ${cpu} ms (load ${load()})`);
+      console.log(`  load ${i + 1}: entry script loaded ${f(t.scriptEnd)} ms, console script loaded ${f(t.bootEnd)}, snapshot asked ${f(t.sent)}, first byte ${f(t.firstByte)}, last byte ${f(t.end)}${Number.isFinite(t.overviewEnd) ? `, estate.overview answered ${f(t.overviewEnd)}` : ''}, overview drawn ${f(t.drawn)} ms; engine CPU ${cpu} ms (load ${load()})`);
+      if (t.marks) console.log(`    marks: ${t.marks}${Number.isFinite(indexed) ? `; snapshot indexed (console ready to click through) ${indexed.toFixed(0)} ms` : ''}`);
       await page.close();
       await sleep(3_000);
     }

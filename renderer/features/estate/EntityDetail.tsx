@@ -103,6 +103,7 @@ export function EntityDetail({
   // Re-read the index whenever the store publishes a change.
   useEstateStore((s) => s.version);
   const sources = useEstateStore((s) => s.sources);
+  const phase = useEstateStore((s) => s.phase);
   const now = useClockStore((s) => s.now);
   const entity = estateIndex.get(id);
   const [events, setEvents] = useState<{ id: string; events: EstateEvent[]; error: string | null } | null>(null);
@@ -140,6 +141,21 @@ export function EntityDetail({
       .reverse();
     return { pods, children, alarms: relatedAlarms(entity), relations, ancestors };
   }, [entity, version]);
+
+  if ((!entity || !derived) && phase === 'loading') {
+    // Opened from the overview the engine drew before the console's copy of the estate arrived.
+    return (
+      <aside className="entity-detail" aria-label="Entity detail" aria-busy="true">
+        <header className="entity-detail-header">
+          <h2 tabIndex={-1} data-autofocus={takeFocus ? '' : undefined}>
+            Loading…
+          </h2>
+          <CloseButton onClose={onClose} />
+        </header>
+        <p className="muted">The estate is still loading; this opens as soon as it is here.</p>
+      </aside>
+    );
+  }
 
   if (!entity || !derived) {
     return (

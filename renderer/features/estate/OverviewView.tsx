@@ -10,9 +10,9 @@ import { EntityDetail } from './EntityDetail.js';
 import { EntityFinder } from './EntityFinder.js';
 import { entityFreshness, groupFreshness } from './freshness.js';
 import { FreshnessTag, HealthBar, HealthIcon, Untrusted, healthLabel } from './parts.js';
-import { groupKey, kindLabel, lastOverviewCostMs, locationOf, overviewOf } from './rollup.js';
-import type { EstateOverview, GroupExtras, ProblemRow } from './rollup.js';
-import { PUBLISH_MS, estateIndex, useEstateStore } from './store.js';
+import { groupKey, kindLabel, lastOverviewCostMs, locationOf, overviewFromAnswer, overviewOf } from './rollup.js';
+import type { EstateOverview, GroupExtras } from './rollup.js';
+import { PUBLISH_MS, estateIndex, firstOverviewDrawn, useEstateStore } from './store.js';
 import './estate.css';
 import { FirstRun } from '../sources/FirstRun.js';
 
@@ -29,11 +29,19 @@ export function OverviewView({ rest }: { rest: string[] }) {
   const asOf = useEstateStore((s) => s.asOf);
   const sources = useEstateStore((s) => s.sources);
   const now = useClockStore((s) => s.now);
+  // The engine's overview until the console holds the estate itself (store.ts, firstOverview).
+  const firstOverview = useEstateStore((s) => s.firstOverview);
   // Derived once per published version (at most four times a second), never per frame.
   const overview = useMemo(() => {
     void version;
-    return overviewOf(estateIndex);
-  }, [version]);
+    return firstOverview ? overviewFromAnswer(firstOverview) : overviewOf(estateIndex);
+  }, [version, firstOverview]);
+  useEffect(() => {
+    if (!firstOverview) return;
+    // After the browser has painted it: then the store may hold the page to unpack the snapshot.
+    const frame = requestAnimationFrame(() => setTimeout(firstOverviewDrawn, 0));
+    return () => cancelAnimationFrame(frame);
+  }, [firstOverview]);
   const open = (id: string) => navigate('overview', id);
   const { summary } = overview;
   const clusterCount = summary.clusters.length;
@@ -78,7 +86,7 @@ export function OverviewView({ rest }: { rest: string[] }) {
             </span>
           </div>
         ) : null}
-        {phase === 'loading' ? <p className="muted">Loading the estate…</p> : null}
+        {phase === 'loading' && !firstOverview ? <p className="muted">Loading the estate…</p> : null}
         {phase !== 'loading' && summary.total === 0 && sources.size === 0 ? <FirstRun /> : null}
         {phase !== 'loading' && summary.total === 0 && sources.size > 0 ? (
           <p className="muted">Nothing reported yet. Sources appear here as soon as they sync.</p>
@@ -86,11 +94,12 @@ export function OverviewView({ rest }: { rest: string[] }) {
 
         {summary.total > 0 ? (
           <>
-            <ProblemList rows={overview.problems} total={summary.problemCount} selectedId={selectedId} now={now} onOpen={open} />
+            <ProblemList overview={overview} selectedId={selectedId} now={now} onOpen={open} />
             <GroupTable title="Clusters" groups={summary.clusters} overview={overview} sources={sources} now={now} onOpen={open} />
             <GroupTable title="Clouds" groups={summary.clouds} overview={overview} sources={sources} now={now} onOpen={open} />
             <GroupTable
               title="Namespaces"
+              count={overview.namespaceCount}
               groups={summary.namespaces}
               overview={overview}
               sources={sources}
@@ -166,6 +175,7 @@ function rowKeys(open: () => void) {
 
 function GroupTable({
   title,
+  count,
   groups,
   overview,
   sources,
@@ -174,6 +184,8 @@ function GroupTable({
   virtual = false,
 }: {
   title: string;
+  /** How many there are, when `groups` lists only the first (the engine's first answer). */
+  count?: number;
   groups: HealthGroup[];
   overview: EstateOverview;
   sources: ReadonlyMap<string, Source>;
@@ -197,7 +209,7 @@ function GroupTable({
   return (
     <section className="panel estate-panel" aria-label={title}>
       <h2>
-        {title} <span className="count">{groups.length}</span>
+        {title} <span className="count">{count ?? groups.length}</span>
       </h2>
       <div className="estate-table" role="table" aria-label={`${title} by health, worst first`}>
         <div className="estate-row estate-head" role="row">
@@ -287,20 +299,20 @@ function GroupTable({
 }
 
 function ProblemList({
-  rows: problems,
-  total,
+  overview,
   selectedId,
   now,
   onOpen,
 }: {
-  rows: ProblemRow[];
-  total: number;
+  overview: EstateOverview;
   selectedId: string | null;
   now: number;
   onOpen: (id: string) => void;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const sources = useEstateStore((s) => s.sources);
+  const { problems, rowCount, placed } = overview;
+  const total = overview.summary.problemCount;
   const rowHeight = 34;
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read during render by design
   const virtualizer = useVirtualizer({
@@ -315,7 +327,7 @@ function ProblemList({
       <h2>
         What is wrong, worst first{' '}
         <span className="count" title={`${total.toLocaleString()} degraded or failing resources; pods are folded into their workload`}>
-          {problems.length.toLocaleString()}
+          {rowCount.toLocaleString()}
         </span>
       </h2>
       {problems.length === 0 ? (
@@ -336,7 +348,13 @@ function ProblemList({
                 const { problem, effective, pods } = problems[item.index]!;
                 const folded = pods ? pods.failing + pods.degraded : 0;
                 const entity = estateIndex.get(problem.id);
-                const freshness = entity ? entityFreshness(entity, sources, now) : null;
+                // Before the index holds the estate, where the engine placed it and who reported it.
+                const where = entity ? null : placed?.get(problem.id);
+                const freshness = entity
+                  ? entityFreshness(entity, sources, now)
+                  : where
+                    ? entityFreshness({ sourceId: where.sourceId, observedAt: problem.observedAt }, sources, now)
+                    : null;
                 const open = () => onOpen(problem.id);
                 return (
                   <div
@@ -361,7 +379,7 @@ function ProblemList({
                       <Untrusted text={problem.name} className="strong" />
                     </span>
                     <span role="cell">
-                      <Untrusted text={entity ? locationOf(estateIndex, entity) : ''} className="muted" />
+                      <Untrusted text={entity ? locationOf(estateIndex, entity) : (where?.location ?? '')} className="muted" />
                     </span>
                     <span role="cell" className="cell-why">
                       <Untrusted text={problem.reason} />

@@ -1,35 +1,36 @@
 import { emptyCounts, summarise, unplacedGroupId } from '../../../shared/estate/health.js';
 import { RunningSummary } from '../../../shared/estate/running-summary.js';
-import type { PlacementTally, SummaryPlacement } from '../../../shared/estate/running-summary.js';
-import type { EstateSummary, HealthCounts, HealthGroup, HealthProblem } from '../../../shared/estate/health.js';
-import { healthSeverity } from '../../../shared/estate/model.js';
-import type { Entity, EntityKind, Health } from '../../../shared/estate/model.js';
+import type { EstateOverviewAnswer } from '../../../shared/api/estate.js';
+import type { EstateSummary } from '../../../shared/estate/health.js';
+import type { Entity, EntityKind } from '../../../shared/estate/model.js';
+import { GroupTally, derivedSourceId, groupKey, overviewSummaryOptions, problemRows } from '../../../shared/estate/overview.js';
+import type { GroupExtras, ProblemRow } from '../../../shared/estate/overview.js';
 import type { EstateIndex } from './estate-index.js';
 
 /**
  * What the overview needs beyond shared/estate/health.ts's summarise() (which the engine uses
  * too, so both sides rank problems alike): which sources fed each group, so a row can say how
  * fresh it is, and how many of its pods are in each health, the number an operator asks first.
+ * The parts the engine keeps too (estate.overview) are in shared/estate/overview.ts.
  */
-
-/** Derived entities (clouds, accounts, regions, apps) have no source of their own. */
-export const derivedSourceId = 'derived';
-
-export interface GroupExtras {
-  sourceIds: Set<string>;
-  pods: HealthCounts;
-}
+export { derivedSourceId, groupKey, locationOf, overviewSummaryOptions, problemRows, workloadKinds } from '../../../shared/estate/overview.js';
+export type { GroupExtras, ProblemRow } from '../../../shared/estate/overview.js';
 
 export interface EstateOverview {
   summary: EstateSummary;
   /** summary.problems with pods folded into their workloads (problemRows). */
   problems: ProblemRow[];
+  /** How many problem rows there are: more than problems.length only in the engine's first answer, which lists the first few. */
+  rowCount: number;
+  /** How many namespaces there are: more than summary.namespaces.length only in the engine's first answer, likewise. */
+  namespaceCount: number;
   /** Keyed by groupKey(kind, id). */
   extras: Map<string, GroupExtras>;
-}
-
-export function groupKey(kind: HealthGroup['kind'], id: string): string {
-  return `${kind}|${id}`;
+  /**
+   * Where each listed problem lives and which source reported it, as the engine said
+   * (estate.overview): drawn before the console's own index holds the entities. Absent otherwise.
+   */
+  placed?: ReadonlyMap<string, { location: string; sourceId: string }>;
 }
 
 /**
@@ -70,9 +71,6 @@ export function lastOverviewCostMs(): number {
   return lastCostMs;
 }
 
-/** Keep every problem: the overview's list is virtualised, and a cap would hide the 51st. */
-export const overviewSummaryOptions = { problemsPerGroup: 3, problems: Number.MAX_SAFE_INTEGER };
-
 /** Each index's overview kept as frames change it (RunningOverview), made on first ask. */
 const running = new WeakMap<EstateIndex, RunningOverview>();
 
@@ -84,6 +82,33 @@ export function overviewOf(index: EstateIndex): EstateOverview {
   const overview = kept.overview() ?? overviewFromScratch(index);
   lastCostMs = performance.now() - started;
   return overview;
+}
+
+/**
+ * The overview as the engine drew it (estate.overview), for the console's first paint: the same
+ * numbers overviewOf gives once the index holds the snapshot of the answer's frame, with the
+ * first rows of the problem list (`rowCount` says how many there are) placed as the engine placed them.
+ */
+export function overviewFromAnswer(answer: EstateOverviewAnswer): EstateOverview {
+  const problems: ProblemRow[] = answer.rows.map(({ problem, effective, pods }) => ({ problem, effective, pods }));
+  const summary: EstateSummary = {
+    health: answer.health,
+    counts: answer.counts,
+    total: answer.total,
+    clouds: answer.clouds,
+    clusters: answer.clusters,
+    namespaces: answer.namespaces,
+    problems: problems.map((row) => row.problem),
+    problemCount: answer.problemCount,
+  };
+  return {
+    summary,
+    problems,
+    rowCount: answer.rowCount,
+    namespaceCount: answer.namespaceCount,
+    extras: new Map(answer.extras.map(({ key, sourceIds, pods }) => [key, { sourceIds: new Set(sourceIds), pods }])),
+    placed: new Map(answer.rows.map((row) => [row.problem.id, { location: row.location, sourceId: row.sourceId }])),
+  };
 }
 
 /** The overview from every entity: the definition the running one is held to, and its fallback. */
@@ -104,7 +129,7 @@ export function overviewFromScratch(index: EstateIndex): EstateOverview {
     }
   }
   const problems = problemRows(summary.problems, index);
-  return { summary, problems, extras };
+  return { summary, problems, rowCount: problems.length, namespaceCount: summary.namespaces.length, extras };
 }
 
 export interface Placement {
@@ -170,16 +195,6 @@ export function placementOf(index: EstateIndex, entity: Entity): Placement {
   return place;
 }
 
-/** "shop-prod-eks / checkout / checkout-api", for showing where an entity lives in one line. */
-export function locationOf(index: EstateIndex, entity: Entity): string {
-  const parts: string[] = [];
-  for (const ancestor of index.ancestors(entity.id)) {
-    if (ancestor.kind === 'cloud' || ancestor.kind === 'account' || ancestor.kind === 'replicaset') continue;
-    parts.push(ancestor.name);
-  }
-  return parts.reverse().join(' / ');
-}
-
 export const kindLabel: Record<EntityKind, string> = {
   cloud: 'Cloud',
   account: 'Account',
@@ -203,51 +218,6 @@ export const kindLabel: Record<EntityKind, string> = {
   alarm: 'Alarm',
   app: 'App',
 };
-
-export const workloadKinds: ReadonlySet<EntityKind> = new Set(['deployment', 'statefulset', 'daemonset']);
-
-export interface ProblemRow {
-  problem: HealthProblem;
-  /** The row's rank: its own health, or its folded pods' if worse. */
-  effective: Health;
-  /** Broken pods folded into this workload's row, by health; null for rows that fold none. */
-  pods: HealthCounts | null;
-}
-
-/**
- * The overview's "what is wrong" list, with each broken pod folded into its workload's row when
- * that workload is listed too: a crash-looping deployment is one problem with twelve failing
- * pods, not twelve problems above the one that explains them. A workload ranks by its worst
- * pod, so folding never hides how bad it is. Pods of healthy (or unknown) workloads keep rows;
- * a broken ReplicaSet under a listed Deployment says nothing new and is left out.
- */
-export function problemRows(problems: readonly HealthProblem[], index: EstateIndex): ProblemRow[] {
-  const rows: ProblemRow[] = [];
-  const workloadRow = new Map<string, ProblemRow>();
-  for (const problem of problems) {
-    if (workloadKinds.has(problem.kind)) {
-      const row: ProblemRow = { problem, effective: problem.health, pods: null };
-      workloadRow.set(problem.id, row);
-    }
-  }
-  for (const problem of problems) {
-    if (problem.kind === 'pod' || problem.kind === 'replicaset') {
-      const workload = index.ancestors(problem.id).find((a) => workloadKinds.has(a.kind));
-      const row = workload ? workloadRow.get(workload.id) : undefined;
-      // A ReplicaSet repeats its Deployment's problem: it has no row of its own when that one has.
-      if (row && problem.kind === 'replicaset') continue;
-      if (row) {
-        row.pods ??= emptyCounts();
-        row.pods[problem.health]++;
-        if (healthSeverity[problem.health] > healthSeverity[row.effective]) row.effective = problem.health;
-        continue;
-      }
-    }
-    rows.push(workloadRow.get(problem.id) ?? { problem, effective: problem.health, pods: null });
-  }
-  // Stable: within one severity the shared worst-first order (what explains most first) holds.
-  return rows.sort((a, b) => healthSeverity[b.effective] - healthSeverity[a.effective]);
-}
 
 /**
  * The overview kept as frames change the index, instead of summarised from every entity on each
@@ -273,73 +243,7 @@ export class RunningOverview {
   overview(): EstateOverview | null {
     if (!this.summary.reconcile()) return null;
     const summary = this.summary.summary(overviewSummaryOptions);
-    return { summary, problems: problemRows(summary.problems, this.index), extras: this.tally.extras() };
-  }
-}
-
-interface TalliedGroup {
-  members: number;
-  sources: Map<string, number>;
-  pods: HealthCounts;
-  /** What was last handed out, until a member changes. */
-  shown: GroupExtras | null;
-}
-
-/** Each group's sources and pods by health, as overviewFromScratch counts them, kept member by member. */
-class GroupTally implements PlacementTally {
-  private readonly groups = new Map<string, TalliedGroup>();
-  /** Siblings share one placement object, so they share its keys. */
-  private readonly keysOf = new WeakMap<SummaryPlacement, string[]>();
-  private shown: Map<string, GroupExtras> | null = null;
-
-  add(entity: Entity, where: SummaryPlacement): void {
-    this.shift(entity, where, 1);
-  }
-
-  remove(entity: Entity, where: SummaryPlacement): void {
-    this.shift(entity, where, -1);
-  }
-
-  clear(): void {
-    this.groups.clear();
-    this.shown = null;
-  }
-
-  extras(): Map<string, GroupExtras> {
-    if (this.shown) return this.shown;
-    const out = new Map<string, GroupExtras>();
-    for (const [key, group] of this.groups) {
-      group.shown ??= { sourceIds: new Set(group.sources.keys()), pods: { ...group.pods } };
-      out.set(key, group.shown);
-    }
-    return (this.shown = out);
-  }
-
-  private shift(entity: Entity, where: SummaryPlacement, by: 1 | -1): void {
-    // Derived entities have no source of their own; a derived cluster still says whose it is.
-    if (entity.sourceId === derivedSourceId && entity.kind !== 'cluster') return;
-    this.shown = null;
-    for (const key of this.keys(where)) {
-      let group = this.groups.get(key);
-      if (!group) this.groups.set(key, (group = { members: 0, sources: new Map(), pods: emptyCounts(), shown: null }));
-      group.shown = null;
-      group.members += by;
-      const sources = (group.sources.get(entity.sourceId) ?? 0) + by;
-      if (sources > 0) group.sources.set(entity.sourceId, sources);
-      else group.sources.delete(entity.sourceId);
-      if (entity.kind === 'pod') group.pods[entity.health] += by;
-      if (group.members === 0) this.groups.delete(key);
-    }
-  }
-
-  private keys(where: SummaryPlacement): string[] {
-    let keys = this.keysOf.get(where);
-    if (!keys) {
-      keys = [groupKey('cloud', where.cloud ?? unplacedGroupId)];
-      if (where.cluster) keys.push(groupKey('cluster', where.cluster));
-      if (where.namespace) keys.push(groupKey('namespace', where.namespace));
-      this.keysOf.set(where, keys);
-    }
-    return keys;
+    const problems = problemRows(summary.problems, this.index);
+    return { summary, problems, rowCount: problems.length, namespaceCount: summary.namespaces.length, extras: this.tally.extras() };
   }
 }

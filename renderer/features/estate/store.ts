@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { EntityDetail, EstateFrame, EstateSnapshot } from '../../../shared/api/estate.js';
+import type { EntityDetail, EstateFrame, EstateOverviewAnswer, EstateSnapshot } from '../../../shared/api/estate.js';
 import type { Source } from '../../../shared/api/sources.js';
 import type { EstateEvent } from '../../../shared/estate/event.js';
 import { unpackEstateSnapshot } from '../../../shared/estate/packed-snapshot.js';
@@ -42,6 +42,11 @@ export interface EstateState {
   /** When the engine cut the last snapshot or frame we applied. */
   asOf: number | null;
   sources: ReadonlyMap<string, Source>;
+  /**
+   * The engine's own overview (estate.overview), held while the first snapshot is on its way so
+   * the overview can be drawn from it; null once estateIndex holds the estate (phase 'ready').
+   */
+  firstOverview: EstateOverviewAnswer | null;
 }
 
 export const useEstateStore = create<EstateState>()(() => ({
@@ -51,6 +56,7 @@ export const useEstateStore = create<EstateState>()(() => ({
   structureVersion: 0,
   asOf: null,
   sources: new Map(),
+  firstOverview: null,
 }));
 
 /** Recent events from frames, newest last, for detail panels that show events live. */
@@ -151,20 +157,87 @@ function isEmptyFrame(frame: EstateFrame): boolean {
   return frame.upserted.length + frame.removed.length + frame.relationsUpserted.length + frame.relationsRemoved.length + frame.events.length === 0;
 }
 
+/**
+ * Opened once the overview drawn from the engine's answer has reached the screen (or there is
+ * none to wait for); the first snapshot is asked for only then. Parsing, checking, unpacking and
+ * indexing it holds the page for a second or more at 50,000 pods on a busy machine, and doing
+ * that before would keep that overview from being drawn at all.
+ */
+let firstOverviewShown: Promise<void> = Promise.resolve();
+let showFirstOverview: (() => void) | null = null;
+
+/** The overview view calls this once it has painted from `firstOverview`. */
+export function firstOverviewDrawn(): void {
+  if (showFirstOverview && useEstateStore.getState().firstOverview) performance.mark('daytwo:overview-painted');
+  showFirstOverview?.();
+}
+
+/**
+ * Asks the engine for its overview beside the first snapshot, so the overview can be drawn
+ * before the snapshot is unpacked. Only the first time, and only for a page that opens on the
+ * overview: afterwards (and in every other view) the console's own index answers.
+ */
+function askFirstOverview(): void {
+  firstOverviewShown = new Promise<void>((resolve) => {
+    const done = () => {
+      showFirstOverview = null;
+      resolve();
+    };
+    showFirstOverview = done;
+    // However the page fares (the view gone elsewhere, the answer slow), the snapshot is asked
+    // for no later than FIRST_OVERVIEW_WAIT_MS after the console's script is here.
+    firstOverviewWaitLimit = done;
+  });
+  api()
+    .call('estate.overview', {})
+    .then((answer) => {
+      // The snapshot got here first: the index answers from now on.
+      if (useEstateStore.getState().phase !== 'loading') return firstOverviewDrawn();
+      lastAsOf = answer.asOf;
+      // Marks for test/bench/first-paint.js, which prints where a page load's time went.
+      performance.mark('daytwo:overview-answer');
+      useEstateStore.setState({ firstOverview: answer, asOf: answer.asOf, sources: mergeSources(answer.sources) });
+    })
+    // No overview to draw (an older engine, a source's parent cycle): the snapshot draws it.
+    .catch(() => firstOverviewDrawn());
+}
+
+let firstOverviewWaitLimit: (() => void) | null = null;
+const FIRST_OVERVIEW_WAIT_MS = 1_500;
+
+async function untilFirstOverviewShown(): Promise<void> {
+  const limit = firstOverviewWaitLimit;
+  if (!limit) return;
+  firstOverviewWaitLimit = null;
+  const timer = setTimeout(limit, FIRST_OVERVIEW_WAIT_MS);
+  await firstOverviewShown;
+  clearTimeout(timer);
+}
+
+/** What the first snapshot request waits for (main.tsx: the console's script, when the engine's overview is drawn first). */
+let firstSnapshotAfter: Promise<void> | null = null;
+
 async function resnapshot(): Promise<void> {
   if (snapshotPending) return snapshotPending;
   snapshotPending = (async () => {
     try {
+      const after = firstSnapshotAfter;
+      firstSnapshotAfter = null;
+      if (after) await after;
+      await untilFirstOverviewShown();
       // Packed for the wire (a sixth of the bytes at 50,000 pods) and checked on arrival by the client.
-      const snapshot = unpackEstateSnapshot(await api().call('estate.packedSnapshot', {}));
+      const packed = await api().call('estate.packedSnapshot', {});
+      performance.mark('daytwo:snapshot-checked');
+      const snapshot = unpackEstateSnapshot(packed);
       estateIndex.load(snapshot.entities, snapshot.relations);
+      performance.mark('daytwo:snapshot-indexed');
       lastFrame = snapshot.frame;
       lastAsOf = snapshot.asOf;
       const pending = buffered.filter((f) => f.frame > snapshot.frame).sort((a, b) => a.frame - b.frame);
       buffered = [];
       snapshotPending = null;
       for (const frame of pending) onFrame(frame);
-      useEstateStore.setState({ phase: 'ready', error: null, sources: mergeSources(snapshot.sources) });
+      useEstateStore.setState({ phase: 'ready', error: null, sources: mergeSources(snapshot.sources), firstOverview: null });
       publish();
       prepareSearchWhenIdle();
     } catch (error) {
@@ -197,8 +270,10 @@ let stopFeed: (() => void) | null = null;
  * reload). The page's entry opens it before the rest of the console has loaded, so the
  * snapshot is on its way meanwhile; startConsole asks again and gets the same feed.
  */
-export function startEstate(): () => void {
+export function startEstate(options: { overviewFirst?: boolean; snapshotAfter?: Promise<void> } = {}): () => void {
   if (stopFeed) return stopFeed;
+  if (options.overviewFirst && estateIndex.entities.size === 0 && useEstateStore.getState().phase === 'loading') askFirstOverview();
+  firstSnapshotAfter = options.snapshotAfter ?? null;
   const unsubscribe = api().subscribe(
     'estate.subscribe',
     {},
