@@ -283,7 +283,7 @@ export function createEngine(options: EngineOptions): Engine {
     onSourcesChange: (listener) => sources.subscribe((list) => list.some(isListing) || listener()),
     sources: () => sources.list(),
     runbooks: () => runbooks.list().runbooks,
-    kubeEvents: (entityIds, since) => estate.events.query({ entityIds, from: since, kinds: ['kubernetes'], limit: 1000 }).events,
+    kubeReasonCounts: (reason, since) => estate.events.reasonCounts('kubernetes', reason, since),
     isProduction: (context) => isProductionContext(context, settings.get().productionPatterns),
     catalogDirs: [...(options.catalogDirs ?? []), ...settings.get().catalogDirs],
     rulesFile: options.scorecardRulesFile ?? bundledRules,

@@ -16,8 +16,11 @@ import type { CheckName, Rule, RuleSet } from './scorecard-rules.js';
 export interface CheckContext {
   reader: EstateReader;
   runbooks: () => readonly RunbookSummary[];
-  /** Kubernetes events about these entities since an epoch ms (the event store keeps them past their TTL). */
-  kubeEvents: (entityIds: readonly string[], since: number) => readonly { entityId: string | null; reason: string; count: number }[];
+  /**
+   * How many times each entity's Kubernetes events of this reason occurred since an epoch ms
+   * (the event store keeps them past their TTL); entities with none are absent.
+   */
+  kubeReasonCounts: (reason: string, since: number) => ReadonlyMap<string, number>;
   now: number;
 }
 
@@ -182,12 +185,10 @@ const checks: Record<CheckName, Check> = {
       }
       // The kubelet's BackOff event ("Back-off restarting failed container") counts each restart
       // it delayed; the event store keeps them for pods that have since been replaced, too.
-      const backOffs = new Map<string, number>();
-      for (const e of ctx.kubeEvents([entity.id, ...pods.map((p) => p.id)], ctx.now - DAY_MS)) {
-        if (e.reason === 'BackOff' && e.entityId && !looping.has(e.entityId)) backOffs.set(e.entityId, (backOffs.get(e.entityId) ?? 0) + e.count);
-      }
-      for (const [id, count] of backOffs) {
-        if (count >= limit) evidence.push({ object: id, field: 'events reason=BackOff (last 24 h)', value: String(count) });
+      const backOffs = ctx.kubeReasonCounts('BackOff', ctx.now - DAY_MS);
+      for (const id of new Set([entity.id, ...pods.map((p) => p.id)])) {
+        const count = looping.has(id) ? undefined : backOffs.get(id);
+        if (count !== undefined && count >= limit) evidence.push({ object: id, field: 'events reason=BackOff (last 24 h)', value: String(count) });
       }
     }
     if (evidence.length > 0) return fail(`${evidence.length} pod(s) crash-loop now or backed off ${limit}+ times in the last 24 h.`, evidence, "Read the pods' last logs (kubectl logs --previous) and fix the cause; a restart will not.");

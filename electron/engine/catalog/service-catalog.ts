@@ -28,7 +28,7 @@ export interface ServiceCatalogOptions {
   onSourcesChange: (listener: () => void) => () => void;
   sources: () => readonly Source[];
   runbooks: () => readonly RunbookSummary[];
-  kubeEvents: CheckContext['kubeEvents'];
+  kubeReasonCounts: CheckContext['kubeReasonCounts'];
   isProduction: (context: string) => boolean;
   catalogDirs: readonly string[];
   /** The rules file in force; the bundled default when the user names none. */
@@ -198,6 +198,7 @@ export class ServiceCatalog {
     const services = this.assembled.services;
     const live = new Set(this.options.sources().filter((s) => s.state === 'live').map((s) => s.id));
     const fresh: Scorecard[] = [];
+    const context = this.context(now);
     for (const service of services) {
       yield;
       const sourcesLive = service.workloads.some((w) => live.has(this.options.estate.get(w.id)?.sourceId ?? ''));
@@ -206,7 +207,7 @@ export class ServiceCatalog {
         this.cards.set(service.id, { ...cached, stale: true });
         continue;
       }
-      const card = { ...evaluateService(service, this.rules, this.context(now)), stale: !sourcesLive };
+      const card = { ...evaluateService(service, this.rules, context), stale: !sourcesLive };
       this.cards.set(service.id, card);
       if (sourcesLive) fresh.push(card);
     }
@@ -214,8 +215,16 @@ export class ServiceCatalog {
     this.asOf = now;
   }
 
+  /** One per pass: every workload asks for the same counts, read once (they are a grouped query). */
   private context(now: number): CheckContext {
-    return { reader: this.options.estate, runbooks: this.options.runbooks, kubeEvents: this.options.kubeEvents, now };
+    const counts = new Map<string, ReadonlyMap<string, number>>();
+    const kubeReasonCounts = (reason: string, since: number) => {
+      const key = `${reason}\u0000${since}`;
+      let answer = counts.get(key);
+      if (!answer) counts.set(key, (answer = this.options.kubeReasonCounts(reason, since)));
+      return answer;
+    };
+    return { reader: this.options.estate, runbooks: this.options.runbooks, kubeReasonCounts, now };
   }
 
   list(): {

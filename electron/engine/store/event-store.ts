@@ -162,6 +162,28 @@ export class EventStore {
     return { events, nextCursor };
   }
 
+  /**
+   * How many times each entity's events of `kind` and `reason` occurred since `from` (their
+   * counts summed), for every entity at once. A scorecard pass asks this of every workload's
+   * pods; one grouped read replaces a page of events per workload, each body parsed and checked
+   * (issue 17's profile of a 50,000-pod engine: 0.8 s of a 2 s pass, a pass every 8 s). Only
+   * `reason` and `count` are read, from bodies that are JSON with a numeric count.
+   */
+  reasonCounts(kind: EstateEventKind, reason: string, from: number): Map<string, number> {
+    const rows = this.statement(
+      `SELECT entity_id, SUM(CASE WHEN json_valid(body) AND json_type(body, '$.count') IN ('integer', 'real') THEN json_extract(body, '$.count') END)
+       FROM estate_events
+       WHERE kind = ? AND last_at >= ? AND entity_id IS NOT NULL
+         AND (CASE WHEN json_valid(body) THEN json_extract(body, '$.reason') END) = ?
+       GROUP BY entity_id`,
+    )
+      .raw()
+      .all(kind, from, reason) as Array<[string, number | null]>;
+    const counts = new Map<string, number>();
+    for (const [entityId, count] of rows) if (count !== null) counts.set(entityId, count);
+    return counts;
+  }
+
   /** How many events are kept; for tests and the bench. */
   count(): number {
     return this.statement('SELECT count(*) FROM estate_events').pluck().get() as number;

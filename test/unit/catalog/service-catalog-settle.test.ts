@@ -28,7 +28,7 @@ function catalogOver(settleMs: number): ServiceCatalog {
     onSourcesChange: () => () => {},
     sources: () => [kubernetesSource(prod, { state: 'live' })],
     runbooks: () => [],
-    kubeEvents: (entityIds, since) => state.events.query({ entityIds, from: since, kinds: ['kubernetes'], limit: 1000 }).events,
+    kubeReasonCounts: (reason, since) => state.events.reasonCounts('kubernetes', reason, since),
     isProduction: () => true,
     catalogDirs: [],
     rulesFile: rules,

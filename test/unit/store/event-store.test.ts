@@ -6,6 +6,7 @@ import { openStore } from '../../../electron/engine/store/database.js';
 import type { StoreDatabase } from '../../../electron/engine/store/database.js';
 import { EventStore } from '../../../electron/engine/store/event-store.js';
 import type { EstateEvent, EstateEventKind } from '../../../shared/estate/event.js';
+import { seededRandom } from '../../seeded-random.js';
 
 const dirs: string[] = [];
 const dbs: StoreDatabase[] = [];
@@ -131,5 +132,43 @@ describe('the event store', () => {
       )
       .all('["a","b"]', 0, 1, 10) as Array<{ detail: string }>;
     expect(plan.map((row) => row.detail).join('\n')).toMatch(/USING (COVERING )?INDEX estate_events_by_entity \(entity_id=\?/);
+  });
+
+  it('counts a reason per entity (reasonCounts) as summing the counts of the events a query returns', () => {
+    // What the scorecards' crash-loop check read per workload before, held to the grouped read.
+    for (let seed = 1; seed <= 20; seed++) {
+      const random = seededRandom(seed);
+      const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+      const store = new EventStore(freshDb(), { now: () => t0 });
+      const entities = ['pod-a', 'pod-b', 'pod-c', 'deploy-x', null];
+      const events: EstateEvent[] = [];
+      for (let i = 0; i < 60; i++) {
+        const at = t0 - Math.floor(random() * 2 * day);
+        events.push(event(`e${i}`, pick(entities), at, pick(['kubernetes', 'kubernetes', 'alarm'] as const), { reason: pick(['BackOff', 'BackOff', 'Scheduled']), count: 1 + Math.floor(random() * 9) }));
+      }
+      store.append(events);
+      const from = t0 - day;
+      const counts = store.reasonCounts('kubernetes', 'BackOff', from);
+      const expected = new Map<string, number>();
+      for (const id of ['pod-a', 'pod-b', 'pod-c', 'deploy-x']) {
+        for (const e of store.query({ entityIds: [id], from, kinds: ['kubernetes'], limit: 1000 }).events) {
+          if (e.reason === 'BackOff') expected.set(id, (expected.get(id) ?? 0) + e.count);
+        }
+      }
+      expect(new Map([...counts].sort()), `seed ${seed}`).toEqual(new Map([...expected].sort()));
+    }
+  });
+
+  it('skips rows whose body is not JSON or has no numeric count when counting a reason', () => {
+    const db = freshDb();
+    const store = new EventStore(db, { now: () => t0 });
+    store.append([
+      event('good', 'pod-a', t0, 'kubernetes', { reason: 'BackOff', count: 3 }),
+      event('broken', 'pod-a', t0, 'kubernetes', { reason: 'BackOff', count: 4 }),
+      event('textual', 'pod-b', t0, 'kubernetes', { reason: 'BackOff', count: 5 }),
+    ]);
+    db.prepare("UPDATE estate_events SET body = '{not json' WHERE id = 'broken'").run();
+    db.prepare(`UPDATE estate_events SET body = json_set(body, '$.count', 'five') WHERE id = 'textual'`).run();
+    expect(store.reasonCounts('kubernetes', 'BackOff', t0 - day)).toEqual(new Map([['pod-a', 3]]));
   });
 });
