@@ -279,7 +279,7 @@ export function createEngine(options: EngineOptions): Engine {
     // Not while a cluster is on its first list: a pass then costs seconds at 50,000 pods and
     // grades services on half-listed kinds. The last one going live is a sources change, which
     // asks for the pass that reads the whole list.
-    onEstateChange: (listener) => estate.subscribe(() => sources.list().some(isListing) || listener()),
+    onEstateChange: (listener) => estate.subscribe((frame) => sources.list().some(isListing) || listener(frame.upserted.length + frame.removed.length)),
     onSourcesChange: (listener) => sources.subscribe((list) => list.some(isListing) || listener()),
     sources: () => sources.list(),
     runbooks: () => runbooks.list().runbooks,

@@ -191,16 +191,19 @@ async function measure({ pods, clusters }) {
       await sleep(500);
     }
     console.log(`  (the topology had them ${((performance.now() - t) / 1000).toFixed(1)} s later)`);
-    r.burstTopology = await burst(page, kube, 'topology');
+    const cpuPids = { engine: host.child.pid, sandbox: sandbox.child.pid };
+    r.burstTopology = await burst(page, kube, 'topology', cpuPids);
     console.log(`  burst of ${BURST} with the topology shown: updated ${r.burstTopology.ms.toFixed(0)} ms after the API answered (${r.burstTopology.fromSendMs.toFixed(0)} from send), worst frame ${r.burstTopology.worstFrame.toFixed(0)} ms`);
+    console.log(`    (CPU over the burst: ${cpuLine(r.burstTopology.cpu)})`);
     if (r.burstTopology.page) console.log(`    (${r.burstTopology.page.frames} estate frames reached the page ${r.burstTopology.page.firstFrameMs.toFixed(0)}–${r.burstTopology.page.lastFrameMs.toFixed(0)} ms from send; view updated ${r.burstTopology.page.rendererMs.toFixed(0)} ms after the last)`);
     await page.getByRole('link', { name: /^Overview/ }).first().click();
     await waitForOverview(page, 1, 60_000);
     const listed = await overviewCount(page);
     await kube.createBurstPods();
     await waitForOverview(page, listed + BURST - SLACK, 300_000);
-    r.burstOverview = await burst(page, kube, 'overview');
+    r.burstOverview = await burst(page, kube, 'overview', cpuPids);
     console.log(`  burst of ${BURST} with the overview shown: updated ${r.burstOverview.ms.toFixed(0)} ms after the API answered (${r.burstOverview.fromSendMs.toFixed(0)} from send), worst frame ${r.burstOverview.worstFrame.toFixed(0)} ms`);
+    console.log(`    (CPU over the burst: ${cpuLine(r.burstOverview.cpu)})`);
     if (r.burstOverview.page) console.log(`    (${r.burstOverview.page.frames} estate frames reached the page ${r.burstOverview.page.firstFrameMs.toFixed(0)}–${r.burstOverview.page.lastFrameMs.toFixed(0)} ms from send; view updated ${r.burstOverview.page.rendererMs.toFixed(0)} ms after the last)`);
 
     r.rssAfterMb = median(await sampleRss(host.child.pid, 3));
@@ -285,7 +288,7 @@ function waitForOverview(page, min, timeout) {
  * One burst with a view on screen: the page starts a frame monitor and marks the time, the bench
  * sends the deletecollection, and the page reports when the view shows 5,000 pods fewer.
  */
-async function burst(page, kube, view) {
+async function burst(page, kube, view, pids) {
   await page.evaluate((shown) => {
     const w = window;
     const read =
@@ -319,6 +322,7 @@ async function burst(page, kube, view) {
     requestAnimationFrame(tick);
     w.__burst.sent = performance.now();
   }, view);
+  const cpuBefore = cpuTimes(pids);
   const t0 = performance.now();
   await kube.deleteBurstPods();
   const answeredAfter = performance.now() - t0;
@@ -343,9 +347,40 @@ async function burst(page, kube, view) {
       }),
     [BURST, SLACK],
   );
+  const cpuAfter = cpuTimes(pids);
+  const cpu = Object.fromEntries(Object.keys(cpuAfter).map((k) => [k, cpuAfter[k] - cpuBefore[k]]));
   const fromSendMs = updated - sent;
   const arrivals = lastFrameAt === null ? null : { frames, firstFrameMs: firstFrameAt - sent, lastFrameMs: lastFrameAt - sent, rendererMs: updated - lastFrameAt };
-  return { fromSendMs, ms: Math.max(0, fromSendMs - answeredAfter), worstFrame: Math.max(...gaps.slice(1)), page: arrivals };
+  return { fromSendMs, ms: Math.max(0, fromSendMs - answeredAfter), worstFrame: Math.max(...gaps.slice(1)), page: arrivals, cpu };
+}
+
+// CPU ms each process spent (Chromium: every other process under this bench, which launched
+// it), from /proc: which of the machine's cores a burst's time went to. Includes the 500 ms the
+// page keeps watching frames after the update.
+function cpuTimes(pids) {
+  const all = new Map();
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const fields = fs.readFileSync(`/proc/${name}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+      all.set(Number(name), { ppid: Number(fields[1]), ms: ((Number(fields[11]) + Number(fields[12])) * 1000) / 100 });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const ms = (pid) => all.get(pid)?.ms ?? 0;
+  let browser = 0;
+  const queue = [...all].filter(([pid, s]) => s.ppid === process.pid && pid !== pids.engine && pid !== pids.sandbox).map(([pid]) => pid);
+  while (queue.length) {
+    const pid = queue.pop();
+    browser += ms(pid);
+    for (const [child, s] of all) if (s.ppid === pid) queue.push(child);
+  }
+  return { engine: ms(pids.engine), sandbox: ms(pids.sandbox), browser, bench: ms(process.pid) };
+}
+
+function cpuLine(cpu) {
+  return Object.entries(cpu).map(([k, v]) => `${k} ${v.toFixed(0)} ms`).join(', ');
 }
 
 /** Just enough of the Kubernetes API, over the sandbox's TLS with its CA and the admin token. */

@@ -24,7 +24,7 @@ function catalogOver(settleMs: number): ServiceCatalog {
   const catalog = new ServiceCatalog({
     db,
     estate: state,
-    onEstateChange: (listener) => state.subscribe(() => listener()),
+    onEstateChange: (listener) => state.subscribe((frame) => listener(frame.upserted.length + frame.removed.length)),
     onSourcesChange: () => () => {},
     sources: () => [kubernetesSource(prod, { state: 'live' })],
     runbooks: () => [],
@@ -90,4 +90,34 @@ describe('the catalog after a burst of estate frames', () => {
       { timeout: 10_000, interval: 50 },
     );
   });
+
+  it('ends equal to a full evaluation after a burst whose frames make a pass under way wait', async () => {
+    // Frames of 250 pods are a burst's (service-catalog.ts): a pass under way holds its slices
+    // until they stop, then finishes, and the changes meanwhile ask for another.
+    const others = Array.from({ length: 60 }, (_, i) => deploymentFact(prod, 'shop', `svc-${i}`, { app: `svc-${i}` }));
+    state.replace(sourceOf(prod), 'deployments', [deploymentFact(prod, 'shop', 'web', { app: 'web' }), ...others]);
+    const following = catalogOver(1);
+    await following.start();
+    for (let round = 0; round < 12; round++) {
+      state.replace(sourceOf(prod), 'pods', webPods(250 + round, round % 2 === 1 ? 'failing' : 'healthy'));
+      // With the burst's last frame a service arrives and web stops being ready.
+      if (round === 11) {
+        const late = deploymentFact(prod, 'shop', 'late', { app: 'late' });
+        state.replace(sourceOf(prod), 'deployments', [deploymentFact(prod, 'shop', 'web', { app: 'web' }, 'failing', '0 of 3 ready'), ...others, late]);
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await vi.waitFor(
+      () => {
+        const full = catalogOver(60_000);
+        full.refresh();
+        const { asOf: _a, ...want } = full.list();
+        const { asOf: _b, ...got } = following.list();
+        expect(want.services.length).toBeGreaterThan(60);
+        expect(want.services.map((service) => service.name)).toContain('late');
+        expect(got).toEqual(want);
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+  }, 15_000);
 });
