@@ -1,7 +1,7 @@
 import type { ViewSpec } from '../../app/views.js';
 import type { Command } from '../../app/palette/commands.js';
 import { navigate } from '../../app/route.js';
-import { CatalogView } from './CatalogView.js';
+import { lazyView } from '../../app/lazy-view.js';
 import type { CatalogState } from './catalog-store.js';
 
 export { useCatalogStore } from './catalog-store.js';
@@ -20,7 +20,8 @@ export const catalogViews: readonly ViewSpec[] = [
     icon: 'overview',
     goKey: 'c',
     section: 'Estate',
-    Component: CatalogView,
+    // Fetched when first shown (app/lazy-view.tsx).
+    Component: lazyView(() => import('./CatalogView.js').then((m) => m.CatalogView)),
   },
 ];
 

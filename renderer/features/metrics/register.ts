@@ -3,7 +3,7 @@ import type { ViewSpec } from '../../app/views.js';
 import type { Command } from '../../app/palette/commands.js';
 import { navigate } from '../../app/route.js';
 import { requestFinder } from '../estate/EntityFinder.js';
-import { MetricsView } from './MetricsView.js';
+import { lazyView } from '../../app/lazy-view.js';
 import { kindsWithMetrics } from './kinds.js';
 import { setRange } from './metrics-store.js';
 
@@ -25,7 +25,8 @@ export const metricsViews: readonly ViewSpec[] = [
     icon: 'eye',
     goKey: 'm',
     section: 'Estate',
-    Component: MetricsView,
+    // Fetched when first shown (app/lazy-view.tsx).
+    Component: lazyView(() => import('./MetricsView.js').then((m) => m.MetricsView)),
   },
 ];
 

@@ -1,5 +1,5 @@
 import type { ViewSpec } from '../../app/views.js';
-import { RunbooksView } from './RunbooksView.js';
+import { lazyView } from '../../app/lazy-view.js';
 
 /**
  * How runbooks plug into the frame: renderer/app/views.tsx lists `...runbooksViews` ("g r",
@@ -16,6 +16,7 @@ export const runbooksViews: readonly ViewSpec[] = [
     icon: 'help',
     goKey: 'r',
     section: 'Daytwo',
-    Component: RunbooksView,
+    // Fetched when first shown (app/lazy-view.tsx).
+    Component: lazyView(() => import('./RunbooksView.js').then((m) => m.RunbooksView)),
   },
 ];
