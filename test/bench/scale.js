@@ -70,7 +70,9 @@ async function measure({ pods, clusters }) {
   console.log(`  watch ingestion ratio ${r.watchRatio}`);
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daytwo-bench-scale-'));
-  const sandbox = await startChild([path.join(out, 'electron/engine/sandbox/cli.js'), '--pods', String(pods), '--clusters', String(clusters), '--out', path.join(dir, 'sandbox')], {}, /Sandbox ready kubeconfig=(\S+) aws-config=(\S+) aws-credentials=(\S+)/);
+  // DAYTWO_BENCH_SANDBOX_FLAGS: Node flags for the sandbox alone, as DAYTWO_BENCH_ENGINE_FLAGS for the engine.
+  const sandboxFlags = (process.env.DAYTWO_BENCH_SANDBOX_FLAGS ?? '').split(' ').filter(Boolean);
+  const sandbox = await startChild([...sandboxFlags, path.join(out, 'electron/engine/sandbox/cli.js'), '--pods', String(pods), '--clusters', String(clusters), '--out', path.join(dir, 'sandbox')], {}, /Sandbox ready kubeconfig=(\S+) aws-config=(\S+) aws-credentials=(\S+)/);
   let host = null;
   let browser = null;
   try {
@@ -132,6 +134,7 @@ async function measure({ pods, clusters }) {
     });
     const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
     page.on('console', (m) => m.type() === 'error' && console.log(`  [page] ${m.text()}`));
+    const loadCpu = cpuTimes({ engine: host.child.pid, sandbox: sandbox.child.pid });
     await page.goto(`${origin}/#token=${token}`);
     // performance.now() in the page counts from navigation start.
     r.overviewMs = await page.evaluate(
@@ -148,6 +151,17 @@ async function measure({ pods, clusters }) {
       total,
     );
     console.log(`  console opened → overview drawn with data: ${r.overviewMs.toFixed(0)} ms`);
+    // Where that went: when the engine had served the page, its two scripts and its overview
+    // (from navigation start), and the CPU each process spent on the load.
+    const served = await page.evaluate(() => {
+      const entries = performance.getEntriesByType('resource');
+      const end = (pattern) => entries.find((e) => pattern.test(e.name))?.responseEnd ?? NaN;
+      const overview = entries.find((e) => e.name.endsWith('/api/estate.overview'));
+      return { page: performance.getEntriesByType('navigation')[0]?.responseEnd ?? NaN, entry: end(/\/assets\/index-[^/]*\.js$/), console: end(/\/assets\/boot-[^/]*\.js$/), asked: overview?.startTime ?? NaN, answered: overview?.responseEnd ?? NaN };
+    });
+    const loadCpuAfter = cpuTimes({ engine: host.child.pid, sandbox: sandbox.child.pid });
+    const f = (ms) => (Number.isFinite(ms) ? ms.toFixed(0) : '?');
+    console.log(`    (page served ${f(served.page)} ms, entry script ${f(served.entry)}, console script ${f(served.console)}, estate.overview asked ${f(served.asked)} and answered ${f(served.answered)}; CPU meanwhile: ${cpuLine(Object.fromEntries(Object.keys(loadCpuAfter).map((k) => [k, loadCpuAfter[k] - loadCpu[k]])))})`);
     // Drawn from the engine's overview (estate.overview), the console takes the snapshot in after
     // that: search and the rest are measured once it holds the estate (store.ts marks it).
     const ready = await page.waitForFunction(
