@@ -2,7 +2,6 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { EngineLink } from '../api/link-state.js';
 import { App } from './App.js';
-import { preloadViews } from './lazy-view.js';
 import { startConsole } from './start.js';
 
 /** The console itself, loaded by the page's entry (renderer/main.tsx) once it has the estate's feed open. */
@@ -24,7 +23,4 @@ export function boot(link: EngineLink | { problem: string }): void {
       <App />
     </StrictMode>,
   );
-  // The views left out of this script, fetched once the console has drawn and taken in the
-  // estate (a few seconds), in a moment the page is idle.
-  setTimeout(() => (window.requestIdleCallback ?? ((run: () => void) => setTimeout(run, 0)))(() => preloadViews()), 3_000);
 }

@@ -2,30 +2,24 @@ import { Component, Suspense, lazy, type ComponentType, type ReactNode } from 'r
 
 type ViewComponent = ComponentType<{ rest: string[] }>;
 
-const loaders: (() => Promise<unknown>)[] = [];
-
 /**
  * A main view whose code is fetched when it is first shown, not with the console: the charts
  * (recharts and its d3, redux and immer) and the runbooks' Markdown parser were most of the
  * console's script, which the page parses and runs before it can draw the overview at all.
- * `preloadViews` fetches them all once the console is up, so later navigation does not wait
- * and a host-mode engine that goes away afterwards leaves every view usable.
+ * Not fetched ahead in the background: running 500 KB of modules at a moment of the browser's
+ * choosing is a pause the operator did not ask for (it would land on a keystroke in a finder),
+ * and the first showing waits only for a file from the engine or the app's own disk.
  */
 export function lazyView(load: () => Promise<ViewComponent>): ViewComponent {
-  let pending: Promise<{ default: ViewComponent }> | null = null;
-  const fetchOnce = () => {
-    // A failed fetch (the engine restarting under host mode) is tried again on the next showing.
-    pending ??= load().then(
+  // React keeps what the first fetch gave; the failure's own message offers the reload that tries again.
+  const Lazy = lazy(() =>
+    load().then(
       (view) => ({ default: view }),
       (error: unknown) => {
-        pending = null;
         throw new ViewLoadError(error);
       },
-    );
-    return pending;
-  };
-  loaders.push(fetchOnce);
-  const Lazy = lazy(fetchOnce);
+    ),
+  );
   function LazyView(props: { rest: string[] }) {
     return (
       <CouldNotLoad>
@@ -36,11 +30,6 @@ export function lazyView(load: () => Promise<ViewComponent>): ViewComponent {
     );
   }
   return LazyView;
-}
-
-/** Fetches every lazy view's code in the background; failures wait for the view's own showing. */
-export function preloadViews(): void {
-  for (const load of loaders) load().catch(() => {});
 }
 
 class ViewLoadError extends Error {
