@@ -40,6 +40,23 @@ function catalogOver(settleMs: number): ServiceCatalog {
   return catalog;
 }
 
+/** Waits until `following` holds what a full evaluation of the estate as it now is gives: list, teams and every card. */
+async function settlesToFullEvaluation(following: ServiceCatalog, wanted: (want: ReturnType<ServiceCatalog['list']>) => void): Promise<void> {
+  await vi.waitFor(
+    () => {
+      const full = catalogOver(60_000);
+      full.refresh();
+      const { asOf: _a, ...want } = full.list();
+      const { asOf: _b, ...got } = following.list();
+      wanted(full.list());
+      expect(got).toEqual(want);
+      expect(following.teams()).toEqual(full.teams());
+      expect(want.services.map((s) => following.get(s.id))).toEqual(want.services.map((s) => full.get(s.id)));
+    },
+    { timeout: 10_000, interval: 100 },
+  );
+}
+
 function webPods(count: number, health: 'healthy' | 'failing') {
   const web = `k8s:${prod}/shop/Deployment/web`;
   return Array.from({ length: count }, (_, i) => {
@@ -76,19 +93,7 @@ describe('the catalog after a burst of estate frames', () => {
       await new Promise((r) => setTimeout(r, 2));
     }
 
-    await vi.waitFor(
-      () => {
-        const full = catalogOver(60_000);
-        full.refresh();
-        const { asOf: _a, ...want } = full.list();
-        const { asOf: _b, ...got } = following.list();
-        expect(want.services.length).toBeGreaterThan(0);
-        expect(got).toEqual(want);
-        expect(following.teams()).toEqual(full.teams());
-        expect(full.list().services.map((s) => following.get(s.id))).toEqual(full.list().services.map((s) => full.get(s.id)));
-      },
-      { timeout: 10_000, interval: 50 },
-    );
+    await settlesToFullEvaluation(following, (want) => expect(want.services.length).toBeGreaterThan(0));
   });
 
   it('ends equal to a full evaluation after a burst whose frames make a pass under way wait', async () => {
@@ -107,17 +112,9 @@ describe('the catalog after a burst of estate frames', () => {
       }
       await new Promise((r) => setTimeout(r, 20));
     }
-    await vi.waitFor(
-      () => {
-        const full = catalogOver(60_000);
-        full.refresh();
-        const { asOf: _a, ...want } = full.list();
-        const { asOf: _b, ...got } = following.list();
-        expect(want.services.length).toBeGreaterThan(60);
-        expect(want.services.map((service) => service.name)).toContain('late');
-        expect(got).toEqual(want);
-      },
-      { timeout: 10_000, interval: 100 },
-    );
+    await settlesToFullEvaluation(following, (want) => {
+      expect(want.services.length).toBeGreaterThan(60);
+      expect(want.services.map((service) => service.name)).toContain('late');
+    });
   }, 15_000);
 });
