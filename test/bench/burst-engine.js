@@ -18,8 +18,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { meta, nodesPerCluster, pod } from './bench-objects.js';
+import { compiledEngine } from './compiled.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -34,13 +35,7 @@ const clusterCount = Number(args.clusters);
 const burstSize = Number(args.burst);
 const runs = Number(args.runs);
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const out = path.resolve(process.env.DAYTWO_OUT ?? path.join(repo, 'out'));
-const load = (file) => import(pathToFileURL(path.join(out, file)).href);
-if (!fs.existsSync(path.join(out, 'electron/engine/engine.js'))) {
-  console.error(`No compiled engine under ${out}; run npm run build:node first.`);
-  process.exit(2);
-}
+const load = compiledEngine('electron/engine/engine.js');
 const { Reflector } = await load('electron/engine/providers/kubernetes/reflector.js');
 const { ClusterEstate } = await load('electron/engine/providers/kubernetes/cluster-estate.js');
 const { toRecord, nameOf } = await load('electron/engine/providers/kubernetes/records.js');
@@ -48,10 +43,8 @@ const { createEngine } = await load('electron/engine/engine.js');
 
 const namespacesPerCluster = 10;
 const deploymentsPerNamespace = 30;
-const nodesPerCluster = 60;
 const burstNamespace = 'scale-burst';
 
-const meta = (namespace, name, extra = {}) => ({ name, namespace, uid: `uid-${namespace}-${name}`, resourceVersion: '1', creationTimestamp: '2025-01-01T09:00:00Z', ...extra });
 
 function node(c, i) {
   return {
@@ -91,51 +84,6 @@ function service(ns, d) {
 
 function endpoints(ns, d, ready) {
   return { metadata: meta(ns, `${ns}-svc-${d}`), subsets: [{ addresses: Array.from({ length: ready }, (_, i) => ({ ip: `10.1.${d}.${i}` })) }] };
-}
-
-/** A pod as the API server sends it (the fields the engine reads, and the bulk it skips). */
-function pod(c, ns, name, i, owner, labels) {
-  const crashing = owner !== null && i % 97 === 0;
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {
-      ...meta(ns, name),
-      labels,
-      ...(owner ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: owner, uid: `uid-${ns}-${owner}`, controller: true, blockOwnerDeletion: true }] } : {}),
-      managedFields: [{ manager: 'kubelet', operation: 'Update', apiVersion: 'v1', time: '2025-01-01T09:00:05Z', fieldsType: 'FieldsV1', subresource: 'status', fieldsV1: { 'f:status': { 'f:conditions': {}, 'f:containerStatuses': {}, 'f:phase': {}, 'f:podIP': {} } } }],
-    },
-    spec: {
-      nodeName: `node-${c}-${i % nodesPerCluster}`,
-      containers: [{ name: 'app', image: 'registry.k8s.io/pause:3.10', resources: { requests: { cpu: '10m' } }, terminationMessagePath: '/dev/termination-log', imagePullPolicy: 'IfNotPresent' }],
-      restartPolicy: 'Always',
-      dnsPolicy: 'ClusterFirst',
-      serviceAccountName: 'default',
-      tolerations: [{ key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 }],
-    },
-    status: {
-      phase: 'Running',
-      conditions: [
-        { type: 'Initialized', status: 'True', lastTransitionTime: '2025-01-01T09:00:00Z' },
-        { type: 'Ready', status: crashing ? 'False' : 'True', lastTransitionTime: '2025-01-01T09:00:05Z' },
-        { type: 'PodScheduled', status: 'True', lastTransitionTime: '2025-01-01T09:00:00Z' },
-      ],
-      podIP: `10.1.${i % 250}.${(i * 7) % 250}`,
-      startTime: '2025-01-01T09:00:00Z',
-      containerStatuses: [
-        {
-          name: 'app',
-          state: crashing ? { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 40s restarting failed container' } } : { running: { startedAt: '2025-01-01T09:00:05Z' } },
-          ready: !crashing,
-          restartCount: crashing ? 12 : 0,
-          image: 'registry.k8s.io/pause:3.10',
-          containerID: 'containerd://0123456789abcdef',
-          started: !crashing,
-        },
-      ],
-      qosClass: 'Burstable',
-    },
-  };
 }
 
 /** One cluster's objects by kind; cluster 0 also has the burst's bare pods. */

@@ -11,64 +11,22 @@
 //
 // Plain JavaScript over the compiled engine in out/ (DAYTWO_OUT overrides; a build without
 // `nameOf` maps every deletion, so the same script measures the build before). Asserts nothing.
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { pod } from './bench-objects.js';
+import { compiledEngine } from './compiled.js';
 
 const { values: args } = parseArgs({ options: { pods: { type: 'string', default: '5000' }, runs: { type: 'string', default: '6' } } });
 const podCount = Number(args.pods);
 const runs = Number(args.runs);
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const out = path.resolve(process.env.DAYTWO_OUT ?? path.join(repo, 'out'));
-const load = (file) => import(pathToFileURL(path.join(out, file)).href);
-if (!fs.existsSync(path.join(out, 'electron/engine/providers/kubernetes/reflector.js'))) {
-  console.error(`No compiled engine under ${out}; run npm run build:node first.`);
-  process.exit(2);
-}
+const load = compiledEngine('electron/engine/providers/kubernetes/reflector.js');
 const { Reflector } = await load('electron/engine/providers/kubernetes/reflector.js');
 const { ClusterEstate } = await load('electron/engine/providers/kubernetes/cluster-estate.js');
 const { toRecord, nameOf } = await load('electron/engine/providers/kubernetes/records.js');
 
-/** A bare pod as the API server sends it (burst-engine.js's shape). */
-function pod(i) {
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {
-      name: `burst-${i}`,
-      namespace: 'scale-burst',
-      uid: `uid-scale-burst-${i}`,
-      resourceVersion: '2',
-      creationTimestamp: '2025-01-01T09:00:00Z',
-      labels: { burst: 'yes', app: 'scale-burst' },
-      managedFields: [{ manager: 'kubelet', operation: 'Update', apiVersion: 'v1', time: '2025-01-01T09:00:05Z', fieldsType: 'FieldsV1', subresource: 'status', fieldsV1: { 'f:status': { 'f:conditions': {}, 'f:containerStatuses': {}, 'f:phase': {}, 'f:podIP': {} } } }],
-    },
-    spec: {
-      nodeName: `node-0-${i % 60}`,
-      containers: [{ name: 'app', image: 'registry.k8s.io/pause:3.10', resources: { requests: { cpu: '10m' } }, terminationMessagePath: '/dev/termination-log', imagePullPolicy: 'IfNotPresent' }],
-      restartPolicy: 'Always',
-      dnsPolicy: 'ClusterFirst',
-      serviceAccountName: 'default',
-      tolerations: [{ key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 }],
-    },
-    status: {
-      phase: 'Running',
-      conditions: [
-        { type: 'Initialized', status: 'True', lastTransitionTime: '2025-01-01T09:00:00Z' },
-        { type: 'Ready', status: 'True', lastTransitionTime: '2025-01-01T09:00:05Z' },
-      ],
-      podIP: `10.1.${i % 250}.7`,
-      startTime: '2025-01-01T09:00:00Z',
-      containerStatuses: [{ name: 'app', state: { running: { startedAt: '2025-01-01T09:00:05Z' } }, ready: true, restartCount: 0, image: 'registry.k8s.io/pause:3.10', containerID: 'containerd://0123456789abcdef', started: true }],
-      qosClass: 'Burstable',
-    },
-  };
-}
-
-const objects = Array.from({ length: podCount }, (_, i) => pod(i));
+// The burst's bare pods, as burst-engine.js and scale.js delete them.
+const objects = Array.from({ length: podCount }, (_, i) => pod(0, 'scale-burst', `burst-${i}`, i, null, { burst: 'yes', app: 'scale-burst' }));
 const bytes = Buffer.from(objects.map((o) => JSON.stringify({ type: 'DELETED', object: o })).join('\n') + '\n', 'utf8');
 const cpuMs = () => {
   const u = process.cpuUsage();

@@ -15,8 +15,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { compiledEngine } from './compiled.js';
 
 const { values: args } = parseArgs({
   options: { pods: { type: 'string', default: '2000' }, rounds: { type: 'string', default: '10' } },
@@ -24,13 +24,7 @@ const { values: args } = parseArgs({
 const podCount = Number(args.pods);
 const rounds = Number(args.rounds);
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const out = path.resolve(process.env.DAYTWO_OUT ?? path.join(repo, 'out'));
-const load = (file) => import(pathToFileURL(path.join(out, file)).href);
-if (!fs.existsSync(path.join(out, 'electron/engine/providers/kubernetes/reflector.js'))) {
-  console.error(`No compiled engine under ${out}; run npm run build:node first.`);
-  process.exit(2);
-}
+const load = compiledEngine('electron/engine/providers/kubernetes/reflector.js');
 const { Reflector } = await load('electron/engine/providers/kubernetes/reflector.js');
 const { ClusterEstate } = await load('electron/engine/providers/kubernetes/cluster-estate.js');
 const { toRecord } = await load('electron/engine/providers/kubernetes/records.js');
