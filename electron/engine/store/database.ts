@@ -20,6 +20,14 @@ export class StoreOpenError extends Error {
 export const databaseFileName = 'daytwo.sqlite';
 
 /**
+ * Each connection's page cache, as SQLite's negative form (KiB). better-sqlite3 builds SQLite
+ * with 16 MB per connection (SQLITE_DEFAULT_CACHE_SIZE=-16000), all of it malloc the engine
+ * keeps once a 50,000-pod cache has been read; the file is in the OS's page cache anyway, so a
+ * miss is a copy, not a disk read. 4 MB still holds every interior page of that cache's tables.
+ */
+const PAGE_CACHE_KIB = -4000;
+
+/**
  * Opens (creating if needed) the SQLite store in dataDir, checks it is intact and not from a
  * newer Daytwo, and brings its schema up to date. A bad file is reported, never wiped: the
  * user's cache and audit log may be the only record of an incident.
@@ -46,6 +54,7 @@ export function openStore(dataDir: string): StoreDatabase {
     }
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
+    db.pragma(`cache_size = ${PAGE_CACHE_KIB}`);
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     migrate(db, version);
@@ -99,6 +108,7 @@ export function openDurableConnection(store: StoreDatabase): StoreDatabase {
   const db = new Database(store.name, { fileMustExist: true });
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
+  db.pragma(`cache_size = ${PAGE_CACHE_KIB}`);
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   return db;

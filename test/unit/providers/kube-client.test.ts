@@ -62,6 +62,10 @@ beforeAll(async () => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString('utf8')));
     req.on('end', () => {
+      if (url.pathname === '/api/v1/namespaces/utf8/configmaps') {
+        void splitAcrossChunks(res);
+        return;
+      }
       seen.push({ method: req.method ?? '', path: url.pathname, query: url.searchParams, contentType: req.headers['content-type'], authorization: req.headers.authorization, body });
       const [code, answer] = answers[url.pathname] ?? [404, status(404, 'NotFound', 'the server could not find the requested resource')];
       res.writeHead(code, { 'Content-Type': 'application/json' });
@@ -71,6 +75,20 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
 });
+
+/** A list whose multi-byte characters are cut mid-sequence between the chunks the client reads. */
+const utf8List = { kind: 'ConfigMapList', metadata: { resourceVersion: '7' }, items: [{ metadata: { name: 'grüße-😀-配置', namespace: 'utf8' } }] };
+
+async function splitAcrossChunks(res: http.ServerResponse): Promise<void> {
+  const bytes = Buffer.from(JSON.stringify(utf8List), 'utf8');
+  res.socket?.setNoDelay(true);
+  res.writeHead(200, { 'Content-Type': 'application/json' });
+  for (let at = 0; at < bytes.length; at += 3) {
+    res.write(bytes.subarray(at, at + 3));
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  res.end();
+}
 
 afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -163,6 +181,11 @@ describe('the one Kubernetes client', () => {
       expect(verdictFor(error, 'Cluster shop-prod', 'kubernetes')).toMatchObject({ state: 'unauthorized', reason: expect.stringContaining('daytwo-no-such-credential-plugin') });
     }
     expect(seen.length).toBe(before);
+  });
+
+  it('reads a list page whose characters arrive split between chunks', async () => {
+    const page = await new KubeClient(config()).getJson('/api/v1/namespaces/utf8/configmaps', { limit: '500' }, new AbortController().signal);
+    expect(page).toEqual(utf8List);
   });
 
   it('is the client operations know as ClusterCalls', async () => {

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { StringDecoder } from 'node:string_decoder';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { credentialError, isConnectionError, KubeApiError, networkError, statusError } from './api-error.js';
 
@@ -157,13 +158,16 @@ export class KubeClient {
 
   private async request<T>(method: string, path: string, query: Record<string, string>, options: CallOptions, body?: unknown, contentType?: string): Promise<T> {
     const res = await this.open(method, path, query, options, body, contentType);
-    const chunks: Buffer[] = [];
+    // Decoded chunk by chunk into the JS heap: a list page joined as one Buffer first is a
+    // megabytes-large malloc per page, and the holes those leave in glibc's heap stayed resident.
+    const decoder = new StringDecoder('utf8');
+    let text = '';
     try {
-      for await (const chunk of res) chunks.push(chunk as Buffer);
+      for await (const chunk of res) text += decoder.write(chunk as Buffer);
     } catch (error) {
       throw options.signal?.aborted ? abortError() : networkError(error);
     }
-    const text = Buffer.concat(chunks).toString('utf8');
+    text += decoder.end();
     if (!text) return {} as T;
     try {
       return JSON.parse(text) as T;
