@@ -129,6 +129,11 @@ export interface SandboxWorld {
   now(): number;
   pods(): Iterable<PodView>;
   nodes(): Iterable<NodeView>;
+  /**
+   * A number that grows with every write to any cluster's objects, so a reader can tell that
+   * pods() and nodes() would give what they gave before. Absent: assume anything changed.
+   */
+  revision?(): number;
   replicas(serviceId: string): ReplicaCounts;
   /** A cluster's objects of one resource (e.g. "pods", "deployments.apps"), as its API serves them; read-only. */
   objects(cluster: string, resource: string): readonly KubeObject[];

@@ -130,6 +130,13 @@ export class Estate implements SandboxWorld {
     }
   }
 
+  revision(): number {
+    // Each store's resourceVersion only grows, and grows on every write: so does their sum.
+    let sum = 0;
+    for (const c of this.simulated.values()) sum += c.store.resourceVersion;
+    return sum;
+  }
+
   *nodes(): Iterable<NodeView> {
     for (const [name, c] of this.simulated) {
       for (const node of c.store.objects<NodeObject>('nodes')) {
