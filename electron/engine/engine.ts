@@ -276,11 +276,12 @@ export function createEngine(options: EngineOptions): Engine {
   const catalog = new ServiceCatalog({
     db,
     estate,
+    onEstateChange: (listener) => estate.subscribe(listener),
+    onSourcesChange: (listener) => sources.subscribe(() => listener()),
     // Not while a cluster is on its first list: a pass then costs seconds at 50,000 pods and
     // grades services on half-listed kinds. The last one going live is a sources change, which
     // asks for the pass that reads the whole list.
-    onEstateChange: (listener) => estate.subscribe((frame) => sources.list().some(isListing) || listener(frame.upserted.length + frame.removed.length)),
-    onSourcesChange: (listener) => sources.subscribe((list) => list.some(isListing) || listener()),
+    holdWhile: () => sources.list().some(isListing),
     sources: () => sources.list(),
     runbooks: () => runbooks.list().runbooks,
     kubeReasonCounts: (reason, since) => estate.events.reasonCounts('kubernetes', reason, since),

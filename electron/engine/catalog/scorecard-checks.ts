@@ -26,6 +26,9 @@ export interface CheckContext {
 
 const DAY_MS = 24 * 3600_000;
 
+/** The Kubernetes event reasons the checks count (kubeReasonCounts): an event of another reason changes no card. */
+export const countedKubeEventReasons: ReadonlySet<string> = new Set(['BackOff']);
+
 type Outcome = Omit<RuleResult, 'ruleId' | 'title' | 'level'>;
 
 const pass = (message: string, evidence: Evidence[] = []): Outcome => ({ status: 'pass', message, evidence, change: null, fix: null });

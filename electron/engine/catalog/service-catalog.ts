@@ -1,5 +1,6 @@
 import type { CatalogMismatch, CatalogService, FileProblem, HistoryEntry, Scorecard, Team } from '../../../shared/api/catalog.js';
 import type { RunbookSummary } from '../../../shared/api/runbooks.js';
+import type { EstateFrame } from '../../../shared/api/estate.js';
 import type { Source } from '../../../shared/api/sources.js';
 import { ApiError } from '../../../shared/api/errors.js';
 import type { EstateReader } from '../state/estate-reader.js';
@@ -8,7 +9,7 @@ import { readCatalogInfo } from './catalog-info.js';
 import type { CatalogInfo } from './catalog-info.js';
 import { assembleCatalog } from './services.js';
 import type { AssembledCatalog } from './services.js';
-import { evaluateService } from './scorecard-checks.js';
+import { countedKubeEventReasons, evaluateService } from './scorecard-checks.js';
 import type { CheckContext } from './scorecard-checks.js';
 import { loadRules } from './scorecard-rules.js';
 import type { RuleSet } from './scorecard-rules.js';
@@ -28,10 +29,15 @@ const maxYieldMs = 2_000;
 export interface ServiceCatalogOptions {
   db: StoreDatabase;
   estate: EstateReader;
-  /** Called with a listener on every estate change frame, given how many entities it carries; returns the unsubscribe. */
-  onEstateChange: (listener: (entities: number) => void) => () => void;
-  /** Called with a listener whenever a source changes state (a live source going offline makes its cards stale). */
+  /** Called with a listener on every estate change frame; returns the unsubscribe. */
+  onEstateChange: (listener: (frame: EstateFrame) => void) => () => void;
+  /** Called with a listener whenever a source changes (a live source going offline makes its cards stale). */
   onSourcesChange: (listener: () => void) => () => void;
+  /**
+   * While this says so (a source on its first list or a relist), changes are noted and the pass
+   * waits: it would grade services on half-listed kinds. The first change after it asks for one.
+   */
+  holdWhile?: () => boolean;
   sources: () => readonly Source[];
   runbooks: () => readonly RunbookSummary[];
   kubeReasonCounts: CheckContext['kubeReasonCounts'];
@@ -75,6 +81,10 @@ export class ServiceCatalog {
   private lastBurstFrameAt = -Infinity;
   private closed = false;
   private readonly now: () => number;
+  /** Which sources were live when last told (a pass reads no more of them than that). */
+  private liveSources = '';
+  /** A change a pass reads came during a hold; the first change after it asks for the pass. */
+  private heldBack = false;
 
   constructor(private readonly options: ServiceCatalogOptions) {
     this.now = options.now ?? Date.now;
@@ -97,13 +107,43 @@ export class ServiceCatalog {
     this.catalogInfo = await readCatalogInfo(this.options.catalogDirs);
     if (this.closed) return;
     this.refresh();
+    this.liveSources = this.liveSourceIds();
+    // Only what a pass reads asks for one: at 50,000 pods a pass is 0.6 s of CPU, and a settled
+    // estate still sends frames of events and has each cluster confirm it is in sync every 15 s.
     this.unsubscribe = [
-      this.options.onEstateChange((entities) => {
+      this.options.onEstateChange((frame) => {
+        const entities = frame.upserted.length + frame.removed.length;
+        const read = entities + frame.relationsUpserted.length + frame.relationsRemoved.length > 0 || frame.events.some((e) => e.kind === 'kubernetes' && countedKubeEventReasons.has(e.reason));
         if (entities >= burstFrameEntities) this.lastBurstFrameAt = performance.now();
-        this.schedule();
+        this.changed(read);
       }),
-      this.options.onSourcesChange(() => this.schedule()),
+      this.options.onSourcesChange(() => {
+        const live = this.liveSourceIds();
+        const read = live !== this.liveSources;
+        this.liveSources = live;
+        this.changed(read);
+      }),
     ];
+  }
+
+  /** A change came that a pass reads (`read`) or not; while held, it is kept for when the hold ends. */
+  private changed(read: boolean): void {
+    if (this.options.holdWhile?.()) {
+      this.heldBack ||= read;
+      return;
+    }
+    if (!read && !this.heldBack) return;
+    this.heldBack = false;
+    this.schedule();
+  }
+
+  private liveSourceIds(): string {
+    return this.options
+      .sources()
+      .filter((s) => s.state === 'live')
+      .map((s) => s.id)
+      .sort()
+      .join('\n');
   }
 
   /** The folders changed (settings): read them again and re-evaluate. */

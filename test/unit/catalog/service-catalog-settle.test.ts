@@ -24,7 +24,7 @@ function catalogOver(settleMs: number): ServiceCatalog {
   const catalog = new ServiceCatalog({
     db,
     estate: state,
-    onEstateChange: (listener) => state.subscribe((frame) => listener(frame.upserted.length + frame.removed.length)),
+    onEstateChange: (listener) => state.subscribe(listener),
     onSourcesChange: () => () => {},
     sources: () => [kubernetesSource(prod, { state: 'live' })],
     runbooks: () => [],
