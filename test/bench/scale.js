@@ -190,6 +190,7 @@ async function measure({ pods, clusters }) {
     r.searchMedian = median(search);
     r.searchMax = Math.max(...search);
     console.log(`  search per keystroke: median ${r.searchMedian.toFixed(1)} ms, max ${r.searchMax.toFixed(1)} ms`);
+    console.log(`    (each keystroke, overview: ${r.searchOverview.map((t) => t.toFixed(0)).join(' ')}; topology: ${r.searchTopology.map((t) => t.toFixed(0)).join(' ')})`);
 
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('HeapProfiler.collectGarbage');
