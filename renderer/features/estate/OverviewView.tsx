@@ -31,7 +31,7 @@ export function OverviewView({ rest }: { rest: string[] }) {
   const now = useClockStore((s) => s.now);
   // The engine's overview until the console holds the estate itself (store.ts, firstOverview).
   const firstOverview = useEstateStore((s) => s.firstOverview);
-  // Derived once per published version (at most four times a second), never per frame.
+  // Derived once per published version (at most ten times a second), never per frame.
   const overview = useMemo(() => {
     void version;
     return firstOverview ? overviewFromAnswer(firstOverview) : overviewOf(estateIndex);

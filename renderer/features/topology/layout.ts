@@ -447,7 +447,7 @@ const summaryKinds: ReadonlySet<EntityKind> = new Set(['cloud', 'account', 'regi
 export function aggregate(layout: TopologyLayout, index: EstateIndex): void {
   const { boxes } = layout;
   // Boxes are stored parents-first, so walking backwards counts each box after its children.
-  // Counts are reset in place: this runs four times a second on every box of a 50,000-pod
+  // Counts are reset in place: this runs up to ten times a second on every box of a 50,000-pod
   // estate, and fresh objects each time kept the collector busy during a pan.
   for (let i = boxes.length - 1; i >= 0; i--) recount(boxes, i, index);
 }
@@ -457,7 +457,7 @@ export function aggregate(layout: TopologyLayout, index: EstateIndex): void {
  * their own entity, their hidden members and their children, then every box above them, deepest
  * first. The same counts as aggregate() (test/unit/renderer-estate/topology-model.test.ts), at
  * the cost of the changed boxes and their ancestors' direct children rather than every box and
- * every hidden entity: a busy 50,000-pod estate refreshes four times a second.
+ * every hidden entity: a busy 50,000-pod estate refreshes up to ten times a second.
  */
 export function aggregateChanged(layout: TopologyLayout, index: EstateIndex, ids: Iterable<string>, boxIds: Iterable<number> = []): void {
   const { boxes } = layout;
