@@ -1,10 +1,10 @@
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ServiceCatalog } from '../../../electron/engine/catalog/service-catalog.js';
 import { EstateState } from '../../../electron/engine/state/estate-state.js';
 import { SourceRegistry } from '../../../electron/engine/sources/source-registry.js';
 import type { StoreDatabase } from '../../../electron/engine/store/database.js';
-import { clusterFact, deploymentFact, entity, kubernetesSource, podFact, sourceOf, tempDataDir } from '../state/estate-fixtures.js';
+import { clusterFact, deploymentFact, entity, podFact, sourceOf, tempDataDir } from '../state/estate-fixtures.js';
+import { catalogOptions } from './catalog-options.js';
 
 /**
  * The catalog re-evaluates no more often than it can afford, so during a burst of estate frames
@@ -13,29 +13,13 @@ import { clusterFact, deploymentFact, entity, kubernetesSource, podFact, sourceO
  */
 
 const prod = 'shop-prod';
-const rules = path.resolve(__dirname, '../../../resources/scorecards/default.yaml');
-const now = () => 1_700_000_000_000;
 let data: ReturnType<typeof tempDataDir>;
 let db: StoreDatabase;
 let state: EstateState;
 const catalogs: ServiceCatalog[] = [];
 
 function catalogOver(settleMs: number): ServiceCatalog {
-  const catalog = new ServiceCatalog({
-    db,
-    estate: state,
-    onEstateChange: (listener) => state.subscribe(listener),
-    onSourcesChange: () => () => {},
-    sources: () => [kubernetesSource(prod, { state: 'live' })],
-    runbooks: () => [],
-    kubeReasonCounts: (reason, since) => state.events.reasonCounts('kubernetes', reason, since),
-    isProduction: () => true,
-    catalogDirs: [],
-    rulesFile: rules,
-    bundledRulesFile: rules,
-    settleMs,
-    now,
-  });
+  const catalog = new ServiceCatalog(catalogOptions(db, state, prod, { settleMs }));
   catalogs.push(catalog);
   return catalog;
 }

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Source } from '../../../shared/api/sources.js';
 import type { EstateEvent } from '../../../shared/estate/event.js';
@@ -7,6 +6,7 @@ import { EstateState } from '../../../electron/engine/state/estate-state.js';
 import { SourceRegistry } from '../../../electron/engine/sources/source-registry.js';
 import type { StoreDatabase } from '../../../electron/engine/store/database.js';
 import { clusterFact, deploymentFact, entity, kubernetesSource, podFact, sourceOf, tempDataDir } from '../state/estate-fixtures.js';
+import { catalogOptions } from './catalog-options.js';
 
 /**
  * A scorecard pass reads the estate's entities and relations, the Kubernetes events the checks
@@ -16,7 +16,6 @@ import { clusterFact, deploymentFact, entity, kubernetesSource, podFact, sourceO
  */
 
 const prod = 'shop-prod';
-const rules = path.resolve(__dirname, '../../../resources/scorecards/default.yaml');
 let data: ReturnType<typeof tempDataDir>;
 let db: StoreDatabase;
 let state: EstateState;
@@ -55,25 +54,17 @@ beforeEach(async () => {
   state.replace(sourceOf(prod), 'pods', [podFact(prod, 'shop', 'web-0', { owner: `k8s:${prod}/shop/Deployment/web`, node: 'n1' })]);
   sources = [kubernetesSource(prod, { state: 'live' })];
   listing = false;
-  catalog = new ServiceCatalog({
-    db,
-    estate: state,
-    onEstateChange: (listener) => state.subscribe(listener),
-    onSourcesChange: (listener) => {
-      sourceListeners.add(listener);
-      return () => sourceListeners.delete(listener);
-    },
-    holdWhile: () => listing,
-    sources: () => sources,
-    runbooks: () => [],
-    kubeReasonCounts: (reason, since) => state.events.reasonCounts('kubernetes', reason, since),
-    isProduction: () => true,
-    catalogDirs: [],
-    rulesFile: rules,
-    bundledRulesFile: rules,
-    settleMs: 1,
-    now: () => 1_700_000_000_000,
-  });
+  catalog = new ServiceCatalog(
+    catalogOptions(db, state, prod, {
+      onSourcesChange: (listener) => {
+        sourceListeners.add(listener);
+        return () => sourceListeners.delete(listener);
+      },
+      holdWhile: () => listing,
+      sources: () => sources,
+      settleMs: 1,
+    }),
+  );
   await catalog.start();
   // The frames of the set-up above are behind us.
   await new Promise((r) => setTimeout(r, 100));
