@@ -26,8 +26,10 @@ export interface CheckContext {
 
 const DAY_MS = 24 * 3600_000;
 
+/** The kubelet's event for each restart it delayed ("Back-off restarting failed container"). */
+const BACK_OFF = 'BackOff';
 /** The Kubernetes event reasons the checks count (kubeReasonCounts): an event of another reason changes no card. */
-export const countedKubeEventReasons: ReadonlySet<string> = new Set(['BackOff']);
+export const countedKubeEventReasons: ReadonlySet<string> = new Set([BACK_OFF]);
 
 type Outcome = Omit<RuleResult, 'ruleId' | 'title' | 'level'>;
 
@@ -188,7 +190,7 @@ const checks: Record<CheckName, Check> = {
       }
       // The kubelet's BackOff event ("Back-off restarting failed container") counts each restart
       // it delayed; the event store keeps them for pods that have since been replaced, too.
-      const backOffs = ctx.kubeReasonCounts('BackOff', ctx.now - DAY_MS);
+      const backOffs = ctx.kubeReasonCounts(BACK_OFF, ctx.now - DAY_MS);
       for (const id of new Set([entity.id, ...pods.map((p) => p.id)])) {
         const count = looping.has(id) ? undefined : backOffs.get(id);
         if (count !== undefined && count >= limit) evidence.push({ object: id, field: 'events reason=BackOff (last 24 h)', value: String(count) });
