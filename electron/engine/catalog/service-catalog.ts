@@ -25,6 +25,11 @@ const burstFrameEntities = 200;
 const burstQuietMs = 300;
 /** …and the most it waits in all, so a pass in an estate that keeps bursting still ends. */
 const maxYieldMs = 2_000;
+/**
+ * A pass this often whatever happens: a check may read a time window (`no-crash-loops` counts
+ * BackOff events in the last 24 h), and an event ageing out of it is no change to the estate.
+ */
+const defaultRefreshEveryMs = 5 * 60_000;
 
 export interface ServiceCatalogOptions {
   db: StoreDatabase;
@@ -49,6 +54,8 @@ export interface ServiceCatalogOptions {
   bundledRulesFile: string;
   /** How long estate changes settle before the scorecards are evaluated again; a change shows after about this. */
   settleMs?: number;
+  /** How often a pass comes though nothing changed, for checks that read a time window. */
+  refreshEveryMs?: number;
   now?: () => number;
   log?: (message: string, error?: unknown) => void;
 }
@@ -67,6 +74,7 @@ export class ServiceCatalog {
   private rules: RuleSet;
   private rulesProblems: FileProblem[] = [];
   private timer: NodeJS.Timeout | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void)[] = [];
   private asOf = 0;
   /** When the last refresh started and how long it took, on the monotonic clock. */
@@ -124,6 +132,8 @@ export class ServiceCatalog {
         this.changed(read);
       }),
     ];
+    this.heartbeat = setInterval(() => this.changed(true), this.options.refreshEveryMs ?? defaultRefreshEveryMs);
+    this.heartbeat.unref();
   }
 
   /** A change came that a pass reads (`read`) or not; while held, it is kept for when the hold ends. */
@@ -157,6 +167,8 @@ export class ServiceCatalog {
     for (const stop of this.unsubscribe) stop();
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
   }
 
   /**

@@ -35,13 +35,32 @@ function event(reason: string, n: number): EstateEvent {
 }
 
 /** How many passes begin within a while after `change`. */
-async function passesAfter(change: () => void): Promise<number> {
+async function passesAfter(change: () => void, waitMs = 150): Promise<number> {
   const passes = vi.spyOn(catalog as unknown as { refreshInSlices(): void }, 'refreshInSlices');
   change();
-  await new Promise((r) => setTimeout(r, 150));
+  await new Promise((r) => setTimeout(r, waitMs));
   const n = passes.mock.calls.length;
   passes.mockRestore();
   return n;
+}
+
+/** The catalog as the engine wires it, with a pass every `refreshEveryMs` whatever happens. */
+async function startCatalog(refreshEveryMs: number): Promise<void> {
+  catalog = new ServiceCatalog(
+    catalogOptions(db, state, prod, {
+      onSourcesChange: (listener) => {
+        sourceListeners.add(listener);
+        return () => sourceListeners.delete(listener);
+      },
+      holdWhile: () => listing,
+      sources: () => sources,
+      settleMs: 1,
+      refreshEveryMs,
+    }),
+  );
+  await catalog.start();
+  // The frames of the set-up are behind us.
+  await new Promise((r) => setTimeout(r, 100));
 }
 
 beforeEach(async () => {
@@ -54,20 +73,7 @@ beforeEach(async () => {
   state.replace(sourceOf(prod), 'pods', [podFact(prod, 'shop', 'web-0', { owner: `k8s:${prod}/shop/Deployment/web`, node: 'n1' })]);
   sources = [kubernetesSource(prod, { state: 'live' })];
   listing = false;
-  catalog = new ServiceCatalog(
-    catalogOptions(db, state, prod, {
-      onSourcesChange: (listener) => {
-        sourceListeners.add(listener);
-        return () => sourceListeners.delete(listener);
-      },
-      holdWhile: () => listing,
-      sources: () => sources,
-      settleMs: 1,
-    }),
-  );
-  await catalog.start();
-  // The frames of the set-up above are behind us.
-  await new Promise((r) => setTimeout(r, 100));
+  await startCatalog(60_000);
 });
 
 afterEach(() => {
@@ -96,5 +102,14 @@ describe('what asks the catalog for a scorecard pass', () => {
     expect(await passesAfter(() => state.replace(sourceOf(prod), 'pods', []))).toBe(0);
     listing = false;
     expect(await passesAfter(() => sourcesChange({ lastSyncAt: 1_700_000_300_000 }))).toBe(1);
+  });
+
+  it('nothing at all, every refreshEveryMs, for checks that read a time window; but not during a list', async () => {
+    catalog.close();
+    await startCatalog(200);
+    expect(await passesAfter(() => {}, 1_000)).toBeGreaterThanOrEqual(2);
+    listing = true;
+    expect(await passesAfter(() => {}, 1_000)).toBe(0);
+    listing = false;
   });
 });
