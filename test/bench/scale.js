@@ -49,6 +49,10 @@ const BURST = 5_000;
 const VSYNC_MS = 1000 / 60 + 0.2;
 // Entities other than the burst's come and go meanwhile (events' owners, system pods): allow that many.
 const SLACK = 50;
+// DAYTWO_BENCH_PAGE_PROFILE=DIR: CPU profiles of the page (Chrome DevTools Protocol) over the
+// topology's keystrokes and over each burst, written to DIR; each burst also prints its window on
+// the system's monotonic clock, which --cpu-prof profiles of the engine and sandbox share.
+const pageProfileDir = process.env.DAYTWO_BENCH_PAGE_PROFILE ?? null;
 
 async function main() {
   const startLoad = load();
@@ -185,7 +189,7 @@ async function measure({ pods, clusters }) {
     await sleep(500);
     r.frames = await page.evaluate(measureFrames);
     console.log(`  topology frames: median ${r.frames.median.toFixed(1)} ms, p95 ${r.frames.p95.toFixed(1)} ms over ${r.frames.count}`);
-    r.searchTopology = await typeInFinder(page, 'checkout-api');
+    r.searchTopology = await profiled(page, `search-${pods}`, () => typeInFinder(page, 'checkout-api'));
     const search = [...r.searchOverview, ...r.searchTopology];
     r.searchMedian = median(search);
     r.searchMax = Math.max(...search);
@@ -210,7 +214,7 @@ async function measure({ pods, clusters }) {
     }
     console.log(`  (the topology had them ${((performance.now() - t) / 1000).toFixed(1)} s later)`);
     const cpuPids = { engine: host.child.pid, sandbox: sandbox.child.pid };
-    r.burstTopology = await burst(page, kube, 'topology', cpuPids);
+    r.burstTopology = await profiled(page, `burst-topology-${pods}`, () => burst(page, kube, 'topology', cpuPids));
     console.log(`  burst of ${BURST} with the topology shown: updated ${r.burstTopology.ms.toFixed(0)} ms after the API answered (${r.burstTopology.fromSendMs.toFixed(0)} from send), worst frame ${r.burstTopology.worstFrame.toFixed(0)} ms`);
     console.log(`    (CPU over the burst: ${cpuLine(r.burstTopology.cpu)})`);
     if (r.burstTopology.page) console.log(`    (${r.burstTopology.page.frames} estate frames reached the page ${r.burstTopology.page.firstFrameMs.toFixed(0)}–${r.burstTopology.page.lastFrameMs.toFixed(0)} ms from send; view updated ${r.burstTopology.page.rendererMs.toFixed(0)} ms after the last)`);
@@ -219,7 +223,7 @@ async function measure({ pods, clusters }) {
     const listed = await overviewCount(page);
     await kube.createBurstPods();
     await waitForOverview(page, listed + BURST - SLACK, 300_000);
-    r.burstOverview = await burst(page, kube, 'overview', cpuPids);
+    r.burstOverview = await profiled(page, `burst-overview-${pods}`, () => burst(page, kube, 'overview', cpuPids));
     console.log(`  burst of ${BURST} with the overview shown: updated ${r.burstOverview.ms.toFixed(0)} ms after the API answered (${r.burstOverview.fromSendMs.toFixed(0)} from send), worst frame ${r.burstOverview.worstFrame.toFixed(0)} ms`);
     console.log(`    (CPU over the burst: ${cpuLine(r.burstOverview.cpu)})`);
     if (r.burstOverview.page) console.log(`    (${r.burstOverview.page.frames} estate frames reached the page ${r.burstOverview.page.firstFrameMs.toFixed(0)}–${r.burstOverview.page.lastFrameMs.toFixed(0)} ms from send; view updated ${r.burstOverview.page.rendererMs.toFixed(0)} ms after the last)`);
@@ -261,6 +265,26 @@ async function sampleRss(pid, count) {
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[sorted.length >> 1] ?? NaN;
+}
+
+/** `work`, under the page's CPU profiler when DAYTWO_BENCH_PAGE_PROFILE names a folder. */
+async function profiled(page, name, work) {
+  if (!pageProfileDir) return work();
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  const from = process.hrtime.bigint() / 1000n;
+  try {
+    return await work();
+  } finally {
+    const to = process.hrtime.bigint() / 1000n;
+    const { profile } = await cdp.send('Profiler.stop');
+    fs.mkdirSync(pageProfileDir, { recursive: true });
+    fs.writeFileSync(path.join(pageProfileDir, `${name}.cpuprofile`), JSON.stringify(profile));
+    console.log(`    (profiled ${name}: monotonic µs ${from}–${to})`);
+    await cdp.detach();
+  }
 }
 
 /** Types a name into the finder of the view on screen, one character at a time; ms per keystroke, to the next painted frame. */
