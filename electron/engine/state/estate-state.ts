@@ -30,6 +30,13 @@ export interface EstateStateOptions {
    * memory and subscribers already have it all.
    */
   persistLimit?: number;
+  /**
+   * Once the cache has caught up, entity rows wait this long (default 1 s) after that before
+   * the next are written: a pod changes several times in a few seconds (scheduled, started,
+   * ready; a rollout), and a row that changes again meanwhile is written once. Events and
+   * sources are still written with every frame; close() writes everything.
+   */
+  persistEveryMs?: number;
   log?: (message: string, error?: unknown) => void;
   now?: () => number;
   /** How many days of events the event store keeps (default 30). */
@@ -104,6 +111,10 @@ export class EstateState implements EstateSink, EstateReader {
   private readonly listeners = new Set<FrameListener>();
   private readonly frameMs: number;
   private readonly persistLimit: number;
+  private readonly persistEveryMs: number;
+  /** When a write last left no entity row unsaved. */
+  private caughtUpAt = -Infinity;
+  private rowsTimer: NodeJS.Timeout | null = null;
   private readonly log: (message: string, error?: unknown) => void;
   private readonly now: () => number;
   private timer: NodeJS.Timeout | null = null;
@@ -119,6 +130,7 @@ export class EstateState implements EstateSink, EstateReader {
     this.registry = options.sources;
     this.frameMs = options.frameMs ?? 50;
     this.persistLimit = options.persistLimit ?? 2500;
+    this.persistEveryMs = options.persistEveryMs ?? 1_000;
     this.holdCacheWhileListingMs = options.holdCacheWhileListingMs ?? 120_000;
     this.log = options.log ?? (() => {});
     this.now = options.now ?? Date.now;
@@ -409,6 +421,8 @@ export class EstateState implements EstateSink, EstateReader {
     this.closed = true;
     if (this.holdTimer) clearTimeout(this.holdTimer);
     this.holdTimer = null;
+    if (this.rowsTimer) clearTimeout(this.rowsTimer);
+    this.rowsTimer = null;
     this.stopWatchingSources();
     this.listeners.clear();
   }
@@ -660,6 +674,16 @@ export class EstateState implements EstateSink, EstateReader {
     this.holdTimer.unref();
   }
 
+  /** A frame when the entity rows `persistEveryMs` held back are due. */
+  private wakeForRows(inMs: number): void {
+    if (this.rowsTimer || this.closed) return;
+    this.rowsTimer = setTimeout(() => {
+      this.rowsTimer = null;
+      this.schedule();
+    }, inMs);
+    this.rowsTimer.unref();
+  }
+
   /** Writes one frame's worth; false if the write failed. `all` writes what a first list holds back too (close). */
   private persist(all = false): boolean {
     const now = this.heldUnsaved.size > 0 || this.listingSince.size > 0 ? this.now() : 0;
@@ -685,7 +709,10 @@ export class EstateState implements EstateSink, EstateReader {
     };
     const batch: string[] = [];
     const holding = this.listingSince.size > 0 && !all;
-    for (const id of this.unsaved) {
+    // At most persistEveryMs, should the clock go back.
+    const rowsDueIn = all ? 0 : Math.min(this.persistEveryMs, this.caughtUpAt + this.persistEveryMs - this.now());
+    if (rowsDueIn > 0 && this.unsaved.size > 0) this.wakeForRows(rowsDueIn);
+    for (const id of rowsDueIn > 0 ? [] : this.unsaved) {
       if (batch.length >= this.persistLimit) break;
       const held = this.entities.get(id);
       if (holding && held && this.cacheHeldFor(held.sourceId, now) > 0) {
@@ -711,7 +738,8 @@ export class EstateState implements EstateSink, EstateReader {
       }
       this.sourcesUnsaved.clear();
       this.forgotten.clear();
-      if (this.unsaved.size > 0) this.schedule();
+      if (batch.length > 0 && this.unsaved.size === 0) this.caughtUpAt = this.now();
+      if (this.unsaved.size > 0 && rowsDueIn <= 0) this.schedule();
       if (this.heldUnsaved.size > 0) {
         let releaseInMs = Infinity;
         for (const sourceId of this.heldUnsaved.keys()) releaseInMs = Math.min(releaseInMs, this.cacheHeldFor(sourceId, now));

@@ -296,6 +296,59 @@ describe('a watch stream cut into chunks anywhere', () => {
   });
 });
 
+describe('watch events taken a turn of the event loop at a time', () => {
+  const event = (type: string, name: string, rv: number) => JSON.stringify({ type, object: { metadata: { name, resourceVersion: String(rv) }, spec: { replicas: rv } } }) + '\n';
+
+  it('takes the events of one turn as one batch, each HTTP chunk being one event, and all of them before the next watch', async () => {
+    const log: string[] = [];
+    const watchedFrom: string[] = [];
+    let done!: () => void;
+    const finished = new Promise<void>((resolve) => (done = resolve));
+    const client = {
+      server: 'https://turns',
+      getJson: async () => ({ metadata: { resourceVersion: '1' }, items: [] }),
+      stream: async (_path: string, query: Record<string, string>, signal: AbortSignal, onData: (chunk: Buffer) => void) => {
+        watchedFrom.push(query.resourceVersion!);
+        if (watchedFrom.length > 1) {
+          done();
+          return new Promise<void>((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
+        }
+        // As Node's http client hands on an API server's chunks: one call per event, a socket read at a time.
+        for (let rv = 2; rv <= 4; rv++) onData(Buffer.from(event('ADDED', `p${rv}`, rv)));
+        await new Promise((resolve) => setImmediate(resolve));
+        for (let rv = 5; rv <= 6; rv++) onData(Buffer.from(event('MODIFIED', `p${rv - 3}`, rv)));
+        // The server ends the watch (its timeout) straight after the last read.
+      },
+    };
+    const reflector = new Reflector<{ name: string; replicas: number }>({
+      client: client as unknown as KubeClient,
+      resource,
+      toRecord: (raw) => {
+        const o = raw as { metadata: { name: string }; spec: { replicas: number } };
+        return { name: o.metadata.name, replicas: o.spec.replicas };
+      },
+      sink: {
+        replace: () => {},
+        upsert: (r) => log.push(`upsert ${r.name} ${r.replicas}`),
+        remove: (r) => log.push(`remove ${r.name}`),
+        batch: (take) => {
+          log.push('batch');
+          take();
+          log.push('end');
+        },
+      },
+      onStatus: () => {},
+      backoff: { initialMs: 1, maxMs: 1, resetAfterMs: 60_000 },
+    });
+    reflector.start();
+    await finished;
+    await reflector.stop();
+    expect(log).toEqual(['batch', 'upsert p2 2', 'upsert p3 3', 'upsert p4 4', 'end', 'batch', 'upsert p2 5', 'upsert p3 6', 'end']);
+    // The watch after it resumes from the last event of the last read.
+    expect(watchedFrom).toEqual(['1', '6']);
+  });
+});
+
 describe('deletions handed on by name, their lines read without JSON.parse', () => {
   /** A random watch line an API server (or a broken one) might send, always JSON. */
   function line(next: () => number): string {

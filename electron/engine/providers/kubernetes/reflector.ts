@@ -228,13 +228,39 @@ export class Reflector<R> {
         // Only the line that spans the two chunks is joined, not the whole chunk after it.
         if (cut(Buffer.concat([partial, chunk.subarray(0, end + 1)]), 0)) cut(chunk, end + 1);
       };
+      // An API server flushes every watch event as an HTTP chunk of its own, and the http client
+      // hands each on by itself: a burst of 5,000 deletions was 5,000 batches, each restating the
+      // namespace and the workloads it touched. What arrives in one turn of the event loop (a
+      // socket read or more) is taken as one batch instead, on the same turn (setImmediate runs
+      // right after the I/O callbacks), and before the watch's end is acted on.
       const sink = this.options.sink;
-      await this.options.client.stream(this.options.resource.path, query, watchController.signal, (chunk) => {
-        lastActivity = this.now();
-        if (gone) return;
-        if (sink.batch) sink.batch(() => take(chunk));
-        else take(chunk);
-      });
+      let arrived: Buffer[] = [];
+      let scheduled = false;
+      const drain = (): void => {
+        scheduled = false;
+        if (arrived.length === 0 || gone) return;
+        const chunks = arrived;
+        arrived = [];
+        const takeAll = () => {
+          for (const chunk of chunks) if (!gone) take(chunk);
+        };
+        if (sink.batch) sink.batch(takeAll);
+        else takeAll();
+      };
+      try {
+        await this.options.client.stream(this.options.resource.path, query, watchController.signal, (chunk) => {
+          lastActivity = this.now();
+          if (gone) return;
+          arrived.push(chunk);
+          if (!scheduled) {
+            scheduled = true;
+            setImmediate(drain);
+          }
+        });
+      } finally {
+        // Events that came before the watch ended (or was cut) still happened; a stop drops them.
+        if (!signal.aborted) drain();
+      }
     } catch (error) {
       if (gone) throw gone;
       if (inactive) throw new KubeApiError(`The watch said nothing for ${Math.round(this.inactivityMs / 1000)} s.`, 0, 'EINACTIVE');

@@ -1,0 +1,242 @@
+// Watch-event ingestion, the figure ARCHITECTURE.md asks to improve: events per second through
+// the Kubernetes provider's own watch parsing + slimming + mapping + estate sink, next to plain
+// JSON.parse over the same bytes. The ratio (ingest / JSON.parse) is the figure.
+//
+//   npm run build:node
+//   node --expose-gc test/bench/watch-ingest.js [--pods 2000] [--rounds 10]
+//
+// The stream is realistic pod MODIFIED events (a pod as an API server sends it: managedFields,
+// probes, env, volumes, status with conditions and container statuses; ~5 KB each), fed through
+// the real Reflector by a client that replays the bytes as a socket and Node's http client hand
+// them on: one call per event, 64 KB a read, the event loop free between reads.
+// Each figure is the best of three runs (the EstateState one into a fresh engine each time), with
+// the CPU time beside the wall time: on a loaded machine the wall clock measures the others too.
+// Plain JavaScript over the compiled engine in out/ (DAYTWO_OUT overrides). Asserts nothing.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { compiledEngine } from './compiled.js';
+
+const { values: args } = parseArgs({
+  options: { pods: { type: 'string', default: '2000' }, rounds: { type: 'string', default: '10' } },
+});
+const podCount = Number(args.pods);
+const rounds = Number(args.rounds);
+
+const load = compiledEngine('electron/engine/providers/kubernetes/reflector.js');
+const { Reflector } = await load('electron/engine/providers/kubernetes/reflector.js');
+const { ClusterEstate } = await load('electron/engine/providers/kubernetes/cluster-estate.js');
+const { toRecord } = await load('electron/engine/providers/kubernetes/records.js');
+const { createEngine } = await load('electron/engine/engine.js');
+
+function pod(i, round) {
+  const app = `svc-${i % 40}`;
+  const rs = `${app}-7d9f8b6c5d`;
+  const name = `${rs}-${i.toString(36).padStart(5, 'x')}`;
+  const ready = (i + round) % 7 !== 0;
+  const t = new Date(Date.UTC(2025, 0, 1, 10, 0, round)).toISOString();
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name,
+      generateName: `${rs}-`,
+      namespace: `team-${i % 8}`,
+      uid: `0b1c2d3e-${i.toString(16).padStart(4, '0')}-4f5a-8b9c-0d1e2f3a4b5c`,
+      resourceVersion: String(1000 + round * podCount + i),
+      creationTimestamp: '2025-01-01T09:00:00Z',
+      labels: { app, 'app.kubernetes.io/name': app, 'app.kubernetes.io/part-of': 'shop', 'pod-template-hash': '7d9f8b6c5d', team: `team-${i % 8}` },
+      annotations: { 'kubectl.kubernetes.io/restartedAt': '2025-01-01T08:00:00Z', 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9090' },
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs, uid: 'aa-bb', controller: true, blockOwnerDeletion: true }],
+      managedFields: [
+        { manager: 'kube-controller-manager', operation: 'Update', apiVersion: 'v1', time: '2025-01-01T09:00:00Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': { 'f:generateName': {}, 'f:labels': { '.': {}, 'f:app': {}, 'f:pod-template-hash': {} }, 'f:ownerReferences': { '.': {}, 'k:{"uid":"aa-bb"}': {} } }, 'f:spec': { 'f:containers': { 'k:{"name":"app"}': { '.': {}, 'f:image': {}, 'f:imagePullPolicy': {}, 'f:name': {}, 'f:ports': {}, 'f:resources': {} } } } } },
+        { manager: 'kubelet', operation: 'Update', apiVersion: 'v1', time: t, fieldsType: 'FieldsV1', subresource: 'status', fieldsV1: { 'f:status': { 'f:conditions': { 'k:{"type":"Ready"}': { '.': {}, 'f:lastProbeTime': {}, 'f:lastTransitionTime': {}, 'f:status': {}, 'f:type': {} } }, 'f:containerStatuses': {}, 'f:hostIP': {}, 'f:phase': {}, 'f:podIP': {}, 'f:podIPs': {}, 'f:startTime': {} } } },
+      ],
+    },
+    spec: {
+      volumes: [{ name: 'kube-api-access-abcde', projected: { sources: [{ serviceAccountToken: { expirationSeconds: 3607, path: 'token' } }, { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } }], defaultMode: 420 } }],
+      containers: [
+        {
+          name: 'app',
+          image: `registry.example.com/shop/${app}:1.42.${i % 3}`,
+          ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }, { name: 'metrics', containerPort: 9090, protocol: 'TCP' }],
+          env: [{ name: 'LOG_LEVEL', value: 'info' }, { name: 'POD_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' } } }, { name: 'DB_URL', valueFrom: { secretKeyRef: { name: 'db', key: 'url' } } }],
+          resources: { limits: { cpu: '1', memory: '512Mi' }, requests: { cpu: '250m', memory: '256Mi' } },
+          livenessProbe: { httpGet: { path: '/healthz', port: 8080, scheme: 'HTTP' }, initialDelaySeconds: 10, timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 },
+          readinessProbe: { httpGet: { path: '/ready', port: 8080, scheme: 'HTTP' }, timeoutSeconds: 1, periodSeconds: 5, successThreshold: 1, failureThreshold: 3 },
+          volumeMounts: [{ name: 'kube-api-access-abcde', readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }],
+          terminationMessagePath: '/dev/termination-log',
+          terminationMessagePolicy: 'File',
+          imagePullPolicy: 'IfNotPresent',
+        },
+      ],
+      restartPolicy: 'Always',
+      terminationGracePeriodSeconds: 30,
+      dnsPolicy: 'ClusterFirst',
+      serviceAccountName: 'default',
+      nodeName: `ip-10-0-${i % 50}-${i % 200}.eu-west-1.compute.internal`,
+      securityContext: {},
+      schedulerName: 'default-scheduler',
+      tolerations: [{ key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 }, { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 }],
+      priority: 0,
+      enableServiceLinks: true,
+      preemptionPolicy: 'PreemptLowerPriority',
+    },
+    status: {
+      phase: 'Running',
+      conditions: [
+        { type: 'PodReadyToStartContainers', status: 'True', lastProbeTime: null, lastTransitionTime: '2025-01-01T09:00:05Z' },
+        { type: 'Initialized', status: 'True', lastProbeTime: null, lastTransitionTime: '2025-01-01T09:00:00Z' },
+        { type: 'Ready', status: ready ? 'True' : 'False', lastProbeTime: null, lastTransitionTime: t, ...(ready ? {} : { reason: 'ContainersNotReady', message: 'containers with unready status: [app]' }) },
+        { type: 'ContainersReady', status: ready ? 'True' : 'False', lastProbeTime: null, lastTransitionTime: t },
+        { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: '2025-01-01T09:00:00Z' },
+      ],
+      hostIP: `10.0.${i % 50}.${i % 200}`,
+      podIP: `10.1.${i % 250}.${(i * 7) % 250}`,
+      podIPs: [{ ip: `10.1.${i % 250}.${(i * 7) % 250}` }],
+      startTime: '2025-01-01T09:00:00Z',
+      containerStatuses: [
+        {
+          name: 'app',
+          state: ready ? { running: { startedAt: t } } : { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 40s restarting failed container=app' } },
+          lastState: round > 0 ? { terminated: { exitCode: 1, reason: 'Error', startedAt: '2025-01-01T09:00:01Z', finishedAt: '2025-01-01T09:00:04Z' } } : {},
+          ready,
+          restartCount: round,
+          image: `registry.example.com/shop/${app}:1.42.${i % 3}`,
+          imageID: 'registry.example.com/shop/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
+          containerID: 'containerd://0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
+          started: ready,
+        },
+      ],
+      qosClass: 'Burstable',
+    },
+  };
+}
+
+// Build the stream: each round modifies every pod once.
+const lines = [];
+for (let round = 0; round < rounds; round++) {
+  for (let i = 0; i < podCount; i++) lines.push(JSON.stringify({ type: 'MODIFIED', object: pod(i, round) }));
+}
+const bytes = Buffer.from(lines.join('\n') + '\n', 'utf8');
+lines.length = 0;
+const events = podCount * rounds;
+const chunk = 64 * 1024;
+
+/** Plain JSON.parse of every event line: decode each line from the Buffer and parse it, nothing else. */
+function parseOnly() {
+  let n = 0;
+  let start = 0;
+  let newline = bytes.indexOf(10, start);
+  while (newline >= 0) {
+    JSON.parse(bytes.toString('utf8', start, newline));
+    n++;
+    start = newline + 1;
+    newline = bytes.indexOf(10, start);
+  }
+  return n;
+}
+
+/** The provider's own path: Reflector watch parsing → toRecord → ClusterEstate → sink. */
+async function ingest(sink) {
+  const estate = new ClusterEstate({ context: 'bench', sourceId: 'k8s:bench', sink, hints: { clusterName: 'bench', server: 'https://bench' } });
+  let streamed = 0;
+  let done;
+  const finished = new Promise((resolve) => (done = resolve));
+  const client = {
+    server: 'https://bench',
+    async getJson() {
+      return { metadata: { resourceVersion: '1' }, items: [] };
+    },
+    async stream(_path, _query, signal, onData) {
+      if (streamed++ > 0) {
+        // The replay is over; idle like an open watch until the bench stops the reflector.
+        return new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
+      }
+      const started = performance.now();
+      // As Node's http client hands on an API server's watch: one call per event (each is an HTTP
+      // chunk of its own), a 64 KB socket read at a time with the event loop free between reads.
+      let at = 0;
+      while (at < bytes.length) {
+        const end = Math.min(at + chunk, bytes.length);
+        while (at < end) {
+          const newline = bytes.indexOf(10, at);
+          const next = newline < 0 ? bytes.length : newline + 1;
+          onData(bytes.subarray(at, next));
+          at = next;
+        }
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      // The reflector takes what a read brought on the same turn; this turn comes after it.
+      done(performance.now() - started);
+    },
+  };
+  // As cluster-source.ts wires it: the held records lend a watch update its unchanged labels and owners.
+  const held = estate.heldRecords('Pod');
+  const reflector = new Reflector({
+    client,
+    resource: { kind: 'Pod', path: '/api/v1/pods', namespaced: true },
+    toRecord: (raw) => toRecord('Pod', raw, held),
+    sink: estate.sinkFor('Pod'),
+    onStatus: () => {},
+    inactivityMs: 600_000,
+  });
+  reflector.start();
+  const ms = await finished;
+  await reflector.stop();
+  return { ms, pods: estate.count('Pod') };
+}
+
+const countingSink = { n: 0, replace() {}, apply(_s, _scope, change) { this.n += change.upsert?.length ?? 0; }, recordEvents() {}, forgetSource() {} };
+
+function rate(n, ms) {
+  return Math.round((n / ms) * 1000).toLocaleString('en');
+}
+
+console.log(`watch stream: ${events.toLocaleString('en')} pod MODIFIED events, ${(bytes.length / 1e6).toFixed(1)} MB (${Math.round(bytes.length / events)} B/event)`);
+// One warm-up of each, then the measured runs.
+parseOnly();
+await ingest({ ...countingSink });
+const runs = 3;
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+/** Wall and CPU ms of `work`; CPU time is what a loaded machine does not inflate. */
+async function timed(work) {
+  globalThis.gc?.();
+  const cpu = cpuMs();
+  const t = performance.now();
+  const result = await work();
+  return { ms: result?.ms ?? performance.now() - t, cpu: cpuMs() - cpu };
+}
+const best = (a, b) => ({ ms: Math.min(a.ms, b.ms), cpu: Math.min(a.cpu, b.cpu) });
+let parse = { ms: Infinity, cpu: Infinity };
+let counting = { ms: Infinity, cpu: Infinity };
+for (let r = 0; r < 1; r++) {
+  parse = best(parse, await timed(() => parseOnly()));
+  counting = best(counting, await timed(() => ingest({ ...countingSink })));
+}
+const parseMs = parse.ms;
+const ingestMs = counting.ms;
+
+// Through the engine's real estate state (the EstateSink the engine wires), store included; as
+// often as the others, each into a fresh engine made before the clock starts.
+const sealer = { unavailableReason: 'bench', seal() { throw new Error('no'); }, open() { throw new Error('no'); } };
+let stateRun = { ms: Infinity, cpu: Infinity };
+for (let r = 0; r < runs; r++) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'daytwo-bench-watch-'));
+  const engine = createEngine({ mode: 'host', version: 'bench', dataDir, readOnly: false, sealer, log: () => {} });
+  engine.sources.upsert({ id: 'k8s:bench', kind: 'kubernetes', name: 'bench', location: 'bench', state: 'live', reason: '', lastSyncAt: null, enabled: true, sandbox: false });
+  stateRun = best(stateRun, await timed(() => ingest(engine.estate)));
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  await engine.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
+
+console.log(`JSON.parse alone:                         ${rate(events, parseMs)} events/s  (${parseMs.toFixed(0)} ms)`);
+console.log(`reflector + mapping (counting sink):      ${rate(events, ingestMs)} events/s  (${ingestMs.toFixed(0)} ms)  ratio ${(parseMs / ingestMs).toFixed(2)} of JSON.parse`);
+console.log(`reflector + mapping + engine EstateState: ${rate(events, stateRun.ms)} events/s  (${stateRun.ms.toFixed(0)} ms)  ratio ${(parseMs / stateRun.ms).toFixed(2)} of JSON.parse`);
+console.log(`CPU time, best of ${runs}: JSON.parse ${parse.cpu.toFixed(0)} ms, with mapping ${counting.cpu.toFixed(0)} ms (${(parse.cpu / counting.cpu).toFixed(2)}), with EstateState ${stateRun.cpu.toFixed(0)} ms (${(parse.cpu / stateRun.cpu).toFixed(2)}); load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
