@@ -270,6 +270,10 @@ function median(values) {
 /** `work`, under the page's CPU profiler when DAYTWO_BENCH_PAGE_PROFILE names a folder. */
 async function profiled(page, name, work) {
   if (!pageProfileDir) return work();
+  fs.mkdirSync(pageProfileDir, { recursive: true });
+  // With a timeline trace beside it: what the page's main thread did that is not JavaScript
+  // (style, layout, paint), which a CPU profile shows only as "(program)".
+  await page.context().browser().startTracing(page, { path: path.join(pageProfileDir, `${name}.trace.json`), categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8'] });
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
@@ -280,7 +284,7 @@ async function profiled(page, name, work) {
   } finally {
     const to = process.hrtime.bigint() / 1000n;
     const { profile } = await cdp.send('Profiler.stop');
-    fs.mkdirSync(pageProfileDir, { recursive: true });
+    await page.context().browser().stopTracing();
     fs.writeFileSync(path.join(pageProfileDir, `${name}.cpuprofile`), JSON.stringify(profile));
     console.log(`    (profiled ${name}: monotonic µs ${from}–${to})`);
     await cdp.detach();
