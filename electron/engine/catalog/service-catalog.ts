@@ -26,6 +26,13 @@ const burstQuietMs = 300;
 /** …and the most it waits in all, so a pass in an estate that keeps bursting still ends. */
 const maxYieldMs = 2_000;
 /**
+ * After a pass the catalog rests three times what it cost before the next, so in an estate that
+ * keeps changing passes take at most a quarter of the engine's time. Counted from the pass's end:
+ * from its start, a pass whose slices came round slowly (a busy event loop) was followed by the
+ * next at once, and at 50,000 pods passes took most of a core while pods were being created.
+ */
+const restsPerCost = 3;
+/**
  * A pass this often whatever happens: a check may read a time window (`no-crash-loops` counts
  * BackOff events in the last 24 h), and an event ageing out of it is no change to the estate.
  */
@@ -77,8 +84,8 @@ export class ServiceCatalog {
   private heartbeat: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void)[] = [];
   private asOf = 0;
-  /** When the last refresh started and how long it took, on the monotonic clock. */
-  private lastStartedAt = -Infinity;
+  /** When the last refresh ended and what it cost the event loop, on the monotonic clock. */
+  private lastEndedAt = -Infinity;
   private lastCostMs = 0;
   /** When the first change not yet evaluated came, on the monotonic clock; null when none waits. */
   private pendingSince: number | null = null;
@@ -175,8 +182,8 @@ export class ServiceCatalog {
    * A refresh is due once the changes have settled: `settleMs` after the latest frame (a burst
    * comes as many frames ~50 ms apart, and one pass after it beats several inside it), but no
    * later than `maxSettleMs` after the first, for an estate that never stops changing; and no
-   * sooner than four times the last pass's cost after it started (as the overview paces
-   * itself): at 50,000 pods a pass costs a second or more. The scheduled pass runs in slices
+   * sooner than `restsPerCost` times the last pass's cost after it ended: at 50,000 pods a pass
+   * costs a second or more. The scheduled pass runs in slices
    * (`sliceMs`) with the event loop free between them, so frames keep leaving the engine
    * meanwhile. It reads the estate as it is when each slice runs, and any frame meanwhile
    * schedules another pass, so the cards still end equal to a full evaluation once the changes
@@ -188,13 +195,18 @@ export class ServiceCatalog {
     this.pendingSince ??= now;
     const settle = this.options.settleMs ?? 300;
     const settled = Math.min(now + settle, this.pendingSince + Math.max(settle, maxSettleMs));
-    const due = Math.max(settled, this.lastStartedAt + this.lastCostMs * 4);
+    const due = Math.max(settled, this.lastEndedAt + this.lastCostMs * restsPerCost);
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
       // A pass restarted on every change would never reach the last services: finish this one first.
       if (this.slicing) {
         this.again = true;
+        return;
+      }
+      // Set while a pass was under way, from the pass before it: its rest starts now.
+      if (performance.now() < this.lastEndedAt + this.lastCostMs * restsPerCost) {
+        this.schedule();
         return;
       }
       this.pendingSince = null;
@@ -211,8 +223,8 @@ export class ServiceCatalog {
         // Every slice at once: API calls and start-up want the cards now.
       }
     } finally {
-      this.lastStartedAt = started;
-      this.lastCostMs = performance.now() - started;
+      this.lastEndedAt = performance.now();
+      this.lastCostMs = this.lastEndedAt - started;
     }
   }
 
@@ -224,7 +236,6 @@ export class ServiceCatalog {
    */
   private refreshInSlices(): void {
     const pass = this.evaluation();
-    const started = performance.now();
     let busyMs = 0;
     let yieldedMs = 0;
     this.slicing = true;
@@ -251,7 +262,7 @@ export class ServiceCatalog {
         return;
       }
       // Paced by what the pass cost the event loop, not by how long the slices took to come round.
-      this.lastStartedAt = started;
+      this.lastEndedAt = performance.now();
       this.lastCostMs = busyMs;
       this.slicing = false;
       if (this.again) {

@@ -112,4 +112,40 @@ describe('what asks the catalog for a scorecard pass', () => {
     expect(await passesAfter(() => {}, 1_000)).toBe(0);
     listing = false;
   });
+
+  it('after a pass, not before three times what it cost, even when its slices came round slowly', async () => {
+    // A pass that costs 30 ms of the event loop in three steps, on an event loop something else
+    // keeps busy 25 ms a turn, while the estate changes every 5 ms.
+    const spans: { start: number; end: number }[] = [];
+    const internals = catalog as unknown as { evaluation(): Generator<void, void, void> };
+    internals.evaluation = function* () {
+      const span = { start: performance.now(), end: NaN };
+      spans.push(span);
+      for (let step = 0; step < 3; step++) {
+        const until = performance.now() + 10;
+        while (performance.now() < until) {
+          // the step's cost
+        }
+        yield;
+      }
+      span.end = performance.now();
+    };
+    let busy = true;
+    const neighbour = () => {
+      const until = performance.now() + 25;
+      while (performance.now() < until) {
+        // someone else's work on the same event loop
+      }
+      if (busy) setTimeout(neighbour, 0);
+    };
+    neighbour();
+    let n = 0;
+    const changes = setInterval(() => state.replace(sourceOf(prod), 'pods', [podFact(prod, 'shop', 'web-0', { owner: `k8s:${prod}/shop/Deployment/web`, node: `n${n++}` })]), 5);
+    await new Promise((r) => setTimeout(r, 1_500));
+    clearInterval(changes);
+    busy = false;
+    const ended = spans.filter((s) => !Number.isNaN(s.end));
+    expect(ended.length).toBeGreaterThanOrEqual(2);
+    for (let i = 1; i < spans.length; i++) expect(spans[i]!.start - spans[i - 1]!.end, `rest before pass ${i + 1}`).toBeGreaterThanOrEqual(3 * 30);
+  });
 });
