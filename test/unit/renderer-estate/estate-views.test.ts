@@ -117,11 +117,17 @@ describe('finding entities', () => {
       const narrowed = all.filter((e) => (query === 'kind:pod' ? e.kind === 'pod' : query === 'health:degraded' ? e.health === 'degraded' : rank(e) >= 10));
       const expected = narrowed
         .map((entity) => ({ entity, score: rank(entity) }))
-        .sort((a, b) => b.score - a.score || a.entity.name.length - b.entity.name.length || a.entity.id.localeCompare(b.entity.id))
+        .sort((a, b) => b.score - a.score || a.entity.name.length - b.entity.name.length || (a.entity.id < b.entity.id ? -1 : a.entity.id > b.entity.id ? 1 : 0))
         .slice(0, 40)
         .map((s) => s.entity.id);
       expect(searchEntities(all, query, 40).map((e) => e.id)).toEqual(expected);
     }
+  });
+
+  it('breaks the last tie by id in code-unit order, the same on every machine whatever its locale', () => {
+    const pod = (name: string): Entity => ({ id: `k8s:c/ns/Pod/${name}`, kind: 'pod', name, parentId: null, sourceId: 'k8s:c', labels: {}, annotations: {}, health: 'healthy', healthReason: '', status: {}, observedAt: 0 });
+    // A collation puts web-a before web-B; code units put 'B' (66) before 'a' (97).
+    expect(searchEntities([pod('web-a'), pod('web-B'), pod('web-1')], 'web', 3).map((e) => e.name)).toEqual(['web-1', 'web-B', 'web-a']);
   });
 
   it('filters by health, kind, label and owner', () => {
