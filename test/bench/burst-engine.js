@@ -21,6 +21,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { meta, nodesPerCluster, pod } from './bench-objects.js';
 import { compiledEngine } from './compiled.js';
+import { feedWatch } from './watch-wire.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -160,21 +161,7 @@ async function runOnce() {
         if (streams++ > 0) return abort;
         listed();
         await Promise.race([burstGo, abort]);
-        // An API server flushes each watch event as an HTTP chunk of its own, and Node's http
-        // client hands each chunk on by itself: per 64 KB socket read, one call per event, then
-        // the event loop is free until the next read.
-        const read = 64 * 1024;
-        let at = 0;
-        while (at < burstBytes.length && !signal.aborted) {
-          const end = Math.min(at + read, burstBytes.length);
-          while (at < end) {
-            const newline = burstBytes.indexOf(10, at);
-            const next = newline < 0 ? burstBytes.length : newline + 1;
-            onData(burstBytes.subarray(at, next));
-            at = next;
-          }
-          await new Promise((resolve) => setImmediate(resolve));
-        }
+        await feedWatch(burstBytes, onData, signal);
         return abort;
       },
     };

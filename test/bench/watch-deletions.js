@@ -1,6 +1,7 @@
 // A burst's deletions through the watch path alone: 5,000 pod DELETED events (a `deletecollection`
-// as the API server streams it) through the real Reflector and ClusterEstate, in 64 KB chunks,
-// into a sink that only counts, so neither the estate state, frames nor SQLite are in the figure.
+// as the API server streams it) through the real Reflector and ClusterEstate, handed on as the
+// wire does (watch-wire.js), into a sink that only counts, so neither the estate state, frames
+// nor SQLite are in the figure.
 // Prints the CPU time of each run in one process: the first runs on code V8 has not optimised
 // yet (what an engine's first burst meets), the later ones on warm code. `burst-engine.js`
 // measures the whole engine's share; this isolates the part `deleted-line.ts` and the Reflector's
@@ -15,6 +16,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { pod } from './bench-objects.js';
 import { compiledEngine } from './compiled.js';
+import { feedWatch } from './watch-wire.js';
 
 const { values: args } = parseArgs({ options: { pods: { type: 'string', default: '5000' }, runs: { type: 'string', default: '6' } } });
 const podCount = Number(args.pods);
@@ -49,7 +51,7 @@ async function runOnce() {
       const abort = new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
       if (streams++ > 0) return abort;
       const before = cpuMs();
-      for (let at = 0; at < bytes.length; at += 64 * 1024) onData(bytes.subarray(at, at + 64 * 1024));
+      await feedWatch(bytes, onData, signal);
       finished(cpuMs() - before);
       return abort;
     },

@@ -18,6 +18,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { compiledEngine } from './compiled.js';
+import { feedWatch } from './watch-wire.js';
 
 const { values: args } = parseArgs({
   options: { pods: { type: 'string', default: '2000' }, rounds: { type: 'string', default: '10' } },
@@ -123,7 +124,6 @@ for (let round = 0; round < rounds; round++) {
 const bytes = Buffer.from(lines.join('\n') + '\n', 'utf8');
 lines.length = 0;
 const events = podCount * rounds;
-const chunk = 64 * 1024;
 
 /** Plain JSON.parse of every event line: decode each line from the Buffer and parse it, nothing else. */
 function parseOnly() {
@@ -156,20 +156,7 @@ async function ingest(sink) {
         return new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
       }
       const started = performance.now();
-      // As Node's http client hands on an API server's watch: one call per event (each is an HTTP
-      // chunk of its own), a 64 KB socket read at a time with the event loop free between reads.
-      let at = 0;
-      while (at < bytes.length) {
-        const end = Math.min(at + chunk, bytes.length);
-        while (at < end) {
-          const newline = bytes.indexOf(10, at);
-          const next = newline < 0 ? bytes.length : newline + 1;
-          onData(bytes.subarray(at, next));
-          at = next;
-        }
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-      // The reflector takes what a read brought on the same turn; this turn comes after it.
+      await feedWatch(bytes, onData);
       done(performance.now() - started);
     },
   };

@@ -100,7 +100,9 @@ export class EstateState implements EstateSink, EstateReader {
   /** Sources on a first list since they (re)connected ('connecting') → when they started it. */
   private readonly listingSince = new Map<string, number>();
   private readonly holdCacheWhileListingMs: number;
-  private holdTimer: NodeJS.Timeout | null = null;
+  /** A frame asked for later (a first list's hold running out, cache rows coming due), and when. */
+  private wakeTimer: NodeJS.Timeout | null = null;
+  private wakeAt = Infinity;
   /** Rows a first list holds back, by source, kept out of `unsaved` so frames do not scan them again. */
   private readonly heldUnsaved = new Map<string, Set<string>>();
 
@@ -114,7 +116,6 @@ export class EstateState implements EstateSink, EstateReader {
   private readonly persistEveryMs: number;
   /** When a write last left no entity row unsaved. */
   private caughtUpAt = -Infinity;
-  private rowsTimer: NodeJS.Timeout | null = null;
   private readonly log: (message: string, error?: unknown) => void;
   private readonly now: () => number;
   private timer: NodeJS.Timeout | null = null;
@@ -419,10 +420,8 @@ export class EstateState implements EstateSink, EstateReader {
       // Writes what the per-frame limit left for later frames; there will be none.
     }
     this.closed = true;
-    if (this.holdTimer) clearTimeout(this.holdTimer);
-    this.holdTimer = null;
-    if (this.rowsTimer) clearTimeout(this.rowsTimer);
-    this.rowsTimer = null;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = null;
     this.stopWatchingSources();
     this.listeners.clear();
   }
@@ -664,24 +663,22 @@ export class EstateState implements EstateSink, EstateReader {
     return Math.max(0, since + this.holdCacheWhileListingMs - now);
   }
 
-  /** A frame once the longest hold runs out; a source that settles sooner asks for one itself (noteSources). */
-  private wakeWhenHoldEnds(inMs: number): void {
-    if (this.holdTimer || this.closed) return;
-    this.holdTimer = setTimeout(() => {
-      this.holdTimer = null;
+  /**
+   * A frame in `inMs`: when a first list's hold runs out (a source that settles sooner asks for
+   * one itself, noteSources), or when cache rows come due. The earliest asked for wins; the frame
+   * asks again for whatever is still waiting.
+   */
+  private wakeIn(inMs: number): void {
+    if (this.closed) return;
+    const at = performance.now() + inMs;
+    if (this.wakeTimer && this.wakeAt <= at) return;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeAt = at;
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = null;
       this.schedule();
     }, inMs);
-    this.holdTimer.unref();
-  }
-
-  /** A frame when the entity rows `persistEveryMs` held back are due. */
-  private wakeForRows(inMs: number): void {
-    if (this.rowsTimer || this.closed) return;
-    this.rowsTimer = setTimeout(() => {
-      this.rowsTimer = null;
-      this.schedule();
-    }, inMs);
-    this.rowsTimer.unref();
+    this.wakeTimer.unref();
   }
 
   /** Writes one frame's worth; false if the write failed. `all` writes what a first list holds back too (close). */
@@ -711,7 +708,7 @@ export class EstateState implements EstateSink, EstateReader {
     const holding = this.listingSince.size > 0 && !all;
     // At most persistEveryMs, should the clock go back.
     const rowsDueIn = all ? 0 : Math.min(this.persistEveryMs, this.caughtUpAt + this.persistEveryMs - this.now());
-    if (rowsDueIn > 0 && this.unsaved.size > 0) this.wakeForRows(rowsDueIn);
+    if (rowsDueIn > 0 && this.unsaved.size > 0) this.wakeIn(rowsDueIn);
     for (const id of rowsDueIn > 0 ? [] : this.unsaved) {
       if (batch.length >= this.persistLimit) break;
       const held = this.entities.get(id);
@@ -743,7 +740,7 @@ export class EstateState implements EstateSink, EstateReader {
       if (this.heldUnsaved.size > 0) {
         let releaseInMs = Infinity;
         for (const sourceId of this.heldUnsaved.keys()) releaseInMs = Math.min(releaseInMs, this.cacheHeldFor(sourceId, now));
-        this.wakeWhenHoldEnds(releaseInMs);
+        this.wakeIn(releaseInMs);
       }
       return true;
     } catch (error) {

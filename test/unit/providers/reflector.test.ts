@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KubeClient } from '../../../electron/engine/providers/kubernetes/kube-client.js';
 import { Reflector, backoffDelay } from '../../../electron/engine/providers/kubernetes/reflector.js';
-import type { ReflectorStatus } from '../../../electron/engine/providers/kubernetes/reflector.js';
+import type { ReflectorOptions, ReflectorStatus } from '../../../electron/engine/providers/kubernetes/reflector.js';
 import { FakeKubeApi, eventually } from './fake-kube-api.js';
 import { nameOf, toRecord } from '../../../electron/engine/providers/kubernetes/records.js';
 import type { KubeRecord } from '../../../electron/engine/providers/kubernetes/records.js';
@@ -214,6 +214,68 @@ describe('backoff between attempts', () => {
   });
 });
 
+/**
+ * A real Reflector (`options`: its mapping and sink) over a client whose first watch hands on what
+ * `feed` gives it and whose next stays open; the resourceVersion each watch started from.
+ */
+async function watchThrough<R>(feed: (onData: (chunk: Buffer) => void) => Promise<void> | void, options: Pick<ReflectorOptions<R>, 'toRecord' | 'sink' | 'nameOf'>): Promise<string[]> {
+  const watchedFrom: string[] = [];
+  let done!: () => void;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  const client = {
+    server: 'https://chunks',
+    getJson: async () => ({ metadata: { resourceVersion: '1' }, items: [] }),
+    stream: async (_path: string, query: Record<string, string>, signal: AbortSignal, onData: (chunk: Buffer) => void) => {
+      watchedFrom.push(query.resourceVersion ?? '');
+      if (watchedFrom.length > 1) {
+        done();
+        return new Promise<void>((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
+      }
+      await feed(onData);
+    },
+  };
+  const reflector = new Reflector<R>({ client: client as unknown as KubeClient, resource, ...options, onStatus: () => {}, backoff: { initialMs: 1, maxMs: 1, resetAfterMs: 60_000 } });
+  reflector.start();
+  await finished;
+  await reflector.stop();
+  return watchedFrom;
+}
+
+/** watchThrough with records of a name and a replica count: what the sink saw, in order (with each batch's bounds when `batches`). */
+async function throughReflector(feed: (onData: (chunk: Buffer) => void) => Promise<void> | void, options: { named?: boolean; batches?: boolean } = {}) {
+  const seen: string[] = [];
+  const watchedFrom = await watchThrough<{ name: string; replicas: number }>(feed, {
+    toRecord: (raw) => {
+      const o = raw as { metadata: { name: string }; spec: { replicas: number } };
+      return { name: o.metadata.name, replicas: o.spec.replicas };
+    },
+    sink: {
+      replace: () => {},
+      upsert: (r) => seen.push(`upsert ${r.name} ${r.replicas}`),
+      remove: (r) => seen.push(`remove ${r.name}`),
+      ...(options.named ? { removeNamed: (namespace: string, name: string) => seen.push(`removeNamed ${namespace}/${name}`) } : {}),
+      ...(options.batches
+        ? {
+            batch: (take: () => void) => {
+              seen.push('batch');
+              take();
+              seen.push('end');
+            },
+          }
+        : {}),
+    },
+    ...(options.named
+      ? {
+          nameOf: (raw: unknown) => {
+            const meta = (raw as { metadata: { name?: string; namespace?: string } }).metadata;
+            return meta.name ? { namespace: meta.namespace ?? '', name: meta.name } : null;
+          },
+        }
+      : {}),
+  });
+  return { seen, watchedFrom };
+}
+
 describe('a watch stream cut into chunks anywhere', () => {
   const lines = [
     JSON.stringify({ type: 'ADDED', object: { metadata: { name: 'a', resourceVersion: '2' }, spec: { replicas: 1 } } }),
@@ -227,48 +289,12 @@ describe('a watch stream cut into chunks anywhere', () => {
 
   /** Replays `bytes` in chunks of `size` through a real Reflector; what the sink saw, in order. */
   async function replay(bytes: Buffer, size: number, named = false) {
-    const seen: string[] = [];
-    let streams = 0;
-    let done!: () => void;
-    const finished = new Promise<void>((resolve) => (done = resolve));
-    const client = {
-      server: 'https://chunks',
-      getJson: async () => ({ metadata: { resourceVersion: '1' }, items: [] }),
-      stream: async (_path: string, _query: Record<string, string>, signal: AbortSignal, onData: (chunk: Buffer) => void) => {
-        if (streams++ > 0) {
-          done();
-          return new Promise<void>((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
-        }
+    const { seen } = await throughReflector(
+      (onData) => {
         for (let at = 0; at < bytes.length; at += size) onData(bytes.subarray(at, at + size));
       },
-    };
-    const reflector = new Reflector<{ name: string; replicas: number }>({
-      client: client as unknown as KubeClient,
-      resource,
-      toRecord: (raw) => {
-        const o = raw as { metadata: { name: string }; spec: { replicas: number } };
-        return { name: o.metadata.name, replicas: o.spec.replicas };
-      },
-      sink: {
-        replace: () => {},
-        upsert: (r) => seen.push(`upsert ${r.name} ${r.replicas}`),
-        remove: (r) => seen.push(`remove ${r.name}`),
-        ...(named ? { removeNamed: (namespace: string, name: string) => seen.push(`removeNamed ${namespace}/${name}`) } : {}),
-      },
-      ...(named
-        ? {
-            nameOf: (raw: unknown) => {
-              const meta = (raw as { metadata: { name?: string; namespace?: string } }).metadata;
-              return meta.name ? { namespace: meta.namespace ?? '', name: meta.name } : null;
-            },
-          }
-        : {}),
-      onStatus: () => {},
-      backoff: { initialMs: 1, maxMs: 1, resetAfterMs: 60_000 },
-    });
-    reflector.start();
-    await finished;
-    await reflector.stop();
+      { named },
+    );
     return seen;
   }
 
@@ -300,50 +326,17 @@ describe('watch events taken a turn of the event loop at a time', () => {
   const event = (type: string, name: string, rv: number) => JSON.stringify({ type, object: { metadata: { name, resourceVersion: String(rv) }, spec: { replicas: rv } } }) + '\n';
 
   it('takes the events of one turn as one batch, each HTTP chunk being one event, and all of them before the next watch', async () => {
-    const log: string[] = [];
-    const watchedFrom: string[] = [];
-    let done!: () => void;
-    const finished = new Promise<void>((resolve) => (done = resolve));
-    const client = {
-      server: 'https://turns',
-      getJson: async () => ({ metadata: { resourceVersion: '1' }, items: [] }),
-      stream: async (_path: string, query: Record<string, string>, signal: AbortSignal, onData: (chunk: Buffer) => void) => {
-        watchedFrom.push(query.resourceVersion!);
-        if (watchedFrom.length > 1) {
-          done();
-          return new Promise<void>((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
-        }
+    const { seen, watchedFrom } = await throughReflector(
+      async (onData) => {
         // As Node's http client hands on an API server's chunks: one call per event, a socket read at a time.
         for (let rv = 2; rv <= 4; rv++) onData(Buffer.from(event('ADDED', `p${rv}`, rv)));
         await new Promise((resolve) => setImmediate(resolve));
         for (let rv = 5; rv <= 6; rv++) onData(Buffer.from(event('MODIFIED', `p${rv - 3}`, rv)));
         // The server ends the watch (its timeout) straight after the last read.
       },
-    };
-    const reflector = new Reflector<{ name: string; replicas: number }>({
-      client: client as unknown as KubeClient,
-      resource,
-      toRecord: (raw) => {
-        const o = raw as { metadata: { name: string }; spec: { replicas: number } };
-        return { name: o.metadata.name, replicas: o.spec.replicas };
-      },
-      sink: {
-        replace: () => {},
-        upsert: (r) => log.push(`upsert ${r.name} ${r.replicas}`),
-        remove: (r) => log.push(`remove ${r.name}`),
-        batch: (take) => {
-          log.push('batch');
-          take();
-          log.push('end');
-        },
-      },
-      onStatus: () => {},
-      backoff: { initialMs: 1, maxMs: 1, resetAfterMs: 60_000 },
-    });
-    reflector.start();
-    await finished;
-    await reflector.stop();
-    expect(log).toEqual(['batch', 'upsert p2 2', 'upsert p3 3', 'upsert p4 4', 'end', 'batch', 'upsert p2 5', 'upsert p3 6', 'end']);
+      { batches: true },
+    );
+    expect(seen).toEqual(['batch', 'upsert p2 2', 'upsert p3 3', 'upsert p4 4', 'end', 'batch', 'upsert p2 5', 'upsert p3 6', 'end']);
     // The watch after it resumes from the last event of the last read.
     expect(watchedFrom).toEqual(['1', '6']);
   });
@@ -369,38 +362,21 @@ describe('deletions handed on by name, their lines read without JSON.parse', () 
   /** The sink's calls and the resourceVersion the next watch resumes from, after `bytes` through a real Reflector. */
   async function replay(bytes: Buffer, named: boolean) {
     const seen: string[] = [];
-    const watchedFrom: string[] = [];
-    let done!: () => void;
-    const finished = new Promise<void>((resolve) => (done = resolve));
-    const client = {
-      server: 'https://named',
-      getJson: async () => ({ metadata: { resourceVersion: '1' }, items: [] }),
-      stream: async (_path: string, query: Record<string, string>, signal: AbortSignal, onData: (chunk: Buffer) => void) => {
-        watchedFrom.push(query.resourceVersion ?? '');
-        if (watchedFrom.length > 1) {
-          done();
-          return new Promise<void>((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
-        }
+    const watchedFrom = await watchThrough<KubeRecord>(
+      (onData) => {
         for (let at = 0; at < bytes.length; at += 4096) onData(bytes.subarray(at, at + 4096));
       },
-    };
-    const reflector = new Reflector<KubeRecord>({
-      client: client as unknown as KubeClient,
-      resource,
-      toRecord: (raw) => toRecord('Pod', raw),
-      ...(named ? { nameOf } : {}),
-      sink: {
-        replace: () => {},
-        upsert: (r) => seen.push(`upsert ${r.namespace}/${r.name}`),
-        remove: (r) => seen.push(`remove ${r.namespace}/${r.name}`),
-        ...(named ? { removeNamed: (namespace: string, name: string) => seen.push(`remove ${namespace}/${name}`) } : {}),
+      {
+        toRecord: (raw) => toRecord('Pod', raw),
+        ...(named ? { nameOf } : {}),
+        sink: {
+          replace: () => {},
+          upsert: (r) => seen.push(`upsert ${r.namespace}/${r.name}`),
+          remove: (r) => seen.push(`remove ${r.namespace}/${r.name}`),
+          ...(named ? { removeNamed: (namespace: string, name: string) => seen.push(`remove ${namespace}/${name}`) } : {}),
+        },
       },
-      onStatus: () => {},
-      backoff: { initialMs: 1, maxMs: 1, resetAfterMs: 60_000 },
-    });
-    reflector.start();
-    await finished;
-    await reflector.stop();
+    );
     return { seen, resumedFrom: watchedFrom[1] };
   }
 
