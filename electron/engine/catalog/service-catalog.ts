@@ -183,9 +183,8 @@ export class ServiceCatalog {
    * comes as many frames ~50 ms apart, and one pass after it beats several inside it), but no
    * later than `maxSettleMs` after the first, for an estate that never stops changing; and no
    * sooner than `restsPerCost` times the last pass's cost after it ended: at 50,000 pods a pass
-   * costs a second or more. The scheduled pass runs in slices
-   * (`sliceMs`) with the event loop free between them, so frames keep leaving the engine
-   * meanwhile. It reads the estate as it is when each slice runs, and any frame meanwhile
+   * costs a second or more. The scheduled pass runs in slices (`sliceMs`) with the event loop
+   * free between them, so frames keep leaving the engine meanwhile. It reads the estate as it is when each slice runs, and any frame meanwhile
    * schedules another pass, so the cards still end equal to a full evaluation once the changes
    * stop.
    */
