@@ -148,4 +148,26 @@ describe('what asks the catalog for a scorecard pass', () => {
     expect(ended.length).toBeGreaterThanOrEqual(2);
     for (let i = 1; i < spans.length; i++) expect(spans[i]!.start - spans[i - 1]!.end, `rest before pass ${i + 1}`).toBeGreaterThanOrEqual(3 * 30);
   });
+
+  it('a pass takes at most half a core: between slices it rests as long as the slice took', async () => {
+    // Steps of 10 ms: a slice takes two (it stops once 15 ms have gone), then the third waits.
+    const steps: { start: number; end: number }[] = [];
+    const internals = catalog as unknown as { evaluation(): Generator<void, void, void>; refreshInSlices(): void };
+    internals.evaluation = function* () {
+      for (let step = 0; step < 3; step++) {
+        const start = performance.now();
+        while (performance.now() < start + 10) {
+          // the step's cost
+        }
+        steps.push({ start, end: performance.now() });
+        yield;
+      }
+    };
+    internals.refreshInSlices();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(steps).toHaveLength(3);
+    const slice = steps[1]!.end - steps[0]!.start;
+    expect(steps[2]!.start - steps[1]!.end).toBeGreaterThanOrEqual(slice - 2);
+  });
 });
+
