@@ -4,6 +4,7 @@ import type { ResourceType } from './kinds.js';
 import { sleep } from '../../abortable-sleep.js';
 import { readDeletedLine } from './deleted-line.js';
 import type { DeletedLine } from './deleted-line.js';
+import { watchLineText } from './managed-fields.js';
 
 /** What a reflector hands on: whole lists and single changes, each already slimmed by `toRecord`. */
 export interface ReflectorSink<R> {
@@ -274,7 +275,8 @@ export class Reflector<R> {
 
   /**
    * Watch events are newline-delimited JSON. Lines are cut from the Buffer and decoded one at a
-   * time, so a long stream never builds (and re-flattens) one big string. Returns where the
+   * time, so a long stream never builds (and re-flattens) one big string, and without the
+   * managedFields nothing reads (`managed-fields.ts`). Returns where the
    * unfinished line starts, or the error the server ended the watch with.
    */
   private handleLines(data: Buffer, from: number): { error: KubeApiError | null; rest: number } {
@@ -289,7 +291,7 @@ export class Reflector<R> {
           const to = newline;
           this.handleDeleted(deleted, () => (JSON.parse(data.toString('utf8', from, to)) as WatchEvent).object);
         } else {
-          const error = this.handleEvent(data.toString('utf8', start, newline));
+          const error = this.handleEvent(watchLineText(data, start, newline));
           if (error) return { error, rest: newline + 1 };
         }
       }
