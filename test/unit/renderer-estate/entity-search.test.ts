@@ -53,17 +53,27 @@ describe('finding an entity by name as it is typed', () => {
         // The store prepares the search when the browser is idle after a publish (the first time
         // also searching to warm it): whenever that lands, the answers stay the same.
         if (random() < 0.1) search.prepare();
-        // Now and then a frame lands mid-word: an entity changes health, one goes, one comes.
-        if (random() < 0.15) {
+        // Now and then a frame lands mid-word: an entity changes health, one is renamed (into or
+        // out of the matches), one goes, one comes, one goes and comes back in the same frame.
+        if (random() < 0.3) {
           const ids = [...index.entities.keys()];
-          const changed = index.get(ids[Math.floor(random() * ids.length)]!)!;
+          const any = () => index.get(ids[Math.floor(random() * ids.length)]!)!;
+          const renamed = any();
+          const back = any();
           index.apply({
-            upserted: [{ ...changed, health: healths[Math.floor(random() * healths.length)]! }, pod(random, next++)],
-            removed: [ids[Math.floor(random() * ids.length)]!],
+            upserted: [
+              { ...any(), health: healths[Math.floor(random() * healths.length)]! },
+              { ...renamed, name: random() < 0.5 ? `zz-${renamed.name}` : apps[Math.floor(random() * apps.length)]! },
+              pod(random, next++),
+              back,
+            ],
+            removed: [any().id, back.id],
             relationsUpserted: [],
             relationsRemoved: [],
           });
         }
+        // Rarely, a snapshot replaces everything (the engine restarted, the view resubscribed).
+        if (random() < 0.02) index.load(Array.from({ length: 300 }, () => pod(random, next++)), []);
       }
     }
     expect(compared).toBeGreaterThan(300);

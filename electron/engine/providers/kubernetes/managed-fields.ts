@@ -1,24 +1,33 @@
-import { JsonScan, closeBrace, comma, openBrace, openBracket } from './json-scan.js';
-
 /**
  * A watch line's text without the object's `metadata.managedFields`: server-side apply's record of
  * which manager set which field, written into every object an API server sends, a fifth of a
  * pod's bytes and most of its small objects, and read by nothing in Daytwo. Cut from the bytes
- * before `JSON.parse`, it costs a scan of its own bytes instead of building them (the issue's
+ * before `JSON.parse`, it costs a pass over its bytes instead of building them (the issue's
  * "record trimming before parse where the wire allows": a watch has no way to ask for less).
  *
- * It cuts the first member spelled `"managedFields":` whose value is an array, only where the
- * bytes around it say it is an object's member (a `{` or `,` before, a `,` or `}` after), and
- * only once `JsonScan` has checked the array is JSON; otherwise the whole line is returned. So
- * for a line `JSON.parse` accepts, parsing the text gives what parsing the line gives, less that
- * one member (`test/unit/providers/managed-fields.test.ts`), and no field of that name is read
- * anywhere in the engine. A line that is not JSON may come out as some other JSON document; it
- * is one the server could have sent as it is, so nothing is accepted that could not arrive anyway.
+ * It cuts the first member spelled `"managedFields":` whose value is an array, where the bytes
+ * around it say it is an object's member (a `{` or `,` before, a `,` or `}` after), and keeps the
+ * line whole otherwise. The array's end is found by counting brackets outside strings, which is
+ * exact for JSON; that pass does not check the array is JSON, as `JSON.parse` would. So for a
+ * line `JSON.parse` accepts, parsing the text gives what parsing the line gives, less that one
+ * member (`test/unit/providers/managed-fields.test.ts`), and no field of that name is read
+ * anywhere in the engine. A line that is not JSON may come out as some JSON document; any JSON
+ * document is one the server could have sent as it is, so nothing is accepted that could not
+ * arrive anyway.
  */
 const member = Buffer.from('"managedFields":');
 
+const quote = 0x22;
+const backslash = 0x5c;
+const comma = 0x2c;
+const openBrace = 0x7b;
+const closeBrace = 0x7d;
+const openBracket = 0x5b;
+const closeBracket = 0x5d;
+
 /** The text of `data[start, end)` (one line, no newline) for `JSON.parse`. */
 export function watchLineText(data: Buffer, start: number, end: number): string {
+  // The line alone, so no search or scan runs on into the next line's bytes.
   const line = data.subarray(start, end);
   const at = line.indexOf(member);
   if (at < 0) return line.toString('utf8');
@@ -30,12 +39,11 @@ export function watchLineText(data: Buffer, start: number, end: number): string 
 
 /** The bytes to drop for the member whose key starts at `at`, with the one comma that goes with it. */
 function memberAt(line: Buffer, at: number): { from: number; to: number } | null {
-  const scan = new JsonScan(line);
-  const valueAt = scan.space(at + member.length);
+  const valueAt = skipSpace(line, at + member.length);
   if (line[valueAt] !== openBracket) return null;
-  const after = scan.value(valueAt);
+  const after = containerEnd(line, valueAt);
   if (after < 0) return null;
-  const next = scan.space(after);
+  const next = skipSpace(line, after);
   let before = at - 1;
   while (before >= 0 && isSpace(line[before] as number)) before--;
   const opens = line[before] === openBrace;
@@ -46,6 +54,34 @@ function memberAt(line: Buffer, at: number): { from: number; to: number } | null
   if (line[next] === closeBrace && follows) return { from: before, to: next };
   if (line[next] === closeBrace && opens) return { from: at, to: next };
   return null;
+}
+
+/** Where the array or object opening at `i` ends (the position after its closer), or -1 if the line ends first. */
+function containerEnd(line: Buffer, i: number): number {
+  const end = line.length;
+  let depth = 0;
+  while (i < end) {
+    const c = line[i++];
+    if (c === quote) {
+      // To the closing quote; an escape's next byte is never one (\" \\ \uXXXX all hold).
+      for (;;) {
+        if (i >= end) return -1;
+        const s = line[i++];
+        if (s === quote) break;
+        if (s === backslash) i++;
+      }
+    } else if (c === openBracket || c === openBrace) {
+      depth++;
+    } else if ((c === closeBracket || c === closeBrace) && --depth === 0) {
+      return i;
+    }
+  }
+  return -1;
+}
+
+function skipSpace(line: Buffer, i: number): number {
+  while (i < line.length && isSpace(line[i] as number)) i++;
+  return i;
 }
 
 function isSpace(c: number): boolean {
