@@ -301,8 +301,15 @@ function selectorHolds(selector: string, labels: Readonly<Record<string, string>
   }
 }
 
-export function evaluateService(service: CatalogService, rules: RuleSet, ctx: CheckContext): Scorecard {
-  const results: RuleResult[] = rules.rules.map((rule) => {
+/**
+ * A service's card, a rule per step, for a caller that shares the event loop (the catalog's
+ * sliced pass): at 50,000 pods one service's rules read a thousand pods and more, and a whole
+ * card in one step held the engine for 100-300 ms, slices of 15 ms or not.
+ */
+export function* evaluateServiceInSteps(service: CatalogService, rules: RuleSet, ctx: CheckContext): Generator<void, Scorecard, void> {
+  const results: RuleResult[] = [];
+  for (const rule of rules.rules) {
+    if (results.length > 0) yield;
     let outcome: Outcome;
     try {
       outcome = checks[rule.check](service, rule, ctx);
@@ -310,8 +317,8 @@ export function evaluateService(service: CatalogService, rules: RuleSet, ctx: Ch
       // One check that trips on an odd object must not take the scorecard down with it.
       outcome = notApplicable(`This check failed to run: ${(error as Error).message}`);
     }
-    return { ruleId: rule.id, title: rule.title, level: rule.level, ...outcome };
-  });
+    results.push({ ruleId: rule.id, title: rule.title, level: rule.level, ...outcome });
+  }
   return { service: service.id, level: levelOf(results, rules.levels), results, evaluatedAt: ctx.now, stale: false };
 }
 

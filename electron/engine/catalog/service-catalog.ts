@@ -9,7 +9,7 @@ import { readCatalogInfo } from './catalog-info.js';
 import type { CatalogInfo } from './catalog-info.js';
 import { assembleCatalog } from './services.js';
 import type { AssembledCatalog } from './services.js';
-import { countedKubeEventReasons, evaluateService } from './scorecard-checks.js';
+import { countedKubeEventReasons, evaluateServiceInSteps } from './scorecard-checks.js';
 import type { CheckContext } from './scorecard-checks.js';
 import { loadRules } from './scorecard-rules.js';
 import type { RuleSet } from './scorecard-rules.js';
@@ -277,7 +277,7 @@ export class ServiceCatalog {
     slice();
   }
 
-  /** One pass, a service per step: assemble, evaluate each live one, save the fresh cards. */
+  /** One pass, a rule of a service per step: assemble, evaluate each live one, save the fresh cards. */
   private *evaluation(): Generator<void, void, void> {
     const now = this.now();
     // Asked per workload; the answer (the settings' patterns) does not change within a pass.
@@ -300,7 +300,7 @@ export class ServiceCatalog {
         this.cards.set(service.id, { ...cached, stale: true });
         continue;
       }
-      const card = { ...evaluateService(service, this.rules, context), stale: !sourcesLive };
+      const card = { ...(yield* evaluateServiceInSteps(service, this.rules, context)), stale: !sourcesLive };
       this.cards.set(service.id, card);
       if (sourcesLive) fresh.push(card);
     }

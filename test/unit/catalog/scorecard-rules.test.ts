@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadRules, parseRules } from '../../../electron/engine/catalog/scorecard-rules.js';
-import { levelOf, unpinnedImage } from '../../../electron/engine/catalog/scorecard-checks.js';
+import { evaluateServiceInSteps, levelOf, unpinnedImage } from '../../../electron/engine/catalog/scorecard-checks.js';
+import type { EstateReader } from '../../../electron/engine/state/estate-reader.js';
 
 /** The rules file: the bundled one parses, and a bad one is refused at its own line and column. */
 
@@ -60,5 +61,25 @@ describe('levels and images', () => {
     expect(unpinnedImage('registry.local:5000/team/app')).toBe('untagged');
     expect(unpinnedImage('registry.local:5000/team/app:1.2.3')).toBeNull();
     expect(unpinnedImage('app@sha256:abc')).toBeNull();
+  });
+
+  it('evaluates a service a rule per step, so the catalog\u2019s sliced pass can stop between any two', () => {
+    const loaded = loadRules(bundled);
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
+    const rules = loaded.rules;
+    // A reader that knows nothing, and one odd enough to make a check throw.
+    const reader = { get: () => undefined, find: () => [], children: () => [], parent: () => undefined, relationsOf: () => [], related: () => [], withDescendants: () => [] } as EstateReader;
+    const ctx = { reader, runbooks: () => { throw new Error('no runbook index'); }, kubeReasonCounts: () => new Map(), now: 1 };
+    const service = { id: 'web', name: 'web', system: null, team: null, owner: null, ownerFrom: null, tier: null, lifecycle: null, onCall: null, links: [], runbooks: [], workloads: [], clusters: [], declared: null };
+    const steps = evaluateServiceInSteps(service, rules, ctx);
+    let yielded = 0;
+    let step = steps.next();
+    while (!step.done) {
+      yielded++;
+      step = steps.next();
+    }
+    expect(yielded).toBe(rules.rules.length - 1);
+    expect(step.value.results.map((r) => r.ruleId)).toEqual(rules.rules.map((r) => r.id));
+    expect(step.value.evaluatedAt).toBe(1);
   });
 });
