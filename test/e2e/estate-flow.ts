@@ -51,6 +51,8 @@ export async function clickThroughEstate(page: Page, prefix: string, options: { 
   // Find the degraded workload by name, as typed, and open it.
   const finder = page.getByRole('combobox', { name: /Find entity/ });
   await finder.fill(workload);
+  // The canvas lights up what matches as it is typed (the boxes they are drawn in).
+  await expect(canvas).toHaveAttribute('data-matches', /^[1-9]\d*$/);
   const option = page
     .getByRole('option')
     .filter({ hasText: /Deployment|StatefulSet|DaemonSet/ })

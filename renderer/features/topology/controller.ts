@@ -278,6 +278,8 @@ export class TopologyController {
       const i = this.boxOf(id);
       if (i !== undefined) this.matches.add(i);
     }
+    // How many boxes the finder's text lights up, for tests, as data-entities is.
+    this.canvas.dataset.matches = String(this.matches.size);
   }
 
   private resize(): void {
