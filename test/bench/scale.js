@@ -49,9 +49,10 @@ const BURST = 5_000;
 const VSYNC_MS = 1000 / 60 + 0.2;
 // Entities other than the burst's come and go meanwhile (events' owners, system pods): allow that many.
 const SLACK = 50;
-// DAYTWO_BENCH_PAGE_PROFILE=DIR: CPU profiles of the page (Chrome DevTools Protocol) over the
-// topology's keystrokes and over each burst, written to DIR; each burst also prints its window on
-// the system's monotonic clock, which --cpu-prof profiles of the engine and sandbox share.
+// DAYTWO_BENCH_PAGE_PROFILE=DIR: CPU profiles and timeline traces of the page (Chrome DevTools
+// Protocol) over the topology's keystrokes and over each burst, written to DIR; each burst also
+// prints its window on the system's monotonic clock, which --cpu-prof profiles of the engine and
+// sandbox share.
 const pageProfileDir = process.env.DAYTWO_BENCH_PAGE_PROFILE ?? null;
 
 async function main() {
