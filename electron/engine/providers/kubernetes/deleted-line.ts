@@ -1,3 +1,5 @@
+import { backslash, closeBrace, closeBracket, colon, comma, isJsonSpace, openBrace, openBracket, quote } from './json-bytes.js';
+
 /**
  * A watch DELETED line read without building the object it carries. A deletion needs only the
  * object's metadata name, namespace and resourceVersion (the Reflector hands it on by name), but
@@ -16,15 +18,6 @@ export interface DeletedLine {
   /** The object's metadata as far as the fields are present: a skeleton with only these keys. */
   metadata: { name?: string; namespace?: string; resourceVersion?: string };
 }
-
-const quote = 0x22;
-const backslash = 0x5c;
-const comma = 0x2c;
-const colon = 0x3a;
-const openBrace = 0x7b;
-const closeBrace = 0x7d;
-const openBracket = 0x5b;
-const closeBracket = 0x5d;
 
 /** Deeper than any Kubernetes object nests; past it the line goes to JSON.parse. */
 const maxDepth = 64;
@@ -72,7 +65,7 @@ class LineScan {
     const d = this.data;
     while (i < this.end) {
       const c = d[i];
-      if (c !== 0x20 && c !== 0x09 && c !== 0x0d && c !== 0x0a) break;
+      if (!isJsonSpace(c as number)) break;
       i++;
     }
     return i;

@@ -1,3 +1,5 @@
+import { backslash, closeBrace, closeBracket, comma, isJsonSpace, openBrace, openBracket, quote } from './json-bytes.js';
+
 /**
  * A watch line's text without the object's `metadata.managedFields`: server-side apply's record of
  * which manager set which field, written into every object an API server sends, a fifth of a
@@ -16,14 +18,6 @@
  * arrive anyway.
  */
 const member = Buffer.from('"managedFields":');
-
-const quote = 0x22;
-const backslash = 0x5c;
-const comma = 0x2c;
-const openBrace = 0x7b;
-const closeBrace = 0x7d;
-const openBracket = 0x5b;
-const closeBracket = 0x5d;
 
 /** The text of `data[start, end)` (one line, no newline) for `JSON.parse`. */
 export function watchLineText(data: Buffer, start: number, end: number): string {
@@ -45,7 +39,7 @@ function memberAt(line: Buffer, at: number): { from: number; to: number } | null
   if (after < 0) return null;
   const next = skipSpace(line, after);
   let before = at - 1;
-  while (before >= 0 && isSpace(line[before] as number)) before--;
+  while (before >= 0 && isJsonSpace(line[before] as number)) before--;
   const opens = line[before] === openBrace;
   const follows = line[before] === comma;
   // "managedFields":[…], with a member after it: the comma after it goes with it.
@@ -80,10 +74,6 @@ function containerEnd(line: Buffer, i: number): number {
 }
 
 function skipSpace(line: Buffer, i: number): number {
-  while (i < line.length && isSpace(line[i] as number)) i++;
+  while (i < line.length && isJsonSpace(line[i] as number)) i++;
   return i;
-}
-
-function isSpace(c: number): boolean {
-  return c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
 }
