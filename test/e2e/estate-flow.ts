@@ -58,6 +58,9 @@ export async function clickThroughEstate(page: Page, prefix: string, options: { 
     .filter({ hasText: /Deployment|StatefulSet|DaemonSet/ })
     .filter({ hasText: workload })
     .first();
+  // The matches open over the canvas, whole: none starts left of it (under the nav, cut off).
+  const [optionBox, canvasBox] = [await option.boundingBox(), await canvas.boundingBox()];
+  expect(optionBox && canvasBox && optionBox.x >= canvasBox.x).toBe(true);
   await option.click();
   const detail = page.getByRole('complementary', { name: /(Deployment|StatefulSet|DaemonSet) detail/ });
   await expect(detail.getByTestId('entity-title')).toHaveText(workload);
