@@ -7,7 +7,7 @@ import type { EstateReader } from '../state/estate-reader.js';
 import type { StoreDatabase } from '../store/database.js';
 import { readCatalogInfo } from './catalog-info.js';
 import type { CatalogInfo } from './catalog-info.js';
-import { assembleCatalog } from './services.js';
+import { assembleCatalogInSteps } from './services.js';
 import type { AssembledCatalog } from './services.js';
 import { countedKubeEventReasons, evaluateServiceInSteps } from './scorecard-checks.js';
 import type { CheckContext } from './scorecard-checks.js';
@@ -277,7 +277,7 @@ export class ServiceCatalog {
     slice();
   }
 
-  /** One pass, a rule of a service per step: assemble, evaluate each live one, save the fresh cards. */
+  /** One pass in steps (a few hundred workloads, or a rule of a service): assemble, evaluate each live one, save the fresh cards. */
   private *evaluation(): Generator<void, void, void> {
     const now = this.now();
     // Asked per workload; the answer (the settings' patterns) does not change within a pass.
@@ -287,7 +287,7 @@ export class ServiceCatalog {
       if (answer === undefined) production.set(context, (answer = this.options.isProduction(context)));
       return answer;
     };
-    this.assembled = assembleCatalog(this.options.estate, this.catalogInfo, isProduction);
+    this.assembled = yield* assembleCatalogInSteps(this.options.estate, this.catalogInfo, isProduction);
     const services = this.assembled.services;
     const live = new Set(this.options.sources().filter((s) => s.state === 'live').map((s) => s.id));
     const fresh: Scorecard[] = [];
