@@ -15,7 +15,7 @@ function estate(perCluster: number): { reader: EstateReader; workloads: Entity[]
     parentId: null,
     labels: {},
     annotations: {},
-    health: 'ok',
+    health: 'healthy',
     healthReason: '',
     status: {},
     observedAt: 0,
