@@ -8,8 +8,9 @@
 // events as pods; a sandbox in a child process; kubectl listing every cluster in parallel; a
 // host-mode engine in a child process of its own (so its resident memory is its own) reaching
 // the sandbox through the kubeconfig and AWS files it wrote, as any user's engine would; then
-// Debian's Chromium (playwright-core) on the console: overview drawn on a warm engine, search
-// keystrokes, topology wheel and drag frame times, the renderer's heap, and two bursts of 5,000
+// Debian's Chromium (playwright-core) on the console: overview drawn on a warm engine (five
+// loads, each in a fresh browser; the median), search keystrokes, topology wheel and drag frame
+// times, the renderer's heap, and two bursts of 5,000
 // pod deletions (one request each: a deletecollection, so the watch delivers them at once)
 // with the topology and then the overview on screen. Prints figures; asserts nothing.
 // Functions handed to page.evaluate run in the page, where these exist.
@@ -49,6 +50,8 @@ const BURST = 5_000;
 const VSYNC_MS = 1000 / 60 + 0.2;
 // Entities other than the burst's come and go meanwhile (events' owners, system pods): allow that many.
 const SLACK = 50;
+// Console loads for the first-paint figure, each in a fresh browser.
+const FIRST_LOADS = 5;
 // DAYTWO_BENCH_PAGE_PROFILE=DIR: CPU profiles and timeline traces of the page (Chrome DevTools
 // Protocol) over the topology's keystrokes and over each burst, written to DIR; each burst also
 // prints its window on the system's monotonic clock, which --cpu-prof profiles of the engine and
@@ -133,43 +136,52 @@ async function measure({ pods, clusters }) {
     r.rssMb = median(await sampleRss(host.child.pid, 5));
     console.log(`  engine RSS, steady: ${r.rssMb.toFixed(0)} MB`);
 
-    browser = await chromium.launch({
-      executablePath: process.env.DAYTWO_CHROMIUM ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
-    page.on('console', (m) => m.type() === 'error' && console.log(`  [page] ${m.text()}`));
-    const loadCpu = cpuTimes({ engine: host.child.pid, sandbox: sandbox.child.pid });
-    // Watched from the moment the page commits, as first-paint.js does: waiting for its load
-    // event first (goto's default) would count the time to that event and the round trip that
-    // starts the watch whenever the overview was on screen earlier.
-    await page.goto(`${origin}/#token=${token}`, { waitUntil: 'commit' });
-    // performance.now() in the page counts from navigation start.
-    r.overviewMs = await page.evaluate(
-      (min) =>
-        new Promise((resolve) => {
-          const check = () => {
-            const text = document.querySelector('.view-summary')?.textContent ?? '';
-            const n = Number(/([\d,]+) resources/.exec(text)?.[1]?.replace(/,/g, '') ?? '0');
-            if (n >= min) resolve(performance.now());
-            else requestAnimationFrame(check);
-          };
-          check();
-        }),
-      total,
-    );
-    console.log(`  console opened → overview drawn with data: ${r.overviewMs.toFixed(0)} ms`);
-    // Where that went: when the engine had served the page, its two scripts and its overview
-    // (from navigation start), and the CPU each process spent on the load.
-    const served = await page.evaluate(() => {
-      const entries = performance.getEntriesByType('resource');
-      const end = (pattern) => entries.find((e) => pattern.test(e.name))?.responseEnd ?? NaN;
-      const overview = entries.find((e) => e.name.endsWith('/api/estate.overview'));
-      return { page: performance.getEntriesByType('navigation')[0]?.responseEnd ?? NaN, entry: end(/\/assets\/index-[^/]*\.js$/), console: end(/\/assets\/boot-[^/]*\.js$/), asked: overview?.startTime ?? NaN, answered: overview?.responseEnd ?? NaN };
-    });
-    const loadCpuAfter = cpuTimes({ engine: host.child.pid, sandbox: sandbox.child.pid });
-    const f = (ms) => (Number.isFinite(ms) ? ms.toFixed(0) : '?');
-    console.log(`    (page served ${f(served.page)} ms, entry script ${f(served.entry)}, console script ${f(served.console)}, estate.overview asked ${f(served.asked)} and answered ${f(served.answered)}; CPU meanwhile: ${cpuLine(Object.fromEntries(Object.keys(loadCpuAfter).map((k) => [k, loadCpuAfter[k] - loadCpu[k]])))})`);
+    // The console opened FIRST_LOADS times, each in a Chromium of its own as a user's first open
+    // is: one load's figure ranged from 570 to 1,744 ms on an unchanged engine here, so the table
+    // takes the median, with the first load beside it. The last page goes on to the rest.
+    const firstPaints = [];
+    let page = null;
+    for (let load = 1; load <= FIRST_LOADS; load++) {
+      await browser?.close();
+      if (load > 1) await sleep(3_000);
+      ({ browser, page } = await openConsole());
+      const loadCpu = cpuTimes({ engine: host.child.pid, sandbox: sandbox.child.pid });
+      // Watched from the moment the page commits, as first-paint.js does: waiting for its load
+      // event first (goto's default) would count the time to that event and the round trip that
+      // starts the watch whenever the overview was on screen earlier.
+      await page.goto(`${origin}/#token=${token}`, { waitUntil: 'commit' });
+      // performance.now() in the page counts from navigation start.
+      const drawnMs = await page.evaluate(
+        (min) =>
+          new Promise((resolve) => {
+            const check = () => {
+              const text = document.querySelector('.view-summary')?.textContent ?? '';
+              const n = Number(/([\d,]+) resources/.exec(text)?.[1]?.replace(/,/g, '') ?? '0');
+              if (n >= min) resolve(performance.now());
+              else requestAnimationFrame(check);
+            };
+            check();
+          }),
+        total,
+      );
+      firstPaints.push(drawnMs);
+      console.log(`  console opened (${load} of ${FIRST_LOADS}, a fresh Chromium) → overview drawn with data: ${drawnMs.toFixed(0)} ms`);
+      // Where that went: when the engine had served the page, its two scripts and its overview
+      // (from navigation start), and the CPU each process spent on the load.
+      const served = await page.evaluate(() => {
+        const entries = performance.getEntriesByType('resource');
+        const end = (pattern) => entries.find((e) => pattern.test(e.name))?.responseEnd ?? NaN;
+        const overview = entries.find((e) => e.name.endsWith('/api/estate.overview'));
+        return { page: performance.getEntriesByType('navigation')[0]?.responseEnd ?? NaN, entry: end(/\/assets\/index-[^/]*\.js$/), console: end(/\/assets\/boot-[^/]*\.js$/), asked: overview?.startTime ?? NaN, answered: overview?.responseEnd ?? NaN };
+      });
+      const loadCpuAfter = cpuTimes({ engine: host.child.pid, sandbox: sandbox.child.pid });
+      const f = (ms) => (Number.isFinite(ms) ? ms.toFixed(0) : '?');
+      console.log(`    (page served ${f(served.page)} ms, entry script ${f(served.entry)}, console script ${f(served.console)}, estate.overview asked ${f(served.asked)} and answered ${f(served.answered)}; CPU meanwhile: ${cpuLine(Object.fromEntries(Object.keys(loadCpuAfter).map((k) => [k, loadCpuAfter[k] - loadCpu[k]])))})`);
+    }
+    r.overviewMs = median(firstPaints);
+    r.overviewFirstMs = firstPaints[0];
+    r.overviewRange = [Math.min(...firstPaints), Math.max(...firstPaints)];
+    console.log(`  console opened → overview drawn with data: median ${r.overviewMs.toFixed(0)} ms of ${FIRST_LOADS} (first ${r.overviewFirstMs.toFixed(0)}, ${r.overviewRange.map((v) => v.toFixed(0)).join('–')})`);
     // Drawn from the engine's overview (estate.overview), the console takes the snapshot in after
     // that: search and the rest are measured once it holds the estate (store.ts marks it).
     const ready = await page.waitForFunction(
@@ -261,6 +273,17 @@ async function sampleRss(pid, count) {
     await sleep(1_000);
   }
   return samples;
+}
+
+/** A fresh Chromium with one page on the console's size, page errors printed. */
+async function openConsole() {
+  const browser = await chromium.launch({
+    executablePath: process.env.DAYTWO_CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
+  page.on('console', (m) => m.type() === 'error' && console.log(`  [page] ${m.text()}`));
+  return { browser, page };
 }
 
 function median(values) {
@@ -476,7 +499,7 @@ function printTable(rows) {
   const figures = [
     ['watch ingestion ÷ JSON.parse', '≥ 0.6', (r) => r.watchRatio.toFixed(2), (r) => r.watchRatio >= 0.6],
     ['engine start → all pods ÷ kubectl', '≤ 0.5', (r) => `${r.startRatio.toFixed(2)} (${(r.startMs / 1000).toFixed(1)} s / ${(r.kubectlMs / 1000).toFixed(1)} s)`, (r) => r.startRatio <= 0.5],
-    ['console open → overview with data', '≤ 1 s', (r) => ms(r.overviewMs), (r) => r.overviewMs <= 1000],
+    ['console open → overview with data (median of 5 fresh browsers; first)', '≤ 1 s', (r) => `${ms(r.overviewMs)} (first ${ms(r.overviewFirstMs)})`, (r) => r.overviewMs <= 1000],
     // Gaps between animation frames: at 60 Hz one frame is 16.7 ms, so "≤ 16 ms" is read as one
     // display frame (nothing dropped) and "≤ 33 ms" as two.
     ['topology pan/zoom frame median / p95', '≤ 16 / 33 ms (1 / 2 frames at 60 Hz)', (r) => `${r.frames.median.toFixed(1)} / ${r.frames.p95.toFixed(1)} ms`, (r) => r.frames.median <= VSYNC_MS && r.frames.p95 <= 2 * VSYNC_MS],
