@@ -4,7 +4,7 @@ import { Milestone, Role } from '../../../shared/api/incidents.js';
 import type { DeclareParams, Incident, ListParams, Note, NoteParams, TimelineItem, TimelineParams, UpdateParams } from '../../../shared/api/incidents.js';
 import type { AuditEntry, AuditFilter } from '../../../shared/api/audit.js';
 import type { RecordedEvent } from '../../../shared/estate/event.js';
-import type { EventPage, EventQuery } from '../store/event-store.js';
+import type { EventStore } from '../store/event-store.js';
 import type { z } from 'zod';
 import type { StoreDatabase } from '../store/database.js';
 import { IncidentStore } from './incident-store.js';
@@ -19,7 +19,7 @@ export interface IncidentServiceOptions {
   db: StoreDatabase;
   estate: NeighbourhoodReader;
   /** The event store (store/event-store.ts): pages of events of these entities, newest first. */
-  events: { query(query: EventQuery): EventPage };
+  events: Pick<EventStore, 'every'>;
   audit: { list(filter: AuditFilter): AuditEntry[] };
   /** Who is acting: the operating-system account, as the audit log names it. */
   user(): string;
@@ -265,16 +265,9 @@ export class IncidentService {
 
   /** Every page of the window from the event store, up to the timeline's budget. */
   private eventsOf(entityIds: string[], from: number, to: number): RecordedEvent[] {
-    const out: RecordedEvent[] = [];
-    if (entityIds.length === 0) return out;
-    let cursor: string | null = null;
-    do {
-      const page = this.options.events.query({ entityIds, from, to, limit: 1000, cursor });
-      out.push(...page.events);
-      cursor = page.nextCursor;
-    } while (cursor && out.length < maxEvents);
-    return out;
+    return this.options.events.every({ entityIds, from, to }, maxEvents);
   }
+
 
   auditOf(covered: ReadonlySet<string>, start: number, end: number): AuditEntry[] {
     return this.options.audit

@@ -79,6 +79,41 @@ describe('the event store', () => {
     expect(times.map((i) => Math.floor(i / 5))).toEqual([...times.map((i) => Math.floor(i / 5))].sort((a, b) => b - a));
   });
 
+  it('answers a whole window in one statement (every) exactly as its pages do one after another', () => {
+    const store = new EventStore(freshDb(), { now: () => t0 });
+    const random = seededRandom(17);
+    const kinds: EstateEventKind[] = ['kubernetes', 'alarm', 'operation'];
+    const events: EstateEvent[] = [];
+    // Many events share an instant, so the order within one is the rowid's, as the cursor's is.
+    for (let i = 0; i < 700; i++) {
+      events.push(event(`e${i}`, `pod-${Math.floor(random() * 12)}`, t0 + Math.floor(random() * 40) * minute, kinds[i % 3]));
+    }
+    store.append(events);
+    const paged = (q: Parameters<EventStore['every']>[0]) => {
+      const out: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = store.query({ ...q, limit: 37, cursor });
+        out.push(...page.events.map((e) => e.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      return out;
+    };
+    const windows = [
+      { entityIds: ['pod-0', 'pod-3', 'pod-7', 'pod-11'] },
+      { entityIds: ['pod-1', 'pod-2', 'pod-2'], from: t0 + 5 * minute, to: t0 + 30 * minute },
+      { entityIds: Array.from({ length: 12 }, (_, i) => `pod-${i}`), kinds: ['alarm', 'operation'] as EstateEventKind[] },
+    ];
+    for (const q of windows) {
+      const all = paged(q);
+      expect(all.length).toBeGreaterThan(50);
+      expect(store.every(q, 100_000).map((e) => e.id)).toEqual(all);
+      // At most `max`, the newest.
+      expect(store.every(q, 10).map((e) => e.id)).toEqual(all.slice(0, 10));
+    }
+    expect(store.every({ entityIds: [] }, 10)).toEqual([]);
+  });
+
   it('filters by kind', () => {
     const store = new EventStore(freshDb(), { now: () => t0 });
     store.append([
