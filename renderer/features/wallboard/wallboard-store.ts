@@ -4,6 +4,8 @@ import type { Alert, SeriesPoint } from '../../../shared/api/metrics.js';
 import type { Run } from '../../../shared/api/runbooks.js';
 import { api, errorMessage } from '../../api/api-client.js';
 import { byUrgency, detectedAt, nextInRotation, openStatuses } from './wallboard-words.js';
+import { pacedPoll } from './paced-poll.js';
+import type { PacedPoll } from './paced-poll.js';
 
 /**
  * The wallboard's data. It only ever reads: every panel is a query polled at its own cadence
@@ -72,35 +74,16 @@ export interface WallboardOptions {
 export function startWallboard(options: WallboardOptions): () => void {
   useWallboardStore.setState(initial);
   const timers: ReturnType<typeof setInterval>[] = [];
-  let stopped = false;
   let timelineTotal = 0;
   let timelineFor: string | null = null;
 
+  const polls: PacedPoll[] = [];
+  // A slow answer is never overtaken by the next poll, and the next waits in proportion to it,
+  // so the engine is not piled on; a refresh asked for meanwhile runs once the answer is in.
   const every = (ms: number, task: () => Promise<void>): (() => void) => {
-    let busy = false;
-    let again = false;
-    const run = () => {
-      if (stopped) return;
-      // A slow answer is never overtaken by the next poll, so the engine is not piled on; a
-      // request made meanwhile runs once the answer is in.
-      if (busy) {
-        again = true;
-        return;
-      }
-      busy = true;
-      task()
-        .catch((error: unknown) => useWallboardStore.setState({ problem: errorMessage(error) }))
-        .finally(() => {
-          busy = false;
-          if (again) {
-            again = false;
-            run();
-          }
-        });
-    };
-    run();
-    timers.push(setInterval(run, ms));
-    return run;
+    const poll = pacedPoll(ms, () => task().catch((error: unknown) => useWallboardStore.setState({ problem: errorMessage(error) })));
+    polls.push(poll);
+    return poll.run;
   };
 
   const chooseFocus = (incidents: Incident[], current: string | null): string | null => {
@@ -131,7 +114,11 @@ export function startWallboard(options: WallboardOptions): () => void {
     if (useWallboardStore.getState().focusId !== id) return;
     const grew = tail.total > timelineTotal + 200;
     timelineTotal = tail.total;
-    if (grew) return; // far behind (first load of a long incident): the next poll asks for the tail
+    if (grew) {
+      // Far behind (the first load of a long incident): ask for the tail now, not a paced poll later.
+      refreshTimeline();
+      return;
+    }
     useWallboardStore.setState({ timeline: tail.items, timelineAt: Date.now() });
   });
 
@@ -184,8 +171,8 @@ export function startWallboard(options: WallboardOptions): () => void {
   }
 
   return () => {
-    stopped = true;
     unsubscribe();
+    for (const poll of polls) poll.stop();
     for (const timer of timers) clearInterval(timer);
   };
 }
