@@ -18,7 +18,7 @@ export interface IncidentServiceOptions {
   /** The durable (synchronous FULL) connection: store/database.ts openDurableConnection. */
   db: StoreDatabase;
   estate: NeighbourhoodReader;
-  /** The event store (store/event-store.ts): pages of events of these entities, newest first. */
+  /** The event store (store/event-store.ts): a window's events of these entities, newest first. */
   events: Pick<EventStore, 'every'>;
   audit: { list(filter: AuditFilter): AuditEntry[] };
   /** Who is acting: the operating-system account, as the audit log names it. */
@@ -263,11 +263,10 @@ export class IncidentService {
     return [...own, ...marked].sort((a, b) => a.occurredAt - b.occurredAt);
   }
 
-  /** Every page of the window from the event store, up to the timeline's budget. */
+  /** The window's events from the event store, newest first, up to the timeline's budget. */
   private eventsOf(entityIds: string[], from: number, to: number): RecordedEvent[] {
     return this.options.events.every({ entityIds, from, to }, maxEvents);
   }
-
 
   auditOf(covered: ReadonlySet<string>, start: number, end: number): AuditEntry[] {
     return this.options.audit

@@ -44,6 +44,9 @@ const pruneEveryMs = 60_000;
  */
 const maxCachedStatements = 16;
 
+/** A row as the reads select it: rowid, kind, last_at, recorded_at, body. */
+type EventRow = [number, string, number, number, string];
+
 /**
  * The estate's event history in SQLite: the only code that writes SQL against `estate_events`.
  *
@@ -59,9 +62,6 @@ const maxCachedStatements = 16;
  * Retention is by age: history is kept for `retentionDays`, so the file follows how long the
  * user wants to look back, not how chatty the estate is.
  */
-/** rowid, kind, last_at, recorded_at, body. */
-type EventRow = [number, string, number, number, string];
-
 export class EventStore {
   readonly retentionMs: number;
   private readonly now: () => number;
