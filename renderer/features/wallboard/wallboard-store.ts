@@ -112,11 +112,13 @@ export function startWallboard(options: WallboardOptions): () => void {
     // Ask only for the tail: the timeline is oldest first, and its total says where the end is.
     const tail = await api().call('incidents.timeline', { id, offset: Math.max(0, timelineTotal - timelineShown * 3), limit: 200 });
     if (useWallboardStore.getState().focusId !== id) return;
+    const firstLoad = timelineTotal === 0;
     const grew = tail.total > timelineTotal + 200;
     timelineTotal = tail.total;
     if (grew) {
-      // Far behind (the first load of a long incident): ask for the tail now, not a paced poll later.
-      refreshTimeline();
+      // Far behind: on the first load of a long incident, ask for the tail now rather than a paced
+      // poll later; a timeline growing that fast every time waits its turn, or it would never rest.
+      if (firstLoad) refreshTimeline();
       return;
     }
     useWallboardStore.setState({ timeline: tail.items, timelineAt: Date.now() });
