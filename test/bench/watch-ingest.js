@@ -29,7 +29,8 @@ const rounds = Number(args.rounds);
 const load = compiledEngine('electron/engine/providers/kubernetes/reflector.js');
 const { Reflector } = await load('electron/engine/providers/kubernetes/reflector.js');
 const { ClusterEstate } = await load('electron/engine/providers/kubernetes/cluster-estate.js');
-const { toRecord } = await load('electron/engine/providers/kubernetes/records.js');
+const { nameOf, toRecord } = await load('electron/engine/providers/kubernetes/records.js');
+const { WatchDecoder } = await load('electron/engine/providers/kubernetes/watch-decoder.js');
 const { createEngine } = await load('electron/engine/engine.js');
 
 function pod(i, round) {
@@ -139,10 +140,15 @@ function parseOnly() {
   return n;
 }
 
-/** The provider's own path: Reflector watch parsing → toRecord → ClusterEstate → sink. */
-async function ingest(sink) {
+/**
+ * The provider's own path: Reflector watch parsing → toRecord → ClusterEstate → sink; with
+ * `decoder`, the lines read in its worker as the engine's sources wire it. Timed from the first
+ * byte to the last event applied to the estate (with a worker that is after the wire is done).
+ */
+async function ingest(sink, decoder = null) {
   const estate = new ClusterEstate({ context: 'bench', sourceId: 'k8s:bench', sink, hints: { clusterName: 'bench', server: 'https://bench' } });
   let streamed = 0;
+  let started = 0;
   let done;
   const finished = new Promise((resolve) => (done = resolve));
   const client = {
@@ -155,9 +161,24 @@ async function ingest(sink) {
         // The replay is over; idle like an open watch until the bench stops the reflector.
         return new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
       }
-      const started = performance.now();
+      started = performance.now();
       await feedWatch(bytes, onData);
-      done(performance.now() - started);
+    },
+  };
+  // Every event is a MODIFIED: the last one applied is the end of the run.
+  const inner = estate.sinkFor('Pod');
+  let applied = 0;
+  const counted = {
+    replace: (records) => inner.replace(records),
+    upsert: (record) => {
+      applied++;
+      inner.upsert(record);
+    },
+    remove: (record) => inner.remove(record),
+    removeNamed: (namespace, name, record) => inner.removeNamed(namespace, name, record),
+    batch: (handle) => {
+      inner.batch(handle);
+      if (applied === events) done(performance.now() - started);
     },
   };
   // As cluster-source.ts wires it: the held records lend a watch update its unchanged labels and owners.
@@ -166,7 +187,9 @@ async function ingest(sink) {
     client,
     resource: { kind: 'Pod', path: '/api/v1/pods', namespaced: true },
     toRecord: (raw) => toRecord('Pod', raw, held),
-    sink: estate.sinkFor('Pod'),
+    nameOf,
+    decode: decoder?.for('Pod', held),
+    sink: counted,
     onStatus: () => {},
     inactivityMs: 600_000,
   });
@@ -183,15 +206,20 @@ function rate(n, ms) {
 }
 
 console.log(`watch stream: ${events.toLocaleString('en')} pod MODIFIED events, ${(bytes.length / 1e6).toFixed(1)} MB (${Math.round(bytes.length / events)} B/event)`);
+// The engine's decoder (a worker thread, as sources/start-sources.ts makes it), and reading on
+// the engine's thread (what a reflector does without one) beside it.
+const decoder = new WatchDecoder(process.env.MAXF ? { maxInFlightBytes: Number(process.env.MAXF) } : {});
+if (!decoder.threaded) throw new Error('No compiled watch decoder worker: run npm run build:node first.');
 // One warm-up of each, then the measured runs.
 parseOnly();
 await ingest({ ...countingSink });
+await ingest({ ...countingSink }, decoder);
 const runs = 3;
 const cpuMs = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
-/** Wall and CPU ms of `work`; CPU time is what a loaded machine does not inflate. */
+/** Wall and CPU ms of `work` (CPU of this process, the worker thread included); CPU time is what a loaded machine does not inflate. */
 async function timed(work) {
   globalThis.gc?.();
   const cpu = cpuMs();
@@ -200,30 +228,39 @@ async function timed(work) {
   return { ms: result?.ms ?? performance.now() - t, cpu: cpuMs() - cpu };
 }
 const best = (a, b) => ({ ms: Math.min(a.ms, b.ms), cpu: Math.min(a.cpu, b.cpu) });
-let parse = { ms: Infinity, cpu: Infinity };
-let counting = { ms: Infinity, cpu: Infinity };
+const none = () => ({ ms: Infinity, cpu: Infinity });
+let parse = none();
+const counting = { here: none(), worker: none() };
 for (let r = 0; r < runs; r++) {
   parse = best(parse, await timed(() => parseOnly()));
-  counting = best(counting, await timed(() => ingest({ ...countingSink })));
+  counting.here = best(counting.here, await timed(() => ingest({ ...countingSink })));
+  counting.worker = best(counting.worker, await timed(() => ingest({ ...countingSink }, decoder)));
 }
-const parseMs = parse.ms;
-const ingestMs = counting.ms;
 
 // Through the engine's real estate state (the EstateSink the engine wires), store included; as
 // often as the others, each into a fresh engine made before the clock starts.
 const sealer = { unavailableReason: 'bench', seal() { throw new Error('no'); }, open() { throw new Error('no'); } };
-let stateRun = { ms: Infinity, cpu: Infinity };
+const state = { here: none(), worker: none() };
 for (let r = 0; r < runs; r++) {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'daytwo-bench-watch-'));
-  const engine = createEngine({ mode: 'host', version: 'bench', dataDir, readOnly: false, sealer, log: () => {} });
-  engine.sources.upsert({ id: 'k8s:bench', kind: 'kubernetes', name: 'bench', location: 'bench', state: 'live', reason: '', lastSyncAt: null, enabled: true, sandbox: false });
-  stateRun = best(stateRun, await timed(() => ingest(engine.estate)));
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  await engine.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  for (const way of ['here', 'worker']) {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'daytwo-bench-watch-'));
+    const engine = createEngine({ mode: 'host', version: 'bench', dataDir, readOnly: false, sealer, log: () => {} });
+    engine.sources.upsert({ id: 'k8s:bench', kind: 'kubernetes', name: 'bench', location: 'bench', state: 'live', reason: '', lastSyncAt: null, enabled: true, sandbox: false });
+    state[way] = best(state[way], await timed(() => ingest(engine.estate, way === 'worker' ? decoder : null)));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await engine.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
 }
+await decoder.close();
 
-console.log(`JSON.parse alone:                         ${rate(events, parseMs)} events/s  (${parseMs.toFixed(0)} ms)`);
-console.log(`reflector + mapping (counting sink):      ${rate(events, ingestMs)} events/s  (${ingestMs.toFixed(0)} ms)  ratio ${(parseMs / ingestMs).toFixed(2)} of JSON.parse`);
-console.log(`reflector + mapping + engine EstateState: ${rate(events, stateRun.ms)} events/s  (${stateRun.ms.toFixed(0)} ms)  ratio ${(parseMs / stateRun.ms).toFixed(2)} of JSON.parse`);
-console.log(`CPU time, best of ${runs}: JSON.parse ${parse.cpu.toFixed(0)} ms, with mapping ${counting.cpu.toFixed(0)} ms (${(parse.cpu / counting.cpu).toFixed(2)}), with EstateState ${stateRun.cpu.toFixed(0)} ms (${(parse.cpu / stateRun.cpu).toFixed(2)}); load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+const parseMs = parse.ms;
+const line = (label, run) => `${label.padEnd(58)} ${rate(events, run.ms).padStart(7)} events/s  (${run.ms.toFixed(0)} ms)  ratio ${(parseMs / run.ms).toFixed(2)} of JSON.parse`;
+console.log(`${'JSON.parse alone:'.padEnd(58)} ${rate(events, parseMs).padStart(7)} events/s  (${parseMs.toFixed(0)} ms)`);
+console.log(line('reflector + mapping (counting sink), on the thread:', counting.here));
+console.log(line('reflector + mapping (counting sink), worker:', counting.worker));
+console.log(line('reflector + mapping + EstateState, on the thread:', state.here));
+// The engine's own path; scale.js reads this line.
+console.log(line('reflector + mapping + engine EstateState:', state.worker));
+const cpu = (run) => `${run.cpu.toFixed(0)} ms (${(parse.cpu / run.cpu).toFixed(2)})`;
+console.log(`CPU time, best of ${runs}: JSON.parse ${parse.cpu.toFixed(0)} ms; counting sink ${cpu(counting.here)} on the thread, ${cpu(counting.worker)} with the worker; EstateState ${cpu(state.here)} on the thread, ${cpu(state.worker)} with the worker; load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);

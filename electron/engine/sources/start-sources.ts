@@ -17,6 +17,7 @@ import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { KubeClient } from '../providers/kubernetes/kube-client.js';
 import type { SourceRegistry } from './source-registry.js';
 import { KubeClients } from './kubernetes/kube-clients.js';
+import { WatchDecoder } from '../providers/kubernetes/watch-decoder.js';
 import { CloudWatchClients } from './aws/cloudwatch-clients.js';
 import type { Vault } from '../connections/vault.js';
 import { alertmanagerSourceId, awsSourceId, kubeSourceId, prometheusSourceId } from '../../../shared/estate/ids.js';
@@ -162,6 +163,8 @@ export function startSources(options: StartSourcesOptions): RunningSources {
   /** One Kubernetes client per context and one CloudWatch client per profile and region, for everything in the engine. */
   const kubeClients = new KubeClients(tuning.connectTimeoutMs ? { connectTimeoutMs: tuning.connectTimeoutMs } : {});
   const cloudWatchClients = new CloudWatchClients();
+  /** One worker thread reads every cluster's watch events (providers/kubernetes/watch-decoder.ts). */
+  const watchDecoder = new WatchDecoder({ log });
 
   const kubeFiles = options.connections.kubeconfigFiles ?? kubeconfigPaths(env);
   const kube = loadKubeconfig(kubeFiles);
@@ -264,6 +267,7 @@ export function startSources(options: StartSourcesOptions): RunningSources {
         inactivityMs: tuning.inactivityMs,
         backoff: tuning.backoff,
         onLoadBalancers: (sourceId, refs) => links.publish(sourceId, refs),
+        decoder: watchDecoder,
       },
     });
   }
@@ -467,6 +471,7 @@ export function startSources(options: StartSourcesOptions): RunningSources {
       clusters.clear();
       await Promise.all(running);
       cloudWatchClients.stop();
+      await watchDecoder.close();
     },
   };
 }

@@ -6,6 +6,8 @@ import { FakeKubeApi, eventually } from './fake-kube-api.js';
 import { nameOf, toRecord } from '../../../electron/engine/providers/kubernetes/records.js';
 import type { KubeRecord } from '../../../electron/engine/providers/kubernetes/records.js';
 import { seededRandom as random } from '../../seeded-random.js';
+import { readWatchLines } from '../../../electron/engine/providers/kubernetes/watch-lines.js';
+import type { LineReader, WatchItem, WatchRun } from '../../../electron/engine/providers/kubernetes/watch-lines.js';
 
 interface Item {
   name: string;
@@ -218,7 +220,7 @@ describe('backoff between attempts', () => {
  * A real Reflector (`options`: its mapping and sink) over a client whose first watch hands on what
  * `feed` gives it and whose next stays open; the resourceVersion each watch started from.
  */
-async function watchThrough<R>(feed: (onData: (chunk: Buffer) => void) => Promise<void> | void, options: Pick<ReflectorOptions<R>, 'toRecord' | 'sink' | 'nameOf'>): Promise<string[]> {
+async function watchThrough<R>(feed: (onData: (chunk: Buffer) => void) => Promise<void> | void, options: Pick<ReflectorOptions<R>, 'toRecord' | 'sink' | 'nameOf' | 'decode'>): Promise<string[]> {
   const watchedFrom: string[] = [];
   let done!: () => void;
   const finished = new Promise<void>((resolve) => (done = resolve));
@@ -241,14 +243,41 @@ async function watchThrough<R>(feed: (onData: (chunk: Buffer) => void) => Promis
   return watchedFrom;
 }
 
-/** watchThrough with records of a name and a replica count: what the sink saw, in order (with each batch's bounds when `batches`). */
-async function throughReflector(feed: (onData: (chunk: Buffer) => void) => Promise<void> | void, options: { named?: boolean; batches?: boolean } = {}) {
+/**
+ * A `decode` that reads each run as the reflector itself would, and answers after a random
+ * delay, so a later run often finishes before an earlier one: the reflector must still apply
+ * them in the order it sent them.
+ */
+function slowDecoder<R>(reader: LineReader<R>, seed = 99): (lines: Buffer, byName: boolean) => Promise<WatchRun<R>> {
+  const next = random(seed);
+  return (lines, byName) =>
+    new Promise((resolve) => {
+      const items: WatchItem<R>[] = [];
+      readWatchLines(lines, 0, reader, byName, (item) => {
+        items.push(item);
+        return item.type !== 'error';
+      });
+      setTimeout(() => resolve({ items, lines }), Math.floor(next() * 4));
+    });
+}
+
+/**
+ * watchThrough with records of a name and a replica count: what the sink saw, in order (with
+ * each batch's bounds when `batches`); `decoded` reads the lines through `slowDecoder`.
+ */
+async function throughReflector(feed: (onData: (chunk: Buffer) => void) => Promise<void> | void, options: { named?: boolean; batches?: boolean; decoded?: boolean } = {}) {
   const seen: string[] = [];
+  const toItem = (raw: unknown) => {
+    const o = raw as { metadata: { name: string }; spec: { replicas: number } };
+    return { name: o.metadata.name, replicas: o.spec.replicas };
+  };
+  const nameOfItem = (raw: unknown) => {
+    const meta = (raw as { metadata: { name?: string; namespace?: string } }).metadata;
+    return meta.name ? { namespace: meta.namespace ?? '', name: meta.name } : null;
+  };
   const watchedFrom = await watchThrough<{ name: string; replicas: number }>(feed, {
-    toRecord: (raw) => {
-      const o = raw as { metadata: { name: string }; spec: { replicas: number } };
-      return { name: o.metadata.name, replicas: o.spec.replicas };
-    },
+    toRecord: toItem,
+    ...(options.decoded ? { decode: slowDecoder({ toRecord: toItem, ...(options.named ? { nameOf: nameOfItem } : {}) }) } : {}),
     sink: {
       replace: () => {},
       upsert: (r) => seen.push(`upsert ${r.name} ${r.replicas}`),
@@ -264,14 +293,7 @@ async function throughReflector(feed: (onData: (chunk: Buffer) => void) => Promi
           }
         : {}),
     },
-    ...(options.named
-      ? {
-          nameOf: (raw: unknown) => {
-            const meta = (raw as { metadata: { name?: string; namespace?: string } }).metadata;
-            return meta.name ? { namespace: meta.namespace ?? '', name: meta.name } : null;
-          },
-        }
-      : {}),
+    ...(options.named ? { nameOf: nameOfItem } : {}),
   });
   return { seen, watchedFrom };
 }
@@ -287,39 +309,56 @@ describe('a watch stream cut into chunks anywhere', () => {
     JSON.stringify({ type: 'DELETED', object: { metadata: { name: 'a', resourceVersion: '6' }, spec: { replicas: 2 } } }),
   ];
 
-  /** Replays `bytes` in chunks of `size` through a real Reflector; what the sink saw, in order. */
-  async function replay(bytes: Buffer, size: number, named = false) {
-    const { seen } = await throughReflector(
-      (onData) => {
-        for (let at = 0; at < bytes.length; at += size) onData(bytes.subarray(at, at + size));
-      },
-      { named },
-    );
+  /**
+   * Replays `bytes` in chunks of `size` through a real Reflector, a turn of the event loop per
+   * few chunks, so runs are sent while earlier ones are still being read; what the sink saw.
+   */
+  async function replay(bytes: Buffer, size: number, options: { named?: boolean; decoded?: boolean } = {}) {
+    const { seen } = await throughReflector(async (onData) => {
+      for (let at = 0, n = 0; at < bytes.length; at += size, n++) {
+        onData(bytes.subarray(at, at + size));
+        if (n % 3 === 2) await new Promise((resolve) => setImmediate(resolve));
+      }
+    }, options);
     return seen;
   }
 
-  it('hands on the same events whatever the chunk boundaries, multi-byte characters and blank lines included', async () => {
-    const bytes = Buffer.from(lines.join('\n') + '\n', 'utf8');
-    const expected = ['upsert a 1', 'upsert a 2', 'upsert b 7', 'remove a'];
-    for (const size of [1, 2, 3, 7, 13, 64, 100, bytes.length]) {
-      expect(await replay(bytes, size), `chunks of ${size} bytes`).toEqual(expected);
-    }
-  });
+  for (const decoded of [false, true]) {
+    const how = decoded ? 'read by a decoder that answers out of order' : 'read on the thread';
+    it(`hands on the same events whatever the chunk boundaries, multi-byte characters and blank lines included (${how})`, async () => {
+      const bytes = Buffer.from(lines.join('\n') + '\n', 'utf8');
+      const expected = ['upsert a 1', 'upsert a 2', 'upsert b 7', 'remove a'];
+      for (const size of [1, 2, 3, 7, 13, 64, 100, bytes.length]) {
+        expect(await replay(bytes, size, { decoded }), `chunks of ${size} bytes`).toEqual(expected);
+      }
+    });
 
-  it('hands a deletion on by name, unmapped, to a sink that takes it so', async () => {
-    const bytes = Buffer.from(lines.join('\n') + '\n', 'utf8');
-    for (const size of [1, 7, bytes.length]) {
-      expect(await replay(bytes, size, true), `chunks of ${size} bytes`).toEqual(['upsert a 1', 'upsert a 2', 'upsert b 7', 'removeNamed /a']);
-    }
-  });
+    it(`hands a deletion on by name, unmapped, to a sink that takes it so (${how})`, async () => {
+      const bytes = Buffer.from(lines.join('\n') + '\n', 'utf8');
+      for (const size of [1, 7, bytes.length]) {
+        expect(await replay(bytes, size, { named: true, decoded }), `chunks of ${size} bytes`).toEqual(['upsert a 1', 'upsert a 2', 'upsert b 7', 'removeNamed /a']);
+      }
+    });
 
-  it('ends the watch at an ERROR event and applies nothing after it', async () => {
-    const error = JSON.stringify({ type: 'ERROR', object: { kind: 'Status', code: 500, message: 'boom' } });
-    const bytes = Buffer.from([lines[0], error, lines[5]].join('\n') + '\n', 'utf8');
-    for (const size of [1, 5, bytes.length]) {
-      expect(await replay(bytes, size), `chunks of ${size} bytes`).toEqual(['upsert a 1']);
-    }
-  });
+    it(`ends the watch at an ERROR event and applies nothing after it (${how})`, async () => {
+      const error = JSON.stringify({ type: 'ERROR', object: { kind: 'Status', code: 500, message: 'boom' } });
+      const bytes = Buffer.from([lines[0], error, lines[5]].join('\n') + '\n', 'utf8');
+      for (const size of [1, 5, bytes.length]) {
+        expect(await replay(bytes, size, { decoded }), `chunks of ${size} bytes`).toEqual(['upsert a 1']);
+      }
+    });
+
+    it(`ends the watch at a line that is not JSON, applies what came before, and resumes from it (${how})`, async () => {
+      const bytes = Buffer.from([lines[0], '{"type":"MODIFIED","object":{', lines[5]].join('\n') + '\n', 'utf8');
+      for (const size of [1, 5, bytes.length]) {
+        const { seen, watchedFrom } = await throughReflector((onData) => {
+          for (let at = 0; at < bytes.length; at += size) onData(bytes.subarray(at, at + size));
+        }, { decoded });
+        expect(seen, `chunks of ${size} bytes`).toEqual(['upsert a 1']);
+        expect(watchedFrom, `chunks of ${size} bytes`).toEqual(['1', '2']);
+      }
+    });
+  }
 });
 
 describe('watch events taken a turn of the event loop at a time', () => {

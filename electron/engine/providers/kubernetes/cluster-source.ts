@@ -9,6 +9,7 @@ import type { KubeClient } from './kube-client.js';
 import { nameOf, toRecord } from './records.js';
 import type { KubeRecord } from './records.js';
 import { Reflector } from './reflector.js';
+import type { WatchDecoder } from './watch-decoder.js';
 import type { BackoffOptions } from './reflector.js';
 
 export interface KubernetesSourceOptions {
@@ -26,6 +27,8 @@ export interface KubernetesSourceOptions {
   backoff?: BackoffOptions;
   onLoadBalancers?: (sourceId: string, refs: LoadBalancerRef[]) => void;
   now?: () => number;
+  /** Reads watch lines off the engine's thread (one per engine, owned by sources/); without it a reflector reads them itself. */
+  decoder?: WatchDecoder;
   /** The cluster key ids use (the cluster's identity, not the context); the context's name when absent. */
   clusterKey?: string;
   /** Every context that reaches this cluster, shown on the cluster entity. */
@@ -70,6 +73,7 @@ export class KubernetesSource {
         resource,
         toRecord: (raw) => toRecord(resource.kind, raw, held),
         nameOf,
+        decode: this.options.decoder?.for(resource.kind, held),
         sink: this.estate.sinkFor(resource.kind),
         onStatus: () => this.publish(),
         pageSize: this.options.pageSize,

@@ -223,7 +223,16 @@ function stringMap(value: unknown): Record<string, string> {
 const sharedStrings = new Map<string, string>();
 const sharedStringsLimit = 100_000;
 
+/** False in the watch decoder's worker, whose records are pooled where they are kept (`adoptRecord`), not where they are made. */
+let pooling = true;
+
+/** Records made from here on are not pooled (the watch decoder's worker: a structured clone copies every string anyway). */
+export function stopPooling(): void {
+  pooling = false;
+}
+
 function shared(value: string): string {
+  if (!pooling) return value;
   const held = sharedStrings.get(value);
   if (held !== undefined) return held;
   if (sharedStrings.size >= sharedStringsLimit) sharedStrings.clear();
@@ -244,6 +253,7 @@ function sharedValues(map: Record<string, string>): Record<string, string> {
 const sharedLabelSets = new Map<string, Record<string, string>>();
 
 function sharedLabels(labels: Record<string, string>): Record<string, string> {
+  if (!pooling) return labels;
   const key = JSON.stringify(labels);
   const held = sharedLabelSets.get(key);
   if (held !== undefined) return held;
@@ -266,7 +276,7 @@ function ownersOf(refs: unknown[]): OwnerRef[] {
     const o = obj(r);
     return { kind: shared(str(o.kind)), name: shared(str(o.name)), controller: o.controller === true };
   });
-  if (owners.length > 1) return owners;
+  if (owners.length > 1 || !pooling) return owners;
   const only = owners[0] as OwnerRef;
   const key = JSON.stringify([only.kind, only.name, only.controller]);
   const held = sharedOwnerLists.get(key);
@@ -634,6 +644,33 @@ export function toRecord(kind: WatchedKind, value: unknown, held?: HeldRecords):
   }
 }
 
+
+/**
+ * A record `toRecord` made in another thread (the watch decoder's worker), taken into this
+ * one's pools as `toRecord` here would have made it: a structured clone arrives with a copy of
+ * every string and map, and 50,000 pods of copies are what the pools exist to save. The held
+ * record of the same object lends its labels and owners where equal, as in `base`. The record
+ * says exactly what it said (`test/unit/providers/records-adopted.test.ts`).
+ */
+export function adoptRecord(record: KubeRecord, held?: HeldRecords): KubeRecord {
+  const previous = held?.(record.namespace, record.name);
+  record.namespace = shared(record.namespace);
+  record.labels = previous && samePlain(record.labels, previous.labels) ? previous.labels : sharedLabels(sharedValues(record.labels));
+  record.owners = previous && samePlain(record.owners, previous.owners) ? previous.owners : ownersOf(record.owners);
+  if (isEmpty(record.annotations)) record.annotations = noAnnotations;
+  if (record.kind === 'Pod') {
+    record.nodeName = shared(record.nodeName);
+    record.image = shared(record.image);
+  } else if (record.kind === 'Deployment' || record.kind === 'StatefulSet' || record.kind === 'DaemonSet' || record.kind === 'ReplicaSet') {
+    record.image = shared(record.image);
+  }
+  return record;
+}
+
+function isEmpty(map: Record<string, string>): boolean {
+  for (const key in map) if (Object.hasOwn(map, key)) return false;
+  return true;
+}
 
 /**
  * Whether two records of one object say the same: most watch MODIFIED events change only what

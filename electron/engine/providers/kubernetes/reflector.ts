@@ -2,9 +2,8 @@ import type { KubeClient } from './kube-client.js';
 import { KubeApiError } from './api-error.js';
 import type { ResourceType } from './kinds.js';
 import { sleep } from '../../abortable-sleep.js';
-import { readDeletedLine } from './deleted-line.js';
-import type { DeletedLine } from './deleted-line.js';
-import { watchLineText } from './managed-fields.js';
+import { readWatchLines } from './watch-lines.js';
+import type { WatchItem, WatchRun } from './watch-lines.js';
 
 /** What a reflector hands on: whole lists and single changes, each already slimmed by `toRecord`. */
 export interface ReflectorSink<R> {
@@ -50,6 +49,12 @@ export interface ReflectorOptions<R> {
    */
   nameOf?: (raw: unknown) => { namespace: string; name: string } | null;
   sink: ReflectorSink<R>;
+  /**
+   * Optional: reads a run of complete watch lines elsewhere (the watch decoder's worker thread,
+   * `watch-decoder.ts`) and answers what each asks, as `readWatchLines` would here with
+   * `toRecord` and `nameOf`. Without it the reflector reads them itself, on the turn they arrive.
+   */
+  decode?: (lines: Buffer, byName: boolean) => Promise<WatchRun<R>>;
   onStatus: (status: ReflectorStatus) => void;
   /** Items per list page; the API server honours `limit` + `continue`. */
   pageSize?: number;
@@ -205,14 +210,22 @@ export class Reflector<R> {
         // many clients do not all reconnect at once.
         timeoutSeconds: String(Math.round(300 + this.random() * 300)),
       };
-      // Cuts the complete lines of `data` from `from` on; false once the server ended the watch.
+      const { decode, sink } = this.options;
+      const byName = this.takesNamedDeletions;
+      // Applies what one line of `data` asks; false once it ended the watch.
+      const applyOne = (item: WatchItem<R>, data: Buffer): boolean => {
+        if (gone) return false;
+        const error = this.apply(item, data);
+        if (!error) return true;
+        gone = error;
+        watchController.abort();
+        return false;
+      };
+      // Reads and applies the complete lines of `data` from `from` on, here and now.
       const cut = (data: Buffer, from: number): boolean => {
-        const { error, rest } = this.handleLines(data, from);
-        if (error) {
-          gone = error;
-          watchController.abort();
-          return false;
-        }
+        let ended = false;
+        const rest = readWatchLines(data, from, this.options, byName, (item) => !(ended = !applyOne(item, data)));
+        if (ended) return false;
         partial = rest < data.length ? data.subarray(rest) : null;
         return true;
       };
@@ -229,12 +242,35 @@ export class Reflector<R> {
         // Only the line that spans the two chunks is joined, not the whole chunk after it.
         if (cut(Buffer.concat([partial, chunk.subarray(0, end + 1)]), 0)) cut(chunk, end + 1);
       };
+      // With a decoder, a turn's complete lines go off the thread as one run, and its items come
+      // back to be applied in the order the runs went: `applied` is the last run's turn.
+      let applied: Promise<void> = Promise.resolve();
+      const send = (chunks: Buffer[]): void => {
+        const joined = partial ? Buffer.concat([partial, ...chunks]) : chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+        const lastNewline = joined.lastIndexOf(10);
+        partial = lastNewline + 1 < joined.length ? joined.subarray(lastNewline + 1) : null;
+        if (lastNewline < 0) return;
+        const run = decode!(joined.subarray(0, lastNewline + 1), byName);
+        applied = applied.then(() => run).then(
+          ({ items, lines }) => {
+            if (signal.aborted || gone) return;
+            const applyAll = () => {
+              for (const item of items) if (!applyOne(item, lines)) return;
+            };
+            if (sink.batch) sink.batch(applyAll);
+            else applyAll();
+          },
+          (error: unknown) => {
+            gone ??= new KubeApiError(`The watch's events could not be read: ${error instanceof Error ? error.message : String(error)}`, 0, 'EDECODE');
+            watchController.abort();
+          },
+        );
+      };
       // An API server flushes every watch event as an HTTP chunk of its own, and the http client
       // hands each on by itself: a burst of 5,000 deletions was 5,000 batches, each restating the
       // namespace and the workloads it touched. What arrives in one turn of the event loop (a
       // socket read or more) is taken as one batch instead, on the same turn (setImmediate runs
       // right after the I/O callbacks), and before the watch's end is acted on.
-      const sink = this.options.sink;
       let arrived: Buffer[] = [];
       let scheduled = false;
       const drain = (): void => {
@@ -242,6 +278,10 @@ export class Reflector<R> {
         if (arrived.length === 0 || gone) return;
         const chunks = arrived;
         arrived = [];
+        if (decode) {
+          send(chunks);
+          return;
+        }
         const takeAll = () => {
           for (const chunk of chunks) if (!gone) take(chunk);
         };
@@ -261,6 +301,8 @@ export class Reflector<R> {
       } finally {
         // Events that came before the watch ended (or was cut) still happened; a stop drops them.
         if (!signal.aborted) drain();
+        // And the next watch resumes from the last of them, so every run sent is applied first.
+        await applied;
       }
     } catch (error) {
       if (gone) throw gone;
@@ -273,54 +315,28 @@ export class Reflector<R> {
     if (gone) throw gone;
   }
 
-  /**
-   * Watch events are newline-delimited JSON. Lines are cut from the Buffer and decoded one at a
-   * time, so a long stream never builds (and re-flattens) one big string, and without the
-   * managedFields nothing reads (`managed-fields.ts`). Returns where the
-   * unfinished line starts, or the error the server ended the watch with.
-   */
-  private handleLines(data: Buffer, from: number): { error: KubeApiError | null; rest: number } {
-    let start = from;
-    let newline = data.indexOf(10, start);
-    while (newline >= 0) {
-      // Skip blank lines (keep-alive newlines some proxies insert).
-      if (newline > start && !(newline === start + 1 && data[start] === 13)) {
-        const deleted = this.takesNamedDeletions ? readDeletedLine(data, start, newline) : null;
-        if (deleted !== null) {
-          const from = start;
-          const to = newline;
-          this.handleDeleted(deleted, () => (JSON.parse(data.toString('utf8', from, to)) as WatchEvent).object);
-        } else {
-          const error = this.handleEvent(watchLineText(data, start, newline));
-          if (error) return { error, rest: newline + 1 };
-        }
-      }
-      start = newline + 1;
-      newline = data.indexOf(10, start);
-    }
-    return { error: null, rest: start };
-  }
-
-  /** Applies one watch event; returns an error when the server ended the watch with one. */
-  private handleEvent(line: string): KubeApiError | null {
-    const event = JSON.parse(line) as WatchEvent;
-    const object = event.object;
-    if (event.type === 'ERROR') {
-      const status = object as StatusBody;
-      return new KubeApiError(status.message ?? 'The watch failed.', status.code ?? 500, undefined, status.reason);
-    }
-    const rv = object?.metadata?.resourceVersion;
-    if (rv) this.resourceVersion = rv;
+  /** Applies one item read off the watch; the error when the server ended the watch with one (or sent what is not JSON). */
+  private apply(item: WatchItem<R>, data: Buffer): KubeApiError | null {
+    if (item.type === 'error') return new KubeApiError(item.message, item.code, item.code === 0 ? 'EBADLINE' : undefined, item.reason);
+    if (item.rv) this.resourceVersion = item.rv;
     this.status.lastGoodAt = this.now();
-    if (event.type === 'BOOKMARK') return null;
-    if (event.type === 'DELETED' && this.takesNamedDeletions) {
-      this.removeNamed(object, () => object);
-      return null;
+    const { sink, toRecord } = this.options;
+    switch (item.type) {
+      case 'upsert':
+        sink.upsert(item.record);
+        break;
+      case 'remove':
+        sink.remove(item.record);
+        break;
+      case 'removeNamed': {
+        const line = item.line;
+        const record = line === null ? () => item.record : () => toRecord((JSON.parse(data.toString('utf8', line[0], line[1])) as { object?: unknown }).object);
+        sink.removeNamed?.(item.namespace, item.name, record);
+        break;
+      }
+      case 'progress':
+        break;
     }
-    const record = this.options.toRecord(object);
-    if (record === null) return null;
-    if (event.type === 'DELETED') this.options.sink.remove(record);
-    else this.options.sink.upsert(record);
     return null;
   }
 
@@ -328,38 +344,11 @@ export class Reflector<R> {
   private get takesNamedDeletions(): boolean {
     return this.options.nameOf !== undefined && this.options.sink.removeNamed !== undefined;
   }
-
-  /** A DELETED line read by `readDeletedLine`: what `handleEvent` does with one, from its metadata. */
-  private handleDeleted(deleted: DeletedLine, object: () => unknown): void {
-    const rv = deleted.metadata.resourceVersion;
-    if (rv) this.resourceVersion = rv;
-    this.status.lastGoodAt = this.now();
-    this.removeNamed(deleted, object);
-  }
-
-  /** `named` answers `nameOf` as the object would; `object` is the whole object, read only if the sink asks. */
-  private removeNamed(named: unknown, object: () => unknown): void {
-    const { nameOf, sink, toRecord } = this.options;
-    if (!nameOf || !sink.removeNamed) return;
-    const name = nameOf(named);
-    if (name !== null) sink.removeNamed(name.namespace, name.name, () => toRecord(object()));
-  }
 }
 
 interface ListPage {
   items?: unknown[];
   metadata?: { continue?: string; resourceVersion?: string };
-}
-
-interface WatchEvent {
-  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
-  object?: { metadata?: { resourceVersion?: string } };
-}
-
-interface StatusBody {
-  code?: number;
-  reason?: string;
-  message?: string;
 }
 
 function asApiError(error: unknown): KubeApiError {
