@@ -208,7 +208,7 @@ function rate(n, ms) {
 console.log(`watch stream: ${events.toLocaleString('en')} pod MODIFIED events, ${(bytes.length / 1e6).toFixed(1)} MB (${Math.round(bytes.length / events)} B/event)`);
 // The engine's decoder (a worker thread, as sources/start-sources.ts makes it), and reading on
 // the engine's thread (what a reflector does without one) beside it.
-const decoder = new WatchDecoder(process.env.MAXF ? { maxInFlightBytes: Number(process.env.MAXF) } : {});
+const decoder = new WatchDecoder();
 if (!decoder.threaded) throw new Error('No compiled watch decoder worker: run npm run build:node first.');
 // One warm-up of each, then the measured runs.
 parseOnly();
