@@ -41,6 +41,12 @@ const { Reflector } = await load('electron/engine/providers/kubernetes/reflector
 const { ClusterEstate } = await load('electron/engine/providers/kubernetes/cluster-estate.js');
 const { toRecord, nameOf } = await load('electron/engine/providers/kubernetes/records.js');
 const { createEngine } = await load('electron/engine/engine.js');
+// The engine's watch decoder (a worker thread), as sources/start-sources.ts makes it, where the
+// build has one (DAYTWO_OUT may point at an older build, which reads watch lines on its thread).
+const decoder = await load('electron/engine/providers/kubernetes/watch-decoder.js').then(
+  (module) => new module.WatchDecoder(),
+  () => null,
+);
 
 const namespacesPerCluster = 10;
 const deploymentsPerNamespace = 30;
@@ -167,7 +173,7 @@ async function runOnce() {
     };
     // Wired as cluster-source.ts wires it (a build without `nameOf` maps every deletion).
     const held = estate.heldRecords('Pod');
-    reflector = new Reflector({ client, resource: { kind: 'Pod', path: '/api/v1/pods', namespaced: true }, toRecord: (raw) => toRecord('Pod', raw, held), nameOf, sink: estate.sinkFor('Pod'), onStatus: () => {}, inactivityMs: 600_000 });
+    reflector = new Reflector({ client, resource: { kind: 'Pod', path: '/api/v1/pods', namespaced: true }, toRecord: (raw) => toRecord('Pod', raw, held), nameOf, decode: decoder?.for('Pod', held), sink: estate.sinkFor('Pod'), onStatus: () => {}, inactivityMs: 600_000 });
     reflector.start();
   }
   await burstListed;
@@ -288,7 +294,7 @@ if (process.env.DAYTWO_BENCH_PROFILE) {
 }
 
 const load0 = os.loadavg();
-console.log(`burst through the engine: ${totalPods.toLocaleString('en')} pods in ${clusterCount} clusters, ${burstSize.toLocaleString('en')} bare pods of one namespace deleted at once; ${os.cpus().length} cores, load ${load0.map((l) => l.toFixed(1)).join(' ')}`);
+console.log(`burst through the engine: ${totalPods.toLocaleString('en')} pods in ${clusterCount} clusters, ${burstSize.toLocaleString('en')} bare pods of one namespace deleted at once; watch lines read ${decoder?.threaded ? 'in the decoder\'s worker' : 'on the engine\'s thread'}; ${os.cpus().length} cores, load ${load0.map((l) => l.toFixed(1)).join(' ')}`);
 for (let r = 0; r < runs; r++) {
   const result = await runOnce();
   globalThis.gc?.();
@@ -298,4 +304,5 @@ for (let r = 0; r < runs; r++) {
       `engine idle ${result.idleMs.toFixed(0)} ms; CPU ${result.cpuMs.toFixed(0)} ms; longest hold of the event loop ${result.longestMs.toFixed(0)} ms`,
   );
 }
+await decoder?.close();
 console.log(`load at end ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);

@@ -381,6 +381,48 @@ describe('watch events taken a turn of the event loop at a time', () => {
   });
 });
 
+describe('a decoder’s runs applied a turn of the event loop at a time', () => {
+  it('takes one run a turn, even when the decoder answers every run at once (a worker’s backlog)', async () => {
+    const event = (rv: number) => JSON.stringify({ type: 'MODIFIED', object: { metadata: { name: `p${rv}`, resourceVersion: String(rv) }, spec: { replicas: rv } } }) + '\n';
+    const seen: string[] = [];
+    let answerAll!: () => void;
+    const answered = new Promise<void>((resolve) => (answerAll = resolve));
+    const reader = { toRecord: (raw: unknown) => ({ name: (raw as { metadata: { name: string } }).metadata.name }) };
+    // Another task of the engine, asking for the loop every turn.
+    let ticking = true;
+    const tick = () => {
+      seen.push('tick');
+      if (ticking) setImmediate(tick);
+    };
+    await watchThrough<{ name: string }>(
+      async (onData) => {
+        for (let rv = 2; rv <= 5; rv++) {
+          onData(Buffer.from(event(rv)));
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        setImmediate(tick);
+        answerAll();
+      },
+      {
+        toRecord: reader.toRecord,
+        decode: async (lines, byName) => {
+          await answered;
+          const items: WatchItem<{ name: string }>[] = [];
+          readWatchLines(lines, 0, reader, byName, (item) => items.push(item) > 0);
+          return { items, lines };
+        },
+        sink: { replace: () => {}, upsert: (r) => seen.push(r.name), remove: () => {}, batch: (take) => take() },
+      },
+    );
+    ticking = false;
+    const applied = seen.filter((s) => s !== 'tick');
+    expect(applied).toEqual(['p2', 'p3', 'p4', 'p5']);
+    // Between any two runs, the loop went round: the other task ran.
+    const between = seen.slice(seen.indexOf('p2'), seen.indexOf('p5')).join(' ');
+    expect(between).toMatch(/^p2( tick)+ p3( tick)+ p4( tick)+$/);
+  });
+});
+
 describe('deletions handed on by name, their lines read without JSON.parse', () => {
   /** A random watch line an API server (or a broken one) might send, always JSON. */
   function line(next: () => number): string {

@@ -77,6 +77,8 @@ export class WatchDecoder {
 
   /** The reflector's `decode` for one kind of one cluster: `held` lends the estate's records to the records adopted. */
   for(kind: WatchedKind, held?: HeldRecords): (lines: Buffer, byName: boolean) => Promise<WatchRun<KubeRecord>> {
+    // Started with the first watch wired, not at its first event: a burst is no time to load a thread.
+    this.started();
     const reader = { toRecord: (raw: unknown) => toRecord(kind, raw, held), nameOf };
     const here = (lines: Buffer, byName: boolean): WatchRun<KubeRecord> => {
       const items: WatchItem<KubeRecord>[] = [];
@@ -106,8 +108,8 @@ export class WatchDecoder {
 
   /** Stops the worker; what it had not answered is refused, and later runs are read on the calling thread. */
   async close(): Promise<void> {
-    this.stopWorker('the watch decoder closed');
     this.off = 'closed';
+    await this.stopWorker('the watch decoder closed');
   }
 
   private started(): Worker | null {
@@ -154,20 +156,20 @@ export class WatchDecoder {
 
   private fail(reason: string): void {
     if (this.off === null) this.options.log?.(`${reason}; watch events are read on the engine's thread from now on.`);
-    this.stopWorker(reason);
+    void this.stopWorker(reason);
   }
 
-  private stopWorker(reason: string): void {
+  /** Ends the worker (resolving once it has exited) and refuses what it had not answered. */
+  private async stopWorker(reason: string): Promise<void> {
     this.off ??= reason;
     const worker = this.worker;
     this.worker = null;
-    if (worker) {
-      worker.removeAllListeners();
-      worker.on('error', () => {});
-      void worker.terminate();
-    }
     for (const waiting of this.pending.values()) waiting.reject(new Error(reason));
     this.pending.clear();
     this.inFlightBytes = 0;
+    if (!worker) return;
+    worker.removeAllListeners();
+    worker.on('error', () => {});
+    await worker.terminate();
   }
 }

@@ -20,7 +20,8 @@ export type WatchItem<R> =
       line: readonly [number, number] | null;
     }
   | { type: 'progress'; rv: string }
-  | { type: 'error'; message: string; code: number; reason: string | undefined };
+  /** The server's ERROR event (its Status: `status` is its code), or a line that is not JSON (`code` EBADLINE, status 0). */
+  | { type: 'error'; message: string; status: number; reason: string | undefined; code?: string };
 
 /**
  * A run of lines read: its items, and the lines themselves (`removeNamed` items point into
@@ -85,7 +86,7 @@ function readLine<R>(data: Buffer, start: number, end: number, reader: LineReade
   try {
     event = JSON.parse(watchLineText(data, start, end)) as WatchEvent;
   } catch (error) {
-    return { type: 'error', message: `The watch sent a line that is not JSON (${error instanceof Error ? error.message : String(error)}).`, code: 0, reason: 'BadLine' };
+    return { type: 'error', message: `The watch sent a line that is not JSON (${error instanceof Error ? error.message : String(error)}).`, status: 0, reason: undefined, code: 'EBADLINE' };
   }
   const object = event?.object;
   if (event?.type === 'ERROR') {
@@ -93,7 +94,7 @@ function readLine<R>(data: Buffer, start: number, end: number, reader: LineReade
     return {
       type: 'error',
       message: typeof status.message === 'string' ? status.message : 'The watch failed.',
-      code: typeof status.code === 'number' ? status.code : 500,
+      status: typeof status.code === 'number' ? status.code : 500,
       reason: typeof status.reason === 'string' ? status.reason : undefined,
     };
   }
