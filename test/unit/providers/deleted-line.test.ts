@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readDeletedLine } from '../../../electron/engine/providers/kubernetes/deleted-line.js';
+import { onlyDeletedLines, readDeletedLine } from '../../../electron/engine/providers/kubernetes/deleted-line.js';
 import { seededRandom as random } from '../../seeded-random.js';
 
 type Next = () => number;
@@ -124,5 +124,23 @@ describe('a DELETED watch line read without JSON.parse', () => {
     const deep = Buffer.from(`{"type":"DELETED","object":{"metadata":{"name":"a"},"spec":${'['.repeat(100)}${']'.repeat(100)}}}`);
     expect(JSON.parse(deep.toString())).toBeTruthy();
     expect(readDeletedLine(deep, 0, deep.length)).toBeNull();
+  });
+});
+
+describe('a run of watch lines told to be deletions by their first bytes', () => {
+  const deleted = (name: string) => JSON.stringify({ type: 'DELETED', object: { metadata: { name, namespace: 'shop', resourceVersion: '7' } } });
+  const modified = JSON.stringify({ type: 'MODIFIED', object: { metadata: { name: 'a' } } });
+
+  it('says so only when every line that is not blank starts as an API server’s DELETED line', () => {
+    expect(onlyDeletedLines(Buffer.from(`${deleted('a')}\n${deleted('b')}\n`))).toBe(true);
+    expect(onlyDeletedLines(Buffer.from(`${deleted('a')}\n\n\r\n${deleted('b')}\n`))).toBe(true);
+    expect(onlyDeletedLines(Buffer.from(`${deleted('a')}\n${modified}\n`))).toBe(false);
+    expect(onlyDeletedLines(Buffer.from(`${modified}\n${deleted('a')}\n`))).toBe(false);
+    // Another order of keys, a space: JSON.parse reads it as a deletion, but it is not the plain shape.
+    expect(onlyDeletedLines(Buffer.from(`{"object":{"metadata":{"name":"a"}},"type":"DELETED"}\n`))).toBe(false);
+    expect(onlyDeletedLines(Buffer.from(`{"type": "DELETED","object":{}}\n`))).toBe(false);
+    expect(onlyDeletedLines(Buffer.from('{"type":"DELETED"\n'))).toBe(false);
+    expect(onlyDeletedLines(Buffer.from('\n\n'))).toBe(false);
+    expect(onlyDeletedLines(Buffer.alloc(0))).toBe(false);
   });
 });

@@ -32,6 +32,27 @@ const valueDeleted = Buffer.from('DELETED');
 /** What an API server's DELETED line starts with; lines that do not are left to JSON.parse at once. */
 const prefix = Buffer.from('{"type":"DELETED","object":{');
 
+/**
+ * Whether every line of `data` (complete lines, newline-ended; blank lines aside) starts as an
+ * API server's DELETED line does: a run `readDeletedLine` will most likely read without
+ * JSON.parse. Looks at each line's first bytes only.
+ */
+export function onlyDeletedLines(data: Buffer): boolean {
+  let start = 0;
+  let any = false;
+  while (start < data.length) {
+    let end = data.indexOf(10, start);
+    if (end < 0) end = data.length;
+    const blank = end === start || (end === start + 1 && data[start] === 13);
+    if (!blank) {
+      if (end - start < prefix.length || data.compare(prefix, 0, prefix.length, start, start + prefix.length) !== 0) return false;
+      any = true;
+    }
+    start = end + 1;
+  }
+  return any;
+}
+
 /** Reads `data[start, end)` (one line, no newline); null when the line is not a plain DELETED event. */
 export function readDeletedLine(data: Buffer, start: number, end: number): DeletedLine | null {
   if (end - start < prefix.length) return null;
