@@ -5,12 +5,11 @@ import { pathToFileURL } from 'node:url';
 import { rolldown } from 'rolldown';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WatchDecoder } from '../../../electron/engine/providers/kubernetes/watch-decoder.js';
-import { Reflector } from '../../../electron/engine/providers/kubernetes/reflector.js';
-import type { KubeClient } from '../../../electron/engine/providers/kubernetes/kube-client.js';
 import { nameOf, toRecord } from '../../../electron/engine/providers/kubernetes/records.js';
 import type { HeldRecords, KubeRecord } from '../../../electron/engine/providers/kubernetes/records.js';
 import { seededRandom as random } from '../../seeded-random.js';
 import { pick, rawObject } from './raw-objects.js';
+import { watchThrough } from './watch-through.js';
 
 // The tests run the TypeScript sources, and a worker thread needs a script of its own: the
 // worker is bundled from its sources here (rolldown, the bundler Vite uses), so what runs is
@@ -52,54 +51,37 @@ function canonical(value: unknown): string {
   );
 }
 
-/** The sink calls a real Reflector makes of `bytes` (64 KB reads, a turn each), and the resourceVersion it resumes from. */
+/** The sink calls a real Reflector makes of `bytes` (700-byte reads, a turn each), and the resourceVersion it resumes from. */
 async function through(bytes: Buffer, decoder: WatchDecoder | null): Promise<{ seen: string[]; resumedFrom: string | undefined }> {
   const seen: string[] = [];
   const records = new Map<string, KubeRecord>();
   const held: HeldRecords = (namespace, name) => records.get(`${namespace}/${name}`);
-  const watchedFrom: string[] = [];
-  let done!: () => void;
-  const finished = new Promise<void>((resolve) => (done = resolve));
-  const client = {
-    server: 'https://decoder',
-    getJson: async () => ({ metadata: { resourceVersion: '1' }, items: [] }),
-    stream: async (_path: string, query: Record<string, string>, signal: AbortSignal, onData: (chunk: Buffer) => void) => {
-      watchedFrom.push(query.resourceVersion ?? '');
-      if (watchedFrom.length > 1) {
-        done();
-        return new Promise<void>((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
-      }
+  const watchedFrom = await watchThrough<KubeRecord>(
+    async (onData) => {
       for (let at = 0; at < bytes.length; at += 700) {
         onData(bytes.subarray(at, at + 700));
         await new Promise((resolve) => setImmediate(resolve));
       }
     },
-  };
-  const reflector = new Reflector<KubeRecord>({
-    client: client as unknown as KubeClient,
-    resource: { kind: 'Pod', path: '/api/v1/pods', namespaced: true },
-    toRecord: (raw) => toRecord('Pod', raw, held),
-    nameOf,
-    decode: decoder?.for('Pod', held),
-    sink: {
-      replace: () => {},
-      upsert: (r) => {
-        records.set(`${r.namespace}/${r.name}`, r);
-        seen.push(`upsert ${canonical(r)}`);
-      },
-      remove: (r) => seen.push(`remove ${r.namespace}/${r.name}`),
-      removeNamed: (namespace, name, record) => {
-        // Half the sinks hold nothing under the name and ask for the record.
-        seen.push(`remove ${namespace}/${name}${name.length % 2 ? ` ${canonical(record())}` : ''}`);
-        records.delete(`${namespace}/${name}`);
+    {
+      toRecord: (raw) => toRecord('Pod', raw, held),
+      nameOf,
+      decode: decoder?.for('Pod', held),
+      sink: {
+        replace: () => {},
+        upsert: (r) => {
+          records.set(`${r.namespace}/${r.name}`, r);
+          seen.push(`upsert ${canonical(r)}`);
+        },
+        remove: (r) => seen.push(`remove ${r.namespace}/${r.name}`),
+        removeNamed: (namespace, name, record) => {
+          // Half the sinks hold nothing under the name and ask for the record.
+          seen.push(`remove ${namespace}/${name}${name.length % 2 ? ` ${canonical(record())}` : ''}`);
+          records.delete(`${namespace}/${name}`);
+        },
       },
     },
-    onStatus: () => {},
-    backoff: { initialMs: 1, maxMs: 1, resetAfterMs: 60_000 },
-  });
-  reflector.start();
-  await finished;
-  await reflector.stop();
+  );
   return { seen, resumedFrom: watchedFrom[1] };
 }
 
