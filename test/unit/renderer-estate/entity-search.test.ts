@@ -32,12 +32,19 @@ function pod(random: () => number, n: number): Entity {
 }
 
 describe('finding an entity by name as it is typed', () => {
-  it('answers as a full scan does, keystroke by keystroke, while frames change the estate', () => {
+  // As built (the corpus for most queries, narrowing the few), and with the limits that send
+  // every query down one path: always the corpus, with every frame's changes folded back into it
+  // when prepared; always narrowing entity by entity, with changed entities never folded back.
+  it.each([
+    ['as built', {}],
+    ['along the corpus, rebuilt whenever prepared', { narrow: 0, loose: 0 }],
+    ['narrowing entity by entity, the corpus never rebuilt', { narrow: 1e9, loose: 1e9 }],
+  ])('answers as a full scan does, keystroke by keystroke, while frames change the estate (%s)', (_, limits) => {
     const random = seeded(42);
     const index = new EstateIndex();
     const entities = Array.from({ length: 600 }, (_, n) => pod(random, n));
     index.load(entities, []);
-    const search = new EntitySearch(index);
+    const search = new EntitySearch(index, limits);
     let next = entities.length;
     const typed = ['checkout-api', 'CHECKOUT', 'c', 'cart-1', 'payments kind:pod', 'kind:deployment health:failing', 'health:degraded check', 'storefront', 'ns-1/pod', 'zzz', '  ', ''];
     let compared = 0;
