@@ -31,10 +31,11 @@ export interface EstateStateOptions {
    */
   persistLimit?: number;
   /**
-   * Once the cache has caught up, entity rows wait this long (default 1 s) after that before
-   * the next are written: a pod changes several times in a few seconds (scheduled, started,
-   * ready; a rollout), and a row that changes again meanwhile is written once. Events and
-   * sources are still written with every frame; close() writes everything.
+   * Entity rows are written in passes, each writing what was unsaved when it began (at most
+   * persistLimit a frame), and a pass begins at most this often (default 1 s): a pod changes
+   * several times in a few seconds (scheduled, started, ready; a rollout), and a row that
+   * changes again meanwhile is written once. Events and sources are still written with every
+   * frame; close() writes everything.
    */
   persistEveryMs?: number;
   log?: (message: string, error?: unknown) => void;
@@ -65,6 +66,8 @@ interface HeldRelation {
 }
 
 const derivedScope = { containment: 'containment', app: 'app' } as const;
+/** A pass of cache rows waits at least this many times its own cost after the last began (see passGapMs). */
+const PASS_COST_SHARE = 20;
 
 /**
  * The single in-memory model of the estate. Providers write through EstateSink; reads are
@@ -114,8 +117,23 @@ export class EstateState implements EstateSink, EstateReader {
   private readonly frameMs: number;
   private readonly persistLimit: number;
   private readonly persistEveryMs: number;
-  /** When a write last left no entity row unsaved. */
-  private caughtUpAt = -Infinity;
+  /**
+   * The pass of entity rows under way: when it began, and how many of the rows at the front of
+   * `unsaved` (a Set keeps the order ids were added; a row changed again after it was written
+   * is added at the back) it has still to write. Under steady churn the cache never catches up,
+   * and pacing by catching up, as before, wrote every change: 50,000 rows in three seconds.
+   */
+  private passStartedAt = -Infinity;
+  private passLeft = 0;
+  /**
+   * How long after the last pass began the next may: persistEveryMs, or PASS_COST_SHARE times
+   * what the last pass took to write, whichever is longer. A pass of 5,000 changed pods takes
+   * 150-250 ms of the engine's thread, which under churn that never stops, at one a second,
+   * was a fifth of it; this way the cache, which a restart lists afresh over anyway, takes at
+   * most a twentieth.
+   */
+  private passGapMs: number;
+  private passCostMs = 0;
   private readonly log: (message: string, error?: unknown) => void;
   private readonly now: () => number;
   private timer: NodeJS.Timeout | null = null;
@@ -132,6 +150,7 @@ export class EstateState implements EstateSink, EstateReader {
     this.frameMs = options.frameMs ?? 50;
     this.persistLimit = options.persistLimit ?? 2500;
     this.persistEveryMs = options.persistEveryMs ?? 1_000;
+    this.passGapMs = this.persistEveryMs;
     this.holdCacheWhileListingMs = options.holdCacheWhileListingMs ?? 120_000;
     this.log = options.log ?? (() => {});
     this.now = options.now ?? Date.now;
@@ -706,15 +725,25 @@ export class EstateState implements EstateSink, EstateReader {
     };
     const batch: string[] = [];
     const holding = this.listingSince.size > 0 && !all;
-    // At most persistEveryMs, should the clock go back.
-    const rowsDueIn = all ? 0 : Math.min(this.persistEveryMs, this.caughtUpAt + this.persistEveryMs - this.now());
+    // A new pass at most persistEveryMs after the last began (at most that long, should the clock go back).
+    const rowsDueIn = all || this.passLeft > 0 ? 0 : Math.min(this.passGapMs, this.passStartedAt + this.passGapMs - this.now());
     if (rowsDueIn > 0 && this.unsaved.size > 0) this.wakeIn(rowsDueIn);
+    if (rowsDueIn <= 0 && this.passLeft === 0 && this.unsaved.size > 0) {
+      this.passStartedAt = this.now();
+      this.passLeft = this.unsaved.size;
+      this.passCostMs = 0;
+    }
+    // Rows taken from the front of `unsaved` this frame: written, or held back for a first list.
+    let taken = 0;
+    let heldBack = 0;
     for (const id of rowsDueIn > 0 ? [] : this.unsaved) {
-      if (batch.length >= this.persistLimit) break;
+      if (batch.length >= this.persistLimit || (!all && taken >= this.passLeft)) break;
+      taken++;
       const held = this.entities.get(id);
       if (holding && held && this.cacheHeldFor(held.sourceId, now) > 0) {
         this.unsaved.delete(id);
         addTo(this.heldUnsaved, held.sourceId, id);
+        heldBack++;
         continue;
       }
       batch.push(id);
@@ -728,15 +757,22 @@ export class EstateState implements EstateSink, EstateReader {
       write.upserts.push({ entity: held.entity, scope: held.scope, relations });
     }
     try {
+      // On the estate's clock, as the gap it sets is.
+      const writing = this.now();
       this.store.write(write);
+      this.passCostMs += this.now() - writing;
       for (const id of batch) {
         this.unsaved.delete(id);
         this.statedUnsaved.delete(id);
       }
       this.sourcesUnsaved.clear();
       this.forgotten.clear();
-      if (batch.length > 0 && this.unsaved.size === 0) this.caughtUpAt = this.now();
-      if (this.unsaved.size > 0 && rowsDueIn <= 0) this.schedule();
+      const passing = this.passLeft > 0;
+      this.passLeft = all ? 0 : Math.max(0, this.passLeft - taken);
+      if (passing && this.passLeft === 0) this.passGapMs = Math.max(this.persistEveryMs, PASS_COST_SHARE * this.passCostMs);
+      // The pass goes on in the next frame; once it is done, what changed meanwhile waits for the next pass.
+      if (this.passLeft > 0) this.schedule();
+      else if (this.unsaved.size > 0) this.wakeIn(Math.max(0, this.passStartedAt + this.passGapMs - this.now()));
       if (this.heldUnsaved.size > 0) {
         let releaseInMs = Infinity;
         for (const sourceId of this.heldUnsaved.keys()) releaseInMs = Math.min(releaseInMs, this.cacheHeldFor(sourceId, now));
@@ -746,6 +782,7 @@ export class EstateState implements EstateSink, EstateReader {
     } catch (error) {
       // Memory stays the truth; what failed to write is retried with the next frame.
       this.log('could not persist an estate frame; will retry', error);
+      this.passLeft = Math.max(0, this.passLeft - heldBack);
       this.schedule();
       return false;
     }
@@ -766,6 +803,7 @@ export class EstateState implements EstateSink, EstateReader {
     this.changed.clear();
     this.relationsChanged.clear();
     this.unsaved.clear();
+    this.passLeft = 0;
     this.statedUnsaved.clear();
     if (this.timer) {
       clearTimeout(this.timer);

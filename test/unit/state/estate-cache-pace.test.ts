@@ -6,9 +6,10 @@ import type { StoreDatabase } from '../../../electron/engine/store/database.js';
 import { kubernetesSource, podFact, sourceOf, tempDataDir } from './estate-fixtures.js';
 
 /**
- * Once the cache has caught up, entity rows wait a second before the next are written, so a pod
- * that changes again meanwhile (scheduled, started, ready) is written once; events still go to
- * disk with every frame, and nothing waiting is lost when the engine quits.
+ * Entity rows are written in passes at most a second apart, so a pod that changes again
+ * meanwhile (scheduled, started, ready) is written once, even while the estate never stops
+ * changing; events still go to disk with every frame, and nothing waiting is lost when the
+ * engine quits.
  */
 
 const prod = 'shop-prod';
@@ -93,5 +94,55 @@ describe('the pace of the estate cache’s entity rows', () => {
     clock += 100;
     await new Promise((resolve) => setTimeout(resolve, 250));
     expect(cachedReason()).toBe('Running, ready');
+  });
+
+  it('under churn that never stops, writes each row once a pass, not once a change', () => {
+    // More changing rows than a frame writes, so the cache never catches up.
+    state.close();
+    const registry = new SourceRegistry();
+    registry.upsert(kubernetesSource(prod, { state: 'live', lastSyncAt: clock }));
+    state = new EstateState({ db, sources: registry, frameMs: 5, now: () => clock, persistEveryMs: 1_000, persistLimit: 20 });
+    // Every write of a row, counted by SQLite itself.
+    db.exec(`CREATE TEMP TABLE writes (id TEXT);
+      CREATE TEMP TRIGGER count_inserts AFTER INSERT ON main.estate_entities BEGIN INSERT INTO writes VALUES (new.id); END;
+      CREATE TEMP TRIGGER count_updates AFTER UPDATE ON main.estate_entities BEGIN INSERT INTO writes VALUES (new.id); END;`);
+    const pods = (n: number) => Array.from({ length: 50 }, (_, i) => podFact(prod, 'shop', `api-${i}`, { health: 'failing', reason: `restart ${n}` }));
+    // Three seconds of every pod changing every 50 ms: 60 changes each.
+    for (let n = 1; n <= 60; n++) {
+      clock += 50;
+      state.replace(sourceOf(prod), 'pods', pods(n));
+      state.flush();
+    }
+    const perPod = db.prepare('SELECT count(*) FROM writes GROUP BY id').pluck().all() as number[];
+    expect(perPod).toHaveLength(50);
+    // Passes begin at 50 ms, 1,050 ms and 2,050 ms on this clock, and each takes three frames.
+    expect(Math.max(...perPod)).toBe(3);
+    expect(cachedReason()).toBe('restart 41');
+    state.close();
+    expect(cachedReason()).toBe('restart 60');
+  });
+
+  it('spaces passes by twenty times their cost when writing them is slow', () => {
+    // Each row written takes 5 ms by the estate's clock (SQLite calls back into the test), so a
+    // pass of 50 costs 250 ms and the next waits 5 s, not 1.
+    db.function('tick', () => {
+      clock += 5;
+      return 0;
+    });
+    db.exec(`CREATE TEMP TABLE writes (id TEXT, at INTEGER);
+      CREATE TEMP TRIGGER slow_inserts AFTER INSERT ON main.estate_entities BEGIN INSERT INTO writes VALUES (new.id, tick()); END;
+      CREATE TEMP TRIGGER slow_updates AFTER UPDATE ON main.estate_entities BEGIN INSERT INTO writes VALUES (new.id, tick()); END;`);
+    const pods = (n: number) => Array.from({ length: 50 }, (_, i) => podFact(prod, 'shop', `api-${i}`, { health: 'failing', reason: `restart ${n}` }));
+    const started = clock;
+    // Ten seconds of every pod changing every 100 ms.
+    while (clock - started < 10_000) {
+      clock += 100;
+      state.replace(sourceOf(prod), 'pods', pods(clock));
+      state.flush();
+    }
+    const perPod = db.prepare('SELECT count(*) FROM writes GROUP BY id').pluck().all() as number[];
+    expect(perPod).toHaveLength(50);
+    // Passes begin about 100 ms, 5.2 s and 10.3 s in: two in ten seconds, where a pass a second would write ten.
+    expect(Math.max(...perPod)).toBe(2);
   });
 });
