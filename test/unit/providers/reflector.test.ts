@@ -7,7 +7,7 @@ import { watchThrough } from './watch-through.js';
 import { nameOf, toRecord } from '../../../electron/engine/providers/kubernetes/records.js';
 import type { KubeRecord } from '../../../electron/engine/providers/kubernetes/records.js';
 import { seededRandom as random } from '../../seeded-random.js';
-import { readWatchLines } from '../../../electron/engine/providers/kubernetes/watch-lines.js';
+import { readRun, readWatchLines } from '../../../electron/engine/providers/kubernetes/watch-lines.js';
 import type { LineReader, WatchItem, WatchRun } from '../../../electron/engine/providers/kubernetes/watch-lines.js';
 
 interface Item {
@@ -226,11 +226,7 @@ function slowDecoder<R>(reader: LineReader<R>, seed = 99): (lines: Buffer, byNam
   const next = random(seed);
   return (lines, byName) =>
     new Promise((resolve) => {
-      const items: WatchItem<R>[] = [];
-      readWatchLines(lines, 0, reader, byName, (item) => {
-        items.push(item);
-        return item.type !== 'error';
-      });
+      const items = readRun(lines, reader, byName);
       setTimeout(() => resolve({ items, lines }), Math.floor(next() * 4));
     });
 }

@@ -3,8 +3,8 @@ import { nameOf, stopPooling, toRecord } from './records.js';
 import type { KubeRecord } from './records.js';
 import { resourceTypes } from './kinds.js';
 import type { WatchedKind } from './kinds.js';
-import { readWatchLines } from './watch-lines.js';
-import type { LineReader, WatchItem } from './watch-lines.js';
+import { readRun } from './watch-lines.js';
+import type { LineReader } from './watch-lines.js';
 import type { DecodeReply, DecodeRequest } from './watch-decoder.js';
 
 /**
@@ -23,12 +23,7 @@ parentPort?.on('message', (request: DecodeRequest) => {
     const reader = readers.get(request.kind);
     if (!reader) throw new Error(`No mapping for kind ${String(request.kind)}.`);
     const data = Buffer.from(request.lines.buffer, request.lines.byteOffset, request.lines.byteLength);
-    const items: WatchItem<KubeRecord>[] = [];
-    readWatchLines(data, 0, reader, request.byName, (item) => {
-      items.push(item);
-      return item.type !== 'error';
-    });
-    reply = { id: request.id, items: JSON.stringify(items), lines: request.lines };
+    reply = { id: request.id, items: JSON.stringify(readRun(data, reader, request.byName)), lines: request.lines };
   } catch (error) {
     reply = { id: request.id, error: error instanceof Error ? error.message : String(error), lines: request.lines };
   }

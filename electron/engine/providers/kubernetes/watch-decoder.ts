@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { adoptRecord, nameOf, toRecord } from './records.js';
 import type { HeldRecords, KubeRecord } from './records.js';
 import type { WatchedKind } from './kinds.js';
-import { readWatchLines } from './watch-lines.js';
+import { readRun } from './watch-lines.js';
 import { onlyDeletedLines } from './deleted-line.js';
 import type { WatchItem, WatchRun } from './watch-lines.js';
 
@@ -52,7 +52,7 @@ interface Pending {
  *
  * Where no worker can run (the compiled script is absent, as under the unit tests, which run
  * the TypeScript sources; or the worker failed or exited), runs are read on the calling thread
- * by the same `readWatchLines`, so a watch says the same either way. Records from the worker
+ * by the same `readRun`, so a watch says the same either way. Records from the worker
  * are taken into this thread's pools (`adoptRecord`) before the reflector sees them.
  */
 export class WatchDecoder {
@@ -81,14 +81,7 @@ export class WatchDecoder {
     // Started with the first watch wired, not at its first event: a burst is no time to load a thread.
     this.started();
     const reader = { toRecord: (raw: unknown) => toRecord(kind, raw, held), nameOf };
-    const here = (lines: Buffer, byName: boolean): WatchRun<KubeRecord> => {
-      const items: WatchItem<KubeRecord>[] = [];
-      readWatchLines(lines, 0, reader, byName, (item) => {
-        items.push(item);
-        return item.type !== 'error';
-      });
-      return { items, lines };
-    };
+    const here = (lines: Buffer, byName: boolean): WatchRun<KubeRecord> => ({ items: readRun(lines, reader, byName), lines });
     return (lines, byName) => {
       const worker = this.started();
       // A run of deletions by name is read here: each line is scanned for its name without

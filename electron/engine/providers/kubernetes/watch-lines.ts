@@ -75,6 +75,19 @@ export function readWatchLines<R>(data: Buffer, from: number, reader: LineReader
   return start;
 }
 
+/**
+ * Every item of a run of complete lines, up to and including the first error: what a decoder
+ * answers for a run, in the worker or on the engine's thread alike.
+ */
+export function readRun<R>(lines: Buffer, reader: LineReader<R>, byName: boolean): WatchItem<R>[] {
+  const items: WatchItem<R>[] = [];
+  readWatchLines(lines, 0, reader, byName, (item) => {
+    items.push(item);
+    return item.type !== 'error';
+  });
+  return items;
+}
+
 function readLine<R>(data: Buffer, start: number, end: number, reader: LineReader<R>, byName: boolean): WatchItem<R> {
   const deleted = byName ? readDeletedLine(data, start, end) : null;
   if (deleted !== null) {
