@@ -6,7 +6,7 @@ import type { LoadBalancerRef } from './cluster-estate.js';
 import { resourceTypes } from './kinds.js';
 import type { ResourceType, WatchedKind } from './kinds.js';
 import type { KubeClient } from './kube-client.js';
-import { nameOf, toRecord } from './records.js';
+import { nameOf, specReadsOf, toRecord } from './records.js';
 import type { KubeRecord } from './records.js';
 import { Reflector } from './reflector.js';
 import type { WatchDecoder } from './watch-decoder.js';
@@ -73,6 +73,7 @@ export class KubernetesSource {
         resource,
         toRecord: (raw) => toRecord(resource.kind, raw, held),
         nameOf,
+        specReads: specReadsOf(resource.kind),
         decode: this.options.decoder?.for(resource.kind, held),
         sink: this.estate.sinkFor(resource.kind),
         onStatus: () => this.publish(),

@@ -1,4 +1,6 @@
-import { backslash, closeBrace, closeBracket, comma, isJsonSpace, openBrace, openBracket, quote } from './json-bytes.js';
+import { closeBrace, comma, containerEnd, isJsonSpace, openBrace, openBracket, skipSpace } from './json-bytes.js';
+import { trimmedSpec } from './spec-trim.js';
+import type { SpecReads } from './spec-trim.js';
 
 /**
  * A watch line's text without the object's `metadata.managedFields`: server-side apply's record of
@@ -19,16 +21,24 @@ import { backslash, closeBrace, closeBracket, comma, isJsonSpace, openBrace, ope
  */
 const member = Buffer.from('"managedFields":');
 
-/** The text of `data[start, end)` (one line, no newline) for `JSON.parse`. */
-export function watchLineText(data: Buffer, start: number, end: number): string {
+/**
+ * The text of `data[start, end)` (one line, no newline) for `JSON.parse`; with `reads`, its
+ * spec holding only what the kind's mapping reads of it (`spec-trim.ts`).
+ */
+export function watchLineText(data: Buffer, start: number, end: number, reads?: SpecReads): string {
   // The line alone, so no search or scan runs on into the next line's bytes.
   const line = data.subarray(start, end);
   const at = line.indexOf(member);
-  if (at < 0) return line.toString('utf8');
-  const cut = memberAt(line, at);
-  if (cut === null) return line.toString('utf8');
-  // Both edges of the cut are ASCII bytes, so the two halves decode as the whole line would.
-  return line.toString('utf8', 0, cut.from) + line.toString('utf8', cut.to);
+  const cut = at < 0 ? null : memberAt(line, at);
+  // After the cut: metadata comes before spec, and the cut's bytes are not looked at again.
+  const spec = reads ? trimmedSpec(line, reads, cut?.to ?? 0) : null;
+  if (cut === null && spec === null) return line.toString('utf8');
+  // Every edge is an ASCII byte, so the pieces decode as the whole line would.
+  let text = cut === null ? '' : line.toString('utf8', 0, cut.from);
+  const rest = cut === null ? 0 : cut.to;
+  if (spec === null) return text + line.toString('utf8', rest);
+  text += line.toString('utf8', rest, spec.from) + spec.text + line.toString('utf8', spec.to);
+  return text;
 }
 
 /** The bytes to drop for the member whose key starts at `at`, with the one comma that goes with it. */
@@ -48,32 +58,4 @@ function memberAt(line: Buffer, at: number): { from: number; to: number } | null
   if (line[next] === closeBrace && follows) return { from: before, to: next };
   if (line[next] === closeBrace && opens) return { from: at, to: next };
   return null;
-}
-
-/** Where the array or object opening at `i` ends (the position after its closer), or -1 if the line ends first. */
-function containerEnd(line: Buffer, i: number): number {
-  const end = line.length;
-  let depth = 0;
-  while (i < end) {
-    const c = line[i++];
-    if (c === quote) {
-      // To the closing quote; an escape's next byte is never one (\" \\ \uXXXX all hold).
-      for (;;) {
-        if (i >= end) return -1;
-        const s = line[i++];
-        if (s === quote) break;
-        if (s === backslash) i++;
-      }
-    } else if (c === openBracket || c === openBrace) {
-      depth++;
-    } else if ((c === closeBracket || c === closeBrace) && --depth === 0) {
-      return i;
-    }
-  }
-  return -1;
-}
-
-function skipSpace(line: Buffer, i: number): number {
-  while (i < line.length && isJsonSpace(line[i] as number)) i++;
-  return i;
 }

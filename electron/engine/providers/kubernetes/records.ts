@@ -1,5 +1,6 @@
 import { CANARY, CANARY_WEIGHT, CANARY_WEIGHT_TOTAL, httpRouteRuleBackends, type BackendWeight } from '../../../../shared/traffic/traffic-split.js';
 import type { WatchedKind } from './kinds.js';
+import type { SpecReads } from './spec-trim.js';
 
 /**
  * The few fields of each Kubernetes object that Daytwo shows or relates, copied out of the
@@ -386,6 +387,18 @@ function templateFacts(podSpec: Json): TemplateFacts {
     images: containers.map((c) => str(c.image)).join(',').slice(0, 1000),
   };
 }
+
+/**
+ * What the mapping reads of an object's spec, for the kinds whose spec is big and mostly unread
+ * by it: a watch line's spec is trimmed to these before it is parsed (`spec-trim.ts`). Pods
+ * only: pod() reads spec.nodeName and the containers (how many, the first's image). Kept in
+ * step with pod() and firstImage by `test/unit/providers/spec-trim.test.ts`.
+ */
+export function specReadsOf(kind: WatchedKind): SpecReads | undefined {
+  return kind === 'Pod' ? podSpecReads : undefined;
+}
+
+const podSpecReads: SpecReads = Object.freeze({ spec: Object.freeze(['nodeName', 'containers']), containers: Object.freeze(['image']) });
 
 function firstImage(podSpec: Json): string {
   return shared(str(obj(arr(podSpec.containers)[0]).image));

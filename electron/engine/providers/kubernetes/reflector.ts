@@ -4,6 +4,7 @@ import type { ResourceType } from './kinds.js';
 import { sleep } from '../../abortable-sleep.js';
 import { readWatchLines } from './watch-lines.js';
 import type { WatchItem, WatchRun } from './watch-lines.js';
+import type { SpecReads } from './spec-trim.js';
 
 /** What a reflector hands on: whole lists and single changes, each already slimmed by `toRecord`. */
 export interface ReflectorSink<R> {
@@ -48,6 +49,8 @@ export interface ReflectorOptions<R> {
    * of the object but `metadata.name` and `metadata.namespace`.
    */
   nameOf?: (raw: unknown) => { namespace: string; name: string } | null;
+  /** What toRecord reads of an object's spec, where that is little of a big one (`LineReader`). */
+  specReads?: SpecReads;
   sink: ReflectorSink<R>;
   /**
    * Optional: reads a run of complete watch lines elsewhere (the watch decoder's worker thread,

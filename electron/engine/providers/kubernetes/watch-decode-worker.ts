@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { nameOf, stopPooling, toRecord } from './records.js';
+import { nameOf, specReadsOf, stopPooling, toRecord } from './records.js';
 import type { KubeRecord } from './records.js';
 import { resourceTypes } from './kinds.js';
 import type { WatchedKind } from './kinds.js';
@@ -15,7 +15,7 @@ import type { DecodeReply, DecodeRequest } from './watch-decoder.js';
  */
 stopPooling();
 
-const readers = new Map<WatchedKind, LineReader<KubeRecord>>(resourceTypes.map((r) => [r.kind, { toRecord: (raw: unknown) => toRecord(r.kind, raw), nameOf }]));
+const readers = new Map<WatchedKind, LineReader<KubeRecord>>(resourceTypes.map((r) => [r.kind, { toRecord: (raw: unknown) => toRecord(r.kind, raw), nameOf, specReads: specReadsOf(r.kind) }]));
 
 parentPort?.on('message', (request: DecodeRequest) => {
   let reply: DecodeReply;

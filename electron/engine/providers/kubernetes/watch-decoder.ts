@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { adoptRecord, nameOf, toRecord } from './records.js';
+import { adoptRecord, nameOf, specReadsOf, toRecord } from './records.js';
 import type { HeldRecords, KubeRecord } from './records.js';
 import type { WatchedKind } from './kinds.js';
 import { readRun } from './watch-lines.js';
@@ -80,7 +80,7 @@ export class WatchDecoder {
   for(kind: WatchedKind, held?: HeldRecords): (lines: Buffer, byName: boolean) => Promise<WatchRun<KubeRecord>> {
     // Started with the first watch wired, not at its first event: a burst is no time to load a thread.
     this.started();
-    const reader = { toRecord: (raw: unknown) => toRecord(kind, raw, held), nameOf };
+    const reader = { toRecord: (raw: unknown) => toRecord(kind, raw, held), nameOf, specReads: specReadsOf(kind) };
     const here = (lines: Buffer, byName: boolean): WatchRun<KubeRecord> => ({ items: readRun(lines, reader, byName), lines });
     return (lines, byName) => {
       const worker = this.started();

@@ -1,5 +1,6 @@
 import { readDeletedLine } from './deleted-line.js';
 import { watchLineText } from './managed-fields.js';
+import type { SpecReads } from './spec-trim.js';
 
 /**
  * What one line of a watch stream asks of a reflector, read off the wire: the same whether the
@@ -36,6 +37,8 @@ export interface WatchRun<R> {
 export interface LineReader<R> {
   toRecord: (raw: unknown) => R | null;
   nameOf?: (raw: unknown) => { namespace: string; name: string } | null;
+  /** What toRecord reads of an object's spec, where it reads little of a big one: the rest is not parsed (`spec-trim.ts`). */
+  specReads?: SpecReads;
 }
 
 interface WatchEvent {
@@ -97,7 +100,7 @@ function readLine<R>(data: Buffer, start: number, end: number, reader: LineReade
   }
   let event: WatchEvent;
   try {
-    event = JSON.parse(watchLineText(data, start, end)) as WatchEvent;
+    event = JSON.parse(watchLineText(data, start, end, reader.specReads)) as WatchEvent;
   } catch (error) {
     return { type: 'error', message: `The watch sent a line that is not JSON (${error instanceof Error ? error.message : String(error)}).`, status: 0, reason: undefined, code: 'EBADLINE' };
   }
