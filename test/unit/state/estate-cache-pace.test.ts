@@ -33,6 +33,24 @@ function event(n: number): EstateEvent {
   return { id: `shop/api-1.${n}`, sourceId: sourceOf(prod), kind: 'kubernetes', entityId: podId, type: 'warning', reason: 'BackOff', message: 'Back-off restarting failed container', count: 1, firstAt: clock, lastAt: clock };
 }
 
+/**
+ * Fifty pods, every one changing every `everyMs` for `forMs` by the estate's clock; how many times
+ * SQLite wrote each one's row (counted by triggers, which also call `onWrite`).
+ */
+function writesPerPod(onWrite: () => number, everyMs: number, forMs: number): number[] {
+  db.function('on_write', onWrite);
+  db.exec(`CREATE TEMP TABLE writes (id TEXT, at INTEGER);
+    CREATE TEMP TRIGGER on_insert AFTER INSERT ON main.estate_entities BEGIN INSERT INTO writes VALUES (new.id, on_write()); END;
+    CREATE TEMP TRIGGER on_update AFTER UPDATE ON main.estate_entities BEGIN INSERT INTO writes VALUES (new.id, on_write()); END;`);
+  const started = clock;
+  for (let n = 1; clock - started < forMs; n++) {
+    clock += everyMs;
+    state.replace(sourceOf(prod), 'pods', Array.from({ length: 50 }, (_, i) => podFact(prod, 'shop', `api-${i}`, { health: 'failing', reason: `restart ${n}` })));
+    state.flush();
+  }
+  return db.prepare('SELECT count(*) FROM writes GROUP BY id').pluck().all() as number[];
+}
+
 beforeEach(() => {
   clock = 1_700_000_000_000;
   data = tempDataDir();
@@ -102,20 +120,10 @@ describe('the pace of the estate cache’s entity rows', () => {
     const registry = new SourceRegistry();
     registry.upsert(kubernetesSource(prod, { state: 'live', lastSyncAt: clock }));
     state = new EstateState({ db, sources: registry, frameMs: 5, now: () => clock, persistEveryMs: 1_000, persistLimit: 20 });
-    // Every write of a row, counted by SQLite itself.
-    db.exec(`CREATE TEMP TABLE writes (id TEXT);
-      CREATE TEMP TRIGGER count_inserts AFTER INSERT ON main.estate_entities BEGIN INSERT INTO writes VALUES (new.id); END;
-      CREATE TEMP TRIGGER count_updates AFTER UPDATE ON main.estate_entities BEGIN INSERT INTO writes VALUES (new.id); END;`);
-    const pods = (n: number) => Array.from({ length: 50 }, (_, i) => podFact(prod, 'shop', `api-${i}`, { health: 'failing', reason: `restart ${n}` }));
-    // Three seconds of every pod changing every 50 ms: 60 changes each.
-    for (let n = 1; n <= 60; n++) {
-      clock += 50;
-      state.replace(sourceOf(prod), 'pods', pods(n));
-      state.flush();
-    }
-    const perPod = db.prepare('SELECT count(*) FROM writes GROUP BY id').pluck().all() as number[];
+    const perPod = writesPerPod(() => 0, 50, 3_000);
     expect(perPod).toHaveLength(50);
-    // Passes begin at 50 ms, 1,050 ms and 2,050 ms on this clock, and each takes three frames.
+    // Three seconds of every pod changing every 50 ms, 60 changes each. Passes begin at 50 ms,
+    // 1,050 ms and 2,050 ms on this clock, and each takes three frames.
     expect(Math.max(...perPod)).toBe(3);
     expect(cachedReason()).toBe('restart 41');
     state.close();
@@ -124,23 +132,8 @@ describe('the pace of the estate cache’s entity rows', () => {
 
   it('spaces passes by twenty times their cost when writing them is slow', () => {
     // Each row written takes 5 ms by the estate's clock (SQLite calls back into the test), so a
-    // pass of 50 costs 250 ms and the next waits 5 s, not 1.
-    db.function('tick', () => {
-      clock += 5;
-      return 0;
-    });
-    db.exec(`CREATE TEMP TABLE writes (id TEXT, at INTEGER);
-      CREATE TEMP TRIGGER slow_inserts AFTER INSERT ON main.estate_entities BEGIN INSERT INTO writes VALUES (new.id, tick()); END;
-      CREATE TEMP TRIGGER slow_updates AFTER UPDATE ON main.estate_entities BEGIN INSERT INTO writes VALUES (new.id, tick()); END;`);
-    const pods = (n: number) => Array.from({ length: 50 }, (_, i) => podFact(prod, 'shop', `api-${i}`, { health: 'failing', reason: `restart ${n}` }));
-    const started = clock;
-    // Ten seconds of every pod changing every 100 ms.
-    while (clock - started < 10_000) {
-      clock += 100;
-      state.replace(sourceOf(prod), 'pods', pods(clock));
-      state.flush();
-    }
-    const perPod = db.prepare('SELECT count(*) FROM writes GROUP BY id').pluck().all() as number[];
+    // pass of 50 costs 250 ms and the next waits 5 s, not 1. Ten seconds of every pod changing every 100 ms:
+    const perPod = writesPerPod(() => (clock += 5), 100, 10_000);
     expect(perPod).toHaveLength(50);
     // Passes begin about 100 ms, 5.2 s and 10.3 s in: two in ten seconds, where a pass a second would write ten.
     expect(Math.max(...perPod)).toBe(2);
