@@ -121,7 +121,7 @@ export class EstateState implements EstateSink, EstateReader {
    * The pass of entity rows under way: when it began, and how many of the rows at the front of
    * `unsaved` (a Set keeps the order ids were added; a row changed again after it was written
    * is added at the back) it has still to write. Under steady churn the cache never catches up,
-   * and pacing by catching up, as before, wrote every change: 50,000 rows in three seconds.
+   * and pacing by catching up, as before, wrote every change, up to persistLimit rows a frame.
    */
   private passStartedAt = -Infinity;
   private passLeft = 0;
@@ -725,7 +725,7 @@ export class EstateState implements EstateSink, EstateReader {
     };
     const batch: string[] = [];
     const holding = this.listingSince.size > 0 && !all;
-    // A new pass at most persistEveryMs after the last began (at most that long, should the clock go back).
+    // A new pass passGapMs after the last began (at most that long, should the clock go back).
     const rowsDueIn = all || this.passLeft > 0 ? 0 : Math.min(this.passGapMs, this.passStartedAt + this.passGapMs - this.now());
     if (rowsDueIn > 0 && this.unsaved.size > 0) this.wakeIn(rowsDueIn);
     if (rowsDueIn <= 0 && this.passLeft === 0 && this.unsaved.size > 0) {
