@@ -132,7 +132,7 @@ export class EntitySearch {
     this.buildCorpus();
   }
 
-  /** The corpus and the ranks from the slots as they are; slots keep their places, so the last matches stay good. */
+  /** The corpus from the slots as they are; slots keep their places, so the last matches stay good. */
   private buildCorpus(): void {
     const { folded, entities } = this;
     const n = entities.length;
@@ -239,13 +239,13 @@ export class EntitySearch {
   /** Every entity that matches, by slot, with its score; narrowed from the last query's when it can be. */
   private matching(search: ParsedSearch): { matches: Int32Array; scores: Int32Array } {
     const last = this.last;
+    const sameTerms = last !== null && last.search.kind === search.kind && last.search.health === search.health;
+    if (sameTerms && last.search.text === search.text) return last;
     let found: { matches: Int32Array; scores: Int32Array };
-    if (last && last.search.kind === search.kind && last.search.health === search.health && last.search.text === search.text) return last;
     // Every match of "checkout-a" contains "checkout-", so it is among that query's matches;
     // when those are many, the corpus is quicker than scoring each.
-    if (last && last.search.kind === search.kind && last.search.health === search.health && search.text.startsWith(last.search.text) && last.matches.length <= this.narrowLimit) {
-      found = this.scoreEach(search, last.matches);
-    } else if (search.text === '') found = this.scoreEach(search, null);
+    if (sameTerms && search.text.startsWith(last.search.text) && last.matches.length <= this.narrowLimit) found = this.scoreEach(search, last.matches);
+    else if (search.text === '') found = this.scoreEach(search, null);
     else found = this.scanCorpus(search);
     this.last = { search, ...found };
     return this.last;
