@@ -1,4 +1,4 @@
-import { backslash, closeBrace, closeBracket, colon, comma, containerEnd, isJsonSpace, openBrace, openBracket, quote, skipSpace } from './json-bytes.js';
+import { backslash, closeBrace, closeBracket, colon, comma, containerEnd, isJsonSpace, openBrace, openBracket, quote, skipSpace, stringEnd } from './json-bytes.js';
 
 /**
  * What a kind's mapping reads of an object's `spec`: its members by name, and of each element of
@@ -65,8 +65,9 @@ function keptObject(line: Buffer, start: number, names: readonly string[], inner
     i = skipSpace(line, keyEnd);
     if (line[i] !== colon) return null;
     const valueStart = skipSpace(line, i + 1);
-    const key = escaped ? null : line.toString('latin1', keyStart + 1, keyEnd - 1);
-    if (escaped || names.includes(key as string)) {
+    // Matched on the bytes: most keys are dropped, and decoding each to compare cost more than the walk.
+    const key = escaped ? null : nameAt(line, keyStart + 1, keyEnd - 1, names);
+    if (escaped || key !== null) {
       const rewritten = key === null ? null : inner(key, valueStart);
       if (rewritten !== null) {
         kept.push(line.toString('utf8', keyStart, valueStart) + rewritten.text);
@@ -128,14 +129,13 @@ function valueEndAt(line: Buffer, i: number): number {
   return j > i ? j : -1;
 }
 
-/** The position after the string opening at `i` closes, or -1. */
-function stringEnd(line: Buffer, i: number): number {
-  let j = i + 1;
-  while (j < line.length) {
-    const c = line[j++];
-    if (c === quote) return j;
-    // An escape's next byte is never a closing quote (\" \\ \uXXXX all hold).
-    if (c === backslash) j++;
+/** Which of `names` (ASCII) the bytes `line[from, to)` spell, or null. */
+function nameAt(line: Buffer, from: number, to: number, names: readonly string[]): string | null {
+  for (const name of names) {
+    if (name.length !== to - from) continue;
+    let k = 0;
+    while (k < name.length && line[from + k] === name.charCodeAt(k)) k++;
+    if (k === name.length) return name;
   }
-  return -1;
+  return null;
 }
