@@ -55,8 +55,8 @@ export class EstateStore {
        ON CONFLICT (id) DO UPDATE SET source_id = excluded.source_id, scope = excluded.scope, body = excluded.body`,
     );
     // Most rows written restate an entity under the source and scope it had: then only the body
-    // is set, which leaves the (source_id, scope) index alone. An upsert that sets those columns
-    // rewrites its entry even when they are unchanged, and costs twice as much a row
+    // is set, which leaves the (source_id, scope) index alone, where an upsert setting those
+    // columns rewrites its entry even when they are unchanged: a sixth more a row
     // (`test/bench/estate-cache-rows.js`).
     this.updateBody = db.prepare('UPDATE estate_entities SET body = ? WHERE id = ? AND source_id = ? AND scope = ?');
     this.deleteEntity = db.prepare('DELETE FROM estate_entities WHERE id = ?');
