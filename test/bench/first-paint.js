@@ -162,6 +162,7 @@ async function measure(host, build) {
       if (cdp) {
         const { profile } = await cdp.send('Profiler.stop');
         const file = path.resolve(args.profile, `first-paint-${path.basename(build)}.cpuprofile`);
+        fs.mkdirSync(args.profile, { recursive: true });
         fs.writeFileSync(file, JSON.stringify(profile));
         console.log(`  profile of load ${i + 1} written to ${file}`);
       }
