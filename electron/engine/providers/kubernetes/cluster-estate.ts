@@ -99,17 +99,6 @@ const entityKindOf: Record<Exclude<WatchedKind, 'Event' | 'Endpoints'>, EntityKi
 /** The records that become entities (Endpoints are their Service's health; Events go to the event store). */
 type EntityRecord = Exclude<KubeRecord, EndpointsRecord>;
 
-/** A pod's ids and relations as its last fact spelled them, and what they were spelled from. */
-interface PodIds {
-  nsId: string;
-  ownerKind: string | null;
-  ownerName: string;
-  nodeName: string;
-  id: string;
-  parentId: string;
-  relations: readonly Relation[];
-}
-
 /** The kinds whose entities directly under a namespace are what runs in it (health.ts namespaceVerdict). */
 const memberKinds: ReadonlySet<WatchedKind> = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Service']);
 
@@ -136,13 +125,6 @@ export class ClusterEstate {
   private readonly membersOf = new Map<string, RunningRollup>();
   private readonly dirty = new Map<WatchedKind, Set<string>>();
   private readonly pointedAt = new Map<string, string>();
-  /**
-   * Each held pod record's ids, carried to the record that replaces it and reused while the
-   * pod's namespace, controller and node stay (`podFact`): a watch restates thousands of pods a
-   * second, and spelling a pod's four ids afresh, then hashing three of them to share them, was
-   * most of turning it into a fact. Weak, so a pod's entry goes with its record.
-   */
-  private readonly podIds = new WeakMap<KubeRecord, PodIds>();
   private clusterDirty = false;
   private lbDirty = false;
   /** Inside `batch`: events are only marked, and flushed once when it ends. */
@@ -262,8 +244,6 @@ export class ClusterEstate {
     if (old) this.unindex(old);
     table.set(k, record);
     this.index(record);
-    const ids = old && kind === 'Pod' ? this.podIds.get(old) : undefined;
-    if (ids) this.podIds.set(record, ids);
     this.mark(kind, k);
     this.markDependents(kind, record, old);
   }
@@ -586,7 +566,12 @@ export class ClusterEstate {
   }
 
   private podFact(p: PodRecord, nsId: string): EntityFact {
-    const { id, parentId, relations } = this.podIdsOf(p, nsId);
+    const owner = p.owners.find((o) => o.controller);
+    const parentId = owner ? this.sharedId(this.idOf(owner.kind, p.namespace, owner.name)) : nsId;
+    const id = this.entityIdOf(p);
+    const relations: Relation[] = [];
+    if (owner) relations.push(relation('owns', parentId, id, this.sourceId));
+    if (p.nodeName) relations.push(relation('runs-on', id, this.sharedId(this.idOf('Node', '', p.nodeName)), this.sourceId));
     return {
       entity: this.entity(
         p,
@@ -604,22 +589,6 @@ export class ClusterEstate {
       ),
       relations,
     };
-  }
-
-  private podIdsOf(p: PodRecord, nsId: string): PodIds {
-    const owner = p.owners.find((o) => o.controller);
-    const ownerKind = owner?.kind ?? null;
-    const ownerName = owner?.name ?? '';
-    const held = this.podIds.get(p);
-    if (held && held.nsId === nsId && held.ownerKind === ownerKind && held.ownerName === ownerName && held.nodeName === p.nodeName) return held;
-    const parentId = owner ? this.sharedId(this.idOf(owner.kind, p.namespace, owner.name)) : nsId;
-    const id = this.entityIdOf(p);
-    const relations: Relation[] = [];
-    if (owner) relations.push(relation('owns', parentId, id, this.sourceId));
-    if (p.nodeName) relations.push(relation('runs-on', id, this.sharedId(this.idOf('Node', '', p.nodeName)), this.sourceId));
-    const ids: PodIds = { nsId, ownerKind, ownerName, nodeName: p.nodeName, id, parentId, relations };
-    this.podIds.set(p, ids);
-    return ids;
   }
 
   private workloadFact(w: WorkloadRecord, nsId: string): EntityFact {
