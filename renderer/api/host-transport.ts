@@ -1,4 +1,5 @@
-import { ApiErrorBody } from '../../shared/api/errors.js';
+import type { ApiErrorBody } from '../../shared/api/errors.js';
+import { readErrorBody } from '../../shared/api/error-body.js';
 import type { CallOutcome, ClientFrame, Transport } from '../../shared/api/transport.js';
 import { reconnectDelay } from './backoff.js';
 import type { EngineLink, LinkListener, LinkState } from './link-state.js';
@@ -128,8 +129,7 @@ export function createHostTransport(options: HostTransportOptions): EngineLink &
     if (!sub) return;
     if (type === 'message') sub.onMessage((frame as { message?: unknown }).message);
     else if (type === 'error') {
-      const error = ApiErrorBody.safeParse((frame as { error?: unknown }).error);
-      sub.onError(error.success ? error.data : { code: 'internal', message: `The engine refused ${sub.topic}.` });
+      sub.onError(readErrorBody((frame as { error?: unknown }).error) ?? { code: 'internal', message: `The engine refused ${sub.topic}.` });
     }
   }
 
@@ -156,8 +156,8 @@ export function createHostTransport(options: HostTransportOptions): EngineLink &
     if (response.ok && typeof body === 'object' && body !== null && 'result' in body) {
       return { ok: true, result: (body as { result: unknown }).result };
     }
-    const error = ApiErrorBody.safeParse((body as { error?: unknown } | undefined)?.error);
-    if (error.success) return { ok: false, error: error.data };
+    const error = readErrorBody((body as { error?: unknown } | undefined)?.error);
+    if (error) return { ok: false, error };
     return {
       ok: false,
       error: {

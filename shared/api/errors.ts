@@ -1,19 +1,11 @@
 import { z } from 'zod';
+import { errorCodes } from './error-body.js';
 
 /**
- * Every failure that crosses the API is one of these codes with a message a person can act on.
- * Transports map codes to their own status (HTTP status in host mode).
+ * Every failure that crosses the API is one of these codes (error-body.ts) with a message a
+ * person can act on. Transports map codes to their own status (HTTP status in host mode).
  */
-export const ErrorCode = z.enum([
-  'bad_request', // parameters failed validation; nothing ran
-  'unknown_method',
-  'unauthorized',
-  'forbidden', // e.g. a mutating method on a read-only host
-  'not_found',
-  'conflict',
-  'unavailable', // a source is offline or the engine is starting
-  'internal',
-]);
+export const ErrorCode = z.enum(errorCodes);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
 export const ApiErrorBody = z.object({

@@ -142,6 +142,9 @@ async function measure(host, build) {
                 sent: snapshot?.requestStart || snapshot?.startTime || NaN,
                 firstByte: snapshot?.responseStart ?? NaN,
                 end: snapshot?.responseEnd ?? NaN,
+                overviewAsked: overview?.startTime ?? NaN,
+                overviewSent: overview?.requestStart ?? NaN,
+                overviewFirstByte: overview?.responseStart ?? NaN,
                 overviewEnd: overview?.responseEnd ?? NaN,
                 bootEnd: entries.find((e) => /\/assets\/boot-[^/]*\.js$/.test(e.name))?.responseEnd ?? NaN,
                 marks: performance.getEntriesByType('mark').filter((m) => m.name.startsWith('daytwo:')).map((m) => `${m.name.slice(7)} ${m.startTime.toFixed(0)}`).join(', '),
@@ -168,7 +171,7 @@ async function measure(host, build) {
       }
       drawn.push(t.drawn);
       const f = (v) => (Number.isFinite(v) ? v.toFixed(0) : '?');
-      console.log(`  load ${i + 1}: entry script loaded ${f(t.scriptEnd)} ms, console script loaded ${f(t.bootEnd)}, snapshot asked ${f(t.sent)}, first byte ${f(t.firstByte)}, last byte ${f(t.end)}${Number.isFinite(t.overviewEnd) ? `, estate.overview answered ${f(t.overviewEnd)}` : ''}, overview drawn ${f(t.drawn)} ms; engine CPU ${cpu} ms (load ${load()})`);
+      console.log(`  load ${i + 1}: entry script loaded ${f(t.scriptEnd)} ms, console script loaded ${f(t.bootEnd)}, snapshot asked ${f(t.sent)}, first byte ${f(t.firstByte)}, last byte ${f(t.end)}${Number.isFinite(t.overviewEnd) ? `, estate.overview asked ${f(t.overviewAsked)} (on the wire ${f(t.overviewSent)}, first byte ${f(t.overviewFirstByte)}) and answered ${f(t.overviewEnd)}` : ''}, overview drawn ${f(t.drawn)} ms; engine CPU ${cpu} ms (load ${load()})`);
       if (t.marks) console.log(`    marks: ${t.marks}${Number.isFinite(indexed) ? `; snapshot indexed (console ready to click through) ${indexed.toFixed(0)} ms` : ''}`);
       await page.close();
       await sleep(3_000);
