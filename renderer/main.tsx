@@ -5,15 +5,17 @@ import { applyCachedTheme } from './app/theme-cache.js';
 import './styles/tokens.css';
 import './styles/app.css';
 
-// The page's entry holds only what reaching the engine needs. It asks for what the first view
-// draws and for the console's script (React, the views, the charts: most of the bundle, from
-// ./app/boot.js) before anything else runs, and builds the API contract and opens the estate's
-// feed (./app/open-feed.js) while both are on their way.
+// The page's entry holds only what reaching the engine needs (no zod, no React), so that it runs
+// the moment it arrives. It asks the engine for what the first view draws, then imports the
+// rest: the console (React, the views: ./app/boot.js, most of the bundle), and the API contract
+// with the estate's feed (./app/open-feed.js), built while the console's script is on its way.
 applyCachedTheme();
 const link = connectToEngine(window);
-const consoleScript = import('./app/boot.js');
 let feedOpened: Promise<unknown> = Promise.resolve();
-if (!('problem' in link)) {
+let consoleScript: Promise<typeof import('./app/boot.js')>;
+if ('problem' in link) {
+  consoleScript = import('./app/boot.js');
+} else {
   // A console opening on the overview (the default view) draws it from the engine's own answer
   // first; the snapshot is asked for once that overview is on screen (store.ts), and not before
   // the console's script is here, so neither the engine's work on it (packing and sending 14.5 MB
@@ -23,13 +25,14 @@ if (!('problem' in link)) {
   const view = parseRoute(window.location.hash)?.view ?? 'overview';
   const overviewFirst = !link.screen && view === 'overview';
   const transport = overviewFirst ? withEarlyCall(link.transport, 'estate.overview', {}) : link.transport;
+  consoleScript = import('./app/boot.js');
   const snapshotAfter = consoleScript.then(() => undefined, () => undefined);
   feedOpened = import('./app/open-feed.js')
     .then(({ openEstateFeed }) => openEstateFeed(transport, overviewFirst ? { overviewFirst, snapshotAfter } : {}))
     // The console opens the feed itself when it starts (start.ts), without the early overview.
     .catch(() => undefined);
   // The first number or time a page formats loads the locale's data, 50-100 ms of this page's
-  // CPU on a two-core machine; done here, it is spent while the page waits on the network
+  // CPU on a two-core machine; done here, it is spent while the page waits on its scripts
   // rather than inside the first view's render.
   setTimeout(() => {
     (0).toLocaleString();
