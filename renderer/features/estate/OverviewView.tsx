@@ -196,12 +196,16 @@ function GroupTable({
   const scrollRef = useRef<HTMLDivElement>(null);
   const rowHeight = 34;
   const useVirtual = virtual && groups.length > 60;
+  const maxHeight = 420;
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read during render by design
   const virtualizer = useVirtualizer({
     count: useVirtual ? groups.length : 0,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => rowHeight,
     overscan: 10,
+    // The height it will measure, so the first render already lists the rows that show, and
+    // measuring does not render them again.
+    initialRect: { width: 0, height: maxHeight },
   });
   const rows = useVirtual ? virtualizer.getVirtualItems().map((v) => ({ group: groups[v.index]!, start: v.start })) : groups.map((g) => ({ group: g, start: 0 }));
   const emptyExtras: GroupExtras = { sourceIds: new Set(), pods: { failing: 0, degraded: 0, unknown: 0, healthy: 0 } };
@@ -225,7 +229,7 @@ function GroupTable({
           className={useVirtual ? 'estate-scroll' : undefined}
           data-rows
           role="rowgroup"
-          style={useVirtual ? { maxHeight: 420 } : undefined}
+          style={useVirtual ? { maxHeight } : undefined}
         >
           <div style={useVirtual ? { height: virtualizer.getTotalSize(), position: 'relative' } : undefined}>
             {rows.map(({ group, start }) => {
@@ -314,12 +318,15 @@ function ProblemList({
   const { problems, rowCount, placed } = overview;
   const total = overview.summary.problemCount;
   const rowHeight = 34;
+  const height = Math.min(problems.length * rowHeight + 2, 440);
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read during render by design
   const virtualizer = useVirtualizer({
     count: problems.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => rowHeight,
     overscan: 12,
+    // As in GroupTable: the rows that show, from the first render.
+    initialRect: { width: 0, height },
   });
 
   return (
@@ -342,7 +349,7 @@ function ProblemList({
             <span role="columnheader">Why</span>
             <span role="columnheader">Freshness</span>
           </div>
-          <div ref={scrollRef} className="estate-scroll" data-rows role="rowgroup" style={{ maxHeight: Math.min(problems.length * rowHeight + 2, 440) }}>
+          <div ref={scrollRef} className="estate-scroll" data-rows role="rowgroup" style={{ maxHeight: height }}>
             <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
               {virtualizer.getVirtualItems().map((item) => {
                 const { problem, effective, pods } = problems[item.index]!;
