@@ -11,21 +11,17 @@ import './styles/app.css';
 // with the estate's feed (./app/open-feed.js), built while the console's script is on its way.
 applyCachedTheme();
 const link = connectToEngine(window);
+// A console opening on the overview (the default view) draws it from the engine's own answer
+// first; the snapshot is asked for once that overview is on screen (store.ts), and not before
+// the console's script is here, so neither the engine's work on it (packing and sending 14.5 MB
+// at 50,000 pods holds its event loop) nor the page's (parsing and checking it) holds up the
+// script or the drawing. A screen link shows only the wallboard, scoped to what it may see, and
+// the engine's overview is not scoped.
+const overviewFirst = !('problem' in link) && !link.screen && (parseRoute(window.location.hash)?.view ?? 'overview') === 'overview';
+const transport = 'problem' in link ? null : overviewFirst ? withEarlyCall(link.transport, 'estate.overview', {}) : link.transport;
+const consoleScript = import('./app/boot.js');
 let feedOpened: Promise<unknown> = Promise.resolve();
-let consoleScript: Promise<typeof import('./app/boot.js')>;
-if ('problem' in link) {
-  consoleScript = import('./app/boot.js');
-} else {
-  // A console opening on the overview (the default view) draws it from the engine's own answer
-  // first; the snapshot is asked for once that overview is on screen (store.ts), and not before
-  // the console's script is here, so neither the engine's work on it (packing and sending 14.5 MB
-  // at 50,000 pods holds its event loop) nor the page's (parsing and checking it) holds up the
-  // script or the drawing. A screen link shows only the wallboard, scoped to what it may see,
-  // and the engine's overview is not scoped.
-  const view = parseRoute(window.location.hash)?.view ?? 'overview';
-  const overviewFirst = !link.screen && view === 'overview';
-  const transport = overviewFirst ? withEarlyCall(link.transport, 'estate.overview', {}) : link.transport;
-  consoleScript = import('./app/boot.js');
+if (transport) {
   const snapshotAfter = consoleScript.then(() => undefined, () => undefined);
   feedOpened = import('./app/open-feed.js')
     .then(({ openEstateFeed }) => openEstateFeed(transport, overviewFirst ? { overviewFirst, snapshotAfter } : {}))
