@@ -287,24 +287,28 @@ export class ServiceCatalog {
       if (answer === undefined) production.set(context, (answer = this.options.isProduction(context)));
       return answer;
     };
-    this.assembled = yield* assembleCatalogInSteps(this.options.estate, this.catalogInfo, isProduction);
-    const services = this.assembled.services;
+    const assembled = yield* assembleCatalogInSteps(this.options.estate, this.catalogInfo, isProduction);
     const live = new Set(this.options.sources().filter((s) => s.state === 'live').map((s) => s.id));
+    const cards = new Map<string, Scorecard>();
     const fresh: Scorecard[] = [];
     const context = this.context(now);
-    for (const service of services) {
+    for (const service of assembled.services) {
       yield;
       const sourcesLive = service.workloads.some((w) => live.has(this.options.estate.get(w.id)?.sourceId ?? ''));
-      if (!sourcesLive && this.cards.has(service.id)) {
-        const cached = this.cards.get(service.id) as Scorecard;
-        this.cards.set(service.id, { ...cached, stale: true });
+      const cached = this.cards.get(service.id);
+      if (!sourcesLive && cached) {
+        cards.set(service.id, { ...cached, stale: true });
         continue;
       }
       const card = { ...(yield* evaluateServiceInSteps(service, this.rules, context)), stale: !sourcesLive };
-      this.cards.set(service.id, card);
+      cards.set(service.id, card);
       if (sourcesLive) fresh.push(card);
     }
+    // Published in the turn that saves them: a sliced pass spans many turns of the event loop, and
+    // a card shown before its history row is written is a card the history contradicts.
     if (fresh.length > 0) this.store.save(fresh);
+    this.assembled = assembled;
+    for (const [id, card] of cards) this.cards.set(id, card);
     this.asOf = now;
   }
 

@@ -9,7 +9,8 @@ import { catalogOptions } from './catalog-options.js';
 /**
  * The catalog re-evaluates no more often than it can afford, so during a burst of estate frames
  * it skips some; once the burst settles its cards must equal a full evaluation of the estate as
- * it then is, not the estate as it was at some pass in the middle.
+ * it then is, not the estate as it was at some pass in the middle. And a pass spans many turns of
+ * the event loop: no card it shows may be ahead of the history it has written.
  */
 
 const prod = 'shop-prod';
@@ -101,4 +102,34 @@ describe('the catalog after a burst of estate frames', () => {
       expect(want.services.map((service) => service.name)).toContain('late');
     });
   }, 15_000);
+
+  it('shows no card before its history row is written, at any step of a sliced pass', async () => {
+    // Named to come after web, so the pass has services left to evaluate once web's card changed.
+    const others = Array.from({ length: 20 }, (_, i) => deploymentFact(prod, 'shop', `x-svc-${i}`, { app: `x-svc-${i}` }));
+    state.replace(sourceOf(prod), 'deployments', [deploymentFact(prod, 'shop', 'web', { app: 'web' }), ...others]);
+    const catalog = catalogOver(60_000);
+    await catalog.start();
+    const agrees = () => {
+      for (const service of catalog.list().services) {
+        const card = catalog.get(service.id).scorecard;
+        if (!card) continue;
+        const failing = card.results.filter((r) => r.status === 'fail').map((r) => r.ruleId);
+        expect(catalog.history(service.id, 1)[0]?.failing, service.id).toEqual(failing);
+      }
+    };
+    agrees();
+    // web's rollout sticks: its card changes, and the pass that sees it runs a step at a time.
+    expect(catalog.get('web').scorecard?.results.find((r) => r.ruleId === 'rollout-succeeded')?.status).toBe('pass');
+    state.replace(sourceOf(prod), 'deployments', [deploymentFact(prod, 'shop', 'web', { app: 'web' }, 'failing', 'rollout stuck: ProgressDeadlineExceeded'), ...others]);
+    await new Promise((r) => setTimeout(r, 20));
+    const pass = (catalog as unknown as { evaluation(): Generator<void, void, void> }).evaluation();
+    let steps = 0;
+    while (!pass.next().done) {
+      steps++;
+      agrees();
+    }
+    agrees();
+    expect(steps).toBeGreaterThan(20);
+    expect(catalog.get('web').scorecard?.results.find((r) => r.ruleId === 'rollout-succeeded')?.status).toBe('fail');
+  });
 });
