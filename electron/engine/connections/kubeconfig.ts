@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
-import type { Cluster, Context, User } from '@kubernetes/client-node';
+import { KubeConfig } from './client-node.js';
+import type { Cluster, Context, User } from './client-node.js';
 
 /** One kubeconfig context, ready to connect with. Holds credentials: never leaves the engine. */
 export interface KubeContext {

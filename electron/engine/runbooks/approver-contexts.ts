@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig } from '../connections/client-node.js';
 import { kubeConfigForContext, type ClusterAccess } from '../operations/cluster-access.js';
 import { clusterClient } from '../sources/kubernetes/cluster-access.js';
 

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { StringDecoder } from 'node:string_decoder';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '../../connections/client-node.js';
 import { credentialError, isConnectionError, KubeApiError, networkError, statusError } from './api-error.js';
 
 export { isConnectionError };

@@ -1,4 +1,4 @@
-import { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig } from '../../connections/client-node.js';
 import { clusterKey } from '../../../../shared/estate/ids.js';
 import type { ClusterCalls } from '../../providers/kubernetes/cluster-calls.js';
 import { KubeClients } from './kube-clients.js';

@@ -1,4 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '../../connections/client-node.js';
 import { KubeClient } from '../../providers/kubernetes/kube-client.js';
 import type { KubeClientOptions } from '../../providers/kubernetes/kube-client.js';
 
