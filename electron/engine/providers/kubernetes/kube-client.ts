@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import { StringDecoder } from 'node:string_decoder';
+import tls from 'node:tls';
 import type { KubeConfig } from '../../connections/client-node.js';
 import { credentialError, isConnectionError, KubeApiError, networkError, statusError } from './api-error.js';
 
@@ -72,6 +74,8 @@ export class KubeClient {
   private readonly connectTimeoutMs: number;
   private readonly requestTimeoutMs: number;
   private readonly listTimeoutMs: number;
+  /** TLS contexts by the CA and client credentials they hold; see `secureContext`. */
+  private readonly secureContexts = new Map<string, tls.SecureContext>();
 
   constructor(
     private readonly config: KubeConfig,
@@ -195,7 +199,8 @@ export class KubeClient {
       headers['Content-Type'] = contentType ?? 'application/json';
       headers['Content-Length'] = String(payload.length);
     }
-    const requestOptions: https.RequestOptions = { method, headers };
+    // secureContext goes through the agent to tls.connect, which https.RequestOptions does not say.
+    const requestOptions: https.RequestOptions & Pick<tls.ConnectionOptions, 'secureContext'> = { method, headers };
     try {
       // Resolves client certificates, CA, bearer token and exec credential plugins.
       await this.config.applyToHTTPSOptions(requestOptions);
@@ -204,6 +209,10 @@ export class KubeClient {
     }
     if (signal?.aborted) throw abortError();
     const transport = url.protocol === 'http:' ? http : https;
+    if (transport === https) {
+      const secureContext = this.secureContext(requestOptions);
+      if (secureContext) requestOptions.secureContext = secureContext;
+    }
     return new Promise<http.IncomingMessage>((resolve, reject) => {
       const req = transport.request(url, { ...requestOptions, ...(signal ? { signal } : {}) }, (res) => {
         const status = res.statusCode ?? 0;
@@ -238,7 +247,43 @@ export class KubeClient {
       req.end(payload);
     });
   }
+
+  /**
+   * One TLS context per set of credentials, made once: without it every connection (each watch
+   * holds one, 14 a cluster) parsed the CA and the client's key and certificate again, 0.1-0.2 s
+   * of a three-cluster start. Keyed by the material itself, so a certificate an exec plugin
+   * renews gets a context of its own; the few kept are dropped together when a fifth comes.
+   */
+  private secureContext(options: https.RequestOptions): tls.SecureContext | undefined {
+    const hash = createHash('sha256');
+    let any = false;
+    for (const name of tlsMaterial) {
+      const value = options[name];
+      if (value === undefined || value === null) continue;
+      any = true;
+      hash.update(`${name}\0`);
+      for (const part of Array.isArray(value) ? value : [value]) {
+        if (typeof part === 'string' || Buffer.isBuffer(part)) hash.update(part);
+        else return undefined; // a KeyObject or pfx object: leave it to Node, as before
+        hash.update('\0');
+      }
+    }
+    if (!any) return undefined;
+    const key = hash.digest('base64');
+    let context = this.secureContexts.get(key);
+    if (!context) {
+      if (this.secureContexts.size >= 4) this.secureContexts.clear();
+      const material: tls.SecureContextOptions = {};
+      for (const name of tlsMaterial) if (options[name] !== undefined && options[name] !== null) Object.assign(material, { [name]: options[name] });
+      context = tls.createSecureContext(material);
+      this.secureContexts.set(key, context);
+    }
+    return context;
+  }
 }
+
+/** The TLS material of a request's options, in a fixed order, for telling credentials apart. */
+const tlsMaterial = ['ca', 'cert', 'key', 'pfx', 'passphrase'] as const;
 
 function dryRunQuery(options: WriteOptions): Record<string, string> {
   return options.dryRun ? { dryRun: 'All' } : {};
