@@ -75,6 +75,39 @@ describe('the estate cache while a cluster is on its first list', () => {
     expect(state.get(`k8s:${prod}/shop/Deployment/api`)?.labels).toEqual({ team: 'payments' });
   });
 
+  it('holds a source that settled while another still lists until that one settles too, within its bound', () => {
+    start(60_000);
+    registry.upsert(kubernetesSource(prod, { state: 'connecting', reason: 'Listing (1 of 3 kinds done)…', lastSyncAt: null }));
+    registry.upsert(kubernetesSource(staging, { state: 'connecting', reason: 'Listing (1 of 3 kinds done)…', lastSyncAt: null }));
+    state.replace(sourceOf(prod), 'pods', [podFact(prod, 'shop', 'api-1')]);
+    state.replace(sourceOf(staging), 'pods', [podFact(staging, 'shop', 'api-1')]);
+    state.flush();
+
+    // Staging settles first: the engine is still starting prod, and staging's rows wait for it.
+    registry.update(sourceOf(staging), { state: 'live', reason: 'Watching 3 kinds', lastSyncAt: clock });
+    state.replace(sourceOf(staging), 'pods', [podFact(staging, 'shop', 'api-1'), podFact(staging, 'shop', 'api-2')]);
+    state.flush();
+    expect(cachedIds(sourceOf(staging))).toEqual([]);
+
+    registry.update(sourceOf(prod), { state: 'live', reason: 'Watching 3 kinds', lastSyncAt: clock });
+    state.flush();
+    expect(cachedIds(sourceOf(staging))).toEqual([`k8s:${staging}/shop/Pod/api-1`, `k8s:${staging}/shop/Pod/api-2`]);
+    expect(cachedIds(sourceOf(prod))).toEqual([`k8s:${prod}/shop/Pod/api-1`]);
+
+    // Bounded by the list it waits for: prod relists and sticks; staging's next change still reaches the disk.
+    registry.update(sourceOf(prod), { state: 'connecting', reason: 'Listing (0 of 3 kinds done)…' });
+    registry.update(sourceOf(staging), { state: 'connecting', reason: 'Listing (0 of 3 kinds done)…' });
+    state.replace(sourceOf(staging), 'pods', [podFact(staging, 'shop', 'api-3')]);
+    state.flush();
+    registry.update(sourceOf(staging), { state: 'live', reason: 'Watching 3 kinds', lastSyncAt: clock });
+    state.flush();
+    // The pods that went are deleted at once; the new one waits for prod.
+    expect(cachedIds(sourceOf(staging))).toEqual([]);
+    clock += 60_001;
+    state.flush();
+    expect(cachedIds(sourceOf(staging))).toEqual([`k8s:${staging}/shop/Pod/api-3`]);
+  });
+
   it('writes a source stuck on its first list once the hold runs out', () => {
     start(60_000);
     registry.upsert(kubernetesSource(prod, { state: 'connecting', reason: 'Listing (2 of 3 kinds done)…', lastSyncAt: null }));
