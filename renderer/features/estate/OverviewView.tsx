@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import type { KeyboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { HealthGroup } from '../../../shared/estate/health.js';
@@ -197,9 +197,15 @@ function GroupTable({
   const rowHeight = 34;
   const useVirtual = virtual && groups.length > 60;
   const maxHeight = 420;
+  // The long table (namespaces) comes after the problems, clusters and clouds, below the fold on
+  // a first load: its rows are drawn in a background render just after the first paint, not in
+  // it (a third of the first paint's elements at 50,000 pods). Its height is set meanwhile, so
+  // nothing moves when they come.
+  const deferred = useDeferredValue(groups, virtual ? null : groups);
+  const drawn = virtual ? deferred : groups;
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read during render by design
   const virtualizer = useVirtualizer({
-    count: useVirtual ? groups.length : 0,
+    count: useVirtual ? (drawn ?? groups).length : 0,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => rowHeight,
     overscan: 10,
@@ -207,7 +213,7 @@ function GroupTable({
     // measuring does not render them again.
     initialRect: { width: 0, height: maxHeight },
   });
-  const rows = useVirtual ? virtualizer.getVirtualItems().map((v) => ({ group: groups[v.index]!, start: v.start })) : groups.map((g) => ({ group: g, start: 0 }));
+  const rows = drawn === null ? [] : useVirtual ? virtualizer.getVirtualItems().map((v) => ({ group: drawn[v.index]!, start: v.start })) : drawn.map((g) => ({ group: g, start: 0 }));
   const emptyExtras: GroupExtras = { sourceIds: new Set(), pods: { failing: 0, degraded: 0, unknown: 0, healthy: 0 } };
 
   return (
