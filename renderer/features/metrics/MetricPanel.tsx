@@ -139,7 +139,7 @@ export function MetricPanel({ panel, marks, readOnly }: { panel: Panel; marks: r
 
       {data && data.series.length > 1 ? <Legend data={data} noun={noun} /> : null}
 
-      <p id={summaryId} className="visually-hidden" data-testid="panel-summary" data-first={summary?.firstValue ?? ''} data-last={summary?.lastValue ?? ''}>
+      <p id={summaryId} className="visually-hidden" data-testid="panel-summary" data-first={summary?.firstValue ?? ''} data-last={summary?.lastValue ?? ''} data-peak={summary?.peak?.[1] ?? ''} data-peak-at={summary?.peak?.[0] ?? ''}>
         {summary?.sentence ?? 'Loading.'}
       </p>
     </article>
@@ -157,13 +157,15 @@ interface Summary {
   sentence: string;
   firstValue: number | null;
   lastValue: number | null;
+  /** The leading series' highest point in the window, and when. */
+  peak: [number, number] | null;
 }
 
 /** "now 412 ms", "15 min ago 120 ms · peak 530 ms", and the sentence both make. */
 export function summarize(data: PanelData, noun: string): Summary {
   const lead = leadingSeries(data);
   if (!lead?.last || !lead.first) {
-    return { now: null, then: null, sentence: data.failed ? 'Every query failed.' : 'No data in this range.', firstValue: null, lastValue: null };
+    return { now: null, then: null, sentence: data.failed ? 'Every query failed.' : 'No data in this range.', firstValue: null, lastValue: null, peak: null };
   }
   const last = lead.last[1] as number;
   const first = lead.first[1] as number;
@@ -178,6 +180,7 @@ export function summarize(data: PanelData, noun: string): Summary {
     sentence: `${now}, ${ago}${peak}${who}.${data.stale ? ' From the cache: the source is not live.' : ''}`,
     firstValue: first,
     lastValue: last,
+    peak: lead.peak ? [lead.peak[0], lead.peak[1] as number] : null,
   };
 }
 
