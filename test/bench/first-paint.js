@@ -9,6 +9,8 @@
 // --builds: checkouts (folders holding package.json, out/ and dist/) whose engines are measured
 // one after the other on the same sandbox, for a back-to-back comparison; default this one.
 // --profile: write a CDP CPU profile of each build's last page load into DIR.
+// --fresh: each load in a Chromium of its own (no compiled code or HTTP cache kept from the last
+// load), as scale.js opens the console; by default the loads share one browser.
 // Prints figures; asserts nothing.
 /* global document, requestAnimationFrame */
 import fs from 'node:fs';
@@ -27,6 +29,7 @@ const { values: args } = parseArgs({
     loads: { type: 'string', default: '5' },
     builds: { type: 'string' },
     profile: { type: 'string' },
+    fresh: { type: 'boolean', default: false },
   },
 });
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -106,13 +109,19 @@ async function measure(host, build) {
     await sleep(1_000);
   }
 
-  const browser = await chromium.launch({
-    executablePath: process.env.DAYTWO_CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const launch = () =>
+    chromium.launch({
+      executablePath: process.env.DAYTWO_CHROMIUM ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  let browser = await launch();
   const drawn = [];
   try {
     for (let i = 0; i < loads; i++) {
+      if (args.fresh && i > 0) {
+        await browser.close();
+        browser = await launch();
+      }
       const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
       page.on('console', (m) => m.type() === 'error' && console.log(`  [page] ${m.text()}`));
       const cdp = args.profile && i === loads - 1 ? await page.context().newCDPSession(page) : null;
@@ -180,7 +189,7 @@ async function measure(host, build) {
     await browser.close();
   }
   const sorted = [...drawn].sort((a, b) => a - b);
-  console.log(`  ${path.basename(build)}: overview drawn median ${sorted[sorted.length >> 1].toFixed(0)} ms, best ${sorted[0].toFixed(0)}, worst ${sorted.at(-1).toFixed(0)} (load ${load()})`);
+  console.log(`  ${path.basename(build)}${args.fresh ? ' (a fresh Chromium each load)' : ''}: overview drawn median ${sorted[sorted.length >> 1].toFixed(0)} ms, best ${sorted[0].toFixed(0)}, worst ${sorted.at(-1).toFixed(0)} (load ${load()})`);
 }
 
 /** User + system CPU of a process so far, in ms. */

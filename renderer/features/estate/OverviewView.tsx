@@ -1,6 +1,7 @@
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import type { KeyboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
+import { rectAfterLayout, scrollAfterMount } from './virtual-mount.js';
 import type { HealthGroup } from '../../../shared/estate/health.js';
 import type { Source } from '../../../shared/api/sources.js';
 import { useClockStore } from '../../app/clock.js';
@@ -212,6 +213,8 @@ function GroupTable({
     // The height it will measure, so the first render already lists the rows that show, and
     // measuring does not render them again.
     initialRect: { width: 0, height: maxHeight },
+    observeElementRect: rectAfterLayout,
+    scrollToFn: scrollAfterMount,
   });
   const rows = drawn === null ? [] : useVirtual ? virtualizer.getVirtualItems().map((v) => ({ group: drawn[v.index]!, start: v.start })) : drawn.map((g) => ({ group: g, start: 0 }));
   const emptyExtras: GroupExtras = { sourceIds: new Set(), pods: { failing: 0, degraded: 0, unknown: 0, healthy: 0 } };
@@ -333,6 +336,8 @@ function ProblemList({
     overscan: 12,
     // As in GroupTable: the rows that show, from the first render.
     initialRect: { width: 0, height },
+    observeElementRect: rectAfterLayout,
+    scrollToFn: scrollAfterMount,
   });
 
   return (
