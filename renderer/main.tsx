@@ -6,9 +6,9 @@ import './styles/tokens.css';
 import './styles/app.css';
 
 // The page's entry holds only what reaching the engine needs (no zod, no React), so that it runs
-// the moment it arrives. It imports the rest, the console (React, the views: ./app/boot.js, most
-// of the bundle) and the API contract with the estate's feed (./app/open-feed.js), and asks the
-// engine for what the first view draws while they are on their way.
+// the moment it arrives. It asks the engine for what the first view draws, then imports the
+// rest: the console (React, the views: ./app/boot.js, most of the bundle), and the API contract
+// with the estate's feed (./app/open-feed.js), built while the console's script is on its way.
 applyCachedTheme();
 const link = connectToEngine(window);
 // A console opening on the overview (the default view) draws it from the engine's own answer
@@ -18,17 +18,12 @@ const link = connectToEngine(window);
 // script or the drawing. A screen link shows only the wallboard, scoped to what it may see, and
 // the engine's overview is not scoped.
 const overviewFirst = !('problem' in link) && !link.screen && (parseRoute(window.location.hash)?.view ?? 'overview') === 'overview';
-// The scripts are asked for before the overview: the engine answers a request for a script at
-// once (it holds them in memory) but works out an overview for tens of milliseconds, and the
-// page has the scripts to compile and run meanwhile, where asked the other way round they
-// waited behind that work.
-const consoleScript = import('./app/boot.js');
-const feedScript = 'problem' in link ? null : import('./app/open-feed.js');
 const transport = 'problem' in link ? null : overviewFirst ? withEarlyCall(link.transport, 'estate.overview', {}) : link.transport;
+const consoleScript = import('./app/boot.js');
 let feedOpened: Promise<unknown> = Promise.resolve();
-if (transport && feedScript) {
+if (transport) {
   const snapshotAfter = consoleScript.then(() => undefined, () => undefined);
-  feedOpened = feedScript
+  feedOpened = import('./app/open-feed.js')
     .then(({ openEstateFeed }) => openEstateFeed(transport, overviewFirst ? { overviewFirst, snapshotAfter } : {}))
     // The console opens the feed itself when it starts (start.ts), without the early overview.
     .catch(() => undefined);

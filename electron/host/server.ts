@@ -18,7 +18,7 @@ import {
   wsProtocol,
   wsTokenPrefix,
 } from './security.js';
-import { staticFiles } from './static-files.js';
+import { readStaticFile } from './static-files.js';
 
 export interface HostServerOptions {
   router: Router;
@@ -64,7 +64,6 @@ const securityHeaders = {
 export async function startHostServer(options: HostServerOptions): Promise<HostServer> {
   const token = options.token ?? newToken();
   const { router } = options;
-  const files = await staticFiles(options.staticDir);
   let port = options.port;
 
   /** The operator's token, or a live screen link's; undefined when neither. */
@@ -96,7 +95,7 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
       res.writeHead(405, { Allow: 'GET, HEAD', ...securityHeaders }).end();
       return;
     }
-    const file = await files.read(url.pathname);
+    const file = await readStaticFile(options.staticDir, url.pathname);
     if (!file) {
       res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', ...securityHeaders }).end('Not found');
       return;
