@@ -27,13 +27,6 @@ if (transport) {
     .then(({ openEstateFeed }) => openEstateFeed(transport, overviewFirst ? { overviewFirst, snapshotAfter } : {}))
     // The console opens the feed itself when it starts (start.ts), without the early overview.
     .catch(() => undefined);
-  // The first number or time a page formats loads the locale's data, 50-100 ms of this page's
-  // CPU on a two-core machine; done here, it is spent while the page waits on its scripts
-  // rather than inside the first view's render.
-  setTimeout(() => {
-    (0).toLocaleString();
-    new Date(0).toLocaleTimeString();
-  }, 0);
 }
 
 Promise.all([consoleScript, feedOpened])
