@@ -79,7 +79,7 @@ export function attachCloud(world: SandboxWorld, options: CloudSideOptions): Clo
       alarms.evaluate(now);
       scenarios.tick(now);
     }
-    if (now - lastAdvanced >= ADVANCE_TRAFFIC_EVERY_MS) {
+    if (now - lastAdvanced >= ADVANCE_TRAFFIC_EVERY_MS && traffic.scrapedRecently(now)) {
       lastAdvanced = now;
       if (now !== lastObserved) {
         lastObserved = now;

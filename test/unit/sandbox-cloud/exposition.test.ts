@@ -68,6 +68,28 @@ describe('the Prometheus exposition', () => {
     side.stop();
   });
 
+  it('brings counters nobody scraped for a while up to date at the next scrape, without losing a request', () => {
+    // Between scrapes more than SCRAPED_RECENTLY_MS apart the tick leaves the counters alone
+    // (pod-traffic.ts); the scrape after such a gap must still count every request of it.
+    const world = new FakeWorld();
+    const side = attachCloud(world, {});
+    const total = (text: string) =>
+      parseExposition(text).samples.filter((s) => s.name === 'http_requests_total' && s.labels.service === 'checkout').reduce((a, s) => a + s.value, 0);
+    world.advance(1_000);
+    const first = side.metricsText();
+    const before = side.load.serviceAt('shop-prod-eks/shop/checkout', world.now())!.rps;
+    world.advance(10 * 60_000);
+    const after = side.load.serviceAt('shop-prod-eks/shop/checkout', world.now())!.rps;
+    const second = side.metricsText();
+    const rate = (total(second) - total(first)) / 600;
+    expect(rate).toBeGreaterThan(Math.min(before, after) * 0.95);
+    expect(rate).toBeLessThan(Math.max(before, after) * 1.05);
+    const firstSamples = parseExposition(first).samples.filter((s) => s.name.endsWith('_total'));
+    const secondByKey = new Map(parseExposition(second).samples.map((s) => [s.name + JSON.stringify(s.labels), s.value]));
+    for (const s of firstSamples) expect(secondByKey.get(s.name + JSON.stringify(s.labels))!).toBeGreaterThanOrEqual(s.value);
+    side.stop();
+  });
+
   it('shows a bad deploy as 5xx counters rising', () => {
     const world = new FakeWorld();
     const side = attachCloud(world, {});

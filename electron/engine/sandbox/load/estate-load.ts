@@ -104,6 +104,8 @@ export class EstateLoad implements LoadSignals {
   /** The last walk over the pods and what the world and the effects were at then (see tally). */
   private tallied: { asOf: string; counts: Map<string, PodTally> } | undefined;
   private effectsRevision = 0;
+  /** The stores' and effects' revision the timelines were last recorded at (see observe). */
+  private recordedAsOf: string | undefined;
 
   constructor(private readonly world: SandboxWorld) {
     this.startedAt = world.now();
@@ -151,6 +153,13 @@ export class EstateLoad implements LoadSignals {
     for (const variant of traffic?.variants ?? []) this.addVariant(variant, traffic?.originOf.get(variant.id));
     const counts = this.tally();
     this.observedAt = now;
+    // What is recorded below is read from the stores and the effects alone, so when neither has
+    // changed since the last observation every record would equal the last and be dropped:
+    // a pass over each service's record (about 14 ms at 50,000 pods) that an estate at rest
+    // otherwise paid twice a second.
+    const asOf = this.tallied?.asOf;
+    if (asOf !== undefined && asOf === this.recordedAsOf) return;
+    this.recordedAsOf = asOf;
     for (const group of this.placement) {
       this.nodegroupTimeline.record(nodegroupKey(group), now, {
         desired: group.nodes,

@@ -49,7 +49,7 @@ function render(out: ExpositionWriter, world: SandboxWorld, load: EstateLoad, tr
 /** One cluster's target for one exporter: no cluster label, the job left to the scrape configuration. */
 export function renderTarget(world: SandboxWorld, load: EstateLoad, traffic: PodTraffic, cluster: string, exporter: Exporter): ExpositionWriter {
   // kube-state-metrics reads objects only; the other two read the per-pod counters, brought up to now.
-  if (exporter !== 'kube-state-metrics') traffic.advance(world.now());
+  if (exporter !== 'kube-state-metrics') traffic.scraped(world.now());
   const out = new ExpositionWriter();
   render(out, world, load, traffic, cluster, exporter, {});
   return out;
@@ -68,7 +68,7 @@ const JOB_LABELS: Record<Exporter, Record<string, string>> = {
  * samples together, so each exporter's families are written once with all clusters' samples.
  */
 export function renderMetrics(world: SandboxWorld, load: EstateLoad, traffic: PodTraffic): ExpositionWriter {
-  traffic.advance(world.now());
+  traffic.scraped(world.now());
   const out = new ExpositionWriter();
   for (const exporter of EXPORTERS) {
     const byFamily = new Map<string, ExpositionWriter>();
