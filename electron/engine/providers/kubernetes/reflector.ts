@@ -56,8 +56,10 @@ export interface ReflectorOptions<R> {
    * Optional: reads a run of complete watch lines elsewhere (the watch decoder's worker thread,
    * `watch-decoder.ts`) and answers what each asks, as `readWatchLines` would here with
    * `toRecord` and `nameOf`. Without it the reflector reads them itself, on the turn they arrive.
+   * `whole`: the run may take all of `lines`' ArrayBuffer (it starts at 0; nothing else reads
+   * the rest), so a worker is handed it rather than a copy; it comes back as the run's `lines`.
    */
-  decode?: (lines: Buffer, byName: boolean) => Promise<WatchRun<R>>;
+  decode?: (lines: Buffer, byName: boolean, whole?: boolean) => Promise<WatchRun<R>>;
   onStatus: (status: ReflectorStatus) => void;
   /** Items per list page; the API server honours `limit` + `continue`. */
   pageSize?: number;
@@ -248,12 +250,27 @@ export class Reflector<R> {
       // With a decoder, a turn's complete lines go off the thread as one run, and its items come
       // back to be applied in the order the runs went: `applied` is the last run's turn.
       let applied: Promise<void> = Promise.resolve();
+      // A turn's lines are copied into a buffer of their own, which goes to the worker and back.
+      // A fresh one each turn (Buffer.concat) cost the engine's thread about a tenth of a watch's
+      // ingestion at 10,000 events, most of it faulting in pages the allocator had just handed
+      // back to the system; the last run's buffer, applied, carries the next instead.
+      let spare: ArrayBuffer | null = null;
       const send = (chunks: Buffer[]): void => {
-        const joined = partial ? Buffer.concat([partial, ...chunks]) : chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+        let size = partial ? partial.length : 0;
+        for (const chunk of chunks) size += chunk.length;
+        const buffer = spare !== null && spare.byteLength >= size ? spare : new ArrayBuffer(runCapacity(size));
+        if (buffer === spare) spare = null;
+        const joined = Buffer.from(buffer, 0, size);
+        let at = partial ? partial.copy(joined, 0) : 0;
+        for (const chunk of chunks) at += chunk.copy(joined, at);
         const lastNewline = joined.lastIndexOf(10);
-        partial = lastNewline + 1 < joined.length ? joined.subarray(lastNewline + 1) : null;
-        if (lastNewline < 0) return;
-        const run = decode!(joined.subarray(0, lastNewline + 1), byName);
+        // Copied out: the run takes the whole buffer with it.
+        partial = lastNewline + 1 < size ? Buffer.from(joined.subarray(lastNewline + 1)) : null;
+        if (lastNewline < 0) {
+          spare ??= buffer;
+          return;
+        }
+        const run = decode!(joined.subarray(0, lastNewline + 1), byName, true);
         applied = applied.then(() => run).then(
           async ({ items, lines }) => {
             if (signal.aborted || gone) return;
@@ -262,6 +279,8 @@ export class Reflector<R> {
             };
             if (sink.batch) sink.batch(applyAll);
             else applyAll();
+            // Applied, nothing reads the run's bytes again (a deletion's record is read from them within apply).
+            if (spare === null && lines.byteOffset === 0 && lines.buffer instanceof ArrayBuffer && lines.buffer.byteLength <= MAX_SPARE_BYTES) spare = lines.buffer;
             // One run a turn of the event loop, as without a decoder: the worker's answers to a
             // burst arrive together and are taken in one go, which held the loop 106-136 ms and
             // let the estate cut two frames where it cut five.
@@ -351,6 +370,15 @@ export class Reflector<R> {
   private get takesNamedDeletions(): boolean {
     return this.options.nameOf !== undefined && this.options.sink.removeNamed !== undefined;
   }
+}
+
+/** The largest run buffer a watch keeps for its next turn: a burst's bigger ones are let go. */
+const MAX_SPARE_BYTES = 256 * 1024;
+
+/** Room for a run of `size` bytes, in 64 KB steps (a socket read), so one buffer fits most turns after it. */
+function runCapacity(size: number): number {
+  const step = 64 * 1024;
+  return Math.max(step, Math.ceil(size / step) * step);
 }
 
 interface ListPage {

@@ -77,12 +77,12 @@ export class WatchDecoder {
   }
 
   /** The reflector's `decode` for one kind of one cluster: `held` lends the estate's records to the records adopted. */
-  for(kind: WatchedKind, held?: HeldRecords): (lines: Buffer, byName: boolean) => Promise<WatchRun<KubeRecord>> {
+  for(kind: WatchedKind, held?: HeldRecords): (lines: Buffer, byName: boolean, whole?: boolean) => Promise<WatchRun<KubeRecord>> {
     // Started with the first watch wired, not at its first event: a burst is no time to load a thread.
     this.started();
     const reader = { toRecord: (raw: unknown) => toRecord(kind, raw, held), nameOf, specReads: specReadsOf(kind) };
     const here = (lines: Buffer, byName: boolean): WatchRun<KubeRecord> => ({ items: readRun(lines, reader, byName), lines });
-    return (lines, byName) => {
+    return (lines, byName, whole = false) => {
       const worker = this.started();
       // A run of deletions by name is read here: each line is scanned for its name without
       // JSON.parse (`deleted-line.ts`), cheaper than the handover, and a burst of them (a
@@ -94,7 +94,7 @@ export class WatchDecoder {
           return Promise.reject(error instanceof Error ? error : new Error(String(error)));
         }
       }
-      return this.send(worker, kind, lines, byName).then((run) => {
+      return this.send(worker, kind, lines, byName, whole).then((run) => {
         for (const item of run.items) {
           if ((item.type === 'upsert' || item.type === 'remove' || item.type === 'removeNamed') && item.record !== null) item.record = adoptRecord(item.record, held);
         }
@@ -126,12 +126,12 @@ export class WatchDecoder {
     }
   }
 
-  private send(worker: Worker, kind: WatchedKind, lines: Buffer, byName: boolean): Promise<WatchRun<KubeRecord>> {
+  private send(worker: Worker, kind: WatchedKind, lines: Buffer, byName: boolean, whole: boolean): Promise<WatchRun<KubeRecord>> {
     const id = this.nextId++;
-    // Moved, not copied, when the run is a whole buffer of its own (what a turn of several
-    // chunks is joined into); a view of a larger one (a socket read, Buffer's pool) is copied
-    // first, as a structured clone would copy all of it and a transfer would take all of it.
-    const owned = lines.byteOffset === 0 && lines.byteLength === lines.buffer.byteLength && lines.buffer instanceof ArrayBuffer;
+    // Moved, not copied, when the run may take its whole buffer (the reflector's turn buffer,
+    // `whole`) or is one; a view of a larger one (a socket read, Buffer's pool) is copied first,
+    // as a structured clone would copy all of it and a transfer would take all of it.
+    const owned = lines.byteOffset === 0 && lines.buffer instanceof ArrayBuffer && (whole || lines.byteLength === lines.buffer.byteLength);
     const sent = owned ? new Uint8Array(lines.buffer, 0, lines.byteLength) : Uint8Array.from(lines);
     const request: DecodeRequest = { id, kind, byName, lines: sent };
     const bytes = lines.length;
