@@ -5,8 +5,8 @@
 //   node test/bench/scale.js [--sizes 10000x3,50000x5] [--json FILE]
 //
 // Per size: the watch-ingest bench (reflector + mapping + EstateState ÷ JSON.parse) at as many
-// events as pods (20,000 at least), the median of three children; a sandbox in a child process; kubectl listing every cluster in parallel; a
-// host-mode engine in a child process of its own (so its resident memory is its own) reaching
+// events as pods (20,000 at least), the median of three children; a sandbox in a child process;
+// kubectl listing every cluster in parallel; a host-mode engine in a child process of its own (so its resident memory is its own) reaching
 // the sandbox through the kubeconfig and AWS files it wrote, as any user's engine would; then
 // Debian's Chromium (playwright-core) on the console: overview drawn on a warm engine (five
 // loads, each in a fresh browser; the median), search keystrokes, topology wheel and drag frame
