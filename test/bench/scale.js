@@ -6,8 +6,9 @@
 //
 // Per size: the watch-ingest bench (reflector + mapping + EstateState ÷ JSON.parse) at as many
 // events as pods (20,000 at least), the median of three children; a sandbox in a child process;
-// kubectl listing every cluster in parallel; a host-mode engine in a child process of its own (so its resident memory is its own) reaching
-// the sandbox through the kubeconfig and AWS files it wrote, as any user's engine would; then
+// kubectl listing every cluster in parallel; a host-mode engine in a child process of its own (so
+// its resident memory is its own) reaching the sandbox through the kubeconfig and AWS files it
+// wrote, as any user's engine would; then
 // Debian's Chromium (playwright-core) on the console: overview drawn on a warm engine (five
 // loads, each in a fresh browser; the median), search keystrokes, topology wheel and drag frame
 // times, the renderer's heap, and two bursts of 5,000
