@@ -137,6 +137,8 @@ interface Node {
   pods: HealthCounts;
   /** counts hold a count made since it was built. */
   counted: boolean;
+  /** The box it was last placed as, written over when a later layout places it again. */
+  box: Box | null;
 }
 
 const containerOrder: Record<EntityKind, number> = { ...levelOfKind };
@@ -282,6 +284,7 @@ function buildNew(index: EstateIndex, entity: Entity, options: TopologyOptions, 
     counts: emptyCounts(),
     pods: emptyCounts(),
     counted: false,
+    box: null,
   };
 }
 
@@ -369,27 +372,47 @@ function measure(node: Node): void {
   node.h = HEADER + packed.h + PAD;
 }
 
+/**
+ * Writes the node's box, parents first. A kept subtree's nodes write over the boxes they were
+ * placed as last time rather than make new ones: a burst's re-layout at 50,000 pods places some
+ * 15,000 boxes, and making each afresh was the largest part of it. A layout's boxes are read
+ * until the next one replaces it, never after (controller.ts, TopologyModel).
+ */
 function place(node: Node, x: number, y: number, parent: number, depth: number, layout: TopologyLayout, fresh: number[]): void {
   const index = layout.boxes.length;
   if (!node.counted) fresh.push(index);
-  layout.boxes.push({
-    id: node.entity.id,
-    entity: node.entity,
-    parent,
-    end: index + 1,
-    depth,
-    x,
-    y,
-    w: node.w,
-    h: node.h,
-    group: node.group,
-    expanded: node.expanded,
-    dot: node.dot,
-    hidden: node.hidden,
-    counts: node.counts,
-    pods: node.pods,
-    health: node.entity.health,
-  });
+  const box = node.box;
+  if (box === null) {
+    node.box = {
+      id: node.entity.id,
+      entity: node.entity,
+      parent,
+      end: index + 1,
+      depth,
+      x,
+      y,
+      w: node.w,
+      h: node.h,
+      group: node.group,
+      expanded: node.expanded,
+      dot: node.dot,
+      hidden: node.hidden,
+      counts: node.counts,
+      pods: node.pods,
+      health: node.entity.health,
+    };
+    layout.boxes.push(node.box);
+  } else {
+    // Only what a layout may change: the rest is the node's own, fixed when it was built.
+    box.entity = node.entity;
+    box.parent = parent;
+    box.end = index + 1;
+    box.depth = depth;
+    box.x = x;
+    box.y = y;
+    box.health = node.entity.health;
+    layout.boxes.push(box);
+  }
   layout.byId.set(node.entity.id, index);
   for (let i = 0; i < node.children.length; i++) place(node.children[i]!, x + node.offsets[i]!.x, y + node.offsets[i]!.y, index, depth + 1, layout, fresh);
   layout.boxes[index]!.end = layout.boxes.length;
