@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEngine, type Engine } from '../../electron/engine/engine.js';
-import { passphraseSealer } from '../../electron/engine/connections/vault.js';
+import type { Engine } from '../../electron/engine/engine.js';
 import { startSandbox, type RunningSandbox } from '../../electron/engine/sandbox/start.js';
+import { pagerDutyOnlyEngine } from './pagerduty-engine.js';
 
 /**
  * A PagerDuty account as large estates have it: at 10,000 pods the sandbox's teams own hundreds
@@ -18,17 +18,7 @@ let engine: Engine;
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daytwo-pagerduty-many-'));
   sandbox = await startSandbox({ port: 0, outDir: path.join(dir, 'sandbox'), seed: 42, pods: 10_000 });
-  engine = createEngine({
-    mode: 'host',
-    version: 'test',
-    dataDir: path.join(dir, 'data'),
-    readOnly: false,
-    sealer: passphraseSealer(undefined),
-    sandbox: true,
-    connections: { kubeconfigFiles: [], aws: { configFile: path.join(dir, 'none'), credentialsFile: path.join(dir, 'none') }, pagerdutyFiles: [sandbox.pagerdutyPath], env: {} },
-    sourceTuning: { pagerdutyIntervalMs: 1000 },
-    log: () => {},
-  });
+  engine = pagerDutyOnlyEngine(dir, sandbox.pagerdutyPath);
 }, 120_000);
 
 afterAll(async () => {

@@ -6,11 +6,11 @@ import { api } from '@pagerduty/pdjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MethodName, Params, Result } from '../../shared/api/contract.js';
 import type { PagerDutyIncident } from '../../shared/api/pagerduty.js';
-import { createEngine, type Engine } from '../../electron/engine/engine.js';
-import { passphraseSealer } from '../../electron/engine/connections/vault.js';
+import type { Engine } from '../../electron/engine/engine.js';
 import { PagerDutyClient } from '../../electron/engine/providers/pagerduty/pagerduty-client.js';
 import type { PagerDutyConnectionFile } from '../../electron/engine/sandbox/files.js';
 import { startSandbox, type RunningSandbox } from '../../electron/engine/sandbox/start.js';
+import { pagerDutyOnlyEngine } from './pagerduty-engine.js';
 
 /**
  * PagerDuty, the way an SRE meets it: the sandbox's bad deploy fires a CloudWatch alarm, the
@@ -146,19 +146,7 @@ describe('Daytwo and a PagerDuty incident', () => {
   }
 
   function openEngine(): Engine {
-    return createEngine({
-      mode: 'host',
-      version: 'test',
-      dataDir: path.join(dir, 'data'),
-      readOnly: false,
-      sealer: passphraseSealer(undefined),
-      sandbox: true,
-      // Only PagerDuty: no kubeconfig, no AWS files, so nothing else competes for the two cores.
-      connections: { kubeconfigFiles: [], aws: { configFile: path.join(dir, 'none'), credentialsFile: path.join(dir, 'none') }, pagerdutyFiles: [sandbox.pagerdutyPath], env: {} },
-      sourceTuning: { pagerdutyIntervalMs: 1000 },
-      operationTuning: { pollIntervalMs: 200, verifyTimeoutMs: 30_000 },
-      log: () => {},
-    });
+    return pagerDutyOnlyEngine(dir, sandbox.pagerdutyPath);
   }
 
   beforeAll(() => {
