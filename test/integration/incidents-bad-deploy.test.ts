@@ -6,14 +6,13 @@ import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MethodName, Params, Result } from '../../shared/api/contract.js';
 import type { Alert } from '../../shared/api/metrics.js';
-import { createEngine } from '../../electron/engine/engine.js';
 import type { Engine } from '../../electron/engine/engine.js';
-import { passphraseSealer } from '../../electron/engine/connections/vault.js';
 import { startSandbox } from '../../electron/engine/sandbox/start.js';
 import type { RunningSandbox } from '../../electron/engine/sandbox/start.js';
 import { alertmanagerAvailable, postAlert, startAlertmanager } from './helpers/alertmanager.js';
 import type { RunningAlertmanager } from './helpers/alertmanager.js';
 import { eventually } from './helpers/prometheus.js';
+import { sandboxTestEngine } from './helpers/engine.js';
 
 /**
  * The worst hour, against the sandbox and Debian's real Alertmanager: the bad-deploy scenario
@@ -39,14 +38,7 @@ beforeAll(async () => {
   sandbox = await startSandbox({ port: 0, outDir: path.join(dir, 'sandbox'), seed: 42 });
   if (alertmanagerAvailable) alertmanager = await startAlertmanager(path.join(dir, 'alertmanager'));
   else console.log('prometheus-alertmanager is not installed: the incident is declared from the CloudWatch alarm instead.');
-  engine = createEngine({
-    mode: 'host',
-    version: 'test',
-    dataDir: path.join(dir, 'data'),
-    readOnly: false,
-    sealer: passphraseSealer(undefined),
-    sandbox: true,
-    log: () => {},
+  engine = sandboxTestEngine(dir, {
     connections: {
       kubeconfigFiles: [sandbox.kubeconfigPath],
       aws: { configFile: sandbox.awsConfigPath, credentialsFile: sandbox.awsCredentialsPath },

@@ -8,11 +8,10 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MethodName, Params, Result } from '../../shared/api/contract.js';
 import type { LogBatch, LogLine, LogRequest } from '../../shared/api/logs.js';
-import { createEngine } from '../../electron/engine/engine.js';
 import type { Engine } from '../../electron/engine/engine.js';
-import { passphraseSealer } from '../../electron/engine/connections/vault.js';
 import { clusterAccessFromKubeConfig } from '../../electron/engine/operations/cluster-access.js';
 import { startSandbox } from '../../electron/engine/sandbox/start.js';
+import { sandboxTestEngine } from './helpers/engine.js';
 
 /**
  * Given the sandbox estate, an operator opens a workload's logs, a crashed container's previous
@@ -116,13 +115,7 @@ beforeAll(async () => {
     contexts: kubeconfig.contexts,
     currentContext: context,
   });
-  engine = createEngine({
-    mode: 'host',
-    version: 'test',
-    dataDir: path.join(dir, 'data'),
-    readOnly: false,
-    sealer: passphraseSealer(undefined),
-    sandbox: true,
+  engine = sandboxTestEngine(dir, {
     log: (message) => logLines.push(message),
     connections: {
       kubeconfigFiles: [sandbox.kubeconfigPath],

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../electron/engine/engine.js';
 import { startSandbox, type RunningSandbox } from '../../electron/engine/sandbox/start.js';
-import { pagerDutyOnlyEngine } from './pagerduty-engine.js';
+import { pagerDutyOnlyEngine } from './helpers/pagerduty-engine.js';
 
 /**
  * A PagerDuty account as large estates have it: at 10,000 pods the sandbox's teams own hundreds

@@ -10,7 +10,7 @@ import type { Engine } from '../../electron/engine/engine.js';
 import { PagerDutyClient } from '../../electron/engine/providers/pagerduty/pagerduty-client.js';
 import type { PagerDutyConnectionFile } from '../../electron/engine/sandbox/files.js';
 import { startSandbox, type RunningSandbox } from '../../electron/engine/sandbox/start.js';
-import { pagerDutyOnlyEngine } from './pagerduty-engine.js';
+import { pagerDutyOnlyEngine } from './helpers/pagerduty-engine.js';
 
 /**
  * PagerDuty, the way an SRE meets it: the sandbox's bad deploy fires a CloudWatch alarm, the

@@ -39,6 +39,12 @@ export class EstateIndex {
    * fifth of the overview's first paint, which reads none of them.
    */
   private relationIds: Map<string, Set<string>> | null = null;
+  /**
+   * Ids of the entities without a parent in the index (none named, or not reported); null until
+   * roots() is first asked. The topology lays out from them after every burst, and finding them
+   * walked all 72,000 entities of a 50,000-pod estate each time; the overview never asks.
+   */
+  private rootIds: Set<string> | null = null;
   structureVersion = 0;
   dataVersion = 0;
   private readonly watchers = new Set<StructureWatcher>();
@@ -64,6 +70,7 @@ export class EstateIndex {
     this.pendingRelations = null;
     this.childIds.clear();
     this.relationIds = null;
+    this.rootIds = null;
     this.structureVersion++;
     this.dataVersion++;
   }
@@ -110,6 +117,23 @@ export class EstateIndex {
     return out;
   }
 
+  /** The entities without a parent in the index, in no particular order. */
+  *roots(): IterableIterator<Entity> {
+    let ids = this.rootIds;
+    if (ids === null) {
+      ids = this.rootIds = new Set();
+      for (const entity of this.entities.values()) if (!this.hasParent(entity)) ids.add(entity.id);
+    }
+    for (const id of ids) {
+      const entity = this.entities.get(id);
+      if (entity) yield entity;
+    }
+  }
+
+  private hasParent(entity: Entity): boolean {
+    return entity.parentId !== null && this.entities.has(entity.parentId);
+  }
+
   /** Ancestors from the parent up to the root. Guards against cycles a broken source could send. */
   ancestors(id: string): Entity[] {
     const out: Entity[] = [];
@@ -136,6 +160,13 @@ export class EstateIndex {
         set.add(entity.id);
       }
       this.structureVersion++;
+      const roots = this.rootIds;
+      if (roots !== null) {
+        if (this.hasParent(entity)) roots.delete(entity.id);
+        else roots.add(entity.id);
+        // Children that arrived before their parent have one now.
+        if (!previous) for (const childId of this.childIds.get(entity.id) ?? []) roots.delete(childId);
+      }
       for (const watcher of this.watchers) watcher.changed(entity.id, previous?.parentId ?? null, entity.parentId);
     }
     for (const watcher of this.watchers) watcher.updated?.(entity.id);
@@ -147,6 +178,11 @@ export class EstateIndex {
     if (!previous) return;
     this.entities.delete(id);
     if (previous.parentId !== null) this.childIds.get(previous.parentId)?.delete(id);
+    const roots = this.rootIds;
+    if (roots !== null) {
+      roots.delete(id);
+      for (const childId of this.childIds.get(id) ?? []) if (this.entities.has(childId)) roots.add(childId);
+    }
     this.structureVersion++;
     for (const watcher of this.watchers) watcher.changed(id, previous.parentId, null);
     this.dataVersion++;

@@ -168,14 +168,11 @@ const notContainment: ReadonlySet<EntityKind> = new Set(['app']);
 
 export function displayRoots(index: EstateIndex): Entity[] {
   const roots: Entity[] = [];
-  for (const entity of index.entities.values()) {
+  for (const entity of index.roots()) {
     if (notContainment.has(entity.kind)) continue;
-    if (passThroughKinds.has(entity.kind)) {
-      // An orphaned pass-through (its workload not reported) still shows what it holds.
-      if (entity.parentId === null || !index.get(entity.parentId)) roots.push(...displayChildren(index, entity.id));
-      continue;
-    }
-    if (entity.parentId === null || !index.get(entity.parentId)) roots.push(entity);
+    // An orphaned pass-through (its workload not reported) still shows what it holds.
+    if (passThroughKinds.has(entity.kind)) roots.push(...displayChildren(index, entity.id));
+    else roots.push(entity);
   }
   return roots;
 }
