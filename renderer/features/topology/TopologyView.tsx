@@ -64,6 +64,7 @@ const filterKinds: EntityKind[] = [
 export function TopologyView({ rest }: { rest: string[] }) {
   const selectedId = rest[0] ?? null;
   const canvasRef = useRef<HTMLCanvasElement>(null);
+  const overlayRef = useRef<HTMLCanvasElement>(null);
   const controllerRef = useRef<TopologyController | null>(null);
   const phase = useEstateStore((s) => s.phase);
   const structureVersion = useEstateStore((s) => s.structureVersion);
@@ -97,8 +98,9 @@ export function TopologyView({ rest }: { rest: string[] }) {
 
   useEffect(() => {
     const canvas = canvasRef.current;
-    if (!canvas) return;
-    const controller = new TopologyController(canvas, estateIndex, {
+    const overlay = overlayRef.current;
+    if (!canvas || !overlay) return;
+    const controller = new TopologyController(canvas, overlay, estateIndex, {
       // The nodes group is the view's own, not an entity: a click opens or closes it instead.
       onSelect: (id) => (id === null ? navigate('topology') : isSyntheticId(id) ? toggleGroup(id, controller) : navigate('topology', id)),
       onToggle: (id) => toggleGroup(id, controller),
@@ -263,6 +265,7 @@ export function TopologyView({ rest }: { rest: string[] }) {
             data-testid="topology-canvas"
             onKeyDown={onKeyDown}
           />
+          <canvas ref={overlayRef} className="topology-overlay" aria-hidden="true" />
           {phase === 'loading' ? <p className="topology-empty muted">Loading the estate…</p> : null}
         </div>
         <footer className="topology-status" aria-live="polite">

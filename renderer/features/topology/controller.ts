@@ -1,5 +1,5 @@
 import type { EstateIndex } from '../estate/estate-index.js';
-import { EDGES_FROM_ZOOM, drawFrame, readPalette } from './draw.js';
+import { EDGES_FROM_ZOOM, drawOverlay, drawScene, readPalette } from './draw.js';
 import type { Camera, Palette } from './draw.js';
 import { selectionEdges, structuralEdges } from './edges.js';
 import type { Edge } from './edges.js';
@@ -50,6 +50,8 @@ export class TopologyController {
   private width = 0;
   private height = 0;
   private frame = 0;
+  /** What the next frame paints: the scene only when it changed; the overlay always. */
+  private sceneStale = true;
   private fitted = false;
   /**
    * An entity the operator asked to see. Kept until they move the camera themselves, so it stays
@@ -61,8 +63,13 @@ export class TopologyController {
   /** Entities written since the counts were last refreshed; null: too many, count everything. */
   private touched: Set<string> | null = new Set();
 
+  /**
+   * `canvas` takes the input and shows the scene; `overlay`, stacked on it and letting the pointer
+   * through, shows what marks it (search hits, hover, selection), so those repaint alone.
+   */
   constructor(
     private readonly canvas: HTMLCanvasElement,
+    private readonly overlay: HTMLCanvasElement,
     private readonly index: EstateIndex,
     private readonly callbacks: TopologyCallbacks,
   ) {
@@ -166,13 +173,13 @@ export class TopologyController {
   setSelected(id: string | null): void {
     this.selectedId = id;
     this.resolveSelection();
-    this.invalidate();
+    this.invalidateOverlay();
   }
 
   setMatches(ids: readonly string[]): void {
     this.matchIds = ids;
     this.resolveMatches();
-    this.invalidate();
+    this.invalidateOverlay();
   }
 
   /** Layout index of the box an entity is drawn in (its own or its collapsed group's). */
@@ -288,17 +295,25 @@ export class TopologyController {
     const dpr = window.devicePixelRatio || 1;
     this.width = Math.max(1, Math.floor(rect.width));
     this.height = Math.max(1, Math.floor(rect.height));
-    this.canvas.width = Math.floor(this.width * dpr);
-    this.canvas.height = Math.floor(this.height * dpr);
-    this.canvas.style.width = `${this.width}px`;
-    this.canvas.style.height = `${this.height}px`;
+    for (const canvas of [this.canvas, this.overlay]) {
+      canvas.width = Math.floor(this.width * dpr);
+      canvas.height = Math.floor(this.height * dpr);
+      canvas.style.width = `${this.width}px`;
+      canvas.style.height = `${this.height}px`;
+    }
     if (!this.fitted && this.layout.boxes.length > 0) this.firstView();
     if (this.revealTarget) this.centreOn(this.revealTarget);
     this.invalidate();
   }
 
-  /** Paint on the next animation frame; many changes in one frame paint once. */
+  /** Paint everything on the next animation frame; many changes in one frame paint once. */
   invalidate(): void {
+    this.sceneStale = true;
+    this.invalidateOverlay();
+  }
+
+  /** Paint the overlay alone on the next animation frame: the scene has not changed. */
+  private invalidateOverlay(): void {
     if (this.frame) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
@@ -307,11 +322,7 @@ export class TopologyController {
   }
 
   private paint(): void {
-    const ctx = this.canvas.getContext('2d');
-    if (!ctx) return;
-    const dpr = window.devicePixelRatio || 1;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    drawFrame(ctx, {
+    const state = {
       layout: this.layout,
       camera: this.camera,
       width: this.width,
@@ -320,10 +331,23 @@ export class TopologyController {
       selected: this.selected,
       hovered: this.hovered,
       matches: this.matches,
-      // Structural lines show only from a legible zoom (drawFrame): not worked out below it.
-      edges: this.camera.k < EDGES_FROM_ZOOM ? this.hoverEdges : this.hoverEdges.length > 0 ? [...this.structural(), ...this.hoverEdges] : this.structural(),
+      // Structural lines show only from a legible zoom (drawScene): not worked out below it.
+      edges: this.camera.k < EDGES_FROM_ZOOM ? [] : this.structural(),
+      hoverEdges: this.hoverEdges,
       selectionEdges: this.selEdges,
-    });
+    };
+    const dpr = window.devicePixelRatio || 1;
+    if (this.sceneStale) {
+      const ctx = this.canvas.getContext('2d');
+      if (!ctx) return;
+      this.sceneStale = false;
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      drawScene(ctx, state);
+    }
+    const ctx = this.overlay.getContext('2d');
+    if (!ctx) return;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    drawOverlay(ctx, state);
   }
 
   private toWorld(e: MouseEvent): { x: number; y: number; sx: number; sy: number } {
@@ -400,7 +424,7 @@ export class TopologyController {
     this.hoverEdges = i >= 0 ? selectionEdges(this.layout, this.index, this.layout.boxes[i]!.id) : [];
     this.canvas.style.cursor = i >= 0 ? 'pointer' : '';
     this.callbacks.onHover(i >= 0 ? this.layout.boxes[i]!.id : null);
-    this.invalidate();
+    this.invalidateOverlay();
   }
 }
 

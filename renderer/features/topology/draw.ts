@@ -73,7 +73,10 @@ export interface FrameState {
   selected: number;
   hovered: number;
   matches: ReadonlySet<number>;
+  /** Lines between everything (drawn with the scene, from a legible zoom). */
   edges: readonly Edge[];
+  /** The hovered entity's lines (drawn on the overlay, from the same zoom). */
+  hoverEdges: readonly Edge[];
   selectionEdges: readonly Edge[];
 }
 
@@ -203,7 +206,11 @@ export function shownHealth(box: Box): Health {
 
 const blocks = new RectBatch();
 
-export function drawFrame(ctx: CanvasRenderingContext2D, s: FrameState): void {
+/**
+ * The picture itself: every box on screen and the lines between them. Drawn on the lower of the
+ * topology's two canvases, again only when the camera, the layout or the data change.
+ */
+export function drawScene(ctx: CanvasRenderingContext2D, s: FrameState): void {
   const { layout, camera, palette: p } = s;
   const { k } = camera;
   ctx.save();
@@ -333,16 +340,51 @@ export function drawFrame(ctx: CanvasRenderingContext2D, s: FrameState): void {
 
   blocks.flush(ctx, p.health);
 
-  // Traffic lines between everything only once boxes are big enough to tell apart; the
-  // selected entity's lines always show.
+  // Traffic lines between everything only once boxes are big enough to tell apart.
   if (k >= EDGES_FROM_ZOOM) drawEdges(ctx, s, s.edges, p.faint, 0.35);
-  drawEdges(ctx, s, s.selectionEdges, p.accent, 0.9);
+  ctx.restore();
+}
 
+/**
+ * What marks the picture without changing it: search hits, the hovered and the selected box and
+ * their lines. Drawn on the upper canvas, so a keystroke in the finder or a pointer move repaints
+ * a few hundred outlines and leaves the scene as it is: with the whole of a 50,000-pod estate on
+ * screen, rastering the scene again for each keystroke took it from one frame to two or three.
+ */
+export function drawOverlay(ctx: CanvasRenderingContext2D, s: FrameState): void {
+  const p = s.palette;
+  ctx.clearRect(0, 0, s.width, s.height);
+  if (s.camera.k >= EDGES_FROM_ZOOM) drawEdges(ctx, s, s.hoverEdges, p.faint, 0.35);
+  // The selected entity's lines always show.
+  drawEdges(ctx, s, s.selectionEdges, p.accent, 0.9);
   // Search hits: a thin mark on pods (a page of them would drown the picture), firmer on tiles.
-  for (const m of s.matches) outline(ctx, s, m, p.mark, layout.boxes[m]?.dot ? 1.5 : 2.5);
+  markMatches(ctx, s, true, 1.5);
+  markMatches(ctx, s, false, 2.5);
   if (s.hovered >= 0 && s.hovered !== s.selected) outline(ctx, s, s.hovered, p.muted, 1);
   if (s.selected >= 0) outline(ctx, s, s.selected, p.accent, 2.5);
-  ctx.restore();
+}
+
+/** The hits on screen that are pods (dots) or not, as one path: up to 500 of them per keystroke. */
+function markMatches(ctx: CanvasRenderingContext2D, s: FrameState, dots: boolean, width: number): void {
+  const { k, x: cx, y: cy } = s.camera;
+  const pad = width / 2 + 1;
+  let any = false;
+  ctx.beginPath();
+  for (const m of s.matches) {
+    const box = s.layout.boxes[m];
+    if (!box || box.dot !== dots) continue;
+    const x = box.x * k + cx - pad;
+    const y = box.y * k + cy - pad;
+    const w = box.w * k + 2 * pad;
+    const h = box.h * k + 2 * pad;
+    if (x > s.width || y > s.height || x + w < 0 || y + h < 0) continue;
+    ctx.rect(x, y, w, h);
+    any = true;
+  }
+  if (!any) return;
+  ctx.strokeStyle = s.palette.mark;
+  ctx.lineWidth = width;
+  ctx.stroke();
 }
 
 function outline(ctx: CanvasRenderingContext2D, s: FrameState, index: number, colour: string, width: number): void {
