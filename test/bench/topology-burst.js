@@ -40,7 +40,7 @@ fs.writeFileSync(
     `export * from ${JSON.stringify(path.join(repo, 'renderer/features/topology/layout.ts'))};`,
     `export { structuralEdges } from ${JSON.stringify(path.join(repo, 'renderer/features/topology/edges.ts'))};`,
     `export { BoxGrid } from ${JSON.stringify(path.join(repo, 'renderer/features/topology/spatial-index.ts'))};`,
-    `export { drawFrame } from ${JSON.stringify(path.join(repo, 'renderer/features/topology/draw.ts'))};`,
+    `export { drawScene } from ${JSON.stringify(path.join(repo, 'renderer/features/topology/draw.ts'))};`,
     `export * from ${JSON.stringify(path.join(repo, 'renderer/features/estate/rollup.ts'))};`,
     `export { ownersIn } from ${JSON.stringify(path.join(repo, 'renderer/features/estate/filters.ts'))};`,
     `export { summarise } from ${JSON.stringify(path.join(repo, 'shared/estate/health.ts'))};`,
@@ -216,8 +216,8 @@ for (const zoom of [fitK, fitK * 3, 0.25, 0.6, 1.5]) {
   let ctx;
   for (let i = 0; i < 5; i++) {
     ctx = stubContext();
-    const frame = { layout, camera, width: W, height: H, palette, selected: -1, hovered: -1, matches: new Set(), edges: [], selectionEdges: [] };
-    times.push(cpu(() => r.drawFrame(ctx, frame)).ms);
+    const frame = { layout, camera, width: W, height: H, palette, selected: -1, hovered: -1, matches: new Set(), edges: [], hoverEdges: [], selectionEdges: [] };
+    times.push(cpu(() => r.drawScene(ctx, frame)).ms);
   }
   const c = ctx.counts;
   console.log(`  zoom ${zoom.toFixed(3).padStart(6)}: ${String(c.calls).padStart(7)} canvas calls, ${String(c.text).padStart(5)} texts, ${String(c.paths).padStart(6)} paths; median ${median(times).toFixed(1)} ms CPU`);
